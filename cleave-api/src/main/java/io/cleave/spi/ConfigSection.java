@@ -1,0 +1,86 @@
+package io.cleave.spi;
+
+import java.io.Serial;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One table of the configuration, such as {@code [Greeter]}, with environment overrides
+ * applied. Every accessor throws {@link ConfigError} naming the file, line and key when the
+ * key is missing or its value has the wrong type.
+ */
+public interface ConfigSection {
+
+    /**
+     * The section's dotted path, such as {@code Greeter}.
+     *
+     * @return the path
+     */
+    String path();
+
+    /**
+     * Whether the key is present.
+     *
+     * @param key a key of this section
+     * @return true if present
+     */
+    boolean has(String key);
+
+    /** @param key a key @return its string value */
+    String string(String key);
+
+    /** @param key a key @return its integer value, which must fit an {@code int} */
+    int int32(String key);
+
+    /** @param key a key @return its integer value */
+    long int64(String key);
+
+    /** @param key a key @return its number value (integers are accepted) */
+    double float64(String key);
+
+    /** @param key a key @return its boolean value */
+    boolean bool(String key);
+
+    /**
+     * A duration written as a string with a unit: {@code "250ms"}, {@code "2s"}, {@code "5m"},
+     * {@code "1h"}, or an ISO-8601 duration.
+     *
+     * @param key a key
+     * @return the duration
+     */
+    Duration duration(String key);
+
+    /**
+     * An enum constant, matched case-insensitively, with {@code -} standing for {@code _}.
+     *
+     * @param key a key
+     * @param type the enum class
+     * @param <E> the enum type
+     * @return the constant
+     */
+    <E extends Enum<E>> E enumValue(String key, Class<E> type);
+
+    /** @param key a key @return its array of strings */
+    List<String> strings(String key);
+
+    /**
+     * Fails if the section holds a key outside {@code known}, suggesting the closest known key.
+     *
+     * @param known the keys the config record accepts
+     * @throws ConfigError for the first unknown key
+     */
+    void rejectUnknown(Set<String> known);
+
+    /** A configuration value is missing, unknown or invalid; the message says where and why. */
+    final class ConfigError extends RuntimeException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** @param message file, line, key and what would be valid */
+        public ConfigError(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.cleave.spi;
+
+/**
+ * Where a generated stub sends a call: in process with or without encoding, or over the
+ * network. Implementations decorate each other (metrics, resilience, tracing).
+ */
+@FunctionalInterface
+public interface Invoker {
+
+    /**
+     * Performs one call.
+     *
+     * @param method the called method
+     * @param arguments its arguments in order (boxed; {@code null} only where the caller passed null)
+     * @return the result (boxed; {@code null} for {@code void})
+     * @throws Exception a declared checked exception of the method, as itself; or an unchecked
+     *     exception such as {@link io.cleave.ComponentUnavailableException} or
+     *     {@link io.cleave.RemoteFailureException}
+     */
+    Object invoke(MethodDescriptor method, Object[] arguments) throws Exception;
+}
