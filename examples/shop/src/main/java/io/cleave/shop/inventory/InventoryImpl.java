@@ -1,0 +1,369 @@
+package io.cleave.shop.inventory;
+
+import io.cleave.Lifecycle;
+import io.cleave.Store;
+import io.cleave.StoreException;
+import io.cleave.shop.InvalidInputException;
+import io.cleave.shop.demo.DemoCatalog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link Inventory} on its own store. Table {@code stock} keeps, per product, units on hand and
+ * units held; a reservation moves units into "held" with one conditional update per product
+ * ({@code on_hand - reserved >= quantity}), so concurrent reservations never oversell and
+ * need no explicit locks. Table {@code reservation} records each hold and its state
+ * ({@code HELD}, {@code COMMITTED}, {@code RELEASED}, {@code EXPIRED}); every state change is a
+ * conditional update from {@code HELD}, so commit, release and the expiry sweep cannot both win.
+ */
+public final class InventoryImpl implements Inventory, Lifecycle {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int MAX_ITEMS = 100;
+
+    private final Store store;
+    private final InventoryConfig config;
+    private final Clock clock;
+    private final System.Logger log;
+    private ScheduledExecutorService sweeper;
+
+    /**
+     * Creates the component.
+     *
+     * @param store its own store
+     * @param config its settings
+     * @param clock the time source for reservation expiry
+     * @param log where the expiry sweep reports
+     */
+    public InventoryImpl(Store store, InventoryConfig config, Clock clock, System.Logger log) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** Seeds the demo stock into an empty store and starts sweeping expired reservations every half time-to-live. */
+    @Override
+    public void start() {
+        seedIfEmpty();
+        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("inventory-sweeper").factory());
+        long period = Math.max(1_000, config.reservationTtl().toMillis() / 2);
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweepExpired();
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "expiry sweep failed; retrying in " + period + " ms", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            sweeper.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void seedIfEmpty() {
+        boolean empty = store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from stock");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        });
+        if (!empty) {
+            return;
+        }
+        try {
+            store.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement("insert into stock (product_id, on_hand, reserved) values (?, ?, 0)")) {
+                    for (DemoCatalog.DemoProduct product : DemoCatalog.products()) {
+                        ps.setString(1, product.id());
+                        ps.setInt(2, product.initialStock());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            });
+        } catch (StoreException e) {
+            // another replica seeded first
+            if (!UNIQUE_VIOLATION.equals(e.sqlState())) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Integer> available(List<String> productIds) {
+        Set<String> unique = new HashSet<>(productIds);
+        if (unique.size() > 200) {
+            throw new IllegalArgumentException("at most 200 products at once, got " + unique.size());
+        }
+        Map<String, Integer> result = new LinkedHashMap<>();
+        productIds.forEach(id -> result.put(id, 0));
+        if (unique.isEmpty()) {
+            return result;
+        }
+        return store.read(c -> {
+            String marks = String.join(", ", Collections.nCopies(unique.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select product_id, on_hand - reserved from stock where product_id in (" + marks + ")")) {
+                int index = 1;
+                for (String id : unique) {
+                    ps.setString(index++, id);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public Reservation reserve(UUID orderId, List<Item> items) throws OutOfStockException, InvalidInputException {
+        validate(items);
+        Optional<Reservation> existing = store.read(c -> find(c, orderId));
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        sweepExpired();
+        Instant expiresAt = clock.instant().plus(config.reservationTtl());
+        List<Item> sorted = items.stream().sorted(Comparator.comparing(Item::productId)).toList();
+        try {
+            return store.transaction(c -> {
+                for (Item item : sorted) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "update stock set reserved = reserved + ? where product_id = ? and on_hand - reserved >= ?")) {
+                        ps.setInt(1, item.quantity());
+                        ps.setString(2, item.productId());
+                        ps.setInt(3, item.quantity());
+                        if (ps.executeUpdate() == 0) {
+                            int left = available(c, item.productId());
+                            throw new OutOfStockException(left == 0
+                                    ? "\"" + item.productId() + "\" is out of stock"
+                                    : "only " + left + " of \"" + item.productId() + "\" left, asked for " + item.quantity());
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into reservation (order_id, product_id, quantity, status, expires_at) values (?, ?, ?, 'HELD', ?)")) {
+                    for (Item item : sorted) {
+                        ps.setObject(1, orderId);
+                        ps.setString(2, item.productId());
+                        ps.setInt(3, item.quantity());
+                        ps.setObject(4, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return new Reservation(orderId, sorted, expiresAt);
+            });
+        } catch (StoreException e) {
+            // the same order was reserved concurrently and that attempt committed first
+            if (UNIQUE_VIOLATION.equals(e.sqlState())) {
+                Optional<Reservation> winner = store.read(c -> find(c, orderId));
+                if (winner.isPresent()) {
+                    return winner.get();
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void commit(UUID orderId) throws ReservationExpiredException {
+        Instant now = clock.instant();
+        store.run(c -> {
+            List<Row> rows = rows(c, orderId);
+            if (rows.isEmpty()) {
+                throw new ReservationExpiredException("no reservation for order " + orderId);
+            }
+            for (Row row : rows) {
+                switch (row.status()) {
+                    case "COMMITTED" -> {
+                    }
+                    case "HELD" -> {
+                        if (!row.expiresAt().isAfter(now)) {
+                            throw new ReservationExpiredException("the reservation for order " + orderId + " expired at " + row.expiresAt());
+                        }
+                        if (!transition(c, orderId, row, "COMMITTED")) {
+                            throw new ReservationExpiredException("the reservation for order " + orderId + " was released while committing");
+                        }
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "update stock set on_hand = on_hand - ?, reserved = reserved - ? where product_id = ?")) {
+                            ps.setInt(1, row.quantity());
+                            ps.setInt(2, row.quantity());
+                            ps.setString(3, row.productId());
+                            ps.executeUpdate();
+                        }
+                    }
+                    default -> throw new ReservationExpiredException(
+                            "the reservation for order " + orderId + " is " + row.status().toLowerCase(Locale.ROOT));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void release(UUID orderId) {
+        store.run(c -> {
+            for (Row row : rows(c, orderId)) {
+                if (row.status().equals("HELD") && transition(c, orderId, row, "RELEASED")) {
+                    returnHeld(c, row);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setStock(String productId, int onHand) throws InvalidInputException {
+        if (onHand < 0) {
+            throw new InvalidInputException("stock on hand must be 0 or more, got " + onHand);
+        }
+        store.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = ? where product_id = ? and reserved <= ?")) {
+                ps.setInt(1, onHand);
+                ps.setString(2, productId);
+                ps.setInt(3, onHand);
+                if (ps.executeUpdate() == 1) {
+                    return;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("select reserved from stock where product_id = ?")) {
+                ps.setString(1, productId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new InvalidInputException(rs.getInt(1) + " units of \"" + productId
+                                + "\" are reserved; stock on hand cannot go below that, got " + onHand);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into stock (product_id, on_hand, reserved) values (?, ?, 0)")) {
+                ps.setString(1, productId);
+                ps.setInt(2, onHand);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Expires lapsed holds, each in its own short transaction so the sweep never holds many row locks. */
+    private void sweepExpired() {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        List<Row> lapsed = store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select order_id, product_id, quantity, status, expires_at from reservation
+                    where status = 'HELD' and expires_at <= ? fetch first 500 rows only""")) {
+                ps.setObject(1, now);
+                return readRows(ps);
+            }
+        });
+        for (Row row : lapsed) {
+            store.run(c -> {
+                if (transition(c, row.orderId(), row, "EXPIRED")) {
+                    returnHeld(c, row);
+                }
+            });
+        }
+    }
+
+    private static void validate(List<Item> items) throws InvalidInputException {
+        if (items.isEmpty()) {
+            throw new InvalidInputException("a reservation needs at least one item");
+        }
+        if (items.size() > MAX_ITEMS) {
+            throw new InvalidInputException("a reservation holds at most " + MAX_ITEMS + " products, got " + items.size());
+        }
+        Set<String> seen = new HashSet<>();
+        for (Item item : items) {
+            if (item.quantity() < 1) {
+                throw new InvalidInputException("quantity of \"" + item.productId() + "\" must be 1 or more, got " + item.quantity());
+            }
+            if (!seen.add(item.productId())) {
+                throw new InvalidInputException("product \"" + item.productId() + "\" appears twice in one reservation");
+            }
+        }
+    }
+
+    private static int available(Connection c, String productId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select on_hand - reserved from stock where product_id = ?")) {
+            ps.setString(1, productId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    private static boolean transition(Connection c, UUID orderId, Row row, String to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update reservation set status = ? where order_id = ? and product_id = ? and status = 'HELD'")) {
+            ps.setString(1, to);
+            ps.setObject(2, orderId);
+            ps.setString(3, row.productId());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static void returnHeld(Connection c, Row row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update stock set reserved = reserved - ? where product_id = ?")) {
+            ps.setInt(1, row.quantity());
+            ps.setString(2, row.productId());
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<Reservation> find(Connection c, UUID orderId) throws SQLException {
+        List<Row> rows = rows(c, orderId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Item> items = rows.stream().map(row -> new Item(row.productId(), row.quantity())).toList();
+        return Optional.of(new Reservation(orderId, items, rows.get(0).expiresAt()));
+    }
+
+    private static List<Row> rows(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select order_id, product_id, quantity, status, expires_at from reservation where order_id = ? order by product_id")) {
+            ps.setObject(1, orderId);
+            return readRows(ps);
+        }
+    }
+
+    private static List<Row> readRows(PreparedStatement ps) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3), rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class).toInstant()));
+            }
+        }
+        return rows;
+    }
+
+    private record Row(UUID orderId, String productId, int quantity, String status, Instant expiresAt) {
+    }
+}

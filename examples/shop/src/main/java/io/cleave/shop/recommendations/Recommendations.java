@@ -1,0 +1,34 @@
+package io.cleave.shop.recommendations;
+
+import io.cleave.Component;
+import io.cleave.Idempotent;
+import io.cleave.Key;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * "Customers who bought this also bought": products that appear in the same orders, learned
+ * from confirmed orders. Non-critical: callers show nothing when it fails.
+ */
+@Component
+public interface Recommendations {
+
+    /**
+     * Learns from a confirmed order; recording the same order again does nothing.
+     *
+     * @param orderId the order
+     * @param productIds the SKUs it contained
+     */
+    @Idempotent
+    void recordOrder(@Key UUID orderId, List<String> productIds);
+
+    /**
+     * The products most often ordered together with a product, most frequent first (ties by SKU).
+     *
+     * @param productId the SKU
+     * @param limit at most this many, 1 to 20
+     * @return SKUs other than {@code productId}; empty when nobody ordered it with anything
+     */
+    @Idempotent
+    List<String> boughtTogether(@Key String productId, int limit);
+}
