@@ -1,0 +1,220 @@
+package io.cleave.spi;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decodes Cleave's wire format from a byte array. Every read is bounds-checked against the
+ * current limit, so malformed or truncated input fails with a {@link CodecException} naming
+ * the offset, never with an index error or an oversized allocation.
+ */
+public final class Reader {
+
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+
+    /** @param bytes the input, read whole */
+    public Reader(byte[] bytes) {
+        this(bytes, 0, bytes.length);
+    }
+
+    /**
+     * @param bytes the input
+     * @param offset first byte to read
+     * @param length number of bytes to read
+     */
+    public Reader(byte[] bytes, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside " + bytes.length + " bytes");
+        }
+        this.buf = bytes;
+        this.pos = offset;
+        this.limit = offset + length;
+    }
+
+    /** @return the current offset */
+    public int position() {
+        return pos;
+    }
+
+    /** @return the number of bytes before the current limit */
+    public int remaining() {
+        return limit - pos;
+    }
+
+    /** @return whether bytes remain before the current limit */
+    public boolean hasMore() {
+        return pos < limit;
+    }
+
+    private CodecException malformed(String what) {
+        return new CodecException(what + " at byte " + pos);
+    }
+
+    /** @return one raw byte */
+    public int readRawByte() {
+        if (pos >= limit) {
+            throw malformed("truncated input");
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    /** @return an unsigned varint of at most 32 bits */
+    public int readVarint32() {
+        int p = pos;
+        if (p < limit) {
+            int b = buf[p];
+            if (b >= 0) {
+                pos = p + 1;
+                return b;
+            }
+        }
+        long v = readVarint64();
+        if ((v >>> 32) != 0) {
+            throw malformed("varint exceeds 32 bits");
+        }
+        return (int) v;
+    }
+
+    /** @return an unsigned varint of at most 64 bits */
+    public long readVarint64() {
+        long result = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = readRawByte();
+            result |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+        throw malformed("varint longer than 10 bytes");
+    }
+
+    /** @return a zig-zag encoded int */
+    public int readSInt32() {
+        int v = readVarint32();
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** @return a zig-zag encoded long */
+    public long readSInt64() {
+        long v = readVarint64();
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** @return four little-endian bytes */
+    public int readFixed32() {
+        if (limit - pos < 4) {
+            throw malformed("truncated fixed32");
+        }
+        int p = pos;
+        pos += 4;
+        return (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16 | (buf[p + 3] & 0xff) << 24;
+    }
+
+    /** @return eight little-endian bytes */
+    public long readFixed64() {
+        long lo = readFixed32() & 0xffffffffL;
+        long hi = readFixed32() & 0xffffffffL;
+        return lo | hi << 32;
+    }
+
+    /** @return the next tag */
+    public int readTag() {
+        int tag = readVarint32();
+        if (Wire.fieldOf(tag) == 0) {
+            throw malformed("field id 0 in tag");
+        }
+        return tag;
+    }
+
+    private int readLength() {
+        int n = readVarint32();
+        if (n < 0 || n > limit - pos) {
+            throw malformed("length " + Integer.toUnsignedString(n) + " exceeds the " + (limit - pos) + " remaining bytes");
+        }
+        return n;
+    }
+
+    /** @return length-prefixed bytes */
+    public byte[] readBytes() {
+        int n = readLength();
+        byte[] out = new byte[n];
+        System.arraycopy(buf, pos, out, 0, n);
+        pos += n;
+        return out;
+    }
+
+    /** @return a length-prefixed UTF-8 string */
+    public String readString() {
+        int n = readLength();
+        int p = pos;
+        for (int i = 0; i < n; i++) {
+            if (buf[p + i] < 0) {
+                String s = new String(buf, p, n, StandardCharsets.UTF_8);
+                pos = p + n;
+                return s;
+            }
+        }
+        @SuppressWarnings("deprecation") // ASCII fast path: the deprecated constructor copies bytes as Latin-1 chars
+        String s = new String(buf, 0, p, n);
+        pos = p + n;
+        return s;
+    }
+
+    /**
+     * Enters a length-delimited value: reads its length and limits reading to it.
+     *
+     * @return the previous limit, to pass to {@link #endLen(int)}
+     */
+    public int beginLen() {
+        int n = readLength();
+        int old = limit;
+        limit = pos + n;
+        return old;
+    }
+
+    /**
+     * Leaves a length-delimited value entered with {@link #beginLen()}, skipping what was not read.
+     *
+     * @param previousLimit what {@code beginLen} returned
+     */
+    public void endLen(int previousLimit) {
+        pos = limit;
+        limit = previousLimit;
+    }
+
+    /**
+     * Skips one value of the given wire type (an unknown field).
+     *
+     * @param wireType the wire type from its tag
+     */
+    public void skip(int wireType) {
+        switch (wireType) {
+            case Wire.VARINT -> readVarint64();
+            case Wire.FIXED64 -> skipRaw(8);
+            case Wire.LEN -> skipRaw(readLength());
+            case Wire.FIXED32 -> skipRaw(4);
+            default -> throw malformed("unknown wire type " + wireType);
+        }
+    }
+
+    private void skipRaw(int n) {
+        if (limit - pos < n) {
+            throw malformed("truncated value");
+        }
+        pos += n;
+    }
+
+    /**
+     * Fails because a field arrived with a wire type its reader cannot accept.
+     *
+     * @param owner the record or method being read
+     * @param field the field's name
+     * @param expected the expected wire type
+     * @param actual the wire type found
+     * @return never returns normally
+     */
+    public CodecException wrongType(String owner, String field, int expected, int actual) {
+        return malformed(owner + "." + field + ": wire type " + actual + " where " + expected + " was expected");
+    }
+}

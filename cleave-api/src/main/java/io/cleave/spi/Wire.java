@@ -1,0 +1,67 @@
+package io.cleave.spi;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Constants and rules of the wire format shared by generated code and the runtime.
+ *
+ * <p>A record is a {@link #LEN} value holding tagged fields; a tag is the varint
+ * {@code fieldId << 3 | wireType}. A record field's id is derived from its name
+ * ({@link #fieldId(String)}) so that adding, removing or reordering fields keeps the remaining
+ * fields readable; call arguments use their position (1-based) as id.
+ */
+public final class Wire {
+
+    /** A base-128 varint: integers, booleans, chars (signed ones zig-zag encoded). */
+    public static final int VARINT = 0;
+    /** Eight little-endian bytes: {@code double}. */
+    public static final int FIXED64 = 1;
+    /** A varint length followed by that many bytes: strings, bytes, records, collections. */
+    public static final int LEN = 2;
+    /** Four little-endian bytes: {@code float}. */
+    public static final int FIXED32 = 5;
+
+    /** Record field ids are in {@code [1, FIELD_ID_RANGE]}: a tag then fits three varint bytes. */
+    public static final int FIELD_ID_RANGE = 262_139;
+
+    private Wire() {
+    }
+
+    /**
+     * The wire id of a record field: FNV-1a of its UTF-8 name, reduced to
+     * {@code [1, FIELD_ID_RANGE]}. {@code cleave-codegen} rejects a record whose field ids
+     * collide.
+     *
+     * @param name the record component's name
+     * @return its id
+     */
+    public static int fieldId(String name) {
+        int hash = 0x811c9dc5;
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x01000193;
+        }
+        return Integer.remainderUnsigned(hash, FIELD_ID_RANGE) + 1;
+    }
+
+    /**
+     * Makes a tag.
+     *
+     * @param fieldId the field id
+     * @param wireType the wire type
+     * @return the tag
+     */
+    public static int tag(int fieldId, int wireType) {
+        return fieldId << 3 | wireType;
+    }
+
+    /** @param tag a tag @return its field id */
+    public static int fieldOf(int tag) {
+        return tag >>> 3;
+    }
+
+    /** @param tag a tag @return its wire type */
+    public static int wireTypeOf(int tag) {
+        return tag & 7;
+    }
+}
