@@ -139,12 +139,23 @@ public final class StoreProvider implements ServiceProvider {
             String which = m == null ? "a migration" : "migration " + location + "/" + m.getScript()
                     + " (version " + m.getVersion() + ")";
             throw new StartupException("component " + s.component() + ": " + which + " failed: "
-                    + firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+                    + firstLine(rootMessage(e))
                     + "; the database keeps the migrations before it", e);
         } catch (FlywayException e) {
             throw new StartupException("component " + s.component() + ": migrations in " + location
                     + " cannot be applied: " + e.getMessage().strip(), e);
         }
+    }
+
+    /** The database's own words: the innermost SQL exception's message, else the exception's. */
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                message = t.getMessage();
+            }
+        }
+        return message;
     }
 
     private static String firstLine(String message) {
