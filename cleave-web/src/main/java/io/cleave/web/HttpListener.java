@@ -14,6 +14,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,7 +77,20 @@ final class HttpListener implements Listener {
     static HttpListener start(String name, ListenerAddress address) {
         HttpListener listener = new HttpListener(name, address);
         listener.server.start();
+        if (!listener.server.isRunning()) {
+            // Helidon logs a failed bind and stops instead of throwing; find out why to say so
+            throw new IllegalStateException(bindFailure(address));
+        }
         return listener;
+    }
+
+    private static String bindFailure(ListenerAddress address) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
+            return "the server did not start (see the log above)";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     @Override
