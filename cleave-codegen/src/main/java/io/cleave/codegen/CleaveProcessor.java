@@ -281,8 +281,8 @@ public final class CleaveProcessor extends AbstractProcessor {
     private Optional<MethodModel> checkMethod(TypeElement type, ExecutableElement method, Set<TypeElement> records) {
         String where = type.getSimpleName() + "." + method.getSimpleName();
         if (!method.getTypeParameters().isEmpty()) {
-            error(method, "method " + where + " is generic (" + method.getTypeParameters()
-                    + "); component methods cannot have type parameters, since values crossing a process "
+            error(method, "method " + where + " is generic (<" + method.getTypeParameters().stream()
+                    .map(Object::toString).collect(java.util.stream.Collectors.joining(", ")) + ">); component methods cannot have type parameters, since values crossing a process "
                     + "boundary need concrete types");
             return Optional.empty();
         }
