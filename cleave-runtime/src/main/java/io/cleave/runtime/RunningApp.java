@@ -114,7 +114,7 @@ final class RunningApp implements App {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new StartupException("component " + c.name() + " failed to start: its constructor threw "
+            throw new StartupException("component " + c.name() + " failed to start: constructor failed: "
                     + describe(e), e);
         }
         hosted.add(new Hosted(c, instance));
