@@ -21,12 +21,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /** {@link Cart} on its own store (table {@code cart_item}), pricing lines through {@link Catalog}. */
-public final class CartImpl implements Cart {
+final class CartImpl implements Cart {
 
     /** The most units of one product a cart holds. */
-    public static final int MAX_QUANTITY = 99;
+    static final int MAX_QUANTITY = 99;
     /** The most products a cart holds. */
-    public static final int MAX_LINES = 50;
+    static final int MAX_LINES = 50;
 
     private final Store store;
     private final Catalog catalog;

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@link Catalog} on its own store: tables {@code category} and {@code product}. */
-public final class CatalogImpl implements Catalog, Lifecycle {
+final class CatalogImpl implements Catalog, Lifecycle {
 
     private static final int MAX_WORDS = 8;
     private static final int MAX_BATCH = 200;

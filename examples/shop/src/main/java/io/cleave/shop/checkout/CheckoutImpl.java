@@ -38,7 +38,7 @@ import java.util.UUID;
  * order id, so an interrupted attempt is resumed by simply running the steps again. A lease on
  * the order row keeps two requests from running the same order's saga at once.
  */
-public final class CheckoutImpl implements Checkout {
+final class CheckoutImpl implements Checkout {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 

@@ -19,4 +19,13 @@ public record InventoryConfig(Duration reservationTtl) {
             throw new IllegalArgumentException("Inventory.reservation-ttl must be positive, got " + reservationTtl);
         }
     }
+
+    /**
+     * The settings for keys the section leaves out: reservations held ten minutes.
+     *
+     * @return the defaults
+     */
+    public static InventoryConfig defaults() {
+        return new InventoryConfig(Duration.ofMinutes(10));
+    }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code HELD}, {@code COMMITTED}, {@code RELEASED}, {@code EXPIRED}); every state change is a
  * conditional update from {@code HELD}, so commit, release and the expiry sweep cannot both win.
  */
-public final class InventoryImpl implements Inventory, Lifecycle {
+final class InventoryImpl implements Inventory, Lifecycle {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_ITEMS = 100;

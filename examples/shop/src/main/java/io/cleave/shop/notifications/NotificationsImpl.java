@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** {@link Notifications} on its own store (table {@code notification}, unique per recipient and key). */
-public final class NotificationsImpl implements Notifications {
+final class NotificationsImpl implements Notifications {
 
     private final Store store;
     private final Clock clock;

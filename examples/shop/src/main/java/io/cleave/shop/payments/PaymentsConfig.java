@@ -24,4 +24,13 @@ public record PaymentsConfig(Duration latency, double failureRate, long seed) {
             throw new IllegalArgumentException("Payments.failure-rate must be 0 to 1, got " + failureRate);
         }
     }
+
+    /**
+     * The settings for keys the section leaves out: 50 ms latency, no random declines, seed 42.
+     *
+     * @return the defaults
+     */
+    public static PaymentsConfig defaults() {
+        return new PaymentsConfig(Duration.ofMillis(50), 0.0, 42L);
+    }
 }

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** The simulated {@link Payments} provider, keeping its ledger in its own store (table {@code charge}). */
-public final class PaymentsImpl implements Payments {
+final class PaymentsImpl implements Payments {
 
     private static final String DECLINED_CARD = "4000000000000002";
     private static final String NO_FUNDS_CARD = "4000000000009995";

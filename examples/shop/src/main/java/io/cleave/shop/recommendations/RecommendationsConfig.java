@@ -19,4 +19,13 @@ public record RecommendationsConfig(double failureRate) {
             throw new IllegalArgumentException("Recommendations.failure-rate must be 0 to 1, got " + failureRate);
         }
     }
+
+    /**
+     * The settings for keys the section leaves out: no injected faults.
+     *
+     * @return the defaults
+     */
+    public static RecommendationsConfig defaults() {
+        return new RecommendationsConfig(0.0);
+    }
 }

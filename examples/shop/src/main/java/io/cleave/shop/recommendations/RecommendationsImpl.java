@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link Recommendations} on its own store: table {@code order_product} holds which products
  * each order contained; "bought together" is a self-join counting shared orders.
  */
-public final class RecommendationsImpl implements Recommendations {
+final class RecommendationsImpl implements Recommendations {
 
     private final Store store;
     private final RecommendationsConfig config;

@@ -35,7 +35,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** {@link Storefront}: routes of the JSON API and the static storefront on the {@code web} listener. */
-public final class StorefrontImpl implements Storefront, Lifecycle {
+final class StorefrontImpl implements Storefront, Lifecycle {
 
     private static final String SESSION_COOKIE = "sid";
     private static final int RECOMMENDED = 4;

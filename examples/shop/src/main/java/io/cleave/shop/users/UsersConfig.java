@@ -25,4 +25,13 @@ public record UsersConfig(int passwordIterations, Duration sessionTtl) {
             throw new IllegalArgumentException("Users.session-ttl must not be negative, got " + sessionTtl);
         }
     }
+
+    /**
+     * The settings for keys the section leaves out: 600,000 iterations and seven-day sessions.
+     *
+     * @return the defaults
+     */
+    public static UsersConfig defaults() {
+        return new UsersConfig(600_000, Duration.ofDays(7));
+    }
 }

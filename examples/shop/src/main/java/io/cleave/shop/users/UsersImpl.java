@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** {@link Users} on its own store: tables {@code account} and {@code user_session}. */
-public final class UsersImpl implements Users {
+final class UsersImpl implements Users {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final String UNIQUE_VIOLATION = "23505";
