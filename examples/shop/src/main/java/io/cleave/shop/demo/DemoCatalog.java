@@ -22,25 +22,25 @@ public final class DemoCatalog {
     private static final long SEED = 42L;
 
     private static final List<DemoCategory> CATEGORIES = List.of(
-            new DemoCategory("kitchen", "Kitchen", "🍳", List.of("Chef's Knife", "Frying Pan", "Cutting Board", "Kettle",
+            new DemoCategory("kitchen", "made for everyday cooking", "Kitchen", "🍳", List.of("Chef's Knife", "Frying Pan", "Cutting Board", "Kettle",
                     "Coffee Grinder", "Mixing Bowl", "Teapot", "Colander", "Spatula", "Dutch Oven"), 24),
-            new DemoCategory("home", "Home", "🛋️", List.of("Throw Blanket", "Cushion", "Table Lamp", "Wall Clock", "Vase",
+            new DemoCategory("home", "to make a home feel finished", "Home", "🛋️", List.of("Throw Blanket", "Cushion", "Table Lamp", "Wall Clock", "Vase",
                     "Candle", "Picture Frame", "Rug", "Mirror", "Bookshelf"), 35),
-            new DemoCategory("garden", "Garden", "🌱", List.of("Watering Can", "Trowel", "Planter", "Pruning Shears",
+            new DemoCategory("garden", "for the garden and the balcony", "Garden", "🌱", List.of("Watering Can", "Trowel", "Planter", "Pruning Shears",
                     "Bird Feeder", "Hose Reel", "Garden Gloves", "Seed Tray", "Wheelbarrow", "Compost Bin"), 20),
-            new DemoCategory("outdoor", "Outdoor", "⛺", List.of("Tent", "Sleeping Bag", "Backpack", "Headlamp",
+            new DemoCategory("outdoor", "ready for weekends outdoors", "Outdoor", "⛺", List.of("Tent", "Sleeping Bag", "Backpack", "Headlamp",
                     "Camping Stove", "Water Bottle", "Hammock", "Trekking Poles", "Cooler", "Folding Chair"), 45),
-            new DemoCategory("office", "Office", "📎", List.of("Notebook", "Desk Organizer", "Fountain Pen", "Desk Lamp",
+            new DemoCategory("office", "for a tidy, focused desk", "Office", "📎", List.of("Notebook", "Desk Organizer", "Fountain Pen", "Desk Lamp",
                     "Monitor Stand", "Stapler", "Letter Tray", "Whiteboard", "Desk Mat", "Bookends"), 18),
-            new DemoCategory("audio", "Audio", "🎧", List.of("Headphones", "Speaker", "Earbuds", "Turntable", "Microphone",
+            new DemoCategory("audio", "for music at home and on the move", "Audio", "🎧", List.of("Headphones", "Speaker", "Earbuds", "Turntable", "Microphone",
                     "Radio", "Soundbar", "Amplifier", "Headphone Stand", "Cable Set"), 60),
-            new DemoCategory("toys", "Toys", "🧸", List.of("Puzzle", "Building Blocks", "Kite", "Plush Bear", "Board Game",
+            new DemoCategory("toys", "for hours of play", "Toys", "🧸", List.of("Puzzle", "Building Blocks", "Kite", "Plush Bear", "Board Game",
                     "Yo-Yo", "Train Set", "Spinning Top", "Marble Run", "Doll House"), 22),
-            new DemoCategory("sports", "Sports", "🏀", List.of("Basketball", "Yoga Mat", "Jump Rope", "Dumbbell Set",
+            new DemoCategory("sports", "for training and play", "Sports", "🏀", List.of("Basketball", "Yoga Mat", "Jump Rope", "Dumbbell Set",
                     "Tennis Racket", "Football", "Resistance Bands", "Foam Roller", "Swim Goggles", "Cycling Gloves"), 28),
-            new DemoCategory("books", "Books", "📚", List.of("Cookbook", "Field Guide", "Atlas", "Novel", "Poetry Collection",
+            new DemoCategory("books", "for curious readers", "Books", "📚", List.of("Cookbook", "Field Guide", "Atlas", "Novel", "Poetry Collection",
                     "Sketchbook", "Journal", "Travel Guide", "Comic Anthology", "Dictionary"), 15),
-            new DemoCategory("pets", "Pets", "🐾", List.of("Dog Bed", "Cat Tree", "Leash", "Food Bowl", "Chew Toy",
+            new DemoCategory("pets", "for happy pets", "Pets", "🐾", List.of("Dog Bed", "Cat Tree", "Leash", "Food Bowl", "Chew Toy",
                     "Scratching Post", "Pet Carrier", "Grooming Brush", "Aquarium", "Bird Cage"), 26));
 
     private static final List<String> STYLES = List.of("Classic", "Compact", "Sturdy", "Elegant", "Rustic", "Modern",
@@ -95,8 +95,8 @@ public final class DemoCatalog {
             double factor = 0.5 + random.nextDouble() * 1.5;
             long whole = Math.max(3, Math.round(category.basePrice() * factor));
             BigDecimal price = BigDecimal.valueOf(whole * 100 - 1, 2);
-            String description = "A " + style.toLowerCase(Locale.ROOT) + " " + noun.toLowerCase(Locale.ROOT) + " in " + material.toLowerCase(Locale.ROOT)
-                    + ", for your " + category.name().toLowerCase(Locale.ROOT) + ". " + PRAISE.get(random.nextInt(PRAISE.size())) + ".";
+            String description = "A " + style.toLowerCase(Locale.ROOT) + " " + noun.toLowerCase(Locale.ROOT) + " in "
+                    + material.toLowerCase(Locale.ROOT) + ", " + category.purpose() + ". " + PRAISE.get(random.nextInt(PRAISE.size())) + ".";
             int stock = random.nextInt(100) < 8 ? 0 : 1 + random.nextInt(40);
             products.add(new DemoProduct(String.format("SKU-%05d", i), name, description, category.id(), price, stock));
         }
@@ -107,12 +107,13 @@ public final class DemoCatalog {
      * A category of the starting assortment.
      *
      * @param id its identifier, such as {@code kitchen}
+     * @param purpose what its products are for, as a phrase that ends a sentence
      * @param name its display name
      * @param icon an emoji shown in place of product photos
      * @param nouns the kinds of product it holds
      * @param basePrice the typical price of its products, in whole currency units
      */
-    public record DemoCategory(String id, String name, String icon, List<String> nouns, int basePrice) {
+    public record DemoCategory(String id, String purpose, String name, String icon, List<String> nouns, int basePrice) {
     }
 
     /**
