@@ -14,13 +14,10 @@ import org.junit.jupiter.api.Test;
  * The journey every customer takes, over real HTTP: sign up, search, add to the cart, check
  * out, see the order and its confirmation. Run on each database by the subclasses.
  */
-abstract class CustomerJourneyContract {
-
-    abstract RunningShop shop();
+abstract class CustomerJourneyContract extends ShopTestBase {
 
     @Test
     void customerBuysWhatTheyFoundBySearching() {
-        RunningShop shop = shop();
         String token = shop.signUp("journey-" + UUID.randomUUID() + "@example.com");
 
         JsonNode found = shop.get("/api/products?q=oak&limit=50", null).json();
@@ -49,7 +46,6 @@ abstract class CustomerJourneyContract {
 
     @Test
     void productsOrderedTogetherAreRecommendedTogether() {
-        RunningShop shop = shop();
         String token = shop.signUp("together-" + UUID.randomUUID() + "@example.com");
         List<String> pair = inStockIds(shop.get("/api/products?q=walnut&limit=50", null).json().get("products"), 2);
         for (String id : pair) {
@@ -67,7 +63,6 @@ abstract class CustomerJourneyContract {
 
     @Test
     void customerLogsInAgainAndSeesTheSameAccount() {
-        RunningShop shop = shop();
         String email = "again-" + UUID.randomUUID() + "@example.com";
         String first = shop.signUp(email);
 

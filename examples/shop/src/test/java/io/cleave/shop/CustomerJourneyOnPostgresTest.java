@@ -1,45 +1,48 @@
 package io.cleave.shop;
 
 import java.util.Map;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
 
-/** The customer journey on PostgreSQL (every component in its own schema of a fresh database), in every topology. */
-@ParameterizedClass(name = "[{0}]")
-@EnumSource(Topology.class)
-class CustomerJourneyOnPostgresTest extends CustomerJourneyContract {
+/** The customer journey on PostgreSQL (each component in its own schema of a fresh database), in every topology. */
+class CustomerJourneyOnPostgresTest {
 
-    private static PostgresDatabase database;
-    private static RunningShop shop;
+    abstract static class OnPostgres extends CustomerJourneyContract {
 
-    CustomerJourneyOnPostgresTest(Topology topology) {
-    }
+        private PostgresDatabase database;
 
-    @BeforeParameterizedClassInvocation
-    static void startShop(Topology topology) {
-        database = PostgresDatabase.create();
-        shop = RunningShop.start(topology, database.settings());
-    }
+        @Override
+        Map<String, String> settings() {
+            database = PostgresDatabase.create();
+            return database.settings();
+        }
 
-    @AfterParameterizedClassInvocation
-    static void stopShop() {
-        try {
-            if (shop != null) {
-                shop.close();
-            }
-        } finally {
-            shop = null;
-            if (database != null) {
-                database.close();
-                database = null;
+        @Override
+        @AfterAll
+        void stopShop() {
+            try {
+                super.stopShop();
+            } finally {
+                if (database != null) {
+                    database.close();
+                }
             }
         }
     }
 
-    @Override
-    RunningShop shop() {
-        return shop;
+    @Nested
+    class Single extends OnPostgres {
+        @Override
+        Topology topology() {
+            return Topology.SINGLE;
+        }
+    }
+
+    @Nested
+    class SingleSerialized extends OnPostgres {
+        @Override
+        Topology topology() {
+            return Topology.SINGLE_SERIALIZED;
+        }
     }
 }
