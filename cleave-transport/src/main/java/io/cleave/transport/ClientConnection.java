@@ -55,7 +55,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** The caller gave up: forget the call and tell the server to stop it. */
     void cancel(int callId) {
-        channel.eventLoop().execute(() -> {
+        onEventLoop(() -> {
             if (pending.remove(callId) != null && channel.isActive()) {
                 outbound.send(Frame.control(channel.alloc(), Frame.CANCEL, callId));
             }
@@ -63,7 +63,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     void ping() {
-        channel.eventLoop().execute(() -> outbound.send(Frame.control(channel.alloc(), Frame.PING, ++pingSequence)));
+        onEventLoop(() -> outbound.send(Frame.control(channel.alloc(), Frame.PING, ++pingSequence)));
+    }
+
+    private void onEventLoop(Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shut down: the connection is gone, and with it what the task was for
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -45,7 +46,12 @@ final class Outbound {
     void send(Item item) {
         queue.offer(item);
         if (scheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drain);
+            try {
+                channel.eventLoop().execute(drain);
+            } catch (RejectedExecutionException e) {
+                // The event loop is shut down: the channel is gone and nothing queued will be written.
+                failQueued(queued -> queued.notWritten(e));
+            }
         }
     }
 

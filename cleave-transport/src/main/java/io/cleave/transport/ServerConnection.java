@@ -188,12 +188,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     void goAway(String reason) {
-        channel.eventLoop().execute(() -> {
-            if (!goingAway) {
-                goingAway = true;
-                outbound.send(Frame.withReason(channel.alloc(), Frame.GOAWAY, 0, reason));
-            }
-        });
+        try {
+            channel.eventLoop().execute(() -> {
+                if (!goingAway) {
+                    goingAway = true;
+                    outbound.send(Frame.withReason(channel.alloc(), Frame.GOAWAY, 0, reason));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shut down already: nobody left to tell
+        }
     }
 
     private void closeBecause(String reason) {
