@@ -1,0 +1,169 @@
+package io.cleave.data;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.cleave.StartupException;
+import io.cleave.Store;
+import io.cleave.spi.ServiceProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+
+/**
+ * Supplies {@link Store}: for each component that asks, a Hikari pool on the component's own
+ * schema, migrated with Flyway from {@code db/<component in lower case>/} on the class path.
+ * Configuration: table {@code [data]} with keys {@code url}, {@code user}, {@code password},
+ * {@code pool-size}, each overridable in {@code [<Component>.data]}; without {@code url}, an
+ * embedded H2 database under the application's data directory.
+ *
+ * <p>Found by {@link java.util.ServiceLoader}; applications do not use this class directly.
+ */
+public final class StoreProvider implements ServiceProvider {
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public StoreProvider() {
+    }
+
+    @Override
+    public Optional<?> provide(Request request) throws Exception {
+        if (request.type() != Store.class) {
+            return Optional.empty();
+        }
+        StoreSettings settings = StoreSettings.resolve(request);
+        if (settings.embedded()) {
+            Files.createDirectories(request.dataDirectory().resolve(settings.schema()));
+        }
+        createSchema(settings);
+        HikariDataSource pool = pool(settings);
+        try {
+            migrate(settings, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        PooledStore store = new PooledStore(settings.component(), pool);
+        request.closeOnStop(store);
+        return Optional.of(store);
+    }
+
+    @Override
+    public String describe() {
+        return "cleave-data (Store)";
+    }
+
+    /** Connects once, outside the pool, to fail with a clear message and to create the schema. */
+    private static void createSchema(StoreSettings settings) {
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        props.setProperty("password", settings.password());
+        try (Connection c = DriverManager.getConnection(settings.url(), props)) {
+            if (!schemaExists(c, settings.schema())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE SCHEMA IF NOT EXISTS \"" + settings.schema() + "\"");
+                } catch (SQLException e) {
+                    // another replica may have created it at the same moment
+                    if (!schemaExists(c, settings.schema())) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StartupException(cannotConnect(settings, e), e);
+        }
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getSchemas(null, schema)) {
+            return rs.next();
+        }
+    }
+
+    private static String cannotConnect(StoreSettings s, SQLException e) {
+        String hint = "";
+        if (s.embedded() && "90020".equals(e.getSQLState())) {
+            hint = "; the embedded database serves one process only: to run this component in several"
+                    + " processes, set [data] url to a PostgreSQL database";
+        } else if (!s.embedded()) {
+            hint = "; check the server is running and " + s.urlSource() + ", user and password are right";
+        }
+        return "component " + s.component() + ": cannot open its store at " + s.url() + " (" + s.urlSource()
+                + ", user \"" + s.user() + "\"): " + firstLine(e.getMessage()) + hint;
+    }
+
+    private static HikariDataSource pool(StoreSettings s) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cleave-store-" + s.schema());
+        config.setJdbcUrl(s.url());
+        config.setUsername(s.user());
+        config.setPassword(s.password());
+        config.setSchema(s.schema());
+        config.setMaximumPoolSize(s.poolSize());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(10_000);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StartupException("component " + s.component() + ": cannot open its store at " + s.url()
+                    + " (" + s.urlSource() + "): " + firstLine(cause.getMessage()), e);
+        }
+    }
+
+    private static void migrate(StoreSettings s, HikariDataSource pool) {
+        String location = "db/" + s.schema();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Flyway flyway = Flyway.configure(loader == null ? StoreProvider.class.getClassLoader() : loader)
+                .dataSource(pool)
+                .locations("classpath:" + location)
+                .schemas(s.schema())
+                .defaultSchema(s.schema())
+                .createSchemas(true)
+                .failOnMissingLocations(false)
+                .validateMigrationNaming(true)
+                .cleanDisabled(true)
+                .load();
+        try {
+            flyway.migrate();
+        } catch (FlywayMigrateException e) {
+            MigrationInfo m = e.getMigration();
+            String which = m == null ? "a migration" : "migration " + location + "/" + m.getScript()
+                    + " (version " + m.getVersion() + ")";
+            throw new StartupException("component " + s.component() + ": " + which + " failed: "
+                    + firstLine(rootMessage(e))
+                    + "; the database keeps the migrations before it", e);
+        } catch (FlywayException e) {
+            throw new StartupException("component " + s.component() + ": migrations in " + location
+                    + " cannot be applied: " + e.getMessage().strip(), e);
+        }
+    }
+
+    /** The database's own words: the innermost SQL exception's message, else the exception's. */
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                message = t.getMessage();
+            }
+        }
+        return message;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        String m = message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
+    }
+}

@@ -1,0 +1,2 @@
+/** Supplies {@link io.cleave.Store} to components: pooled JDBC, own schema, Flyway migrations. */
+package io.cleave.data;

@@ -1,0 +1,168 @@
+package io.cleave.data;
+
+import static io.cleave.data.EmbeddedStoreTest.query;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cleave.StartupException;
+import io.cleave.Store;
+import io.cleave.StoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs against the PostgreSQL server named by {@code CLEAVE_TEST_POSTGRES_URL} (default
+ * {@code jdbc:postgresql://127.0.0.1:5432/postgres}, user {@code postgres}), in a database of
+ * its own that it drops at the end. Skipped loudly when the server is unreachable, except with
+ * {@code CI=true}, where that fails.
+ */
+class PostgresStoreTest {
+
+    private static final String SERVER_URL = envOr("CLEAVE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String USER = envOr("CLEAVE_TEST_POSTGRES_USER", "postgres");
+    private static final String PASSWORD = envOr("CLEAVE_TEST_POSTGRES_PASSWORD", "");
+    private static final String DATABASE = "cleave_data_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static String url;
+
+    @TempDir
+    Path dataDir;
+
+    private final StoreProvider provider = new StoreProvider();
+    private final List<TestRequest> requests = new ArrayList<>();
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("create database " + DATABASE);
+        } catch (SQLException e) {
+            String message = "PostgreSQL at " + SERVER_URL + " is unreachable (" + e.getMessage()
+                    + "); set CLEAVE_TEST_POSTGRES_URL or start the server";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message, e);
+            }
+            System.err.println("*** SKIPPING PostgresStoreTest: " + message);
+            Assumptions.abort(message);
+        }
+        url = withDatabase(SERVER_URL, DATABASE);
+    }
+
+    @AfterAll
+    static void dropDatabase() throws SQLException {
+        if (url == null) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + DATABASE + " with (force)");
+        }
+    }
+
+    @AfterEach
+    void stopStores() throws Exception {
+        for (TestRequest r : requests.reversed()) {
+            r.stop();
+        }
+    }
+
+    private Store open(String component) throws Exception {
+        return open(component, Map.of("data", Map.of("url", url, "user", USER, "password", PASSWORD, "pool-size", 2)));
+    }
+
+    private Store open(String component, Map<String, Map<String, Object>> config) throws Exception {
+        TestRequest request = new TestRequest(component, Store.class, config, dataDir);
+        requests.add(request);
+        return (Store) provider.provide(request).orElseThrow();
+    }
+
+    @Test
+    void givesEachComponentItsOwnSchemaOnTheSharedDatabase() throws Exception {
+        Store catalog = open("Catalog");
+        Store inventory = open("Inventory");
+
+        String catalogItem = query(catalog, "select name from item");
+        String inventoryItem = query(inventory, "select quantity from item");
+
+        assertThat(catalogItem).isEqualTo("catalog item");
+        assertThat(inventoryItem).isEqualTo("7");
+        assertThat(query(catalog, "select current_schema()")).isEqualTo("catalog");
+        assertThat(query(inventory, "select current_schema()")).isEqualTo("inventory");
+    }
+
+    @Test
+    void aComponentCannotSeeAnotherComponentsTablesUnqualified() throws Exception {
+        open("Inventory");
+        Store catalog = open("Catalog");
+
+        assertThatThrownBy(() -> query(catalog, "select count(*) from stock_movement"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("42P01"));
+    }
+
+    @Test
+    void runsEachMigrationOnceAcrossRestarts() throws Exception {
+        Store first = open("Catalog");
+        first.run(c -> EmbeddedStoreTest.insert(c, "pg-1", "kept"));
+        stopStores();
+        requests.clear();
+
+        Store reopened = open("Catalog");
+
+        assertThat(query(reopened, "select count(*) from item")).isEqualTo("2");
+        assertThat(query(reopened, "select count(*) from flyway_schema_history where success and type = 'SQL'"))
+                .isEqualTo("2");
+    }
+
+    @Test
+    void rollsBackWhenTheWorkThrows() throws Exception {
+        Store catalog = open("Catalog");
+
+        assertThatThrownBy(() -> catalog.run(c -> {
+            EmbeddedStoreTest.insert(c, "pg-2", "never");
+            throw new IllegalStateException("changed my mind");
+        })).hasMessage("changed my mind");
+
+        assertThat(query(catalog, "select count(*) from item where id = 'pg-2'")).isEqualTo("0");
+    }
+
+    @Test
+    void readOnlyWorkCannotWrite() throws Exception {
+        Store catalog = open("Catalog");
+
+        assertThatThrownBy(() -> catalog.read(c -> EmbeddedStoreTest.insert(c, "pg-3", "nope")))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("25006"));
+    }
+
+    @Test
+    void aMissingDatabaseNamesTheComponentAndTheKey() {
+        String missing = withDatabase(SERVER_URL, DATABASE + "_missing");
+
+        assertThatThrownBy(() -> open("Catalog", Map.of("Catalog.data", Map.of("url", missing, "user", USER))))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("component Catalog: cannot open its store at " + missing)
+                .hasMessageContaining("[Catalog.data] url")
+                .hasMessageContaining("does not exist");
+    }
+
+    private static String withDatabase(String serverUrl, String database) {
+        int query = serverUrl.indexOf('?');
+        String base = query < 0 ? serverUrl : serverUrl.substring(0, query);
+        String params = query < 0 ? "" : serverUrl.substring(query);
+        return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() || value.startsWith("${") ? fallback : value;
+    }
+}

@@ -1,0 +1,1 @@
+insert into item (id, name) values ('c-1', 'catalog item');

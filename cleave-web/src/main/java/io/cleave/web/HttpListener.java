@@ -1,0 +1,270 @@
+package io.cleave.web;
+
+import io.cleave.HttpError;
+import io.cleave.Listener;
+import io.cleave.WebRequest;
+import io.cleave.WebResponse;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link Listener} on Helidon WebServer: each connection on its own virtual thread, handlers
+ * called on it directly. Routing is ours (one catch-all Helidon route) so errors, {@code 404}
+ * and {@code 405} look the same everywhere and routes can be added while serving.
+ */
+final class HttpListener implements Listener {
+
+    static final System.Logger LOG = System.getLogger("io.cleave.web");
+    static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+    static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final String name;
+    private final ListenerAddress address;
+    private final Router router = new Router();
+    private volatile List<StaticResources> resources = List.of();
+    private final WebServer server;
+    private final AtomicInteger users = new AtomicInteger();
+
+    private HttpListener(String name, ListenerAddress address) {
+        this.name = name;
+        this.address = address;
+        DirectHandler jsonErrors = (request, type, status, headers, message) -> DirectHandler.TransportResponse.builder()
+                .status(status)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .keepAlive(type.keepAlive())
+                .entity(Json.error(status.code(), message == null || message.isBlank() ? status.reasonPhrase() : message,
+                        newRequestId()).getBytes(StandardCharsets.UTF_8))
+                .build();
+        this.server = WebServer.builder()
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .host(address.host())
+                .port(address.port())
+                .maxPayloadSize(MAX_BODY_BYTES)
+                .directHandlers(d -> {
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        d.addHandler(type, jsonErrors);
+                    }
+                })
+                .routing(r -> r.any(this::serve))
+                .build();
+    }
+
+    /** Binds and starts serving. */
+    static HttpListener start(String name, ListenerAddress address) {
+        HttpListener listener = new HttpListener(name, address);
+        listener.server.start();
+        if (!listener.server.isRunning()) {
+            // Helidon logs a failed bind and stops instead of throwing; find out why to say so
+            throw new IllegalStateException(bindFailure(address));
+        }
+        return listener;
+    }
+
+    private static String bindFailure(ListenerAddress address) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
+            return "the server did not start (see the log above)";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Listener get(String pattern, Handler handler) {
+        router.add("GET", pattern, handler);
+        return this;
+    }
+
+    @Override
+    public Listener post(String pattern, Handler handler) {
+        router.add("POST", pattern, handler);
+        return this;
+    }
+
+    @Override
+    public Listener put(String pattern, Handler handler) {
+        router.add("PUT", pattern, handler);
+        return this;
+    }
+
+    @Override
+    public Listener delete(String pattern, Handler handler) {
+        router.add("DELETE", pattern, handler);
+        return this;
+    }
+
+    @Override
+    public synchronized Listener resources(String urlPrefix, String classpathDirectory) {
+        PathPattern prefix = PathPattern.parse(urlPrefix);
+        if (prefix.parameter().contains(true)) {
+            throw new IllegalArgumentException("resource prefix \"" + urlPrefix + "\" must not have parameters");
+        }
+        for (StaticResources r : resources) {
+            if (r.prefix().equals(prefix.segments())) {
+                throw new IllegalArgumentException("resource prefix \"" + urlPrefix + "\" already serves " + r.directory());
+            }
+        }
+        String directory = classpathDirectory.replaceAll("^/+|/+$", "");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<StaticResources> copy = new ArrayList<>(resources);
+        copy.add(new StaticResources(prefix.segments(), directory, loader == null ? HttpListener.class.getClassLoader() : loader));
+        // longest prefix first, so /assets/img wins over /assets
+        copy.sort((a, b) -> Integer.compare(b.prefix().size(), a.prefix().size()));
+        resources = List.copyOf(copy);
+        return this;
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public URI uri() {
+        return URI.create("http://" + address.urlHost() + ":" + port() + "/");
+    }
+
+    /** Counts one more component using this listener. */
+    void acquire() {
+        users.incrementAndGet();
+    }
+
+    /** Stops the server when the last component using it releases it. */
+    void release() {
+        if (users.decrementAndGet() <= 0) {
+            server.stop();
+        }
+    }
+
+    boolean isRunning() {
+        return server.isRunning();
+    }
+
+    private void serve(ServerRequest req, ServerResponse res) {
+        String method = req.prologue().method().text();
+        String rawPath = req.prologue().uriPath().rawPath();
+        String requestId = req.headers().first(X_REQUEST_ID)
+                .filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
+                .orElseGet(HttpListener::newRequestId);
+        WebResponse response;
+        try {
+            response = answer(req, method, rawPath, requestId);
+        } catch (HttpError e) {
+            response = error(e.status(), e.getMessage() == null ? "" : e.getMessage(), requestId);
+        } catch (UriDecoding.Malformed e) {
+            response = error(400, e.getMessage(), requestId);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + method + " " + rawPath
+                    + " on listener " + name, e);
+            response = error(500, "internal error; quote request id " + requestId, requestId);
+        }
+        write(res, method, response, requestId);
+    }
+
+    private WebResponse answer(ServerRequest req, String method, String rawPath, String requestId) throws Exception {
+        List<String> path = UriDecoding.segments(rawPath);
+        String routedMethod = method.equals("HEAD") ? "GET" : method;
+        Optional<Router.Match> match = router.match(routedMethod, path);
+        if (match.isPresent()) {
+            WebRequest request = request(req, method, path, match.get().pathParams(), requestId);
+            WebResponse response = match.get().route().handler().handle(request);
+            if (response == null) {
+                throw new IllegalStateException("handler of " + match.get().route().method() + " "
+                        + match.get().route().pattern().text() + " returned no response");
+            }
+            return response;
+        }
+        if (routedMethod.equals("GET")) {
+            for (StaticResources r : resources) {
+                Optional<WebResponse> found = r.serve(path, rawPath.endsWith("/"));
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+        }
+        Set<String> allowed = router.methodsFor(path);
+        if (!allowed.isEmpty()) {
+            return error(405, method + " is not allowed on " + decodedPath(path) + "; allowed: "
+                    + String.join(", ", allowed), requestId).withHeader("allow", String.join(", ", allowed));
+        }
+        return error(404, "no route for " + method + " " + decodedPath(path), requestId);
+    }
+
+    private static WebRequest request(ServerRequest req, String method, List<String> path,
+            Map<String, String> pathParams, String requestId) throws UriDecoding.Malformed {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : req.headers()) {
+            headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
+        }
+        byte[] body;
+        try {
+            body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+        return new WebRequest(requestId, method, decodedPath(path), pathParams,
+                UriDecoding.query(req.prologue().query().rawValue()), headers,
+                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body);
+    }
+
+    private static String decodedPath(List<String> path) {
+        return "/" + String.join("/", path);
+    }
+
+    private static WebResponse error(int status, String message, String requestId) {
+        return WebResponse.json(Json.error(status, message, requestId)).withStatus(status);
+    }
+
+    private static void write(ServerResponse res, String method, WebResponse response, String requestId) {
+        res.status(Status.create(response.status()));
+        response.headers().forEach((header, values) -> res.header(header, values.toArray(String[]::new)));
+        res.header(X_REQUEST_ID, requestId);
+        if (method.equals("HEAD")) {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(response.body().length));
+            res.send();
+        } else {
+            res.send(response.body());
+        }
+    }
+
+    static String newRequestId() {
+        byte[] bytes = new byte[8];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "Listener[" + name + " on " + address + "]";
+    }
+}

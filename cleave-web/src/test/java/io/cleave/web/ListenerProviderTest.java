@@ -1,0 +1,125 @@
+package io.cleave.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cleave.Listener;
+import io.cleave.StartupException;
+import io.cleave.WebResponse;
+import io.cleave.spi.ConfigSection.ConfigError;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ListenerProviderTest {
+
+    private final ListenerProvider provider = new ListenerProvider();
+    private final List<TestRequest> requests = new ArrayList<>();
+
+    @AfterEach
+    void stopListeners() throws Exception {
+        for (TestRequest r : requests.reversed()) {
+            r.stop();
+        }
+    }
+
+    private Listener provide(TestRequest request) {
+        requests.add(request);
+        return (Listener) provider.provide(request).orElseThrow();
+    }
+
+    private static Map<String, Map<String, Object>> listeners(Map<String, Object> entries) {
+        return Map.of("listeners", entries);
+    }
+
+    @Test
+    void answersNothingForOtherTypes() {
+        assertThat(provider.provide(new TestRequest("Storefront", String.class, Map.of()))).isEmpty();
+    }
+
+    @Test
+    void namesTheListenerAfterTheConstructorParameterAndBindsItsConfiguredAddress() {
+        Listener admin = provide(TestRequest.named("Ops", Listener.class, "admin", listeners(Map.of("admin", "127.0.0.1:0"))));
+
+        assertThat(admin.name()).isEqualTo("admin");
+        assertThat(admin.port()).isPositive();
+        assertThat(admin.uri().toString()).isEqualTo("http://127.0.0.1:" + admin.port() + "/");
+    }
+
+    @Test
+    void callsTheListenerWebWhenTheRuntimeDoesNotNameTheParameter() {
+        Listener web = provide(new TestRequest("Storefront", Listener.class, listeners(Map.of("web", "127.0.0.1:0"))));
+
+        assertThat(web.name()).isEqualTo("web");
+    }
+
+    @Test
+    void namesAWildcardAddressByLoopbackInItsUri() {
+        Listener web = provide(TestRequest.named("Storefront", Listener.class, "web", listeners(Map.of("web", "0.0.0.0:0"))));
+
+        assertThat(web.uri().getHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void rejectsAMalformedAddressNamingTheKey() {
+        assertThatThrownBy(() -> provide(TestRequest.named("Storefront", Listener.class, "web",
+                listeners(Map.of("web", "localhost")))))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("[listeners] web = \"localhost\": expected \"host:port\"");
+    }
+
+    @Test
+    void rejectsAPortOutOfRange() {
+        assertThatThrownBy(() -> provide(TestRequest.named("Storefront", Listener.class, "web",
+                listeners(Map.of("web", "127.0.0.1:70000")))))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("[listeners] web = \"127.0.0.1:70000\"");
+    }
+
+    @Test
+    void requiresAnAddressForListenersOtherThanWeb() {
+        assertThatThrownBy(() -> provide(TestRequest.named("Ops", Listener.class, "admin", Map.of())))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("component Ops asks for listener \"admin\" but [listeners] has no \"admin\";"
+                        + " add admin = \"127.0.0.1:8081\" (host:port)");
+    }
+
+    @Test
+    void aPortInUseNamesTheListenerComponentAndKey() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+
+            assertThatThrownBy(() -> provide(TestRequest.named("Storefront", Listener.class, "web",
+                    listeners(Map.of("web", address)))))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("listener web of component Storefront cannot listen on " + address
+                            + " ([listeners] web): ");
+        }
+    }
+
+    @Test
+    void componentsAskingForTheSameNameShareOneListenerUntilTheLastStops() throws Exception {
+        TestRequest edge = TestRequest.named("Storefront", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")));
+        TestRequest api = TestRequest.named("Api", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")));
+        Listener first = provide(edge);
+        Listener second = provide(api);
+        second.get("/ping", r -> WebResponse.text("pong"));
+
+        edge.stop();
+
+        assertThat(second).isSameAs(first);
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(first.uri().resolve("/ping")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("pong");
+        }
+        api.stop();
+        assertThat(((HttpListener) first).isRunning()).isFalse();
+    }
+}

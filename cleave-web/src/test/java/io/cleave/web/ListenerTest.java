@@ -1,0 +1,306 @@
+package io.cleave.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cleave.Cookie;
+import io.cleave.HttpError;
+import io.cleave.Listener;
+import io.cleave.WebRequest;
+import io.cleave.WebResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One listener on an ephemeral port, exercised over a real socket. */
+class ListenerTest {
+
+    private static final TestRequest REQUEST = TestRequest.named("Storefront", Listener.class, "web",
+            Map.of("listeners", Map.of("web", "127.0.0.1:0")));
+    private static final List<LogRecord> LOGGED = new CopyOnWriteArrayList<>();
+    private static final Handler CAPTURE = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            LOGGED.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private static final Logger WEB_LOG = Logger.getLogger("io.cleave.web");
+
+    private static Listener web;
+    private static HttpClient client;
+
+    @BeforeAll
+    static void start() {
+        WEB_LOG.addHandler(CAPTURE);
+        web = (Listener) new ListenerProvider().provide(REQUEST).orElseThrow();
+        web.get("/products/{id}", r -> WebResponse.text("product " + r.pathParam("id")))
+                .get("/products/new", r -> WebResponse.text("the new-product form"))
+                .get("/carts/{cart}/items/{sku}", r -> WebResponse.text(r.pathParam("cart") + "/" + r.pathParam("sku")))
+                .post("/echo", ListenerTest::echo)
+                .put("/products/{id}", r -> WebResponse.status(204))
+                .delete("/products/{id}", r -> {
+                    throw new HttpError(409, "product \"" + r.pathParam("id") + "\" is in an open order");
+                })
+                .get("/boom", r -> {
+                    throw new IllegalStateException("database password is hunter2");
+                })
+                .post("/login", r -> WebResponse.redirect("/account").withCookie(Cookie.of("sid", "s-42")))
+                .get("/", r -> WebResponse.html("<h1>home</h1>"))
+                .resources("/assets", "assets");
+        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        REQUEST.stop();
+        WEB_LOG.removeHandler(CAPTURE);
+        client.close();
+    }
+
+    private static WebResponse echo(WebRequest r) {
+        String json = "{\"method\":" + Json.quote(r.method())
+                + ",\"x\":" + Json.quote(String.join(",", r.query().getOrDefault("x", List.of())))
+                + ",\"y\":" + Json.quote(r.queryParam("y").orElse("-"))
+                + ",\"header\":" + Json.quote(r.header("X-Shop-Tenant").orElse("-"))
+                + ",\"cookie\":" + Json.quote(r.cookie("sid").orElse("-"))
+                + ",\"body\":" + Json.quote(r.bodyText()) + "}";
+        return WebResponse.json(json);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(web.uri().resolve(path)));
+    }
+
+    /** Sends raw bytes and returns the whole response, for requests HttpClient refuses to make. */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket(web.uri().getHost(), web.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Sends raw bytes and returns the status line. */
+    private static String rawStatusLine(String request) throws IOException {
+        try (Socket socket = new Socket(web.uri().getHost(), web.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+                line.append((char) c);
+            }
+            return line.toString().strip();
+        }
+    }
+
+    @Test
+    void isReachableAtItsUri() {
+        assertThat(web.port()).isPositive();
+        assertThat(web.uri()).isEqualTo(URI.create("http://127.0.0.1:" + web.port() + "/"));
+        assertThat(web.name()).isEqualTo("web");
+    }
+
+    @Test
+    void passesDecodedPathParametersToTheHandler() throws Exception {
+        HttpResponse<String> response = get("/carts/c%2F1/items/caf%C3%A9");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("c/1/café");
+        assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+    }
+
+    @Test
+    void prefersALiteralSegmentOverAParameter() throws Exception {
+        assertThat(get("/products/new").body()).isEqualTo("the new-product form");
+        assertThat(get("/products/p-7").body()).isEqualTo("product p-7");
+    }
+
+    @Test
+    void ignoresATrailingSlash() throws Exception {
+        assertThat(get("/products/p-7/").body()).isEqualTo("product p-7");
+    }
+
+    @Test
+    void givesTheHandlerQueryHeadersCookiesAndBody() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(web.uri().resolve("/echo?x=1&x=2&y=a+b%21"))
+                .header("X-Shop-Tenant", "acme")
+                .header("Cookie", "theme=dark; sid=s-1")
+                .POST(HttpRequest.BodyPublishers.ofString("qty=2 ✓")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo(
+                "{\"method\":\"POST\",\"x\":\"1,2\",\"y\":\"a b!\",\"header\":\"acme\",\"cookie\":\"s-1\",\"body\":\"qty=2 ✓\"}");
+    }
+
+    @Test
+    void answersAnUnknownRouteWith404Json() throws Exception {
+        HttpResponse<String> response = get("/nowhere");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        String id = response.headers().firstValue("x-request-id").orElseThrow();
+        assertThat(response.body()).isEqualTo(
+                "{\"status\":404,\"error\":\"no route for GET /nowhere\",\"requestId\":\"" + id + "\"}");
+    }
+
+    @Test
+    void answersAKnownPathWithAnotherMethodWith405AndAllow() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(web.uri().resolve("/echo")).GET());
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("allow")).hasValue("POST");
+        assertThat(response.body()).contains("\"status\":405");
+    }
+
+    @Test
+    void answersAnHttpErrorWithItsStatusAndMessage() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(web.uri().resolve("/products/p-9")).DELETE());
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).startsWith("{\"status\":409,\"error\":\"product \\\"p-9\\\" is in an open order\"");
+    }
+
+    @Test
+    void answersAnUnexpectedFailureWith500AndARequestIdThatTheLogRepeatsWithTheStackTrace() throws Exception {
+        HttpResponse<String> response = get("/boom");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        String id = response.headers().firstValue("x-request-id").orElseThrow();
+        assertThat(response.body()).isEqualTo("{\"status\":500,\"error\":\"internal error; quote request id " + id
+                + "\",\"requestId\":\"" + id + "\"}");
+        assertThat(response.body()).doesNotContain("hunter2").doesNotContain("IllegalStateException");
+        assertThat(LOGGED).anySatisfy(record -> {
+            assertThat(record.getMessage()).contains(id).contains("GET /boom");
+            assertThat(record.getThrown()).isInstanceOf(IllegalStateException.class).hasMessageContaining("hunter2");
+        });
+    }
+
+    @Test
+    void usesTheClientsRequestIdWhenItIsWellFormed() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(web.uri().resolve("/nowhere"))
+                .header("X-Request-Id", "edge-1234"));
+
+        assertThat(response.headers().firstValue("x-request-id")).hasValue("edge-1234");
+        assertThat(response.body()).contains("\"requestId\":\"edge-1234\"");
+    }
+
+    @Test
+    void answersPercentEncodedBytesThatAreNotUtf8With400() throws Exception {
+        HttpResponse<String> response = get("/products/%C3%28");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).startsWith("{\"status\":400,\"error\":\"percent-encoded bytes in \\\"%C3%28\\\" are not UTF-8\"");
+    }
+
+    @Test
+    void answersMalformedPercentEncodingWith400Json() throws Exception {
+        String response = raw("GET /products/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 400").contains("\"status\":400");
+    }
+
+    @Test
+    void answersAMalformedRequestLineWith400() throws Exception {
+        String statusLine = rawStatusLine("GARBAGE\r\n\r\n");
+
+        assertThat(statusLine).startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void setsCookiesAndRedirects() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(web.uri().resolve("/login"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.statusCode()).isEqualTo(303);
+        assertThat(response.headers().firstValue("location")).hasValue("/account");
+        assertThat(response.headers().allValues("set-cookie")).containsExactly("sid=s-42; Path=/; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
+    void servesClassPathResourcesWithTheirContentType() throws Exception {
+        HttpResponse<String> css = get("/assets/css/app.css");
+        HttpResponse<String> index = get("/assets/");
+
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
+        assertThat(css.body()).isEqualTo("body { color: teal; }\n");
+        assertThat(index.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+        assertThat(index.body()).contains("<title>shop</title>");
+    }
+
+    @Test
+    void doesNotServeResourcesOutsideTheDirectory() throws Exception {
+        assertThat(get("/assets/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
+        assertThat(rawStatusLine("GET /assets/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .matches("HTTP/1.1 (400|404) .*");
+        assertThat(get("/assets/css/missing.css").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void answersHeadLikeGetWithoutABody() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(web.uri().resolve("/products/p-1"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-length")).hasValue(String.valueOf("product p-1".length()));
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void takesRoutesAddedWhileServing() throws Exception {
+        assertThat(get("/late").statusCode()).isEqualTo(404);
+
+        web.get("/late", r -> WebResponse.text("here now"));
+
+        assertThat(get("/late").body()).isEqualTo("here now");
+    }
+
+    @Test
+    void rejectsADuplicateRoute() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> web.get("/products/{other}", r -> WebResponse.text("")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("GET /products/{other} is already routed (as /products/{id})");
+    }
+
+    @Test
+    void servesTheRootRoute() throws Exception {
+        HttpResponse<String> response = get("/");
+
+        assertThat(response.body()).isEqualTo("<h1>home</h1>");
+        Matcher m = Pattern.compile("[0-9a-f]{16}").matcher(response.headers().firstValue("x-request-id").orElse(""));
+        assertThat(m.matches()).isTrue();
+    }
+}
