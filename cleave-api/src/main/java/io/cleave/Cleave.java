@@ -79,6 +79,9 @@ public final class Cleave {
             System.err.println("cleave: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (RuntimeException | Error e) {
+            started.completeExceptionally(e);
+            throw e;
         }
         try {
             app.awaitShutdown();
