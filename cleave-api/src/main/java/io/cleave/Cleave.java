@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Entry points of a Cleave application.
@@ -59,15 +60,29 @@ public final class Cleave {
                 return;
             }
         }
+        // The hook is installed before starting so that a SIGTERM during start still stops
+        // whatever started: it waits for the start to finish, then closes the app.
+        CompletableFuture<App> started = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                started.join().close();
+            } catch (RuntimeException startFailed) {
+                // nothing is running: a failed start leaves nothing behind
+            }
+        }, "cleave-shutdown"));
         App app;
         try {
             app = builder.start();
+            started.complete(app);
         } catch (StartupException e) {
+            started.completeExceptionally(e);
             System.err.println("cleave: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (RuntimeException | Error e) {
+            started.completeExceptionally(e);
+            throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "cleave-shutdown"));
         try {
             app.awaitShutdown();
         } catch (InterruptedException e) {

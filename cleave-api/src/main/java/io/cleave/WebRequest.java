@@ -2,12 +2,14 @@ package io.cleave;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * An HTTP request as a {@link Listener.Handler} sees it: immutable, fully read, percent-decoded.
@@ -45,8 +47,8 @@ public record WebRequest(String requestId, String method, String path, Map<Strin
     private static Map<String, List<String>> copyMulti(Map<String, List<String>> map, boolean lowerCaseKeys) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         map.forEach((k, v) -> copy.merge(lowerCaseKeys ? k.toLowerCase(Locale.ROOT) : k, List.copyOf(v),
-                (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
-        return java.util.Collections.unmodifiableMap(copy);
+                (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
+        return Collections.unmodifiableMap(copy);
     }
 
     /**

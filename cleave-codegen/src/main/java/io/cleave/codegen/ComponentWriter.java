@@ -387,7 +387,7 @@ final class ComponentWriter {
 
     JavaFile registry(String pkg, List<ClassName> components) {
         ClassName self = ClassName.get(pkg, "Cleave_Registry");
-        CodeBlock list = components.stream().map(c -> CodeBlock.of("$T.DESCRIPTOR", c))
+        CodeBlock list = components.stream().sorted(java.util.Comparator.comparing(ClassName::canonicalName)).map(c -> CodeBlock.of("$T.DESCRIPTOR", c))
                 .collect(CodeBlock.joining(",\n"));
         TypeSpec type = TypeSpec.classBuilder(self)
                 .addJavadoc("The components of package {@code $L}; listed in META-INF/services/io.cleave.spi.Registry.\n",

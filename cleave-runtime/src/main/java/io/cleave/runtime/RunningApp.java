@@ -262,6 +262,10 @@ final class RunningApp implements App {
 
     @Override
     public void awaitShutdown() throws InterruptedException {
+        if (stopped.getCount() > 0) {
+            LOG.log(System.Logger.Level.INFO, "application " + name() + " is running (deployer " + settings.deployer()
+                    + ", components " + String.join(", ", graph.names()) + ")");
+        }
         stopped.await();
     }
 
@@ -302,7 +306,7 @@ final class RunningApp implements App {
             return component;
         }
 
-        /** @return the constructor parameter's name */
+        @Override
         public String parameter() {
             return parameter;
         }

@@ -92,13 +92,13 @@ class GraphTest {
     }
 
     @Test
-    void providerReceivesSectionsApplicationAndDataDirectory() {
+    void providerReceivesParameterSectionsApplicationAndDataDirectory() {
         Mailer mailer = (to, text) -> { };
         StringBuilder seen = new StringBuilder();
         ServiceProvider provider = new ServiceProvider() {
             @Override
             public Optional<?> provide(Request request) {
-                seen.append(request.component()).append(' ').append(request.application()).append(' ')
+                seen.append(request.parameter()).append(' ').append(request.component()).append(' ').append(request.application()).append(' ')
                         .append(request.dataDirectory()).append(' ').append(request.section("Newsletter.mail").string("host"));
                 return Optional.of(mailer);
             }
@@ -112,7 +112,7 @@ class GraphTest {
 
         try (App app = start(context, APP + "data-dir = \"/var/lib/graph\"\n[Newsletter.mail]\nhost = \"smtp.local\"\n")) {
 
-            assertThat(seen.toString()).isEqualTo("Newsletter " + app.name() + " /var/lib/graph smtp.local");
+            assertThat(seen.toString()).isEqualTo("mailer Newsletter " + app.name() + " /var/lib/graph smtp.local");
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -223,7 +224,7 @@ final class HttpListener implements Listener {
             Map<String, String> pathParams, String requestId) throws UriDecoding.Malformed {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : req.headers()) {
-            headers.computeIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
+            headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
         }
         byte[] body;
         try {

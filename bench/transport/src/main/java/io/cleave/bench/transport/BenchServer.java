@@ -1,0 +1,39 @@
+package io.cleave.bench.transport;
+
+import io.cleave.transport.RpcServer;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
+import java.io.IOException;
+
+/**
+ * The server process: hosts the same echo over Cleave's transport and over gRPC, prints
+ * {@code READY <cleavePort> <grpcPort> <grpcDirectPort>}, and exits when its standard input closes.
+ */
+public final class BenchServer {
+
+    private BenchServer() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        RpcServer cleave = RpcServer.builder().host(Payload_Cleave.DESCRIPTOR, new Payload_Cleave.Impl()).start();
+        ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Payload")
+                .addMethod(Grpc.ECHO, ServerCalls.asyncUnaryCall((request, reply) -> {
+                    reply.onNext(request);
+                    reply.onCompleted();
+                }))
+                .build();
+        Server grpc = io.grpc.Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
+        Server grpcDirect = io.grpc.Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(service).directExecutor().build().start();
+        System.out.println("READY " + cleave.address().getPort() + " " + grpc.getPort() + " " + grpcDirect.getPort());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the parent to close our stdin
+        }
+        grpc.shutdownNow();
+        grpcDirect.shutdownNow();
+        cleave.close();
+    }
+}

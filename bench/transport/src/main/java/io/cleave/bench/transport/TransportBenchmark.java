@@ -1,0 +1,155 @@
+package io.cleave.bench.transport;
+
+import io.cleave.transport.Replica;
+import io.cleave.transport.RoutingTable;
+import io.cleave.transport.RpcClient;
+import io.grpc.CallOptions;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A ~100-byte request and reply across processes on loopback: Cleave's transport vs gRPC-java
+ * unary calls (default executor, and directExecutor), server in a child JVM started here.
+ * Prints p50/p99 latency of one sequential caller and throughput of many concurrent callers.
+ *
+ * <p>Arguments (all optional): {@code latencyCalls=50000 callers=64 seconds=8 warmupSeconds=3}.
+ */
+public final class TransportBenchmark {
+
+    private TransportBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int latencyCalls = intArg(args, "latencyCalls", 50_000);
+        int callers = intArg(args, "callers", 64);
+        int seconds = intArg(args, "seconds", 8);
+        int warmup = intArg(args, "warmupSeconds", 3);
+
+        Process server = new ProcessBuilder(javaBin(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                BenchServer.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("READY ")) {
+                throw new IllegalStateException("server process did not start: " + line);
+            }
+            String[] ports = line.split(" ");
+            byte[] payload = new byte[100];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) i;
+            }
+
+            List<Row> rows = new ArrayList<>();
+            try (RpcClient client = RpcClient.builder().caller("bench").build()) {
+                Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1", Integer.parseInt(ports[1]))));
+                rows.add(measure("Cleave transport", cleave::echo, payload, latencyCalls, callers, seconds, warmup));
+            }
+            for (int g = 2; g <= 3; g++) {
+                ManagedChannel channel = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", Integer.parseInt(ports[g]),
+                        InsecureChannelCredentials.create()).build();
+                try {
+                    UnaryOperator<byte[]> call = req -> ClientCalls.blockingUnaryCall(channel, Grpc.ECHO, CallOptions.DEFAULT, req);
+                    rows.add(measure(g == 2 ? "gRPC-java (default executor)" : "gRPC-java (directExecutor)", call, payload,
+                            latencyCalls, callers, seconds, warmup));
+                } finally {
+                    channel.shutdownNow();
+                }
+            }
+            print(rows, callers);
+        } finally {
+            server.getOutputStream().close();
+            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    record Row(String name, double p50Micros, double p99Micros, double callsPerSecond) {
+    }
+
+    private static Row measure(String name, UnaryOperator<byte[]> call, byte[] payload, int latencyCalls, int callers,
+            int seconds, int warmup) throws InterruptedException {
+        for (int i = 0; i < latencyCalls / 2; i++) {
+            check(call.apply(payload));
+        }
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < latencyCalls; i++) {
+            long t = System.nanoTime();
+            check(call.apply(payload));
+            h.recordValue((System.nanoTime() - t) / 10); // tenths of a microsecond
+        }
+        double throughput = saturate(call, payload, callers, warmup, seconds);
+        Row row = new Row(name, h.getValueAtPercentile(50) / 10.0, h.getValueAtPercentile(99) / 10.0, throughput);
+        System.err.printf(Locale.ROOT, "%s: p50 %.1f us, p99 %.1f us, %.0f calls/s%n", name, row.p50Micros, row.p99Micros, throughput);
+        return row;
+    }
+
+    private static double saturate(UnaryOperator<byte[]> call, byte[] payload, int callers, int warmup, int seconds)
+            throws InterruptedException {
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        LongAdder done = new LongAdder();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                while (!stop.get()) {
+                    check(call.apply(payload));
+                    if (measuring.get()) {
+                        done.increment();
+                    }
+                }
+            }));
+        }
+        Thread.sleep(warmup * 1000L);
+        measuring.set(true);
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long calls = done.sum();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        return calls / elapsed;
+    }
+
+    private static void check(byte[] reply) {
+        if (reply.length != 100) {
+            throw new IllegalStateException("reply of " + reply.length + " bytes");
+        }
+    }
+
+    private static void print(List<Row> rows, int callers) {
+        Row base = rows.get(0);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "| transport | p50 sequential (us) | p99 sequential (us) | throughput, %d callers (calls/s) | Cleave throughput / this | Cleave p50 / this |%n", callers);
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %.2fx | %.2f |%n", r.name, r.p50Micros, r.p99Micros,
+                    r.callsPerSecond, base.callsPerSecond / r.callsPerSecond, base.p50Micros / r.p50Micros);
+        }
+    }
+
+    private static String javaBin() {
+        return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int intArg(String[] args, String name, int otherwise) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return Integer.parseInt(a.substring(name.length() + 1));
+            }
+        }
+        return otherwise;
+    }
+}

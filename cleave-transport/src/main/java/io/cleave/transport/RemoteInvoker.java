@@ -1,0 +1,233 @@
+package io.cleave.transport;
+
+import io.cleave.CallContext;
+import io.cleave.ComponentUnavailableException;
+import io.cleave.RemoteFailureException;
+import io.cleave.spi.CodecException;
+import io.cleave.spi.Codec;
+import io.cleave.spi.Invoker;
+import io.cleave.spi.MethodDescriptor;
+import io.cleave.spi.Reader;
+import io.cleave.spi.Writer;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Sends the calls of one component to its replicas: routing, deadlines, retries. */
+final class RemoteInvoker implements Invoker {
+
+    private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(() -> new Writer(256));
+    private static final int KEEP_WRITER_BYTES = 64 * 1024;
+
+    private final RpcClient client;
+    private final RpcClient.Settings settings;
+    private final String component;
+    private final byte[] componentBytes;
+    private final RoutingTable table;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+
+    RemoteInvoker(RpcClient client, String component, RoutingTable table) {
+        this.client = client;
+        this.settings = client.settings();
+        this.component = component;
+        this.componentBytes = component.getBytes(StandardCharsets.UTF_8);
+        if (componentBytes.length > 0xffff) {
+            throw new IllegalArgumentException("component name is longer than 65535 bytes");
+        }
+        this.table = table;
+    }
+
+    @Override
+    public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
+        CallContext context = CallContext.current();
+        String what = method.fullName();
+        if (context.cancelled()) {
+            throw new ComponentUnavailableException(what + ": the calling context was cancelled", true);
+        }
+        long start = System.nanoTime();
+        long remaining = context.remainingNanos();
+        if (remaining <= 0) {
+            throw new ComponentUnavailableException(what + ": deadline passed before the call", true);
+        }
+        long deadline = start + Math.min(remaining, settings.defaultTimeoutNanos());
+        if (remaining == Long.MAX_VALUE) {
+            deadline = start + settings.defaultTimeoutNanos();
+        }
+        byte[] traceId = context.traceId().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElseGet(RemoteInvoker::newTraceId);
+        traceId = Frame.truncated(traceId, 0xff);
+        boolean keyed = method.keyParameter() >= 0 && arguments[method.keyParameter()] != null;
+        long keyHash = keyed ? keyHash(method, arguments[method.keyParameter()]) : 0;
+
+        List<ReplicaState> tried = null;
+        for (int attempt = 1; ; attempt++) {
+            ReplicaState replica = choose(what, keyed, keyHash, tried);
+            try {
+                return attempt(replica, method, arguments, deadline, traceId, what);
+            } catch (ComponentUnavailableException e) {
+                boolean safe = e.certainlyNotDelivered() || method.idempotent();
+                long left = deadline - System.nanoTime();
+                if (!safe || attempt >= settings.maxAttempts() || left <= 0 || Thread.currentThread().isInterrupted()
+                        || context.cancelled()) {
+                    throw e;
+                }
+                if (tried == null) {
+                    tried = new ArrayList<>(2);
+                }
+                tried.add(replica);
+                long cap = settings.retryBackoffNanos() << Math.min(attempt - 1, 16);
+                long pause = Math.min(ThreadLocalRandom.current().nextLong(cap + 1), left / 2);
+                if (pause > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(pause);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private Object attempt(ReplicaState replica, MethodDescriptor method, Object[] arguments, long deadline,
+            byte[] traceId, String what) throws Exception {
+        if (client.closed()) {
+            throw new ComponentUnavailableException(what + ": the RpcClient is closed", true);
+        }
+        ClientConnection connection;
+        try {
+            connection = replica.connection(deadline, what);
+        } catch (ComponentUnavailableException e) {
+            replica.failed();
+            throw e;
+        }
+        long wait = deadline - System.nanoTime();
+        if (!connection.permits.tryAcquire()) {
+            boolean got;
+            try {
+                got = wait > 0 && connection.permits.tryAcquire(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ComponentUnavailableException(what + ": interrupted while waiting for a free call slot to "
+                        + replica.replica, true, e);
+            }
+            if (!got) {
+                throw new ComponentUnavailableException(what + ": deadline passed while " + settings.maxCallsPerConnection()
+                        + " calls were in flight to " + replica.replica, true);
+            }
+        }
+        replica.outstanding.incrementAndGet();
+        replica.calls.incrementAndGet();
+        Object outcome;
+        PendingCall call;
+        try {
+            long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime()));
+            Writer w = WRITERS.get();
+            w.reset();
+            method.writeArguments(w, arguments);
+            int callId = connection.nextCallId();
+            ByteBuf frame = Frame.request(connection.channel.alloc(), callId, componentBytes, method.index(), micros,
+                    traceId, settings.callerBytes(), w.buffer(), w.size());
+            if (w.buffer().length > KEEP_WRITER_BYTES) {
+                WRITERS.remove();
+            }
+            call = new PendingCall(callId, connection, frame);
+            connection.outbound.send(call);
+            outcome = call.await(deadline);
+        } finally {
+            connection.permits.release();
+            replica.outstanding.decrementAndGet();
+        }
+        if (outcome == null) {
+            connection.cancel(call.id);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ComponentUnavailableException(what + ": interrupted while waiting for " + replica.replica
+                        + "; the call was cancelled", false);
+            }
+            throw new ComponentUnavailableException(what + ": deadline exceeded waiting for " + replica.replica
+                    + "; the call was cancelled", false);
+        }
+        if (outcome instanceof PendingCall.Failure f) {
+            if (f.certainlyNotDelivered() && f.cause() == null) {
+                replica.succeeded(); // a REJECT: the replica is alive and answering
+            } else {
+                replica.failed();
+            }
+            throw new ComponentUnavailableException(what + ": " + f.reason(), f.certainlyNotDelivered(), f.cause());
+        }
+        replica.succeeded();
+        try {
+            return method.readReply(new Reader((byte[]) outcome), replica.replica.toString());
+        } catch (CodecException e) {
+            throw new RemoteFailureException(component, method.name(), replica.replica.toString(),
+                    CodecException.class.getName(), "malformed reply: " + e.getMessage());
+        }
+    }
+
+    private ReplicaState choose(String what, boolean keyed, long keyHash, List<ReplicaState> tried) {
+        List<Replica> all = table.replicas();
+        int n = all.size();
+        if (n == 0) {
+            throw new ComponentUnavailableException(what + ": no replicas of " + component + " are known", true);
+        }
+        long now = System.nanoTime();
+        List<ReplicaState> healthy = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ReplicaState s = client.state(all.get(i));
+            if (s.available(now)) {
+                healthy.add(s);
+            }
+        }
+        List<ReplicaState> candidates = healthy;
+        if (candidates.isEmpty()) {
+            // Panic: nothing looks healthy. Try them all rather than fail without trying.
+            candidates = new ArrayList<>(n);
+            for (Replica r : all) {
+                candidates.add(client.state(r));
+            }
+        }
+        if (tried != null && candidates.size() > 1) {
+            List<ReplicaState> untried = new ArrayList<>(candidates);
+            untried.removeAll(tried);
+            if (!untried.isEmpty()) {
+                candidates = untried;
+            }
+        }
+        int size = candidates.size();
+        if (size == 1) {
+            return candidates.get(0);
+        }
+        if (keyed) {
+            return Rendezvous.pick(keyHash, candidates, s -> s.hash);
+        }
+        if (settings.balancer() == Balancer.ROUND_ROBIN) {
+            return candidates.get(Math.floorMod(roundRobin.getAndIncrement(), size));
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        ReplicaState a = candidates.get(random.nextInt(size));
+        ReplicaState b = candidates.get((candidates.indexOf(a) + 1 + random.nextInt(size - 1)) % size);
+        return b.outstanding.get() < a.outstanding.get() ? b : a;
+    }
+
+    private static long keyHash(MethodDescriptor method, Object key) {
+        Writer w = new Writer(32);
+        @SuppressWarnings("unchecked")
+        Codec<Object> codec = (Codec<Object>) method.parameters().get(method.keyParameter());
+        codec.write(w, key);
+        return Rendezvous.hash(w.buffer(), w.size());
+    }
+
+    private static byte[] newTraceId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return (Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE))
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteInvoker[" + component + " -> " + table + "]";
+    }
+}

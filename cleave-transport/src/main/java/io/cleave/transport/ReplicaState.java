@@ -1,0 +1,210 @@
+package io.cleave.transport;
+
+import io.cleave.ComponentUnavailableException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A client's connection to, and opinion of, one replica. */
+final class ReplicaState {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaState.class);
+
+    final Replica replica;
+    final long hash;
+    final AtomicInteger outstanding = new AtomicInteger();
+    final AtomicLong calls = new AtomicLong();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final RpcClient client;
+    private volatile ClientConnection connection;
+    private ChannelFuture connecting; // guarded by this
+    private volatile Health health = Health.UNKNOWN;
+    private volatile long ejectedUntil;
+    private int ejections; // guarded by this
+
+    ReplicaState(RpcClient client, Replica replica) {
+        this.client = client;
+        this.replica = replica;
+        this.hash = Rendezvous.hash(replica.toString());
+    }
+
+    /** Whether new calls may be routed here now. */
+    boolean available(long now) {
+        Health h = health;
+        if (h == Health.UNHEALTHY) {
+            return false;
+        }
+        if (h == Health.EJECTED) {
+            if (now - ejectedUntil < 0) {
+                return false;
+            }
+            health = connection != null && connection.usable() ? Health.HEALTHY : Health.UNKNOWN;
+        }
+        return true;
+    }
+
+    Health health() {
+        Health h = health;
+        return h == Health.EJECTED && System.nanoTime() - ejectedUntil >= 0 ? Health.UNKNOWN : h;
+    }
+
+    ReplicaStatus status() {
+        return new ReplicaStatus(replica, health(), outstanding.get(), calls.get(), consecutiveFailures.get());
+    }
+
+    /**
+     * A usable connection, connecting if needed and waiting at most until the deadline.
+     *
+     * @throws ComponentUnavailableException (certainly not delivered) if none can be had
+     */
+    ClientConnection connection(long deadline, String what) {
+        ClientConnection c = connection;
+        if (c != null && c.usable()) {
+            return c;
+        }
+        ChannelFuture future = connect();
+        long left = deadline - System.nanoTime();
+        boolean done;
+        try {
+            done = left > 0 && future.await(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComponentUnavailableException(what + ": interrupted while connecting to " + replica, true, e);
+        }
+        if (!done) {
+            throw new ComponentUnavailableException(what + ": deadline passed while connecting to " + replica, true);
+        }
+        if (!future.isSuccess()) {
+            throw new ComponentUnavailableException(what + ": cannot connect to " + replica + ": " + describe(future.cause()),
+                    true, future.cause());
+        }
+        c = future.channel().pipeline().get(ClientConnection.class);
+        if (c == null || !c.usable()) {
+            throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened", true);
+        }
+        return c;
+    }
+
+    /** Starts connecting unless a connection is up or being made; returns the attempt. */
+    synchronized ChannelFuture connect() {
+        ClientConnection c = connection;
+        if (c != null && c.usable()) {
+            return c.channel.newSucceededFuture();
+        }
+        if (connecting != null && !connecting.isDone()) {
+            return connecting;
+        }
+        Bootstrap bootstrap = client.bootstrap().clone().handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
+                        client.settings().maxFrameBytes(), 0, Frame.LENGTH_BYTES, 0, Frame.LENGTH_BYTES, true));
+                ch.pipeline().addLast("calls", new ClientConnection(ch, ReplicaState.this, client.settings().maxCallsPerConnection()));
+            }
+        });
+        ChannelFuture f = bootstrap.connect(replica.host(), replica.port());
+        connecting = f;
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                ClientConnection opened = f.channel().pipeline().get(ClientConnection.class);
+                connection = opened;
+                if (health != Health.EJECTED) {
+                    health = Health.HEALTHY;
+                }
+                LOG.debug("connected to {}", replica);
+            } else {
+                markUnhealthy("cannot connect: " + describe(done.cause()));
+            }
+        });
+        return f;
+    }
+
+    /** The connection dropped; in-flight calls on it were failed. */
+    void connectionLost(ClientConnection c, int callsLost) {
+        if (connection == c) {
+            markUnhealthy("connection lost" + (callsLost > 0 ? " with " + callsLost + " calls in flight" : ""));
+        }
+    }
+
+    void goingAway(ClientConnection c) {
+        if (connection == c) {
+            markUnhealthy("going away");
+        }
+    }
+
+    synchronized void markUnhealthy(String why) {
+        // An ejection is timed and stronger: a connection that drops while the replica is
+        // ejected must not shorten it (the check loop reconnects ejected replicas anyway).
+        if (health == Health.EJECTED) {
+            return;
+        }
+        if (health != Health.UNHEALTHY) {
+            LOG.info("replica {} is unhealthy: {}", replica, why);
+        }
+        health = Health.UNHEALTHY;
+    }
+
+    /** Health check tick: ping a live connection, reconnect a dead one, notice silent ones. */
+    void check(long now, long pongTimeout) {
+        ClientConnection c = connection;
+        if (c != null && c.channel.isActive()) {
+            if (now - c.lastPong > pongTimeout) {
+                markUnhealthy("no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(now - c.lastPong) + " ms");
+                c.channel.close();
+                return;
+            }
+            c.ping();
+        } else if (health == Health.UNHEALTHY || health == Health.EJECTED) {
+            connect();
+        }
+    }
+
+    /** A call completed at the transport level (any reply, even an exception). */
+    void succeeded() {
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    /** A call failed at the transport level; ejects after too many in a row. */
+    void failed() {
+        int n = consecutiveFailures.incrementAndGet();
+        RpcClient.Settings s = client.settings();
+        if (n >= s.ejectAfterFailures()) {
+            synchronized (this) {
+                if (health == Health.EJECTED) {
+                    return;
+                }
+                ejections++;
+                long nanos = s.ejectionNanos() * Math.min(ejections, 10);
+                ejectedUntil = System.nanoTime() + nanos;
+                health = Health.EJECTED;
+                consecutiveFailures.set(0);
+                LOG.warn("replica {} ejected for {} ms after {} consecutive failures", replica,
+                        TimeUnit.NANOSECONDS.toMillis(nanos), n);
+            }
+        }
+    }
+
+    void close() {
+        ClientConnection c = connection;
+        if (c != null) {
+            c.channel.close();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,367 @@
+package io.cleave.transport;
+
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.Invoker;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of the Cleave transport: one multiplexed connection per replica, shared by
+ * every component and thread of the process, with health checks and outlier ejection.
+ *
+ * <pre>{@code
+ * RpcClient client = RpcClient.builder().caller("checkout").build();
+ * RoutingTable orders = RoutingTable.of(Replica.parse("127.0.0.1:7001"), Replica.parse("127.0.0.1:7002"));
+ * Orders stub = client.stub(Orders_Cleave.DESCRIPTOR, orders);
+ * stub.place(order);          // balanced, health-checked, retried where safe
+ * orders.add(Replica.parse("127.0.0.1:7003"));   // the next call may go there
+ * }</pre>
+ *
+ * <p>What a caller sees from a stub:
+ * <ul>
+ *   <li>the result, or the declared checked exception the callee threw, as itself;
+ *   <li>{@link io.cleave.RemoteFailureException} naming component, method and replica when
+ *       the callee threw something undeclared;
+ *   <li>{@link io.cleave.ComponentUnavailableException} when no replica could be reached,
+ *       the connection failed mid-call, the deadline passed, or the thread was interrupted;
+ *       {@code certainlyNotDelivered()} is true when the request never reached a callee.
+ * </ul>
+ *
+ * <p>A call is retried, on another replica when there is one and with exponential backoff
+ * with jitter, only within its deadline and only if it certainly did not reach a callee or the
+ * method is {@link io.cleave.Idempotent}. The deadline is the caller's
+ * {@link io.cleave.CallContext} deadline, else {@link Builder#defaultTimeout(Duration)}.
+ *
+ * <p>Backpressure: a connection carries at most {@link Builder#maxCallsPerConnection(int)}
+ * calls at once; further calls wait for a slot within their deadline, then fail with
+ * {@code ComponentUnavailableException} (certainly not delivered).
+ */
+public final class RpcClient implements AutoCloseable {
+
+    private final Settings settings;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final ConcurrentHashMap<Replica, ReplicaState> replicas = new ConcurrentHashMap<>();
+    private final List<RoutingTable> tables = new CopyOnWriteArrayList<>();
+    private final ScheduledFuture<?> healthChecks;
+    private volatile boolean closed;
+
+    private RpcClient(Builder b) {
+        this.settings = new Settings(b.caller, b.caller.getBytes(StandardCharsets.UTF_8), b.balancer,
+                b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxFrameBytes,
+                b.maxCallsPerConnection, b.pingInterval.toNanos() * b.missedPings, b.ejectAfterFailures,
+                b.ejectionTime.toNanos());
+        this.group = Transport.group(b.ioThreads, "cleave-client-io");
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(Transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()));
+        long every = b.pingInterval.toNanos();
+        this.healthChecks = group.next().scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Starts describing a client.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * An invoker sending calls of one component to the replicas in a routing table. The table
+     * may change at any time; every call reads it.
+     *
+     * @param component the component's name, as its servers host it
+     * @param table where its replicas are
+     * @return the invoker, to give to the component's generated stub
+     * @throws IllegalStateException if the client is closed
+     */
+    public Invoker invoker(String component, RoutingTable table) {
+        Objects.requireNonNull(table, "table");
+        if (closed) {
+            throw new IllegalStateException("RpcClient is closed");
+        }
+        if (!tables.contains(table)) {
+            tables.add(table);
+        }
+        return new RemoteInvoker(this, component, table);
+    }
+
+    /**
+     * A client object for a remote component: its generated stub over {@link #invoker}.
+     *
+     * @param descriptor the component's generated descriptor
+     * @param table where its replicas are
+     * @param <T> the component interface
+     * @return the stub
+     * @throws IllegalStateException if the client is closed
+     */
+    public <T> T stub(ComponentDescriptor<T> descriptor, RoutingTable table) {
+        return descriptor.stub().apply(invoker(descriptor.name(), table));
+    }
+
+    /**
+     * What this client believes about a replica.
+     *
+     * @param replica a replica
+     * @return its status; {@link Health#UNKNOWN} with zero counts if never contacted
+     */
+    public ReplicaStatus status(Replica replica) {
+        ReplicaState s = replicas.get(replica);
+        return s == null ? new ReplicaStatus(replica, Health.UNKNOWN, 0, 0, 0) : s.status();
+    }
+
+    /** @return the status of every replica this client knows, in no particular order */
+    public List<ReplicaStatus> statuses() {
+        List<ReplicaStatus> out = new ArrayList<>();
+        for (ReplicaState s : replicas.values()) {
+            out.add(s.status());
+        }
+        return out;
+    }
+
+    /** Closes every connection; calls in flight fail with ComponentUnavailableException. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        healthChecks.cancel(false);
+        for (ReplicaState s : replicas.values()) {
+            s.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    ReplicaState state(Replica replica) {
+        ReplicaState s = replicas.get(replica);
+        if (s == null) {
+            s = replicas.computeIfAbsent(replica, r -> new ReplicaState(this, r));
+        }
+        return s;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    private void checkHealth() {
+        long now = System.nanoTime();
+        Set<Replica> listed = new HashSet<>();
+        for (RoutingTable t : tables) {
+            listed.addAll(t.replicas());
+        }
+        for (ReplicaState s : replicas.values()) {
+            if (!listed.contains(s.replica)) {
+                // Removed from every table: close once its calls are done.
+                if (s.outstanding.get() == 0) {
+                    replicas.remove(s.replica, s);
+                    s.close();
+                }
+                continue;
+            }
+            s.check(now, settings.pongTimeoutNanos());
+        }
+        for (Replica r : listed) {
+            ReplicaState s = state(r);
+            if (s.health() == Health.UNKNOWN) {
+                s.connect(); // connect ahead of the first call, so its health is known
+            }
+        }
+    }
+
+    record Settings(String caller, byte[] callerBytes, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
+            long retryBackoffNanos, int maxFrameBytes, int maxCallsPerConnection, long pongTimeoutNanos,
+            int ejectAfterFailures, long ejectionNanos) {
+    }
+
+    /** Options of an {@link RpcClient}; each has a sensible default. */
+    public static final class Builder {
+        private String caller = "";
+        private Balancer balancer = Balancer.LEAST_OUTSTANDING;
+        private Duration defaultTimeout = Duration.ofSeconds(30);
+        private int maxAttempts = 3;
+        private Duration retryBackoff = Duration.ofMillis(10);
+        private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
+        private int maxCallsPerConnection = 1024;
+        private Duration connectTimeout = Duration.ofSeconds(1);
+        private Duration pingInterval = Duration.ofMillis(200);
+        private int missedPings = 3;
+        private int ejectAfterFailures = 5;
+        private Duration ejectionTime = Duration.ofSeconds(5);
+        private int ioThreads = 1;
+
+        private Builder() {
+        }
+
+        /**
+         * @param caller this process's identity, sent with every call (the callee's {@code CallContext.caller()})
+         * @return this builder
+         */
+        public Builder caller(String caller) {
+            if (caller.getBytes(StandardCharsets.UTF_8).length > 0xffff) {
+                throw new IllegalArgumentException("caller identity is longer than 65535 bytes");
+            }
+            this.caller = caller;
+            return this;
+        }
+
+        /**
+         * @param balancer how to spread calls without a routing key; default least outstanding
+         * @return this builder
+         */
+        public Builder balancer(Balancer balancer) {
+            this.balancer = Objects.requireNonNull(balancer, "balancer");
+            return this;
+        }
+
+        /**
+         * @param timeout deadline of calls made outside any {@link io.cleave.CallContext} deadline; default 30 s
+         * @return this builder
+         */
+        public Builder defaultTimeout(Duration timeout) {
+            this.defaultTimeout = positive(timeout, "defaultTimeout");
+            return this;
+        }
+
+        /**
+         * @param attempts the most times one call is tried (1 = never retried); default 3
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts " + attempts + " is below 1");
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * @param backoff the first retry's mean delay, doubled per retry, with full jitter; default 10 ms
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration backoff) {
+            this.retryBackoff = positive(backoff, "retryBackoff");
+            return this;
+        }
+
+        /**
+         * @param bytes the largest reply frame accepted; default 16 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 KiB
+         */
+        public Builder maxFrameBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxFrameBytes " + bytes + " is below 1024");
+            }
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param calls calls in flight per connection before further calls wait; default 1024
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxCallsPerConnection(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("maxCallsPerConnection " + calls + " is not positive");
+            }
+            this.maxCallsPerConnection = calls;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection attempt may take; default 1 s
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Active health checks: a PING per connection every interval; a replica that answers
+         * none of {@code missed} in a row is marked unhealthy and reconnected.
+         *
+         * @param interval between pings; default 200 ms
+         * @param missed pings without answer before the replica is unhealthy; default 3
+         * @return this builder
+         */
+        public Builder healthChecks(Duration interval, int missed) {
+            if (missed < 1) {
+                throw new IllegalArgumentException("missed pings " + missed + " is below 1");
+            }
+            this.pingInterval = positive(interval, "ping interval");
+            this.missedPings = missed;
+            return this;
+        }
+
+        /**
+         * Passive outlier ejection: a replica with {@code failures} transport failures in a row
+         * gets no calls for {@code time} (longer each time it is ejected again, up to 10x).
+         *
+         * @param failures consecutive failures that eject; default 5
+         * @param time base ejection time; default 5 s
+         * @return this builder
+         */
+        public Builder ejection(int failures, Duration time) {
+            if (failures < 1) {
+                throw new IllegalArgumentException("ejection failures " + failures + " is below 1");
+            }
+            this.ejectAfterFailures = failures;
+            this.ejectionTime = positive(time, "ejection time");
+            return this;
+        }
+
+        /**
+         * @param threads event-loop threads doing socket I/O; default 1
+         * @return this builder
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads " + threads + " is not positive");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /** @return a running client; connections open on first use */
+        public RpcClient build() {
+            return new RpcClient(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

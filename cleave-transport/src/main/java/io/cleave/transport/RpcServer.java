@@ -1,0 +1,356 @@
+package io.cleave.transport;
+
+import io.cleave.spi.ComponentDescriptor;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves calls to a set of component instances over the Cleave transport.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder()
+ *         .host(Greeter_Cleave.DESCRIPTOR, new GreeterImpl())
+ *         .port(7001)
+ *         .start();
+ * ...
+ * server.close();   // GOAWAY to clients, drains calls in flight, then closes
+ * }</pre>
+ *
+ * <p>Every call runs on its own virtual thread (or the configured executor) with the caller's
+ * {@link io.cleave.CallContext} installed: the callee sees the caller's remaining deadline,
+ * trace id and identity. When the deadline passes or the caller cancels, the handler's context
+ * is cancelled and its thread interrupted, and no reply is sent.
+ *
+ * <p>Limits protect the process: a frame longer than {@link Builder#maxFrameBytes(int)} or
+ * otherwise malformed closes that connection (logged with the reason) and nothing else; a
+ * connection with more than {@link Builder#maxCallsPerConnection(int)} calls in flight, or a
+ * server with more than {@link Builder#maxConcurrentCalls(int)}, has the excess calls rejected
+ * before they run (the client sees {@link io.cleave.ComponentUnavailableException} with
+ * {@code certainlyNotDelivered() == true}, so it may retry elsewhere).
+ */
+public final class RpcServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+
+    private final Map<String, Hosted<?>> components;
+    private final Settings settings;
+    private final EventLoopGroup group;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger running = new AtomicInteger();
+    private final Channel listener;
+    private volatile boolean closing;
+
+    private RpcServer(Builder b) {
+        this.components = Map.copyOf(b.components);
+        this.settings = new Settings(b.maxFrameBytes, b.maxCallsPerConnection, b.maxConcurrentCalls);
+        this.ownsExecutor = b.executor == null;
+        this.executor = b.executor != null ? b.executor
+                : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cleave-call-", 0).factory());
+        this.group = Transport.group(b.ioThreads, "cleave-server-io");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(Transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
+                                settings.maxFrameBytes, 0, Frame.LENGTH_BYTES, 0, Frame.LENGTH_BYTES, true));
+                        ch.pipeline().addLast("calls", new ServerConnection(RpcServer.this, ch));
+                    }
+                });
+        try {
+            this.listener = bootstrap.bind(b.bindHost, b.port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownsExecutor) {
+                executor.shutdownNow();
+            }
+            throw new UncheckedIOException(new java.io.IOException(
+                    "cannot listen on " + b.bindHost + ":" + b.port + ": " + e.getMessage(), e));
+        }
+        LOG.info("serving {} on {} ({})", components.keySet(), address(), Transport.name());
+    }
+
+    /**
+     * Starts describing a server.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the address the server listens on (with the actual port when 0 was asked) */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** @return the listening address as a {@link Replica}, to put in a {@link RoutingTable} */
+    public Replica replica() {
+        return Replica.of(address());
+    }
+
+    /** @return calls running now, over all connections */
+    public int callsInFlight() {
+        return running.get();
+    }
+
+    /**
+     * Stops gracefully: stops accepting connections, tells every client GOAWAY (they route new
+     * calls elsewhere), rejects new calls, waits up to the drain timeout for calls in flight,
+     * then closes every connection. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        listener.close().syncUninterruptibly();
+        for (Channel ch : connections) {
+            ServerConnection c = ch.pipeline().get(ServerConnection.class);
+            if (c != null) {
+                c.goAway("server shutting down");
+            }
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (running.get() > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(5); // polling a counter at shutdown only; no call path waits on this
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        shutdown();
+    }
+
+    /**
+     * Closes abruptly, as a crashed process would: connections are reset without GOAWAY and
+     * calls in flight are abandoned. For tests of failure handling.
+     */
+    void kill() {
+        closing = true;
+        listener.close().syncUninterruptibly();
+        for (Channel ch : connections) {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        connections.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    Hosted<?> component(String name) {
+        return components.get(name);
+    }
+
+    String componentNames() {
+        return components.keySet().toString();
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    /** Reserves a slot for a call; false when the server is at its limit. */
+    boolean tryStartCall() {
+        while (true) {
+            int n = running.get();
+            if (n >= settings.maxConcurrentCalls) {
+                return false;
+            }
+            if (running.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void callEnded() {
+        running.decrementAndGet();
+    }
+
+    /** A component instance and how to call it. */
+    record Hosted<T>(ComponentDescriptor<T> descriptor, T instance) {
+        Object dispatch(int method, Object[] arguments) throws Exception {
+            return descriptor.dispatcher().dispatch(instance, method, arguments);
+        }
+    }
+
+    record Settings(int maxFrameBytes, int maxCallsPerConnection, int maxConcurrentCalls) {
+    }
+
+    /** Options of an {@link RpcServer}. */
+    public static final class Builder {
+        private final Map<String, Hosted<?>> components = new LinkedHashMap<>();
+        private String bindHost = "127.0.0.1";
+        private int port;
+        private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
+        private int maxCallsPerConnection = 1024;
+        private int maxConcurrentCalls = 10_000;
+        private int ioThreads = 1;
+        private ExecutorService executor;
+
+        private Builder() {
+        }
+
+        /**
+         * Hosts a component instance.
+         *
+         * @param descriptor the component's generated descriptor
+         * @param instance the implementation to call
+         * @param <T> the component interface
+         * @return this builder
+         * @throws IllegalArgumentException if a component of the same name is already hosted
+         */
+        public <T> Builder host(ComponentDescriptor<T> descriptor, T instance) {
+            Objects.requireNonNull(instance, "instance");
+            if (components.putIfAbsent(descriptor.name(), new Hosted<>(descriptor, instance)) != null) {
+                throw new IllegalArgumentException("component " + descriptor.name() + " is already hosted by this server");
+            }
+            return this;
+        }
+
+        /**
+         * @param host the address to listen on; default {@code 127.0.0.1}
+         * @return this builder
+         */
+        public Builder bindHost(String host) {
+            this.bindHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * @param port the TCP port; default 0 (any free port, see {@link RpcServer#address()})
+         * @return this builder
+         * @throws IllegalArgumentException if outside {@code [0, 65535]}
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is outside [0, 65535]");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param bytes the largest frame accepted; default 16 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 KiB
+         */
+        public Builder maxFrameBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxFrameBytes " + bytes + " is below 1024");
+            }
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param calls calls one connection may have running; excess ones are rejected; default 1024
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxCallsPerConnection(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("maxCallsPerConnection " + calls + " is not positive");
+            }
+            this.maxCallsPerConnection = calls;
+            return this;
+        }
+
+        /**
+         * @param calls calls the whole server may have running; excess ones are rejected; default 10000
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxConcurrentCalls(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("maxConcurrentCalls " + calls + " is not positive");
+            }
+            this.maxConcurrentCalls = calls;
+            return this;
+        }
+
+        /**
+         * @param threads event-loop threads doing socket I/O; default 1
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads " + threads + " is not positive");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * Runs calls on this executor instead of a virtual thread per call. The server does not
+         * shut it down.
+         *
+         * @param executor where handlers run; its threads are interrupted to cancel calls
+         * @return this builder
+         */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Binds and starts serving.
+         *
+         * @return the running server
+         * @throws IllegalStateException if no component is hosted
+         * @throws UncheckedIOException if the address cannot be bound
+         */
+        public RpcServer start() {
+            if (components.isEmpty()) {
+                throw new IllegalStateException("an RpcServer needs at least one component: call host(descriptor, instance)");
+            }
+            return new RpcServer(this);
+        }
+    }
+
+    static Duration sweepInterval() {
+        return Duration.ofMillis(10);
+    }
+}

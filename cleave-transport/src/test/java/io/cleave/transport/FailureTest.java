@@ -1,0 +1,253 @@
+package io.cleave.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cleave.ComponentUnavailableException;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replicas that die, refuse, drop or go silent: retries only where safe, and routing around
+ * the dead. Each test kills servers, so each starts its own.
+ */
+class FailureTest {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable r : resources.reversed()) {
+            r.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T r) {
+        resources.add(r);
+        return r;
+    }
+
+    private RpcServer serve(EchoImpl impl) {
+        return closeLater(RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, impl).start());
+    }
+
+    @Test
+    void nonIdempotentCallIsNotRetriedAfterItWasSent() {
+        EchoImpl doomedImpl = new EchoImpl("doomed");
+        EchoImpl healthyImpl = new EchoImpl("healthy");
+        RpcServer doomed = serve(doomedImpl);
+        RpcServer healthy = serve(healthyImpl);
+        doomedImpl.onCall = doomed::kill; // the replica crashes while running the call
+        RpcClient client = closeLater(RpcClient.builder().balancer(Balancer.ROUND_ROBIN).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(doomed.replica(), healthy.replica()));
+
+        assertThatThrownBy(echo::once)
+                .isInstanceOfSatisfying(ComponentUnavailableException.class,
+                        e -> assertThat(e.certainlyNotDelivered()).isFalse());
+        assertThat(doomedImpl.calls.get()).isEqualTo(1);
+        assertThat(healthyImpl.calls.get()).isZero();
+    }
+
+    @Test
+    void idempotentCallIsRetriedOnAnotherReplica() {
+        EchoImpl doomedImpl = new EchoImpl("doomed");
+        EchoImpl healthyImpl = new EchoImpl("healthy");
+        RpcServer doomed = serve(doomedImpl);
+        RpcServer healthy = serve(healthyImpl);
+        doomedImpl.onCall = doomed::kill;
+        RpcClient client = closeLater(RpcClient.builder().balancer(Balancer.ROUND_ROBIN).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(doomed.replica(), healthy.replica()));
+
+        String answer = echo.whoAmI();
+
+        assertThat(answer).isEqualTo("healthy");
+        assertThat(doomedImpl.calls.get()).isEqualTo(1);
+        assertThat(healthyImpl.calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void callThatCertainlyDidNotArriveIsRetriedEvenIfNotIdempotent() throws IOException {
+        Replica nobody = unusedPort();
+        EchoImpl healthyImpl = new EchoImpl("healthy");
+        RpcServer healthy = serve(healthyImpl);
+        RpcClient client = closeLater(RpcClient.builder().balancer(Balancer.ROUND_ROBIN).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(nobody, healthy.replica()));
+
+        assertThat(echo.once()).isEqualTo("healthy");
+        assertThat(healthyImpl.calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void noReachableReplicaFailsAsCertainlyNotDelivered() throws IOException {
+        RpcClient client = closeLater(RpcClient.builder().retryBackoff(Duration.ofMillis(1)).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(unusedPort()));
+
+        assertThatThrownBy(echo::once)
+                .isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {
+                    assertThat(e.certainlyNotDelivered()).isTrue();
+                    assertThat(e).hasMessageContaining("cannot connect");
+                });
+    }
+
+    @Test
+    void deadReplicaStopsGettingCallsWithinOneSecond() {
+        List<EchoImpl> impls = new ArrayList<>();
+        List<RpcServer> servers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            EchoImpl impl = new EchoImpl("r" + i);
+            impls.add(impl);
+            servers.add(serve(impl));
+        }
+        RpcClient client = closeLater(RpcClient.builder().build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR,
+                RoutingTable.of(servers.get(0).replica(), servers.get(1).replica(), servers.get(2).replica()));
+        for (int i = 0; i < 100; i++) {
+            echo.whoAmI();
+        }
+        Replica victim = servers.get(1).replica();
+
+        servers.get(1).kill();
+        long killed = System.nanoTime();
+        long routedAfterOneSecond = -1;
+        int answered = 0;
+        while (System.nanoTime() - killed < TimeUnit.MILLISECONDS.toNanos(1500)) {
+            if (routedAfterOneSecond < 0 && System.nanoTime() - killed >= TimeUnit.SECONDS.toNanos(1)) {
+                routedAfterOneSecond = client.status(victim).calls();
+            }
+            assertThat(echo.whoAmI()).isIn("r1", "r3");
+            answered++;
+        }
+
+        assertThat(answered).isPositive();
+        assertThat(client.status(victim).calls()).isEqualTo(routedAfterOneSecond);
+        assertThat(client.status(victim).health()).isIn(Health.UNHEALTHY, Health.EJECTED);
+    }
+
+    @Test
+    void replicaFailingCallsInARowIsEjected() throws Exception {
+        DroppingServer flaky = closeLater(new DroppingServer());
+        EchoImpl healthyImpl = new EchoImpl("healthy");
+        RpcServer healthy = serve(healthyImpl);
+        RpcClient client = closeLater(RpcClient.builder()
+                .maxAttempts(1)
+                .ejection(3, Duration.ofMinutes(1))
+                .healthChecks(Duration.ofMinutes(1), 3)
+                .build());
+        RoutingTable table = RoutingTable.of(flaky.replica());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, table);
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(echo::whoAmI).isInstanceOf(ComponentUnavailableException.class);
+        }
+        assertThat(client.status(flaky.replica()).health()).isEqualTo(Health.EJECTED);
+
+        table.add(healthy.replica());
+        long before = client.status(flaky.replica()).calls();
+        for (int i = 0; i < 50; i++) {
+            assertThat(echo.whoAmI()).isEqualTo("healthy");
+        }
+        assertThat(client.status(flaky.replica()).calls()).isEqualTo(before);
+    }
+
+    @Test
+    void replicaThatStopsAnsweringPingsIsMarkedUnhealthy() throws Exception {
+        SilentServer silent = closeLater(new SilentServer());
+        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
+        client.invoker("Echo", RoutingTable.of(silent.replica())); // the client now watches it
+
+        assertThat(eventually(() -> client.status(silent.replica()).health() == Health.HEALTHY)).isTrue();
+        assertThat(eventually(() -> client.status(silent.replica()).health() == Health.UNHEALTHY)).isTrue();
+    }
+
+    /** Polls a condition for up to 10 s; returns whether it became true. */
+    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    private static Replica unusedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return new Replica("127.0.0.1", s.getLocalPort());
+        }
+    }
+
+    /** Accepts connections, reads one frame, then drops the connection: a transport failure after sending. */
+    private static final class DroppingServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final Thread acceptor = Thread.ofVirtual().start(this::serve);
+
+        DroppingServer() throws IOException {
+        }
+
+        Replica replica() {
+            return new Replica("127.0.0.1", socket.getLocalPort());
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket s = socket.accept()) {
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    while (true) {
+                        byte[] frame = new byte[in.readInt()];
+                        in.readFully(frame);
+                        if (frame[1] == Frame.REQUEST) {
+                            break; // drop the connection mid-call
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed, or the client went away: accept the next
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Accepts connections and never answers anything. */
+    private static final class SilentServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread acceptor = Thread.ofVirtual().start(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    accepted.add(socket.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+
+        SilentServer() throws IOException {
+        }
+
+        Replica replica() {
+            return new Replica("127.0.0.1", socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.cleave.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad bytes on one connection close that connection and nothing else. */
+class MalformedFrameTest {
+
+    private static RpcServer server;
+    private static RpcClient client;
+    private static Echo echo;
+
+    @BeforeAll
+    static void start() {
+        server = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, new EchoImpl("r")).maxFrameBytes(64 * 1024).start();
+        client = RpcClient.builder().build();
+        echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void garbageClosesThatConnectionAndServerKeepsServingOthers() throws IOException {
+        assertThat(echo.echo("before")).isEqualTo("before");
+
+        try (Socket raw = connect()) {
+            raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            raw.getOutputStream().flush();
+
+            assertThat(readsEndOfStream(raw)).isTrue();
+        }
+        assertThat(echo.echo("after")).isEqualTo("after");
+    }
+
+    @Test
+    void oversizedLengthPrefixClosesTheConnection() throws IOException {
+        try (Socket raw = connect()) {
+            DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+            out.writeInt(64 * 1024 + 1);
+            out.flush();
+
+            assertThat(readsEndOfStream(raw)).isTrue();
+        }
+        assertThat(echo.echo("still here")).isEqualTo("still here");
+    }
+
+    @Test
+    void wellSizedFrameWithWrongVersionClosesTheConnection() throws IOException {
+        try (Socket raw = connect()) {
+            DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+            out.writeInt(6);
+            out.writeByte(99);
+            out.writeByte(Frame.REQUEST);
+            out.writeInt(1);
+            out.flush();
+
+            assertThat(readsEndOfStream(raw)).isTrue();
+        }
+        assertThat(echo.echo("still here")).isEqualTo("still here");
+    }
+
+    @Test
+    void requestWhoseStringsRunPastTheFrameClosesTheConnection() throws IOException {
+        try (Socket raw = connect()) {
+            DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+            out.writeInt(8);
+            out.writeByte(Frame.VERSION);
+            out.writeByte(Frame.REQUEST);
+            out.writeInt(1);
+            out.writeShort(500); // component name claims 500 bytes; none follow
+            out.flush();
+
+            assertThat(readsEndOfStream(raw)).isTrue();
+        }
+        assertThat(echo.echo("still here")).isEqualTo("still here");
+    }
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket(server.address().getAddress(), server.address().getPort());
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** True when the server closed the connection (end of stream or reset). */
+    private static boolean readsEndOfStream(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        try {
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.cleave.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cleave.CallContext;
+import io.cleave.ComponentUnavailableException;
+import io.cleave.RemoteFailureException;
+import io.cleave.spi.MethodDescriptor;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One replica, one client, over a real socket: what a caller sees of a remote call. */
+class RpcCallTest {
+
+    private static EchoImpl impl;
+    private static RpcServer server;
+    private static RpcClient client;
+    private static Echo echo;
+
+    @BeforeAll
+    static void start() {
+        impl = new EchoImpl("solo");
+        server = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, impl).start();
+        client = RpcClient.builder().caller("checkout").build();
+        echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void returnsValuesIntact() {
+        Map<String, List<Long>> value = new LinkedHashMap<>();
+        value.put("a", List.of(1L, -2L, Long.MAX_VALUE));
+        value.put("ü", List.of());
+
+        Map<String, List<Long>> back = echo.mirror(value, new byte[300], 2);
+
+        assertThat(echo.echo("héllo")).isEqualTo("héllo");
+        assertThat(back).containsExactly(Map.entry("a", List.of(1L, -2L, Long.MAX_VALUE)), Map.entry("ü", List.of()),
+                Map.entry("bytes", List.of(300L, 300L)));
+    }
+
+    @Test
+    void carriesLargeArgumentsAcrossManyFrames() {
+        String big = "x".repeat(3_000_000);
+
+        assertThat(echo.echo(big)).isEqualTo(big);
+    }
+
+    @Test
+    void declaredCheckedExceptionArrivesAsItself() {
+        assertThatThrownBy(() -> echo.reserve("apples"))
+                .isExactlyInstanceOf(OutOfStockException.class)
+                .hasMessage("no apples left");
+    }
+
+    @Test
+    void undeclaredFailureArrivesAsRemoteFailureNamingComponentMethodAndReplica() {
+        assertThatThrownBy(() -> echo.crash("boom"))
+                .isInstanceOfSatisfying(RemoteFailureException.class, e -> {
+                    assertThat(e.component()).isEqualTo("Echo");
+                    assertThat(e.method()).isEqualTo("crash");
+                    assertThat(e.replica()).isEqualTo(server.replica().toString());
+                    assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
+                    assertThat(e).hasMessageContaining("boom");
+                });
+    }
+
+    @Test
+    void calleeSeesRemainingDeadlineTraceAndCaller() throws Exception {
+        AtomicReference<Long> callerRemainingMicros = new AtomicReference<>();
+        CallContext outer = CallContext.builder().traceId("trace-42").build();
+
+        String seen = outer.call(() -> CallContext.withDeadline(Duration.ofSeconds(5), () -> {
+            String s = echo.context();
+            callerRemainingMicros.set(CallContext.current().remainingNanos() / 1000);
+            return s;
+        }));
+
+        String[] parts = seen.split("\\|", -1);
+        long calleeRemaining = Long.parseLong(parts[0]);
+        assertThat(calleeRemaining).isPositive().isLessThanOrEqualTo(5_000_000L);
+        assertThat(calleeRemaining).isGreaterThanOrEqualTo(callerRemainingMicros.get());
+        assertThat(parts[1]).isEqualTo("trace-42");
+        assertThat(parts[2]).isEqualTo("checkout");
+    }
+
+    @Test
+    void calleeWithoutCallerDeadlineSeesTheClientDefaultTimeout() {
+        long calleeRemainingMicros = Long.parseLong(echo.context().split("\\|")[0]);
+
+        assertThat(calleeRemainingMicros).isPositive().isLessThanOrEqualTo(30_000_000L);
+    }
+
+    @Test
+    void slowCalleePastDeadlineFailsCallerAndInterruptsHandler() throws Exception {
+        impl.blockStarted = new CountDownLatch(1);
+        impl.blockInterrupted = new CountDownLatch(1);
+
+        assertThatThrownBy(() -> CallContext.withDeadline(Duration.ofMillis(200), echo::block))
+                .isInstanceOfSatisfying(ComponentUnavailableException.class,
+                        e -> assertThat(e).hasMessageContaining("deadline exceeded"));
+
+        assertThat(impl.blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(impl.blockInterrupted.await(10, TimeUnit.SECONDS)).as("callee handler interrupted").isTrue();
+    }
+
+    @Test
+    void interruptingTheCallerCancelsTheRemoteCall() throws Exception {
+        impl.blockStarted = new CountDownLatch(1);
+        impl.blockInterrupted = new CountDownLatch(1);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                echo.block();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+
+        assertThat(impl.blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt();
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ComponentUnavailableException.class)
+                .hasMessageContaining("interrupted");
+        assertThat(impl.blockInterrupted.await(10, TimeUnit.SECONDS)).as("callee handler interrupted").isTrue();
+    }
+
+    @Test
+    void callWhoseDeadlineAlreadyPassedIsNotSent() {
+        int before = impl.calls.get();
+        CallContext expired = CallContext.builder().remaining(Duration.ZERO).build();
+
+        assertThatThrownBy(() -> expired.call(() -> echo.echo("late")))
+                .isInstanceOfSatisfying(ComponentUnavailableException.class,
+                        e -> assertThat(e.certainlyNotDelivered()).isTrue());
+        assertThat(impl.calls.get()).isEqualTo(before);
+    }
+
+    @Test
+    void unknownComponentIsRejectedAsCertainlyNotDelivered() {
+        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", false, -1, List.of(), io.cleave.spi.Codecs.STRING, List.of());
+
+        assertThatThrownBy(() -> client.invoker("Ghost", RoutingTable.of(server.replica())).invoke(ghost, new Object[0]))
+                .isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {
+                    assertThat(e.certainlyNotDelivered()).isTrue();
+                    assertThat(e).hasMessageContaining("no component \"Ghost\"");
+                });
+    }
+
+    @Test
+    void manyConcurrentCallersShareOneConnection() throws Exception {
+        List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < 64; t++) {
+            int id = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 50; i++) {
+                    if (echo.echo(id + ":" + i).equals(id + ":" + i)) {
+                        ok.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+
+        assertThat(ok.get()).isEqualTo(64 * 50);
+    }
+}
