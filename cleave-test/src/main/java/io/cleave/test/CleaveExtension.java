@@ -11,7 +11,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -102,20 +105,66 @@ final class CleaveExtension implements TestTemplateInvocationContextProvider {
             }
             Class<?> testClass = classContext.getRequiredTestClass();
             StartedApp started = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(topology.name(),
-                    name -> StartedApp.start(topology, builder(settings, testClass)), StartedApp.class);
+                    name -> StartedApp.start(topology, settings, testClass), StartedApp.class);
             return started.app(topology);
         }
     }
 
     /** The application of one topology, or why it could not start (so it is tried once per class). */
-    private record StartedApp(Optional<App> app, Optional<RuntimeException> failure) implements AutoCloseable {
+    private record StartedApp(Optional<App> app, Optional<RuntimeException> failure, List<AutoCloseable> cleanup)
+            implements AutoCloseable {
 
-        static StartedApp start(TestTopology topology, Cleave.Builder builder) {
+        static StartedApp start(TestTopology topology, CleaveTest settings, Class<?> testClass) {
+            List<AutoCloseable> cleanup = new ArrayList<>();
             try {
-                return new StartedApp(Optional.of(topology.start(builder)), Optional.empty());
-            } catch (RuntimeException e) {
-                return new StartedApp(Optional.empty(), Optional.of(e));
+                Cleave.Builder builder = builder(settings, testClass);
+                Path dataDirectory = Files.createTempDirectory("cleave-test-" + topology.name() + "-");
+                cleanup.add(() -> deleteTree(dataDirectory));
+                if (settings.freshDataDirectory()) {
+                    builder.set("app.data-dir", dataDirectory.toString());
+                }
+                Map<String, String> computed = computed(settings, testClass, topology, dataDirectory, cleanup);
+                computed.forEach(builder::set);
+                return new StartedApp(Optional.of(topology.start(builder)), Optional.empty(), cleanup);
+            } catch (Exception e) {
+                RuntimeException failure = e instanceof RuntimeException r ? r
+                        : new StartupException("test settings failed: " + e.getMessage(), e);
+                StartedApp failed = new StartedApp(Optional.empty(), Optional.of(failure), cleanup);
+                failed.close();
+                return failed;
             }
+        }
+
+        private static Map<String, String> computed(CleaveTest settings, Class<?> testClass, TestTopology topology,
+                Path dataDirectory, List<AutoCloseable> cleanup) throws Exception {
+            TestSettings source;
+            try {
+                source = settings.settings().getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new ExtensionConfigurationException("@CleaveTest(settings = " + settings.settings().getName()
+                        + ".class) needs a public no-argument constructor", e);
+            }
+            return source.settings(new TestSettings.Context() {
+                @Override
+                public Class<?> testClass() {
+                    return testClass;
+                }
+
+                @Override
+                public String topology() {
+                    return topology.name();
+                }
+
+                @Override
+                public Path dataDirectory() {
+                    return dataDirectory;
+                }
+
+                @Override
+                public void closeAfter(AutoCloseable resource) {
+                    cleanup.add(resource);
+                }
+            });
         }
 
         App app(TestTopology topology) {
@@ -130,6 +179,25 @@ final class CleaveExtension implements TestTemplateInvocationContextProvider {
         @Override
         public void close() {
             app.ifPresent(App::close);
+            // Last registered first: settings' resources (a database) go before the data directory.
+            for (int i = cleanup.size() - 1; i >= 0; i--) {
+                try {
+                    cleanup.get(i).close();
+                } catch (Exception e) {
+                    System.getLogger("io.cleave.test").log(System.Logger.Level.WARNING, "test cleanup failed", e);
+                }
+            }
+        }
+
+        private static void deleteTree(Path root) throws IOException {
+            if (!Files.exists(root)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

@@ -56,4 +56,19 @@ public @interface CleaveTest {
      * @return the topology names
      */
     String[] topologies() default {};
+
+    /**
+     * Computes further overrides per test class and topology (a fresh database, say).
+     *
+     * @return the settings class; {@link TestSettings.None} for none
+     */
+    Class<? extends TestSettings> settings() default TestSettings.None.class;
+
+    /**
+     * Whether each test class and topology gets its own empty {@code app.data-dir} (a temporary
+     * directory deleted afterwards), so embedded databases of two running apps never collide.
+     *
+     * @return true (the default) for a fresh directory
+     */
+    boolean freshDataDirectory() default true;
 }

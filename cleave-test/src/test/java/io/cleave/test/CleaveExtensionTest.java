@@ -15,6 +15,7 @@ import io.cleave.test.app.LibraryImpl;
 import io.cleave.test.samples.BrokenConfigScenarios;
 import io.cleave.test.samples.LibraryScenarios;
 import io.cleave.test.samples.SerializedOnlyScenarios;
+import io.cleave.test.samples.SettingsScenarios;
 import io.cleave.test.samples.UnknownTopologyScenarios;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,21 @@ class CleaveExtensionTest {
         List<App> single = LibraryScenarios.APPS.get("single");
         assertThat(single).hasSize(4);
         assertThat(single).allSatisfy(app -> assertThat(app).isSameAs(single.get(0)));
+    }
+
+    @Test
+    void computedSettingsApplyPerTopologyWithAFreshDataDirectoryEach() {
+        SettingsScenarios.TOPOLOGIES.clear();
+        SettingsScenarios.DATA_DIRECTORIES.clear();
+        SettingsScenarios.CLEANED_UP.clear();
+
+        Events tests = run(SettingsScenarios.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(4).succeeded(4));
+        assertThat(SettingsScenarios.TOPOLOGIES).containsExactlyInAnyOrder("single", "single-serialized");
+        assertThat(SettingsScenarios.DATA_DIRECTORIES).doesNotHaveDuplicates()
+                .allSatisfy(d -> assertThat(java.nio.file.Files.exists(d)).as("deleted after the class").isFalse());
+        assertThat(SettingsScenarios.CLEANED_UP).containsExactlyInAnyOrder("single", "single-serialized");
     }
 
     @Test
