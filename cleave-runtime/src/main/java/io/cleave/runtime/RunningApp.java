@@ -1,0 +1,342 @@
+package io.cleave.runtime;
+
+import io.cleave.App;
+import io.cleave.Lifecycle;
+import io.cleave.StartupException;
+import io.cleave.runtime.spi.Deployment;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ConfigSection;
+import io.cleave.spi.Dependency;
+import io.cleave.spi.Invoker;
+import io.cleave.spi.ServiceProvider;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An application being started or running: constructs the hosted components in dependency
+ * order, starts them in the same order, and stops them in reverse.
+ */
+final class RunningApp implements App {
+
+    private static final System.Logger LOG = System.getLogger("cleave");
+
+    private final Settings settings;
+    private final ComponentGraph graph;
+    private final Map<String, Record> configs;
+    private final ConfigDocument document;
+    private final LaunchContext context;
+    private final Deployment deployment;
+
+    private final Map<Class<?>, Object> references = new ConcurrentHashMap<>();
+    private final List<Hosted> hosted = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private volatile boolean constructed;
+    private int started;
+
+    private final Object closeLock = new Object();
+    private boolean closed;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** A hosted component's instance. */
+    private record Hosted(ComponentDescriptor<?> component, Object instance) {
+    }
+
+    private RunningApp(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
+            LaunchContext context, Deployment deployment) {
+        this.settings = settings;
+        this.graph = graph;
+        this.configs = configs;
+        this.document = document;
+        this.context = context;
+        this.deployment = deployment;
+    }
+
+    /**
+     * Constructs and starts the components this process hosts.
+     *
+     * @throws StartupException if any cannot be constructed or started; what started is stopped
+     */
+    static RunningApp start(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
+            LaunchContext context, Deployment deployment) {
+        RunningApp app = new RunningApp(settings, graph, configs, document, context, deployment);
+        try {
+            app.construct();
+            app.startAll();
+        } catch (StartupException e) {
+            app.shutdown();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            app.shutdown();
+            throw e;
+        }
+        return app;
+    }
+
+    boolean constructed() {
+        return constructed;
+    }
+
+    private void construct() {
+        for (ComponentDescriptor<?> c : graph.ordered()) {
+            if (!deployment.hosts(c)) {
+                references.put(c.type(), stub(c, deployment.remote(c)));
+            }
+        }
+        for (ComponentDescriptor<?> c : graph.ordered()) {
+            if (deployment.hosts(c)) {
+                construct(c);
+            }
+        }
+        constructed = true;
+    }
+
+    private static <T> T stub(ComponentDescriptor<T> c, Invoker invoker) {
+        return c.stub().apply(invoker);
+    }
+
+    private <T> void construct(ComponentDescriptor<T> c) {
+        Object[] arguments = new Object[c.dependencies().size()];
+        for (int i = 0; i < arguments.length; i++) {
+            arguments[i] = argument(c, c.dependencies().get(i));
+        }
+        T instance;
+        try {
+            instance = c.factory().create(arguments);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StartupException("component " + c.name() + " failed to start: constructor failed: "
+                    + describe(e), e);
+        }
+        hosted.add(new Hosted(c, instance));
+        references.put(c.type(), deployment.local(c, instance));
+    }
+
+    private Object argument(ComponentDescriptor<?> c, Dependency d) {
+        return switch (d) {
+            case Dependency.OnComponent on -> references.get(on.type());
+            case Dependency.OnRef on -> ref(c, on.type());
+            case Dependency.OnConfig<?> on -> configs.get(c.name());
+            case Dependency.OnService on -> service(c, on);
+        };
+    }
+
+    private <T> LazyRef<T> ref(ComponentDescriptor<?> owner, Class<T> type) {
+        return new LazyRef<>(owner.name(), type.getSimpleName(), this, () -> type.cast(references.get(type)));
+    }
+
+    private Object service(ComponentDescriptor<?> c, Dependency.OnService d) {
+        if (d.type() == Clock.class) {
+            return context.clock().orElseGet(Clock::systemUTC);
+        }
+        if (d.type() == System.Logger.class) {
+            return System.getLogger("cleave." + c.name());
+        }
+        Request request = new Request(c.name(), d.parameter(), d.type());
+        List<String> tried = new ArrayList<>();
+        for (ServiceProvider provider : context.providers()) {
+            Optional<?> supplied;
+            try {
+                supplied = provider.provide(request);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new StartupException("component " + c.name() + ": constructor parameter \"" + d.parameter() + "\": "
+                        + provider.describe() + " could not supply " + d.type().getName() + ": " + describe(e), e);
+            }
+            if (supplied.isPresent()) {
+                Object service = supplied.get();
+                if (!d.type().isInstance(service)) {
+                    throw new StartupException("component " + c.name() + ": constructor parameter \"" + d.parameter() + "\": "
+                            + provider.describe() + " supplied a " + service.getClass().getName() + ", which is not a "
+                            + d.type().getName());
+                }
+                return service;
+            }
+            tried.add(provider.describe());
+        }
+        throw new StartupException("component " + c.name() + ": constructor parameter \"" + d.parameter() + "\" needs "
+                + d.type().getName() + ", which no service provider supplies"
+                + (tried.isEmpty() ? " (there are no service providers on the class path; add the module that provides it)"
+                        : " (tried: " + String.join(", ", tried) + ")"));
+    }
+
+    private void startAll() {
+        for (Hosted h : hosted) {
+            if (h.instance() instanceof Lifecycle lifecycle) {
+                try {
+                    lifecycle.start();
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new StartupException("component " + h.component().name() + " failed to start: " + describe(e), e);
+                }
+            }
+            started++;
+        }
+        Map<String, Object> instances = new LinkedHashMap<>();
+        hosted.forEach(h -> instances.put(h.component().name(), h.instance()));
+        try {
+            deployment.started(instances);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StartupException("deployer \"" + settings.deployer() + "\" failed to start: " + describe(e), e);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getName() : message;
+    }
+
+    /** Stops what started, in reverse order, then closes resources and the deployment. */
+    private void shutdown() {
+        try {
+            deployment.stopping();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "deployer " + settings.deployer() + " failed while stopping", e);
+        }
+        for (int i = started - 1; i >= 0; i--) {
+            Hosted h = hosted.get(i);
+            if (h.instance() instanceof Lifecycle lifecycle) {
+                try {
+                    lifecycle.stop();
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    LOG.log(System.Logger.Level.WARNING, "component " + h.component().name() + " failed to stop", e);
+                }
+            }
+        }
+        started = 0;
+        List<AutoCloseable> toClose;
+        synchronized (resources) {
+            toClose = new ArrayList<>(resources);
+            resources.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.log(System.Logger.Level.WARNING, "failed to close " + toClose.get(i), e);
+            }
+        }
+        try {
+            deployment.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "deployer " + settings.deployer() + " failed to close", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public <T> T component(Class<T> type) {
+        Object reference = references.get(type);
+        if (reference == null) {
+            throw new IllegalArgumentException(type.getName() + " is not a component of application \"" + name()
+                    + "\"; its components: " + String.join(", ", graph.names()));
+        }
+        return type.cast(reference);
+    }
+
+    @Override
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                shutdown();
+            } finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "App[" + name() + ", deployer " + settings.deployer() + ", components " + graph.names() + "]";
+    }
+
+    /** What a component's constructor parameter asks a {@link ServiceProvider} for. */
+    private final class Request implements ServiceProvider.Request {
+        private final String component;
+        private final String parameter;
+        private final Class<?> type;
+
+        Request(String component, String parameter, Class<?> type) {
+            this.component = component;
+            this.parameter = parameter;
+            this.type = type;
+        }
+
+        @Override
+        public String component() {
+            return component;
+        }
+
+        /** @return the constructor parameter's name */
+        public String parameter() {
+            return parameter;
+        }
+
+        @Override
+        public Class<?> type() {
+            return type;
+        }
+
+        @Override
+        public ConfigSection section(String path) {
+            return document.section(Arrays.asList(path.split("\\.", -1)));
+        }
+
+        @Override
+        public String application() {
+            return settings.name();
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return settings.dataDirectory();
+        }
+
+        @Override
+        public void closeOnStop(AutoCloseable resource) {
+            synchronized (resources) {
+                resources.add(resource);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return type.getName() + " for " + component + " (parameter \"" + parameter + "\")";
+        }
+    }
+}

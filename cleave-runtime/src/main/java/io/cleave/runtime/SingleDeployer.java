@@ -1,0 +1,41 @@
+package io.cleave.runtime;
+
+import io.cleave.runtime.spi.Deployer;
+import io.cleave.runtime.spi.Deployment;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.Invoker;
+
+/**
+ * Every component in this process. Callers get the instance itself (a plain method call), or
+ * with serialize-calls a stub over a {@link SerializingInvoker}.
+ */
+final class SingleDeployer implements Deployer {
+
+    static final String NAME = "single";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Deployment deploy(Context context) {
+        boolean serialize = context.serializeCalls();
+        return new Deployment() {
+            @Override
+            public boolean hosts(ComponentDescriptor<?> component) {
+                return true;
+            }
+
+            @Override
+            public <T> T local(ComponentDescriptor<T> component, T instance) {
+                return serialize ? component.stub().apply(new SerializingInvoker<>(component, instance)) : instance;
+            }
+
+            @Override
+            public Invoker remote(ComponentDescriptor<?> component) {
+                throw new IllegalStateException("the single deployer hosts every component, including " + component.name());
+            }
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package io.cleave.runtime.spi;
+
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ConfigSection;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Decides where the components of an application run, as seen from this process. Selected by
+ * {@link #name()} from {@code [app] deployer} or {@link io.cleave.Cleave.Builder#deployer};
+ * found with {@link java.util.ServiceLoader} ({@code single} is built in).
+ */
+public interface Deployer {
+
+    /**
+     * The name configuration uses, such as {@code single} or {@code multi}; also the name of
+     * the deployer's own section of {@code cleave.toml}.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Plans this process's part of the application. Called after configuration and the
+     * component graph were validated, before any component is constructed.
+     *
+     * @param context the validated application
+     * @return the plan, closed when the application stops
+     * @throws io.cleave.StartupException if this process cannot take part (bad deployer
+     *     settings, an unreachable supervisor)
+     */
+    Deployment deploy(Context context);
+
+    /** The validated application a deployer plans for. */
+    interface Context {
+
+        /** @return the application's name */
+        String application();
+
+        /** @return every component, dependencies before their dependents (ignoring {@link io.cleave.Ref}s) */
+        List<ComponentDescriptor<?>> components();
+
+        /** @return the colocation groups and replica counts from {@code [multi]} */
+        Topology topology();
+
+        /**
+         * Whether calls between components hosted in the same process must be encoded and
+         * decoded anyway ({@code [single] serialize-calls} or
+         * {@link io.cleave.Cleave.Builder#serializeCalls}).
+         *
+         * @return true to serialize
+         */
+        boolean serializeCalls();
+
+        /** @return the directory where the application keeps local files */
+        Path dataDirectory();
+
+        /**
+         * A section of the configuration, such as the deployer's own; its accessors throw
+         * {@link ConfigSection.ConfigError} naming file, line and key.
+         *
+         * @param path a dotted path
+         * @return the section, possibly without keys
+         */
+        ConfigSection section(String path);
+    }
+}

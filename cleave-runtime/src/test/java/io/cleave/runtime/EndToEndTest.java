@@ -1,0 +1,80 @@
+package io.cleave.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cleave.App;
+import io.cleave.Cleave;
+import io.cleave.runtime.greet.GreetMain;
+import io.cleave.runtime.greet.Greeter;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Through the public entry points only, with the runtime found by ServiceLoader. */
+class EndToEndTest {
+
+    @Test
+    void builderStartsTheApplicationFoundOnTheClassPath() {
+        try (App app = Cleave.app()
+                .configText("[app]\nname = \"hello\"\n[Greeter]\ngreeting = \"Hello\"\n")
+                .set("Greeter.times", "2")
+                .serializeCalls(true)
+                .start()) {
+
+            assertThat(app.component(Greeter.class).greet("Ada")).isEqualTo("Hello, Ada! Hello, Ada!");
+        }
+    }
+
+    @Test
+    void runServesUntilTheProcessIsToldToStop(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("cleave.toml");
+        Files.writeString(config, "[app]\nname = \"hello\"\n[Greeter]\ngreeting = \"Hello\"\n");
+        Process process = java(GreetMain.class.getName(), "--config=" + config).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+
+            assertThat(out.readLine()).isEqualTo("Greeter started");
+            process.toHandle().destroy(); // SIGTERM, like Ctrl-C or a container stop; keeps our end of the pipes open
+
+            assertThat(out.readLine()).isEqualTo("Greeter stopped");
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void runReportsStartupProblemsAndExitsWithStatusOne(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("cleave.toml");
+        Files.writeString(config, "[app]\nname = \"hello\"\n[Greeter]\ngreting = \"Hello\"\n");
+        Process process = java(GreetMain.class.getName(), "--config=" + config)
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(output).contains("cleave: application \"hello\" cannot start, 2 problems:",
+                    config + ":4: [Greeter] key \"greting\" is unknown (did you mean \"greeting\"?)",
+                    config + ": [Greeter] is missing key \"greeting\" (String)");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static ProcessBuilder java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    }
+}

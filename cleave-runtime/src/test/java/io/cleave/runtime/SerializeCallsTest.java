@@ -1,0 +1,137 @@
+package io.cleave.runtime;
+
+import static io.cleave.runtime.Launches.start;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.cleave.App;
+import io.cleave.RemoteFailureException;
+import io.cleave.runtime.basket.Basket;
+import io.cleave.runtime.basket.BasketImpl;
+import io.cleave.runtime.basket.OutOfStockException;
+import io.cleave.runtime.shop.Checkout;
+import io.cleave.runtime.shop.Journal;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class SerializeCallsTest {
+
+    private static final String APP = """
+            [app]
+            name = "basket"
+            """;
+
+    private final LaunchContext baskets = LaunchContext.of(new io.cleave.runtime.basket.Cleave_Registry());
+
+    private App app(boolean serialized) {
+        return start(baskets, serialized ? Launches.serialized(APP) : Launches.text(APP));
+    }
+
+    @Test
+    void plainCallsShareTheCallersList() {
+        List<String> items = new ArrayList<>(List.of("tea"));
+        try (App app = app(false)) {
+
+            int size = app.component(Basket.class).fill(items);
+
+            assertThat(size).isEqualTo(2);
+            assertThat(items).containsExactly("tea", "bonus");
+        }
+    }
+
+    @Test
+    void serializedCallsHandTheCalleeACopySoTheCallersListIsUnchanged() {
+        List<String> items = new ArrayList<>(List.of("tea"));
+        try (App app = app(true)) {
+
+            // The callee's copy is read-only, as it would be after a network hop: mutating it fails.
+            RemoteFailureException e = catchThrowableOfType(RemoteFailureException.class,
+                    () -> app.component(Basket.class).fill(items));
+
+            assertThat(e.remoteType()).isEqualTo(UnsupportedOperationException.class.getName());
+            assertThat(items).containsExactly("tea");
+        }
+    }
+
+    @Test
+    void plainCallsShareTheCallersArray() {
+        byte[] data = {1, 2, 3};
+        try (App app = app(false)) {
+
+            app.component(Basket.class).stamp(data);
+
+            assertThat(data).containsExactly(42, 2, 3);
+        }
+    }
+
+    @Test
+    void serializedCallsHandTheCalleeACopyOfArrays() {
+        byte[] data = {1, 2, 3};
+        try (App app = app(true)) {
+
+            int length = app.component(Basket.class).stamp(data);
+
+            assertThat(length).isEqualTo(3);
+            assertThat(data).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void serializedModeHandsOutAStubNotTheImplementation() {
+        try (App plain = app(false); App serialized = app(true)) {
+
+            assertThat(plain.component(Basket.class)).isInstanceOf(BasketImpl.class);
+            assertThat(serialized.component(Basket.class)).isNotInstanceOf(BasketImpl.class);
+        }
+    }
+
+    @ParameterizedTest(name = "serialized={0}")
+    @ValueSource(booleans = {false, true})
+    void declaredCheckedExceptionArrivesAsItsOwnType(boolean serialized) {
+        try (App app = app(serialized)) {
+
+            assertThatThrownBy(() -> app.component(Basket.class).reserve("gold"))
+                    .isExactlyInstanceOf(OutOfStockException.class)
+                    .hasMessage("gold is sold out");
+        }
+    }
+
+    @Test
+    void undeclaredFailureArrivesAsRemoteFailureNamingComponentAndMethod() {
+        try (App app = app(true)) {
+
+            RemoteFailureException e = catchThrowableOfType(RemoteFailureException.class,
+                    () -> app.component(Basket.class).reserve("glitch"));
+
+            assertThat(e.component()).isEqualTo("Basket");
+            assertThat(e.method()).isEqualTo("reserve");
+            assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
+            assertThat(e).hasMessage("Basket.reserve failed on local: java.lang.IllegalStateException: shelf index corrupt");
+        }
+    }
+
+    @Test
+    void undeclaredFailureInPlainModeIsTheOriginalException() {
+        try (App app = app(false)) {
+
+            assertThatThrownBy(() -> app.component(Basket.class).reserve("glitch"))
+                    .isExactlyInstanceOf(IllegalStateException.class)
+                    .hasMessage("shelf index corrupt");
+        }
+    }
+
+    @Test
+    void componentsWorkTogetherWithEveryCallSerialized() {
+        LaunchContext shop = LaunchContext.of(new io.cleave.runtime.shop.Cleave_Registry())
+                .withProviders(Launches.journalProvider(new Journal()));
+
+        try (App app = start(shop, "[app]\nname = \"shop\"\n[single]\nserialize-calls = true\n")) {
+
+            assertThat(app.component(Checkout.class).checkout()).isEqualTo("paid 7");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.cleave.runtime.basket;
+
+import io.cleave.Component;
+import java.util.List;
+
+@Component
+public interface Basket {
+    /** Adds "bonus" to the list it receives: mutating an argument, which only works in-process. */
+    int fill(List<String> items);
+
+    /** Overwrites the first byte of what it receives. */
+    int stamp(byte[] data);
+
+    String reserve(String item) throws OutOfStockException;
+}

@@ -1,0 +1,74 @@
+package io.cleave.runtime.basket;
+
+import io.cleave.spi.Codecs;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ExceptionType;
+import io.cleave.spi.Invoker;
+import io.cleave.spi.MethodDescriptor;
+import java.util.List;
+
+/** Shaped as cleave-codegen generates it. */
+public final class Basket_Cleave {
+    private Basket_Cleave() {
+    }
+
+    static final MethodDescriptor FILL = new MethodDescriptor("Basket", 0, "fill", false, -1,
+            List.of(Codecs.list(Codecs.STRING)), Codecs.INT, List.of());
+    static final MethodDescriptor STAMP = new MethodDescriptor("Basket", 1, "stamp", false, -1,
+            List.of(Codecs.BYTES), Codecs.INT, List.of());
+    static final MethodDescriptor RESERVE = new MethodDescriptor("Basket", 2, "reserve", false, -1,
+            List.of(Codecs.STRING), Codecs.STRING,
+            List.of(new ExceptionType<>(OutOfStockException.class, OutOfStockException::new)));
+
+    @SuppressWarnings("unchecked")
+    public static final ComponentDescriptor<Basket> DESCRIPTOR = new ComponentDescriptor<>(
+            "Basket", Basket.class, BasketImpl.class, List.of(), args -> new BasketImpl(),
+            List.of(FILL, STAMP, RESERVE), Stub::new,
+            (target, method, args) -> switch (method) {
+                case 0 -> target.fill((List<String>) args[0]);
+                case 1 -> target.stamp((byte[]) args[0]);
+                case 2 -> target.reserve((String) args[0]);
+                default -> throw new IllegalArgumentException("Basket has no method #" + method);
+            });
+
+    static final class Stub implements Basket {
+        private final Invoker invoker;
+
+        Stub(Invoker invoker) {
+            this.invoker = invoker;
+        }
+
+        @Override
+        public int fill(List<String> items) {
+            try {
+                return (Integer) invoker.invoke(FILL, new Object[] {items});
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public int stamp(byte[] data) {
+            try {
+                return (Integer) invoker.invoke(STAMP, new Object[] {data});
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String reserve(String item) throws OutOfStockException {
+            try {
+                return (String) invoker.invoke(RESERVE, new Object[] {item});
+            } catch (RuntimeException | OutOfStockException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.cleave.runtime.cycle;
+
+import io.cleave.Component;
+
+@Component
+public interface Ping {
+    String ping();
+}

@@ -1,0 +1,4 @@
+package io.cleave.runtime.greet;
+
+public record GreeterConfig(String greeting, int times, int maxConnections) {
+}

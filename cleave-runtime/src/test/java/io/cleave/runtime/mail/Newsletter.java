@@ -1,0 +1,8 @@
+package io.cleave.runtime.mail;
+
+import io.cleave.Component;
+
+@Component
+public interface Newsletter {
+    void publish(String text);
+}

@@ -1,0 +1,4 @@
+package io.cleave.runtime.refs;
+
+public record EggConfig(boolean eager) {
+}

@@ -1,0 +1,8 @@
+package io.cleave.runtime.shop;
+
+import io.cleave.Component;
+
+@Component
+public interface Catalog {
+    int price(String item);
+}

@@ -1,0 +1,4 @@
+package io.cleave.runtime.shop;
+
+public record CheckoutConfig(boolean failOnStart, boolean failInConstructor) {
+}
