@@ -1,0 +1,4 @@
+package shop;
+
+public record CartConfig(int maxItems, String currency) {
+}

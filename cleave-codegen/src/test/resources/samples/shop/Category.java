@@ -1,0 +1,7 @@
+package shop;
+
+import java.util.List;
+
+/** Recursive: a tree of categories. */
+public record Category(String name, List<Category> children) {
+}

@@ -1,0 +1,8 @@
+package shop;
+
+import io.cleave.RuntimeService;
+
+@RuntimeService
+public interface Store {
+    String describe();
+}
