@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -405,11 +404,19 @@ final class Worker {
 
     /** A connect failure as one line for people. */
     static String describe(Throwable cause, Target target) {
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (cause instanceof ConnectException && reason.contains(":")) {
-            // Netty appends the address to the reason ("Connection refused: /127.0.0.1:9"); we name it ourselves
-            reason = reason.substring(0, reason.indexOf(':'));
+        String message = String.valueOf(cause.getMessage());
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        String reason;
+        if (lower.contains("refused")) {
+            reason = "connection refused";
+        } else if (cause instanceof io.netty.channel.ConnectTimeoutException || lower.contains("timed out")) {
+            reason = "no answer (connect timed out)";
+        } else if (lower.contains("unreachable")) {
+            reason = "network unreachable";
+        } else {
+            // Netty wraps the reason as "finishConnect(..) failed with error(-N): reason: /address"
+            reason = message.replaceAll("^.*\\): ", "").replaceAll(": /\\S+$", "");
         }
-        return "cannot connect to " + target.authority() + ": " + reason.toLowerCase(java.util.Locale.ROOT);
+        return "cannot connect to " + target.authority() + ": " + reason;
     }
 }
