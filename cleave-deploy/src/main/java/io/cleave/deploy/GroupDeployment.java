@@ -218,6 +218,8 @@ final class GroupDeployment implements Deployment {
         }
         server = builder.start();
         control.send(ControlLine.READY, Integer.toString(server.address().getPort()));
+        LOG.log(System.Logger.Level.INFO, identity.tag() + " (pid " + ProcessHandle.current().pid() + ") serves "
+                + instances.keySet() + " on " + server.address().getHostString() + ":" + server.address().getPort());
     }
 
     private static <T> void host(RpcServer.Builder builder, ComponentDescriptor<T> descriptor, Object instance) {

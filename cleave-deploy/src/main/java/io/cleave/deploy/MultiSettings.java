@@ -30,7 +30,7 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
 
     /** Small-footprint defaults: many JVMs share one machine, and most groups are small. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "-XX:ReservedCodeCacheSize=64m", "-Xshare:auto");
+            "-XX:ReservedCodeCacheSize=64m", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED");
 
     private static final Set<String> KEYS = Set.of("groups", "state-dir", "jvm-options", "max-heap", "class-path",
             "restart-backoff", "max-restart-backoff", "crash-loop-restarts", "crash-loop-window", "start-timeout",

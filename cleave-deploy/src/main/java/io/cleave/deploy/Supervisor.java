@@ -47,6 +47,7 @@ final class Supervisor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("cleave.multi");
     private static final String TAG = "supervisor";
     private static final Duration HEALTH_INTERVAL = Duration.ofMillis(250);
+    private static final String ONE_LINE_LOGS = "-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n";
 
     private final String application;
     private final Plan plan;
@@ -294,7 +295,7 @@ final class Supervisor implements AutoCloseable {
         }
         if (stopping) {
             slot.state = Slot.State.STOPPED;
-            log.line(TAG, slot.tag() + " stopped (" + how + ")");
+            log.line(TAG, slot.tag() + " stopped (" + how.split(":", 2)[0] + ")");
             lock.notifyAll();
             return;
         }
@@ -664,6 +665,9 @@ final class Supervisor implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(settings.jvmOptions());
+        if (settings.jvmOptions().stream().noneMatch(o -> o.startsWith("-D" + ONE_LINE_LOGS.substring(2, ONE_LINE_LOGS.indexOf('=') + 1)))) {
+            cmd.add(ONE_LINE_LOGS); // the consolidated log stamps each line; java.util.logging need not
+        }
         String classPath = System.getProperty("java.class.path");
         Optional<String> extra = settings.extraClassPath();
         if (extra.isPresent()) {
