@@ -8,6 +8,7 @@ import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Dependency;
 import io.cleave.spi.Invoker;
+import io.cleave.spi.NamedRequest;
 import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -262,6 +263,10 @@ final class RunningApp implements App {
 
     @Override
     public void awaitShutdown() throws InterruptedException {
+        if (stopped.getCount() > 0) {
+            LOG.log(System.Logger.Level.INFO, "application " + name() + " is running (deployer " + settings.deployer()
+                    + ", components " + String.join(", ", graph.names()) + ")");
+        }
         stopped.await();
     }
 
@@ -286,7 +291,7 @@ final class RunningApp implements App {
     }
 
     /** What a component's constructor parameter asks a {@link ServiceProvider} for. */
-    private final class Request implements ServiceProvider.Request {
+    private final class Request implements NamedRequest {
         private final String component;
         private final String parameter;
         private final Class<?> type;
@@ -302,7 +307,7 @@ final class RunningApp implements App {
             return component;
         }
 
-        /** @return the constructor parameter's name */
+        @Override
         public String parameter() {
             return parameter;
         }

@@ -36,10 +36,18 @@ class EndToEndTest {
     void runServesUntilTheProcessIsToldToStop(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("cleave.toml");
         Files.writeString(config, "[app]\nname = \"hello\"\n[Greeter]\ngreeting = \"Hello\"\n");
-        Process process = java(GreetMain.class.getName(), "--config=" + config).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        Process process = java(GreetMain.class.getName(), "--config=" + config)
+                .redirectError(ProcessBuilder.Redirect.PIPE).start();
+        try (BufferedReader out = reader(process.getInputStream()); BufferedReader err = reader(process.getErrorStream())) {
 
             assertThat(out.readLine()).isEqualTo("Greeter started");
+            // Cleave.run installs its shutdown hook after start returns and before it waits; the
+            // runtime logs when the wait begins, so a signal sent after that line is handled.
+            String line;
+            do {
+                line = err.readLine();
+            } while (line != null && !line.contains("application hello is running"));
+            assertThat(line).contains("application hello is running (deployer single, components Greeter)");
             process.toHandle().destroy(); // SIGTERM, like Ctrl-C or a container stop; keeps our end of the pipes open
 
             assertThat(out.readLine()).isEqualTo("Greeter stopped");
@@ -66,6 +74,10 @@ class EndToEndTest {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    private static BufferedReader reader(java.io.InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     private static ProcessBuilder java(String mainClass, String... args) {

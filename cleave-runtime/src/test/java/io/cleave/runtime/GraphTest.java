@@ -10,6 +10,7 @@ import io.cleave.runtime.greet.Greeter;
 import io.cleave.runtime.mail.Mailer;
 import io.cleave.runtime.shop.Journal;
 import io.cleave.runtime.shop.Shop_Cleave;
+import io.cleave.spi.NamedRequest;
 import io.cleave.spi.Registry;
 import io.cleave.spi.ServiceProvider;
 import java.time.Clock;
@@ -92,13 +93,13 @@ class GraphTest {
     }
 
     @Test
-    void providerReceivesSectionsApplicationAndDataDirectory() {
+    void providerReceivesParameterSectionsApplicationAndDataDirectory() {
         Mailer mailer = (to, text) -> { };
         StringBuilder seen = new StringBuilder();
         ServiceProvider provider = new ServiceProvider() {
             @Override
             public Optional<?> provide(Request request) {
-                seen.append(request.component()).append(' ').append(request.application()).append(' ')
+                seen.append(((NamedRequest) request).parameter()).append(' ').append(request.component()).append(' ').append(request.application()).append(' ')
                         .append(request.dataDirectory()).append(' ').append(request.section("Newsletter.mail").string("host"));
                 return Optional.of(mailer);
             }
@@ -112,7 +113,7 @@ class GraphTest {
 
         try (App app = start(context, APP + "data-dir = \"/var/lib/graph\"\n[Newsletter.mail]\nhost = \"smtp.local\"\n")) {
 
-            assertThat(seen.toString()).isEqualTo("Newsletter " + app.name() + " /var/lib/graph smtp.local");
+            assertThat(seen.toString()).isEqualTo("mailer Newsletter " + app.name() + " /var/lib/graph smtp.local");
         }
     }
 

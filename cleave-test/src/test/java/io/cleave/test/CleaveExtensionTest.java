@@ -1,0 +1,105 @@
+package io.cleave.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import io.cleave.App;
+import io.cleave.StartupException;
+import io.cleave.test.app.LibraryImpl;
+import io.cleave.test.samples.BrokenConfigScenarios;
+import io.cleave.test.samples.LibraryScenarios;
+import io.cleave.test.samples.SerializedOnlyScenarios;
+import io.cleave.test.samples.UnknownTopologyScenarios;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+class CleaveExtensionTest {
+
+    @BeforeEach
+    void resetCounters() {
+        LibraryImpl.CONSTRUCTED.set(0);
+        LibraryImpl.STOPPED.set(0);
+        LibraryScenarios.APPS.clear();
+    }
+
+    private static EngineExecutionResults run(Class<?> testClass) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+    }
+
+    @Test
+    void runsEveryTestOncePerTopologyAndAllPass() {
+        Events tests = run(LibraryScenarios.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(8).succeeded(8).failed(0));
+    }
+
+    @Test
+    void namesEachRunAfterItsTopology() {
+        Events tests = run(LibraryScenarios.class).testEvents();
+
+        List<String> names = tests.finished().stream().map(Event::getTestDescriptor).map(d -> d.getDisplayName()).toList();
+        assertThat(names).hasSize(8).containsOnly("[single]", "[single-serialized]");
+        assertThat(names).filteredOn("[single]"::equals).hasSize(4);
+    }
+
+    @Test
+    void startsTheApplicationOncePerTopologyAndStopsItWhenTheClassIsDone() {
+        run(LibraryScenarios.class);
+
+        assertThat(LibraryImpl.CONSTRUCTED).hasValue(2);
+        assertThat(LibraryImpl.STOPPED).hasValue(2);
+        App single = LibraryScenarios.APPS.get("single").get(0);
+        App serialized = LibraryScenarios.APPS.get("single-serialized").get(0);
+        assertThat(single).isNotSameAs(serialized);
+    }
+
+    @Test
+    void sharesOneApplicationAmongTheTestsOfATopology() {
+        run(LibraryScenarios.class);
+
+        List<App> single = LibraryScenarios.APPS.get("single");
+        assertThat(single).hasSize(4);
+        assertThat(single).allSatisfy(app -> assertThat(app).isSameAs(single.get(0)));
+    }
+
+    @Test
+    void classMayRestrictItsTopologies() {
+        Events tests = run(SerializedOnlyScenarios.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(tests.finished().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+                .containsExactly("[single-serialized]");
+    }
+
+    @Test
+    void unknownTopologyFailsNamingTheAvailableOnes() {
+        Events containers = run(UnknownTopologyScenarios.class).containerEvents();
+
+        containers.assertThatEvents().haveExactly(1, event(container(), finishedWithFailure(
+                instanceOf(ExtensionConfigurationException.class),
+                message("@CleaveTest(topologies): there is no topology named \"multy\"; available: single, single-serialized"))));
+    }
+
+    @Test
+    void startupFailureFailsEveryTestWithTheConfigurationProblem() {
+        Events tests = run(BrokenConfigScenarios.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(4).failed(4));
+        tests.assertThatEvents().haveExactly(4, event(test(), finishedWithFailure(instanceOf(StartupException.class),
+                message(m -> m.startsWith("the application did not start in topology single")
+                        && m.endsWith("broken.toml: [Library] is missing key \"name\" (String)")))));
+        assertThat(LibraryImpl.CONSTRUCTED).hasValue(0);
+    }
+}

@@ -1,0 +1,4 @@
+package io.cleave.test.app;
+
+public record LibraryConfig(String name, int capacity) {
+}
