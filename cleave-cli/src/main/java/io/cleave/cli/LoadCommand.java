@@ -94,6 +94,11 @@ final class LoadCommand implements Callable<Integer> {
             description = "Stop after this many requests even if the profile is not over.")
     private Long maxRequests;
 
+    @Option(names = "--warmup", defaultValue = "0s", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Send load for this long first, unmeasured, at the profile's starting rate, so that neither this"
+                    + " process nor the target is measured cold (default: ${DEFAULT-VALUE}; 5s is good above ~5000 req/s).")
+    private Duration warmup;
+
     @Option(names = "--scenario", paramLabel = "FILE",
             description = "TOML file with weighted flows of requests and their data flow (see cleave-load/README.md).")
     private Path scenario;
@@ -205,6 +210,7 @@ final class LoadCommand implements Callable<Integer> {
                 .connections(connections)
                 .threads(threads)
                 .timeout(timeout)
+                .warmup(warmup)
                 .allowRemote(allowRemote);
         if (maxRequests != null) {
             builder.maxRequests(maxRequests);
@@ -221,6 +227,10 @@ final class LoadCommand implements Callable<Integer> {
                     target.getRawQuery() == null ? path : path + "?" + target.getRawQuery(), headers(), Optional.ofNullable(body)));
         }
         if (!quiet) {
+            if (!warmup.isZero()) {
+                out.println("warming up for " + warmup.toMillis() / 1000.0 + " s (not measured) ...");
+                out.flush();
+            }
             builder.onProgress(p -> {
                 out.println(p.line());
                 out.flush();

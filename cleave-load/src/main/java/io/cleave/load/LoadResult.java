@@ -32,6 +32,8 @@ import org.HdrHistogram.Histogram;
  * @param latency latency from the intended start, of requests that got a response
  * @param serviceTime latency from when the request was actually written to a connection: what a
  *     closed-loop tool reports; the difference to {@code latency} is queueing the target caused
+ * @param generatorLag how late this process started requests after their intended start (it is
+ *     part of {@code latency}); if it is large, the load generator itself was short of CPU
  * @param sessions runs through flows
  * @param steps per step of the scenario
  * @param series per second of the run
@@ -51,6 +53,7 @@ public record LoadResult(
         Map<String, Long> errorsByKind,
         Latency latency,
         Latency serviceTime,
+        Latency generatorLag,
         Sessions sessions,
         List<StepResult> steps,
         List<Second> series) {
@@ -171,6 +174,7 @@ public record LoadResult(
             List<Recorder.Totals> totals, List<Second> series) {
         Histogram latency = Recorder.histogram();
         Histogram serviceTime = Recorder.histogram();
+        Histogram lag = Recorder.histogram();
         List<Step> steps = scenario.steps();
         Histogram[] stepLatency = new Histogram[steps.size()];
         long[] stepRequests = new long[steps.size()];
@@ -189,6 +193,7 @@ public record LoadResult(
         for (Recorder.Totals t : totals) {
             latency.add(t.latency());
             serviceTime.add(t.serviceTime());
+            lag.add(t.lag());
             for (int i = 0; i < steps.size(); i++) {
                 stepLatency[i].add(t.stepLatency()[i]);
                 stepRequests[i] += t.stepRequests()[i];
@@ -211,7 +216,7 @@ public record LoadResult(
         double elapsed = Math.max(elapsedNanos, 1) / 1e9;
         return new LoadResult(target, scenario.name(), profile.describe(), startedAt.toString(), elapsed,
                 schedule.count(), sent, responses, errors, schedule.averageRate(), responses / elapsed,
-                errorsByKind, latency(latency), latency(serviceTime),
+                errorsByKind, latency(latency), latency(serviceTime), latency(lag),
                 new Sessions(started, completed, failed, started - completed - failed), stepResults, List.copyOf(series));
     }
 }

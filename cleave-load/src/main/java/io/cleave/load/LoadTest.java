@@ -58,6 +58,7 @@ public final class LoadTest {
     private final int connections;
     private final int threads;
     private final Duration timeout;
+    private final Duration warmup;
     private final Consumer<Progress> progress;
     private final Ticker ticker;
     private final Worker.Observer observer;
@@ -74,6 +75,7 @@ public final class LoadTest {
         this.connections = builder.connections;
         this.threads = builder.threads;
         this.timeout = builder.timeout;
+        this.warmup = builder.warmup;
         this.progress = builder.progress;
         this.ticker = builder.ticker;
         this.observer = builder.observer;
@@ -106,45 +108,57 @@ public final class LoadTest {
             ran = true;
         }
         Scenario what = scenario.orElseGet(() -> Scenario.request("GET", target.request(), Map.of(), Optional.empty()));
-        Schedule schedule = new Schedule(profile, maxRequests);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("cleave-load", true), io);
         try {
-            BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-            int perWorker = Math.max(1, (connections + threads - 1) / threads);
-            Worker.Plan plan = new Worker.Plan(target, what, schedule, perWorker, timeout.toNanos(), channelType, ticker, observer);
-            List<CompletableFuture<Void>> connected = new ArrayList<>();
-            synchronized (workers) {
-                for (int i = 0; i < threads; i++) {
-                    Worker worker = new Worker(i, threads, plan, group.next(), events::add);
-                    workers.add(worker);
-                    connected.add(worker.connect());
-                }
+            if (!warmup.isZero()) {
+                double rate = profile.rateAt(Duration.ZERO) > 0 ? profile.rateAt(Duration.ZERO) : profile.rateAt(profile.duration().minusNanos(1));
+                Schedule warm = new Schedule(Profile.steady(rate, warmup), Long.MAX_VALUE);
+                phase(group, channelType, what, warm, Worker.Observer.NONE, p -> {});
             }
-            try {
-                CompletableFuture.allOf(connected.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                workers.forEach(Worker::abort);
-                throw new TargetUnreachableException(Worker.describe(e.getCause(), target));
-            } catch (TimeoutException e) {
-                workers.forEach(Worker::abort);
-                throw new TargetUnreachableException("cannot connect to " + target.authority() + ": no answer within 10 s");
-            }
-            Instant startedAt = Instant.now();
-            long start = ticker.nanoTime();
-            workers.forEach(w -> w.start(start));
-            if (stopRequested) {
-                workers.forEach(Worker::stop);
-            }
-            return collect(events, schedule, what, startedAt);
+            return phase(group, channelType, what, new Schedule(profile, maxRequests), observer, progress);
         } catch (InterruptedException e) {
             stop();
             throw e;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    private LoadResult phase(EventLoopGroup group, Class<? extends Channel> channelType, Scenario what, Schedule schedule,
+            Worker.Observer watcher, Consumer<Progress> reporter) throws TargetUnreachableException, InterruptedException {
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        int perWorker = Math.max(1, (connections + threads - 1) / threads);
+        Worker.Plan plan = new Worker.Plan(target, what, schedule, perWorker, timeout.toNanos(), channelType, ticker, watcher);
+        List<Worker> phaseWorkers = new ArrayList<>();
+        List<CompletableFuture<Void>> connected = new ArrayList<>();
+        synchronized (workers) {
+            workers.clear();
+            for (int i = 0; i < threads; i++) {
+                Worker worker = new Worker(i, threads, plan, group.next(), events::add);
+                phaseWorkers.add(worker);
+                connected.add(worker.connect());
+            }
+            workers.addAll(phaseWorkers);
+        }
+        try {
+            CompletableFuture.allOf(connected.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            phaseWorkers.forEach(Worker::abort);
+            throw new TargetUnreachableException(Worker.describe(e.getCause(), target));
+        } catch (TimeoutException e) {
+            phaseWorkers.forEach(Worker::abort);
+            throw new TargetUnreachableException("cannot connect to " + target.authority() + ": no answer within 10 s");
+        }
+        Instant startedAt = Instant.now();
+        long start = ticker.nanoTime();
+        phaseWorkers.forEach(w -> w.start(start));
+        if (stopRequested) {
+            phaseWorkers.forEach(Worker::stop);
+        }
+        return collect(events, schedule, what, startedAt, reporter);
     }
 
     /**
@@ -158,8 +172,8 @@ public final class LoadTest {
         }
     }
 
-    private LoadResult collect(BlockingQueue<Object> events, Schedule schedule, Scenario what, Instant startedAt)
-            throws InterruptedException {
+    private LoadResult collect(BlockingQueue<Object> events, Schedule schedule, Scenario what, Instant startedAt,
+            Consumer<Progress> reporter) throws InterruptedException {
         TreeMap<Long, List<Recorder.Sample>> pending = new TreeMap<>();
         List<Recorder.Totals> totals = new ArrayList<>();
         List<LoadResult.Second> series = new ArrayList<>();
@@ -171,7 +185,7 @@ public final class LoadTest {
                 samples.add(sample);
                 if (samples.size() == threads) {
                     pending.remove(sample.second());
-                    series.add(second(samples, schedule, running, true));
+                    series.add(second(samples, schedule, running, reporter));
                 }
             } else {
                 totals.add((Recorder.Totals) event);
@@ -179,13 +193,13 @@ public final class LoadTest {
         }
         // event loops that finished early sent fewer seconds; what is left is partial by nature
         for (List<Recorder.Sample> samples : pending.values()) {
-            series.add(second(samples, schedule, running, true));
+            series.add(second(samples, schedule, running, reporter));
         }
         series.sort((a, b) -> Long.compare(a.second(), b.second()));
         return LoadResult.of(uri.toString(), what, profile, schedule, startedAt, totals, series);
     }
 
-    private LoadResult.Second second(List<Recorder.Sample> samples, Schedule schedule, long[] running, boolean report) {
+    private LoadResult.Second second(List<Recorder.Sample> samples, Schedule schedule, long[] running, Consumer<Progress> reporter) {
         long second = samples.get(0).second();
         Histogram latency = Recorder.histogram();
         long sent = 0;
@@ -205,8 +219,8 @@ public final class LoadTest {
         LoadResult.Second result = new LoadResult.Second(second, target, sent, responses, errors, new TreeMap<>(errorsByKind),
                 LoadResult.millis(latency, 50), LoadResult.millis(latency, 90), LoadResult.millis(latency, 99),
                 latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0);
-        if (report) {
-            progress.accept(new Progress(second, target, sent, responses, errors, result.p50(), result.p99(), running[0], running[1]));
+        if (reporter != null) {
+            reporter.accept(new Progress(second, target, sent, responses, errors, result.p50(), result.p99(), running[0], running[1]));
         }
         return result;
     }
@@ -223,6 +237,7 @@ public final class LoadTest {
         private int connections = 64;
         private int threads = 1;
         private Duration timeout = Duration.ofSeconds(10);
+        private Duration warmup = Duration.ZERO;
         private boolean allowRemote;
         private Consumer<Progress> progress = p -> {};
         private Ticker ticker = Ticker.SYSTEM;
@@ -323,6 +338,23 @@ public final class LoadTest {
                 throw new IllegalArgumentException("timeout must be positive and at most 1h, not " + Format.duration(timeout));
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Time to send load before the measured run, at the profile's starting rate (its end rate
+         * if it starts at zero), so that neither this process nor the target is measured cold.
+         * Nothing of the warm-up is recorded or reported.
+         *
+         * @param warmup zero (the default) or more, at most an hour
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder warmup(Duration warmup) {
+            if (warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("warm-up must be from 0 to 1h, not " + Format.duration(warmup));
+            }
+            this.warmup = warmup;
             return this;
         }
 

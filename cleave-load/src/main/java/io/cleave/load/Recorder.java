@@ -28,7 +28,7 @@ final class Recorder {
 
     /** Everything one event loop recorded, when it is done. */
     record Totals(int worker, long sent, long responses, long errors, Map<String, Long> errorsByKind, Histogram latency,
-            Histogram serviceTime, long[] stepRequests, long[] stepErrors, Histogram[] stepLatency, long sessionsStarted,
+            Histogram serviceTime, Histogram lag, long[] stepRequests, long[] stepErrors, Histogram[] stepLatency, long sessionsStarted,
             long sessionsCompleted, long sessionsFailed, long lastCompletionNanos) {}
 
     private final int worker;
@@ -37,6 +37,7 @@ final class Recorder {
 
     private final Histogram latency = histogram();
     private final Histogram serviceTime = histogram();
+    private final Histogram lag = histogram();
     private final long[] stepRequests;
     private final long[] stepErrors;
     private final Histogram[] stepLatency;
@@ -69,8 +70,10 @@ final class Recorder {
         }
     }
 
-    void sent(long now) {
+    /** A request was started {@code now}; it was due at {@code intendedAt}. */
+    void sent(long now, long intendedAt) {
         roll(now);
+        lag.recordValue(micros(now - intendedAt));
         sent++;
         secondSent++;
     }
@@ -123,8 +126,10 @@ final class Recorder {
     /** Sends out the seconds up to and including the one {@code now} is in, then the totals. */
     void finish(long now) {
         roll(now);
-        emitSecond();
-        out.accept(new Totals(worker, sent, responses, errors, Map.copyOf(errorsByKind), latency, serviceTime,
+        if (second == 0 || secondSent + secondResponses + secondErrors > 0) {
+            emitSecond(); // the last, partial second, unless nothing happened in it
+        }
+        out.accept(new Totals(worker, sent, responses, errors, Map.copyOf(errorsByKind), latency, serviceTime, lag,
                 stepRequests.clone(), stepErrors.clone(), stepLatency.clone(), sessionsStarted, sessionsCompleted,
                 sessionsFailed, lastCompletion == Long.MIN_VALUE ? now - start : lastCompletion - start));
     }

@@ -55,6 +55,7 @@ final class Report {
         out.append(String.format(Locale.ROOT, "%-28s %10s %10s %10s %10s %10s%n", "latency", "p50", "p90", "p99", "p99.9", "max"));
         out.append(latencyRow("from intended start", r.latency()));
         out.append(latencyRow("from actual send", r.serviceTime()));
+        out.append(latencyRow("generator lag", r.generatorLag()));
         if (r.steps().size() > 1) {
             out.append('\n');
             out.append(String.format(Locale.ROOT, "%-28s %10s %10s %10s %10s%n", "step", "requests", "errors", "p50", "p99"));
@@ -109,6 +110,7 @@ final class Report {
                         + r.sessions().failed() + " failed, " + r.sessions().unfinished() + " unfinished")
                 .replace("{{latency}}", latencyCells(r.latency()))
                 .replace("{{service}}", latencyCells(r.serviceTime()))
+                .replace("{{lag}}", latencyCells(r.generatorLag()))
                 .replace("{{errors}}", errors)
                 .replace("{{steps}}", steps)
                 .replace("{{data}}", data)
@@ -194,9 +196,11 @@ final class Report {
               <tr><th></th><th class=n>p50</th><th class=n>p90</th><th class=n>p99</th><th class=n>p99.9</th><th class=n>max</th></tr>
               <tr><th>from intended start</th>{{latency}}</tr>
               <tr><th>from actual send</th>{{service}}</tr>
+              <tr><th>generator lag</th>{{lag}}</tr>
             </table>
             <p class="note">Latency from the intended start includes time a request waited because the target was slow
-            (coordinated-omission corrected); latency from the actual send is what a closed-loop tool would report.</p>
+            (coordinated-omission corrected); latency from the actual send is what a closed-loop tool would report.
+            Generator lag is how late this process started requests; if it is large, the load generator was short of CPU.</p>
             <h2>Errors</h2>
             <table><tr><th>kind</th><th class=n>count</th></tr>{{errors}}</table>
             <h2>Steps</h2>

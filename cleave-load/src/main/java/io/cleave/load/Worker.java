@@ -177,7 +177,7 @@ final class Worker {
         }
         Exchange exchange = new Exchange(requestIndex, intendedAt, intendedAt + plan.timeoutNanos(), session, session.step());
         long now = plan.ticker().nanoTime();
-        recorder.sent(now);
+        recorder.sent(now, intendedAt);
         inFlight++;
         try {
             FullHttpRequest ready = prebuilt[exchange.step.id()];

@@ -29,14 +29,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The trivial endpoint the load benchmarks hit: answers every request with {@code 200 ok} on a
  * keep-alive connection, on 127.0.0.1 only. Run it with
- * {@code java -cp <classpath> io.cleave.load.TrivialHttpServer PORT [THREADS]}.
+ * {@code java -cp <classpath> io.cleave.load.TrivialHttpServer PORT [THREADS [DELAY_MICROS]]}.
  */
 public final class TrivialHttpServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
 
-    private TrivialHttpServer(int port, int threads) throws InterruptedException {
+    private TrivialHttpServer(int port, int threads, long delayMicros) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -55,7 +55,12 @@ public final class TrivialHttpServer implements AutoCloseable {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 if (msg instanceof LastHttpContent) {
-                                    ctx.write(ok.retainedDuplicate(), ctx.voidPromise());
+                                    if (delayMicros > 0) {
+                                        ctx.executor().schedule(() -> ctx.writeAndFlush(ok.retainedDuplicate(), ctx.voidPromise()),
+                                                delayMicros, java.util.concurrent.TimeUnit.MICROSECONDS);
+                                    } else {
+                                        ctx.write(ok.retainedDuplicate(), ctx.voidPromise());
+                                    }
                                 }
                                 ReferenceCountUtil.release(msg);
                             }
@@ -77,9 +82,13 @@ public final class TrivialHttpServer implements AutoCloseable {
                 .channel();
     }
 
-    /** Starts a server on 127.0.0.1; port 0 picks a free one. */
-    public static TrivialHttpServer start(int port, int threads) throws InterruptedException {
-        return new TrivialHttpServer(port, threads);
+    /**
+     * Starts a server on 127.0.0.1; port 0 picks a free one.
+     *
+     * @param delayMicros how long to hold each response (without blocking), 0 to answer at once
+     */
+    public static TrivialHttpServer start(int port, int threads, long delayMicros) throws InterruptedException {
+        return new TrivialHttpServer(port, threads, delayMicros);
     }
 
     /** The port it listens on. */
@@ -96,13 +105,16 @@ public final class TrivialHttpServer implements AutoCloseable {
     /**
      * Runs the server until the process is killed.
      *
-     * @param args the port, then optionally the number of event loop threads (default 1)
+     * @param args the port, then optionally the number of event loop threads (default 1) and a
+     *     delay in microseconds before each response (default 0)
      */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        TrivialHttpServer server = start(port, threads);
-        System.out.println("trivial HTTP server on http://127.0.0.1:" + server.port() + "/ with " + threads + " thread(s)");
+        long delayMicros = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        TrivialHttpServer server = start(port, threads, delayMicros);
+        System.out.println("trivial HTTP server on http://127.0.0.1:" + server.port() + "/ with " + threads + " thread(s), "
+                + delayMicros + " us delay");
         server.channel.closeFuture().sync();
     }
 }
