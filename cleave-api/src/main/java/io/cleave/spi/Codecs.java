@@ -254,18 +254,23 @@ public final class Codecs {
         }
     };
 
-    /** {@link BigDecimal}: scale and unscaled value, exactly. */
+    /**
+     * {@link BigDecimal}: scale and unscaled value, exactly. One varint carries the zig-zag scale
+     * and the form of the unscaled value (bit 0: {@code 0} a zig-zag varint, {@code 1}
+     * two's-complement bytes), so a price such as {@code 19.99} takes four bytes after its length.
+     */
     public static final Codec<BigDecimal> BIG_DECIMAL = new Len<>() {
         @Override
         public void write(Writer out, BigDecimal value) {
             int mark = out.beginLen();
-            out.writeSInt32(value.scale());
+            int scale = value.scale();
+            long header = (((long) ((scale << 1) ^ (scale >> 31))) & 0xffffffffL) << 1;
             BigInteger unscaled = value.unscaledValue();
             if (unscaled.bitLength() < 63) {
-                out.writeRawByte(0);
+                out.writeVarint64(header);
                 out.writeSInt64(unscaled.longValue());
             } else {
-                out.writeRawByte(1);
+                out.writeVarint64(header | 1);
                 out.writeBytes(unscaled.toByteArray());
             }
             out.endLen(mark);
@@ -274,13 +279,15 @@ public final class Codecs {
         @Override
         public BigDecimal read(Reader in) {
             int limit = in.beginLen();
-            int scale = in.readSInt32();
-            int form = in.readRawByte();
-            BigDecimal result = switch (form) {
-                case 0 -> BigDecimal.valueOf(in.readSInt64(), scale);
-                case 1 -> new BigDecimal(BIG_INTEGER.read(in), scale);
-                default -> throw new CodecException("unknown BigDecimal form " + form + " at byte " + in.position());
-            };
+            long header = in.readVarint64();
+            if ((header >>> 33) != 0) {
+                throw new CodecException("BigDecimal scale out of range at byte " + in.position());
+            }
+            int zigzag = (int) (header >>> 1);
+            int scale = (zigzag >>> 1) ^ -(zigzag & 1);
+            BigDecimal result = (header & 1) == 0
+                    ? BigDecimal.valueOf(in.readSInt64(), scale)
+                    : new BigDecimal(BIG_INTEGER.read(in), scale);
             in.endLen(limit);
             return result;
         }

@@ -62,12 +62,37 @@ public final class Reader {
     /** @return an unsigned varint of at most 32 bits */
     public int readVarint32() {
         int p = pos;
-        if (p < limit) {
-            int b = buf[p];
-            if (b >= 0) {
+        byte[] b = buf;
+        if (limit - p >= 5) {
+            // Fast path, unrolled: enough bytes remain, so no per-byte bounds check.
+            int x = b[p];
+            if (x >= 0) {
                 pos = p + 1;
-                return b;
+                return x;
             }
+            x = (x & 0x7f) | b[p + 1] << 7;
+            if (b[p + 1] >= 0) {
+                pos = p + 2;
+                return x;
+            }
+            x = (x & 0x3fff) | b[p + 2] << 14;
+            if (b[p + 2] >= 0) {
+                pos = p + 3;
+                return x;
+            }
+            x = (x & 0x1fffff) | b[p + 3] << 21;
+            if (b[p + 3] >= 0) {
+                pos = p + 4;
+                return x;
+            }
+            int last = b[p + 4];
+            if (last >= 0 && last <= 0x0f) {
+                pos = p + 5;
+                return (x & 0xfffffff) | last << 28;
+            }
+        } else if (p < limit && b[p] >= 0) {
+            pos = p + 1;
+            return b[p];
         }
         long v = readVarint64();
         if ((v >>> 32) != 0) {
@@ -78,11 +103,26 @@ public final class Reader {
 
     /** @return an unsigned varint of at most 64 bits */
     public long readVarint64() {
+        int p = pos;
+        if (limit - p >= 10) {
+            // Fast path: a varint takes at most ten bytes, so no per-byte bounds check.
+            byte[] b = buf;
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int x = b[p++];
+                result |= (long) (x & 0x7f) << shift;
+                if (x >= 0) {
+                    pos = p;
+                    return result;
+                }
+            }
+            throw malformed("varint longer than 10 bytes");
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
-            int b = readRawByte();
-            result |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
+            int x = readRawByte();
+            result |= (long) (x & 0x7f) << shift;
+            if ((x & 0x80) == 0) {
                 return result;
             }
         }

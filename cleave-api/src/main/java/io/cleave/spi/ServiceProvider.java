@@ -34,6 +34,9 @@ public interface ServiceProvider {
         /** @return the asking component's name */
         String component();
 
+        /** @return the name of the constructor parameter, such as {@code web} for {@code Listener web} */
+        String parameter();
+
         /** @return the type of the constructor parameter */
         Class<?> type();
 

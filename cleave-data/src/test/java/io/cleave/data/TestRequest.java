@@ -27,6 +27,11 @@ final class TestRequest implements ServiceProvider.Request {
     }
 
     @Override
+    public String parameter() {
+        return "store";
+    }
+
+    @Override
     public String component() {
         return component;
     }

@@ -8,7 +8,6 @@ import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Dependency;
 import io.cleave.spi.Invoker;
-import io.cleave.spi.NamedRequest;
 import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -291,7 +290,7 @@ final class RunningApp implements App {
     }
 
     /** What a component's constructor parameter asks a {@link ServiceProvider} for. */
-    private final class Request implements NamedRequest {
+    private final class Request implements ServiceProvider.Request {
         private final String component;
         private final String parameter;
         private final Class<?> type;

@@ -10,7 +10,6 @@ import io.cleave.runtime.greet.Greeter;
 import io.cleave.runtime.mail.Mailer;
 import io.cleave.runtime.shop.Journal;
 import io.cleave.runtime.shop.Shop_Cleave;
-import io.cleave.spi.NamedRequest;
 import io.cleave.spi.Registry;
 import io.cleave.spi.ServiceProvider;
 import java.time.Clock;
@@ -99,7 +98,7 @@ class GraphTest {
         ServiceProvider provider = new ServiceProvider() {
             @Override
             public Optional<?> provide(Request request) {
-                seen.append(((NamedRequest) request).parameter()).append(' ').append(request.component()).append(' ').append(request.application()).append(' ')
+                seen.append(request.parameter()).append(' ').append(request.component()).append(' ').append(request.application()).append(' ')
                         .append(request.dataDirectory()).append(' ').append(request.section("Newsletter.mail").string("host"));
                 return Optional.of(mailer);
             }

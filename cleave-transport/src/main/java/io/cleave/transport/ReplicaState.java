@@ -139,7 +139,12 @@ final class ReplicaState {
         }
     }
 
-    void markUnhealthy(String why) {
+    synchronized void markUnhealthy(String why) {
+        // An ejection is timed and stronger: a connection that drops while the replica is
+        // ejected must not shorten it (the check loop reconnects ejected replicas anyway).
+        if (health == Health.EJECTED) {
+            return;
+        }
         if (health != Health.UNHEALTHY) {
             LOG.info("replica {} is unhealthy: {}", replica, why);
         }

@@ -4,7 +4,6 @@ import io.cleave.Listener;
 import io.cleave.StartupException;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.ConfigSection.ConfigError;
-import io.cleave.spi.NamedRequest;
 import io.cleave.spi.ServiceProvider;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Supplies {@link Listener}: the listener named by the constructor parameter (from
- * {@link NamedRequest#parameter()}; {@code web} when the runtime does not say), bound to the
+ * {@link io.cleave.spi.ServiceProvider.Request#parameter()}), bound to the
  * address in {@code [listeners]} ({@code web = "host:port"}; {@code web} defaults to
  * {@code 127.0.0.1:8080}). Components of one application that ask for the same name share
  * one listener, which stops when the last of them stops.
@@ -32,7 +31,7 @@ public final class ListenerProvider implements ServiceProvider {
         if (request.type() != Listener.class) {
             return Optional.empty();
         }
-        String name = request instanceof NamedRequest named ? named.parameter() : "web";
+        String name = request.parameter();
         ConfigSection listeners = request.section("listeners");
         ListenerAddress address;
         if (listeners.has(name)) {

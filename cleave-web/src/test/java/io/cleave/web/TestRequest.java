@@ -1,7 +1,6 @@
 package io.cleave.web;
 
 import io.cleave.spi.ConfigSection;
-import io.cleave.spi.NamedRequest;
 import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +24,11 @@ class TestRequest implements ServiceProvider.Request {
     /** The same request naming its constructor parameter. */
     static NamedTestRequest named(String component, Class<?> type, String parameter, Map<String, Map<String, Object>> sections) {
         return new NamedTestRequest(component, type, parameter, sections);
+    }
+
+    @Override
+    public String parameter() {
+        return "web";
     }
 
     @Override
@@ -65,7 +69,7 @@ class TestRequest implements ServiceProvider.Request {
         toClose.clear();
     }
 
-    static final class NamedTestRequest extends TestRequest implements NamedRequest {
+    static final class NamedTestRequest extends TestRequest {
         private final String parameter;
 
         NamedTestRequest(String component, Class<?> type, String parameter, Map<String, Map<String, Object>> sections) {
