@@ -138,7 +138,7 @@ final class Supervisor implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("deployer multi: cannot write " + stateFile.path() + ": " + e.getMessage(), e);
         }
-        log.line(TAG, "supervisor pid " + ProcessHandle.current().pid() + " starting " + application + ": "
+        log.line(TAG, "pid " + ProcessHandle.current().pid() + " starting " + application + ": "
                 + plan.groups().stream().map(g -> g.name() + " x" + g.replicas()).toList() + " (state " + stateFile.path() + ")");
         long every = HEALTH_INTERVAL.toMillis();
         timer.scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.MILLISECONDS);
