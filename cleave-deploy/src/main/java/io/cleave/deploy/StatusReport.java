@@ -142,6 +142,15 @@ public record StatusReport(String application, long supervisorPid, String state,
         return (s / 3600) + "h" + (s % 3600 / 60) + "m";
     }
 
+    /**
+     * The report as one line of JSON, as the supervisor sends it and {@code cleave status --json} prints it.
+     *
+     * @return the JSON document
+     */
+    public String json() {
+        return Json.write(toJson());
+    }
+
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("application", application);
