@@ -266,8 +266,9 @@ final class Supervisor implements AutoCloseable {
                 return;
             }
             String words = slot.lastWords();
-            String how = (code >= 128 ? "exit " + code + " (signal " + (code - 128) + ")" : "exit " + code)
-                    + (words.isEmpty() ? "" : ": " + words);
+            // After a signal the last line printed says nothing about the end; after an exit it usually does.
+            String how = code >= 128 ? "exit " + code + " (signal " + (code - 128) + ")"
+                    : "exit " + code + (words.isEmpty() ? "" : ": " + words);
             exited(slot, generation, how);
         }
     }
