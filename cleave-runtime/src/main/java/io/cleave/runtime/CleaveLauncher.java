@@ -71,7 +71,7 @@ public final class CleaveLauncher implements Launcher {
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
-        Deployment deployment = deployer.deploy(new DeployContext(settings, graph, document));
+        Deployment deployment = deployer.deploy(new DeployContext(settings, graph, document, options));
         return RunningApp.start(settings, graph, configs, document, context, deployment);
     }
 
@@ -113,7 +113,7 @@ public final class CleaveLauncher implements Launcher {
     }
 
     /** What the chosen deployer is told about the validated application. */
-    private record DeployContext(Settings settings, ComponentGraph graph, ConfigDocument document) implements Deployer.Context {
+    private record DeployContext(Settings settings, ComponentGraph graph, ConfigDocument document, AppOptions options) implements Deployer.Context {
 
         @Override
         public String application() {

@@ -1,5 +1,6 @@
 package io.cleave.runtime.spi;
 
+import io.cleave.spi.AppOptions;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import java.nio.file.Path;
@@ -63,5 +64,13 @@ public interface Deployer {
          * @return the section, possibly without keys
          */
         ConfigSection section(String path);
+
+        /**
+         * What the application was started with (configuration file or text, overrides), so a
+         * deployer can start the same application in other processes.
+         *
+         * @return the options given to {@link io.cleave.Cleave.Builder}
+         */
+        AppOptions options();
     }
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Does `cleave load` report the same throughput and median latency as wrk for the same load?
+#
+# How the comparison is made fair:
+# - the same endpoint (bench's trivial Netty server, core 0), both clients pinned to core 1 with
+#   one thread and the same number of keep-alive connections, for the same time;
+# - the same rate: Debian's wrk is closed-loop (not wrk2) and has no rate option, so its rate is
+#   fixed with a Lua delay() between a response and the next request on each connection, drawn
+#   from 0..2x the mean so the connections do not fire in lockstep (bench/wrk-fixed-rate.lua);
+#   cleave load then runs open-loop at the rate that wrk achieved, well below saturation, where an
+#   open and a closed loop see the same server;
+# - like for like: wrk measures latency from its write of a request; cleave's comparable figure
+#   is "from actual send". Its headline figure, "from intended start", also counts its own timer
+#   wake-up lag (wrk's timers are whole milliseconds and it does not measure theirs); it is printed
+#   too, not compared.
+# - two endpoints: one that answers at once (medians of ~0.05-0.1 ms, where a few microseconds
+#   of client overhead or of noise from other processes on this shared 2-core machine are 10%),
+#   and one that holds each response 1 ms (server-side, non-blocking), where the medians measure
+#   the server rather than the clients;
+# - REPEAT runs of each tool, alternating, and the median of their results.
+#   CONNECTIONS=50 WRK_DELAY_MS=10 DURATION=10s REPEAT=3 bench/load-vs-wrk.sh
+source "$(dirname "$0")/load-common.sh"
+
+connections="${CONNECTIONS:-50}"
+export WRK_DELAY_MS="${WRK_DELAY_MS:-10}"
+duration="${DURATION:-10s}"
+repeat="${REPEAT:-3}"
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get update && apt-get install -y wrk" >&2; exit 1; }
+build
+start_server "$port" 0
+start_server "$((port + 1))" 1000
+
+: >"$work/runs"
+for endpoint in "$port:immediate" "$((port + 1)):1 ms"; do
+    p="${endpoint%%:*}"
+    name="${endpoint#*:}"
+    target="http://127.0.0.1:$p/"
+    # warm the server's JIT so that neither client meets it cold
+    taskset -c 1 bin/cleave load "$target" --rate 5000 --duration 5s -c "$connections" -q --no-report >/dev/null
+    for i in $(seq 1 "$repeat"); do
+        taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency -s bench/wrk-fixed-rate.lua "$target" >"$work/wrk.txt"
+        wrk_rate=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")
+        wrk_p50=$(awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$work/wrk.txt")
+        if grep -qE "Non-2xx|Socket errors" "$work/wrk.txt"; then grep -E "Non-2xx|Socket errors" "$work/wrk.txt" >&2; fi
+        taskset -c 1 bin/cleave load "$target" --rate "$(printf '%.0f' "$wrk_rate")" --duration "$duration" --warmup 3s \
+            -c "$connections" -q --html "$work/r.html" --json "$work/r.json" >/dev/null
+        echo "$name|$wrk_rate|$wrk_p50|$(json "$work/r.json" "r['achievedRate']")|$(json "$work/r.json" "r['serviceTime']['p50']")|$(json "$work/r.json" "r['latency']['p50']")|$(json "$work/r.json" "r['errors']")" >>"$work/runs"
+    done
+done
+
+status=0
+python3 - "$work/runs" "$connections" "$WRK_DELAY_MS" "$duration" "$repeat" <<'PY' || status=$?
+import statistics, sys
+runs, conns, delay, duration, repeat = sys.argv[1:6]
+rows = {}
+for line in open(runs):
+    name, *values = line.strip().split("|")
+    rows.setdefault(name, []).append([float(v) for v in values])
+print(f"\n{conns} connections, 1 thread each, {duration} per run, median of {repeat} alternating runs per tool;"
+      f" wrk delay mean {delay} ms per connection, cleave open-loop at the rate wrk achieved\n")
+print(f"{'endpoint':10} {'':34} {'req/s':>9} {'p50 ms':>8}   ratio to wrk (req/s, p50)")
+ok = True
+for name, values in rows.items():
+    med = [statistics.median(v[i] for v in values) for i in range(6)]
+    wrk_rate, wrk_p50, c_rate, c_send, c_intended, c_errors = med
+    r_rate, r_send, r_int = c_rate / wrk_rate, c_send / wrk_p50, c_intended / wrk_p50
+    print(f"{name:10} {'wrk (from write)':34} {wrk_rate:9.0f} {wrk_p50:8.3f}")
+    print(f"{'':10} {'cleave load (from actual send)':34} {c_rate:9.0f} {c_send:8.3f}   {r_rate:.3f}, {r_send:.3f}")
+    print(f"{'':10} {'cleave load (from intended start)':34} {c_rate:9.0f} {c_intended:8.3f}   {r_rate:.3f}, {r_int:.3f}")
+    agree = abs(r_rate - 1) <= 0.10 and abs(r_send - 1) <= 0.10 and c_errors == 0
+    ok = ok and agree
+    print(f"{'':10} {'within 10%: ' + ('yes' if agree else 'NO')}")
+print(("PASS" if ok else "FAIL") + ": throughput and median latency (like for like) agree within 10%")
+sys.exit(0 if ok else 1)
+PY
+exit $status

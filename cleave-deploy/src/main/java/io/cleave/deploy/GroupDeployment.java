@@ -1,0 +1,244 @@
+package io.cleave.deploy;
+
+import io.cleave.StartupException;
+import io.cleave.runtime.spi.Deployment;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.Invoker;
+import io.cleave.transport.Replica;
+import io.cleave.transport.RoutingTable;
+import io.cleave.transport.RpcClient;
+import io.cleave.transport.RpcServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A child process's part: the components of one group, served over the transport once they
+ * started, and clients for the others whose routing tables the supervisor keeps current.
+ */
+final class GroupDeployment implements Deployment {
+
+    private static final System.Logger LOG = System.getLogger("cleave.multi");
+
+    /** How long a child waits for its supervisor's GO before giving up. */
+    private static final Duration GO_TIMEOUT = Duration.ofSeconds(60);
+    /** After the supervisor is gone, the longest a child may take to drain before it halts. */
+    private static final Duration ORPHAN_HALT_AFTER = Duration.ofSeconds(30);
+
+    private final Identity identity;
+    private final Set<String> hosted;
+    private final Map<String, ComponentDescriptor<?>> descriptors = new LinkedHashMap<>();
+    private final Map<String, RoutingTable> tables = new LinkedHashMap<>();
+    private final RpcClient client;
+    private final ControlLine control;
+    private volatile RpcServer server;
+    private volatile boolean stopping;
+
+    /**
+     * Who this child is, from the system properties the supervisor set.
+     *
+     * @param control the supervisor's control address
+     * @param group the group to host
+     * @param replica the replica index
+     * @param token proves the connection comes from a child of this supervisor
+     */
+    record Identity(Replica control, String group, int replica, String token) {
+
+        static final String CONTROL = "cleave.multi.control";
+        static final String GROUP = "cleave.multi.group";
+        static final String REPLICA = "cleave.multi.replica";
+        static final String TOKEN_VARIABLE = "CLEAVE_SUPERVISOR_TOKEN";
+
+        /** @return this process's identity when a supervisor started it */
+        static Optional<Identity> ofThisProcess() {
+            String control = System.getProperty(CONTROL);
+            if (control == null) {
+                return Optional.empty();
+            }
+            String group = System.getProperty(GROUP, "");
+            String replica = System.getProperty(REPLICA, "");
+            String token = System.getenv(TOKEN_VARIABLE);
+            if (group.isEmpty() || !replica.matches("[0-9]{1,4}") || token == null) {
+                throw new StartupException("deployer multi: this process has -D" + CONTROL + " but not a valid -D" + GROUP
+                        + ", -D" + REPLICA + " and " + TOKEN_VARIABLE + "; child processes are started by the supervisor");
+            }
+            return Optional.of(new Identity(Replica.parse(control), group, Integer.parseInt(replica), token));
+        }
+
+        String tag() {
+            return group + "/" + replica;
+        }
+    }
+
+    private GroupDeployment(Identity identity, Plan.Group group, List<ComponentDescriptor<?>> components, ControlLine control) {
+        this.identity = identity;
+        this.hosted = Set.copyOf(group.components());
+        this.control = control;
+        for (ComponentDescriptor<?> c : components) {
+            descriptors.put(c.name(), c);
+            if (!hosted.contains(c.name())) {
+                tables.put(c.name(), RoutingTable.of());
+            }
+        }
+        this.client = RpcClient.builder().caller(identity.tag()).build();
+    }
+
+    /**
+     * Connects to the supervisor, says who this process is, applies the routes it sends, and
+     * returns when it says GO.
+     *
+     * @throws StartupException if the supervisor cannot be reached, refuses, or does not answer
+     */
+    static GroupDeployment join(Identity identity, Plan plan, List<ComponentDescriptor<?>> components) {
+        Plan.Group group = plan.group(identity.group()).orElseThrow(() -> new StartupException("deployer multi: the supervisor"
+                + " started this process for group " + identity.group() + ", which this configuration does not have (groups: "
+                + String.join(", ", plan.groups().stream().map(Plan.Group::name).toList())
+                + "); did cleave.toml change since the supervisor started?"));
+        ControlLine control;
+        try {
+            Socket socket = new Socket();
+            socket.connect(new InetSocketAddress(identity.control().host(), identity.control().port()), 5_000);
+            control = new ControlLine(socket);
+            control.timeout(GO_TIMEOUT);
+            control.send(ControlLine.HELLO, identity.token(), identity.group(), Integer.toString(identity.replica()),
+                    Long.toString(ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new StartupException("deployer multi: cannot reach the supervisor at " + identity.control() + ": "
+                    + e.getMessage(), e);
+        }
+        GroupDeployment deployment = new GroupDeployment(identity, group, components, control);
+        try {
+            deployment.awaitGo();
+        } catch (IOException | RuntimeException e) {
+            deployment.close();
+            throw e instanceof StartupException s ? s
+                    : new StartupException("deployer multi: lost the supervisor at " + identity.control()
+                            + " before it said GO: " + e.getMessage(), e);
+        }
+        Thread.ofPlatform().daemon().name("cleave-control").start(deployment::listen);
+        return deployment;
+    }
+
+    private void awaitGo() throws IOException {
+        while (true) {
+            Optional<List<String>> message = control.read();
+            if (message.isEmpty()) {
+                throw new StartupException("deployer multi: the supervisor closed the control connection before GO");
+            }
+            List<String> words = message.get();
+            if (words.get(0).equals(ControlLine.GO)) {
+                control.timeout(Duration.ZERO);
+                return;
+            }
+            if (words.get(0).equals(ControlLine.DENY)) {
+                throw new StartupException("deployer multi: the supervisor refused this process: "
+                        + String.join(" ", words.subList(1, words.size())));
+            }
+            apply(words);
+        }
+    }
+
+    /** Follows the supervisor until it says STOP or goes away; either way this process drains and exits. */
+    private void listen() {
+        String why;
+        try {
+            while (true) {
+                Optional<List<String>> message = control.read();
+                if (message.isEmpty()) {
+                    why = "the supervisor is gone (control connection closed)";
+                    break;
+                }
+                List<String> words = message.get();
+                if (words.get(0).equals(ControlLine.STOP)) {
+                    why = "the supervisor asked this process to stop";
+                    break;
+                }
+                apply(words);
+            }
+        } catch (IOException | RuntimeException e) {
+            why = "the control connection failed: " + e.getMessage();
+        }
+        if (stopping) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, identity.tag() + ": " + why + "; draining and exiting");
+        // The supervisor may be gone: never outlive it by more than the halt delay, even if draining hangs.
+        Thread.ofPlatform().daemon().name("cleave-orphan-halt").start(() -> {
+            try {
+                Thread.sleep(ORPHAN_HALT_AFTER.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(3);
+        });
+        System.exit(0); // runs the shutdown hook of Cleave.run, which drains and stops the components
+    }
+
+    private void apply(List<String> words) {
+        if (words.get(0).equals(ControlLine.ROUTE) && words.size() == 3) {
+            RoutingTable table = tables.get(words.get(1));
+            if (table != null) {
+                table.replaceAll(ControlLine.parseAddresses(words.get(2)));
+            }
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, identity.tag() + ": ignoring unknown control message " + words);
+    }
+
+    @Override
+    public boolean hosts(ComponentDescriptor<?> component) {
+        return hosted.contains(component.name());
+    }
+
+    @Override
+    public <T> T local(ComponentDescriptor<T> component, T instance) {
+        return instance;
+    }
+
+    @Override
+    public Invoker remote(ComponentDescriptor<?> component) {
+        RoutingTable table = tables.get(component.name());
+        if (table == null) {
+            throw new IllegalStateException("component " + component.name() + " is hosted in group " + identity.group());
+        }
+        return client.invoker(component.name(), table);
+    }
+
+    @Override
+    public void started(Map<String, Object> instances) throws IOException {
+        RpcServer.Builder builder = RpcServer.builder().port(0);
+        for (Map.Entry<String, Object> e : instances.entrySet()) {
+            host(builder, descriptors.get(e.getKey()), e.getValue());
+        }
+        server = builder.start();
+        control.send(ControlLine.READY, Integer.toString(server.address().getPort()));
+        LOG.log(System.Logger.Level.INFO, identity.tag() + " (pid " + ProcessHandle.current().pid() + ") serves "
+                + instances.keySet() + " on " + server.address().getHostString() + ":" + server.address().getPort());
+    }
+
+    private static <T> void host(RpcServer.Builder builder, ComponentDescriptor<T> descriptor, Object instance) {
+        builder.host(descriptor, descriptor.type().cast(instance));
+    }
+
+    @Override
+    public void stopping() {
+        stopping = true;
+        RpcServer s = server;
+        if (s != null) {
+            s.close(); // GOAWAY, then waits for calls in flight
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        client.close();
+        control.close();
+    }
+}

@@ -1,0 +1,157 @@
+package io.cleave.deploy;
+
+import io.cleave.Listener;
+import io.cleave.StartupException;
+import io.cleave.runtime.spi.Topology;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ConfigSection;
+import io.cleave.spi.Dependency;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Which processes run: one group per configured colocation group, and one per component named
+ * in none, each with its replica count and the groups it calls at start.
+ *
+ * @param groups in start order: a group comes after the groups its components depend on, where
+ *     the dependencies allow it
+ */
+record Plan(List<Group> groups) {
+
+    /**
+     * One colocation group.
+     *
+     * @param name its components' names joined with {@code +}, such as {@code Cart+Checkout}
+     * @param components the components it hosts, in the application's dependency order
+     * @param replicas how many processes run it
+     * @param dependsOn the other groups its components depend on (not through {@code Ref})
+     */
+    record Group(String name, List<String> components, int replicas, Set<String> dependsOn) {
+        Group {
+            components = List.copyOf(components);
+            dependsOn = Set.copyOf(dependsOn);
+        }
+    }
+
+    Plan {
+        groups = List.copyOf(groups);
+    }
+
+    Optional<Group> group(String name) {
+        return groups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Builds the plan from the validated topology.
+     *
+     * @param listeners the {@code [listeners]} section, to refuse two replicas on one fixed port
+     * @throws StartupException if a group's components ask for different replica counts, or a
+     *     replicated group listens on a fixed port
+     */
+    static Plan of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners) {
+        Map<String, ComponentDescriptor<?>> byName = new LinkedHashMap<>();
+        Map<Class<?>, String> nameOfType = new HashMap<>();
+        for (ComponentDescriptor<?> c : components) {
+            byName.put(c.name(), c);
+            nameOfType.put(c.type(), c.name());
+        }
+        Map<String, List<String>> membersOf = new LinkedHashMap<>(); // group name -> members, dependency order
+        Map<String, String> groupOf = new HashMap<>();
+        for (ComponentDescriptor<?> c : components) {
+            List<String> members = topology.groupOf(c.name()).stream().filter(byName::containsKey)
+                    .sorted((a, b) -> Integer.compare(indexOf(components, a), indexOf(components, b))).toList();
+            String name = String.join("+", members);
+            membersOf.putIfAbsent(name, members);
+            groupOf.put(c.name(), name);
+        }
+        List<String> problems = new ArrayList<>();
+        List<Group> groups = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : membersOf.entrySet()) {
+            String name = e.getKey();
+            int replicas = replicas(name, e.getValue(), topology, problems);
+            Set<String> dependsOn = new LinkedHashSet<>();
+            for (String member : e.getValue()) {
+                for (Dependency d : byName.get(member).dependencies()) {
+                    if (d instanceof Dependency.OnComponent on) {
+                        String target = groupOf.get(nameOfType.get(on.type()));
+                        if (target != null && !target.equals(name)) {
+                            dependsOn.add(target);
+                        }
+                    } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && replicas > 1) {
+                        fixedPort(listeners, on.parameter()).ifPresent(address -> problems.add("[multi.replicas] group "
+                                + name + " runs " + replicas + " replicas, but its component " + member
+                                + " listens on [listeners] " + on.parameter() + " = \"" + address
+                                + "\", and one port cannot be bound twice; run it with 1 replica or use port 0"));
+                    }
+                }
+            }
+            groups.add(new Group(name, e.getValue(), replicas, dependsOn));
+        }
+        if (!problems.isEmpty()) {
+            throw new StartupException("deployer multi: " + String.join("; ", problems));
+        }
+        return new Plan(startOrder(groups));
+    }
+
+    private static int indexOf(List<ComponentDescriptor<?>> components, String name) {
+        for (int i = 0; i < components.size(); i++) {
+            if (components.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static int replicas(String group, List<String> members, Topology topology, List<String> problems) {
+        Map<Integer, List<String>> byCount = new LinkedHashMap<>();
+        for (String member : members) {
+            if (topology.replicas().containsKey(member)) {
+                byCount.computeIfAbsent(topology.replicasOf(member), k -> new ArrayList<>()).add(member);
+            }
+        }
+        if (byCount.size() > 1) {
+            List<String> parts = new ArrayList<>();
+            byCount.forEach((n, names) -> names.forEach(m -> parts.add(m + " = " + n)));
+            problems.add("[multi.replicas] " + String.join(", ", parts) + " share group " + group
+                    + ", whose components run in the same processes; give them one count (or name only one of them)");
+            return 1;
+        }
+        return byCount.isEmpty() ? 1 : byCount.keySet().iterator().next();
+    }
+
+    /** The configured address of a listener when its port is fixed (not 0); web defaults to 127.0.0.1:8080. */
+    private static Optional<String> fixedPort(ConfigSection listeners, String name) {
+        String address;
+        if (listeners.has(name)) {
+            address = listeners.string(name);
+        } else if (name.equals("web")) {
+            address = "127.0.0.1:8080";
+        } else {
+            return Optional.empty();
+        }
+        String port = address.substring(address.lastIndexOf(':') + 1);
+        return port.equals("0") ? Optional.empty() : Optional.of(address);
+    }
+
+    /** Dependencies first where the group graph is acyclic; a cycle (through Refs) keeps file order. */
+    private static List<Group> startOrder(List<Group> groups) {
+        List<Group> ordered = new ArrayList<>();
+        Set<String> placed = new LinkedHashSet<>();
+        List<Group> pending = new ArrayList<>(groups);
+        Function<Group, Boolean> ready = g -> placed.containsAll(g.dependsOn());
+        while (!pending.isEmpty()) {
+            Group next = pending.stream().filter(ready::apply).findFirst().orElse(pending.get(0));
+            pending.remove(next);
+            ordered.add(next);
+            placed.add(next.name());
+        }
+        return ordered;
+    }
+}

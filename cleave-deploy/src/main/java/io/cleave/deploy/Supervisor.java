@@ -1,0 +1,692 @@
+package io.cleave.deploy;
+
+import io.cleave.StartupException;
+import io.cleave.spi.AppOptions;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.Invoker;
+import io.cleave.transport.Health;
+import io.cleave.transport.Replica;
+import io.cleave.transport.RoutingTable;
+import io.cleave.transport.RpcClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an application as child processes, one per group and replica: launches them (groups
+ * after the groups they depend on), tells each what it hosts, learns where each serves,
+ * publishes routing tables to all of them, restarts what dies with exponential backoff until
+ * it crash-loops, kills what stops answering health checks, drains everything on close, and
+ * serves its status. See the module README for the control protocol.
+ */
+final class Supervisor implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("cleave.multi");
+    private static final String TAG = "supervisor";
+    private static final Duration HEALTH_INTERVAL = Duration.ofMillis(250);
+    private static final String ONE_LINE_LOGS = "-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n";
+
+    private final String application;
+    private final Plan plan;
+    private final MultiSettings settings;
+    private final Path directory;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final String token;
+    private final List<String> command;
+    private final LogSink log;
+    private final ServerSocket controlServer;
+    private final ServerSocket statusServer;
+    private final StateFile stateFile;
+    private final RpcClient client;
+    private final Map<String, RoutingTable> tables = new LinkedHashMap<>();
+    private final Map<String, Invoker> invokers = new LinkedHashMap<>();
+    private final Map<String, List<Slot>> slots = new LinkedHashMap<>();
+    private final ScheduledExecutorService timer;
+
+    private final Object lock = new Object();
+    private boolean stopping;
+    private boolean closed;
+
+    private Supervisor(String application, Plan plan, MultiSettings settings, AppOptions options,
+            List<ComponentDescriptor<?>> components, Clock clock) throws IOException {
+        this.application = application;
+        this.plan = plan;
+        this.settings = settings;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.directory = settings.applicationDirectory(application).toAbsolutePath();
+        Files.createDirectories(directory);
+        this.stateFile = new StateFile(directory.resolve(StateFile.NAME));
+        stateFile.refuseIfAnotherSupervisorRuns(application);
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        this.token = HexFormat.of().formatHex(secret);
+        this.command = childCommand(settings, options, directory);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.controlServer = new ServerSocket(0, 128, loopback);
+        this.statusServer = new ServerSocket(0, 16, loopback);
+        this.log = LogSink.open(directory.resolve("cleave.log"), settings.echoLogs() ? System.out : null, clock);
+        this.client = RpcClient.builder().caller(TAG).build();
+        for (ComponentDescriptor<?> c : components) {
+            RoutingTable table = RoutingTable.of();
+            tables.put(c.name(), table);
+            invokers.put(c.name(), client.invoker(c.name(), table)); // registers the table for active health checks
+        }
+        for (Plan.Group g : plan.groups()) {
+            List<Slot> list = new ArrayList<>();
+            for (int i = 0; i < g.replicas(); i++) {
+                list.add(new Slot(g, i));
+            }
+            slots.put(g.name(), List.copyOf(list));
+        }
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cleave-supervisor").factory());
+    }
+
+    /**
+     * Starts the children and returns when every replica serves or crash-loops.
+     *
+     * @throws StartupException if the supervisor cannot set up its directory or sockets; nothing is left running
+     */
+    static Supervisor start(String application, Plan plan, MultiSettings settings, AppOptions options,
+            List<ComponentDescriptor<?>> components) {
+        Supervisor s;
+        try {
+            s = new Supervisor(application, plan, settings, options, components, Clock.systemUTC());
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupException("deployer multi: cannot set up the supervisor in "
+                    + settings.applicationDirectory(application).toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        try {
+            s.begin();
+            s.awaitStarted();
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void begin() {
+        Thread.ofPlatform().daemon().name("cleave-control-accept").start(this::acceptControl);
+        Thread.ofPlatform().daemon().name("cleave-status").start(this::serveStatus);
+        try {
+            stateFile.write(application, ProcessHandle.current().pid(), statusServer.getLocalPort(), log.file(), startedAt);
+        } catch (IOException e) {
+            throw new StartupException("deployer multi: cannot write " + stateFile.path() + ": " + e.getMessage(), e);
+        }
+        log.line(TAG, "pid " + ProcessHandle.current().pid() + " starting " + application + ": "
+                + plan.groups().stream().map(g -> g.name() + " x" + g.replicas()).toList() + " (state " + stateFile.path() + ")");
+        long every = HEALTH_INTERVAL.toMillis();
+        timer.scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Launches groups whose dependencies are settled, until every group is settled. */
+    private void awaitStarted() {
+        List<Plan.Group> pending = new ArrayList<>(plan.groups());
+        synchronized (lock) {
+            while (true) {
+                if (stopping) {
+                    throw new StartupException("deployer multi: the supervisor was closed while starting");
+                }
+                List<Plan.Group> eligible = pending.stream().filter(g -> g.dependsOn().stream().allMatch(this::settled)).toList();
+                boolean launchedSettled = plan.groups().stream().filter(g -> !pending.contains(g))
+                        .allMatch(g -> settled(g.name()));
+                if (eligible.isEmpty() && !pending.isEmpty() && launchedSettled) {
+                    eligible = List.of(pending.get(0)); // groups that depend on each other (through Refs): start in file order
+                }
+                for (Plan.Group g : eligible) {
+                    pending.remove(g);
+                    slots.get(g.name()).forEach(this::launch);
+                }
+                if (pending.isEmpty() && launchedSettled && eligible.isEmpty()) {
+                    break;
+                }
+                try {
+                    lock.wait(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("deployer multi: interrupted while starting the children");
+                }
+            }
+        }
+        log.line(TAG, "started: " + state());
+    }
+
+    /** Every replica serves or has given up (crash loop). Holds the lock. */
+    private boolean settled(String group) {
+        return slots.get(group).stream().allMatch(s -> s.state == Slot.State.RUNNING || s.state == Slot.State.CRASH_LOOP);
+    }
+
+    // ---- launching and exits -------------------------------------------------------------
+
+    /** Starts a process in the slot. Holds the lock. */
+    private void launch(Slot slot) {
+        if (stopping) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(command);
+        int at = cmd.indexOf(GroupMain.class.getName());
+        cmd.add(at, "-D" + GroupDeployment.Identity.REPLICA + "=" + slot.index);
+        cmd.add(at, "-D" + GroupDeployment.Identity.GROUP + "=" + slot.group.name());
+        cmd.add(at, "-D" + GroupDeployment.Identity.CONTROL + "=127.0.0.1:" + controlServer.getLocalPort());
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().put(GroupDeployment.Identity.TOKEN_VARIABLE, token);
+        slot.generation++;
+        slot.forgetOutput();
+        slot.address = null;
+        slot.control = null;
+        slot.unhealthySince = 0;
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            slot.process = null;
+            slot.since = null;
+            log.line(TAG, slot.tag() + " cannot be launched: " + e.getMessage());
+            exited(slot, slot.generation, "cannot launch: " + e.getMessage());
+            return;
+        }
+        slot.process = process;
+        slot.since = clock.instant();
+        slot.state = Slot.State.STARTING;
+        int generation = slot.generation;
+        slot.pumps = List.of(pump(slot, process.getInputStream(), "out"), pump(slot, process.getErrorStream(), "err"));
+        closeQuietly(process.getOutputStream());
+        log.line(TAG, slot.tag() + " launched, pid " + process.pid());
+        process.onExit().thenRunAsync(() -> onExit(slot, generation, process), task -> Thread.ofVirtual().start(task));
+        slot.timer = timer.schedule(() -> startTimedOut(slot, generation), settings.startTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private Thread pump(Slot slot, InputStream stream, String name) {
+        String tag = slot.tag();
+        return Thread.ofVirtual().name("cleave-log-" + tag + "-" + name).start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    slot.remember(line);
+                    log.line(tag, line);
+                }
+            } catch (IOException e) {
+                // the process ended and its pipe closed
+            }
+        });
+    }
+
+    private void startTimedOut(Slot slot, int generation) {
+        Process p;
+        synchronized (lock) {
+            if (slot.generation != generation || slot.state != Slot.State.STARTING || stopping) {
+                return;
+            }
+            p = slot.process;
+            log.line(TAG, slot.tag() + " was not ready within " + settings.startTimeout().toSeconds()
+                    + "s ([multi] start-timeout); killing it");
+        }
+        if (p != null) {
+            kill(p);
+        }
+    }
+
+    private void onExit(Slot slot, int generation, Process process) {
+        for (Thread t : slot.pumps) {
+            try {
+                t.join(2_000); // let the last lines in, they usually say why it exited
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int code = process.exitValue();
+        synchronized (lock) {
+            if (slot.generation != generation) {
+                return;
+            }
+            String words = slot.lastWords();
+            // After a signal the last line printed says nothing about the end; after an exit it usually does.
+            String how = code >= 128 ? "exit " + code + " (signal " + (code - 128) + ")"
+                    : "exit " + code + (words.isEmpty() ? "" : ": " + words);
+            exited(slot, generation, how);
+        }
+    }
+
+    /** Takes the slot out of routing and restarts it with backoff, or gives up. Holds the lock. */
+    private void exited(Slot slot, int generation, String how) {
+        if (slot.timer != null) {
+            slot.timer.cancel(false);
+        }
+        ControlLine control = slot.control;
+        if (control != null) {
+            control.close();
+        }
+        boolean wasServing = slot.address != null && slot.state == Slot.State.RUNNING;
+        Replica address = slot.address;
+        slot.process = null;
+        slot.control = null;
+        slot.address = null;
+        slot.since = null;
+        if (wasServing) {
+            for (String component : slot.group.components()) {
+                tables.get(component).remove(address);
+            }
+            publish(slot.group);
+        }
+        if (stopping) {
+            slot.state = Slot.State.STOPPED;
+            log.line(TAG, slot.tag() + " stopped (" + how.split(":", 2)[0] + ")");
+            lock.notifyAll();
+            return;
+        }
+        slot.lastExit = how;
+        long now = System.nanoTime();
+        slot.exits.addLast(now);
+        while (!slot.exits.isEmpty() && now - slot.exits.peekFirst() > settings.crashLoopWindow().toNanos()) {
+            slot.exits.removeFirst();
+        }
+        int recent = slot.exits.size();
+        if (recent > settings.crashLoopRestarts()) {
+            slot.state = Slot.State.CRASH_LOOP;
+            String message = slot.tag() + " is crash-looping: " + recent + " exits within "
+                    + StatusReport.human(settings.crashLoopWindow()) + " ([multi] crash-loop-restarts = "
+                    + settings.crashLoopRestarts() + "); not restarting it. Last: " + how;
+            log.line(TAG, "ERROR " + message);
+            LOG.log(System.Logger.Level.ERROR, message);
+            lock.notifyAll();
+            return;
+        }
+        long base = settings.restartBackoff().toMillis();
+        long delay = Math.min(settings.maxRestartBackoff().toMillis(), base << Math.min(recent - 1, 20));
+        slot.state = Slot.State.BACKOFF;
+        log.line(TAG, slot.tag() + " exited (" + how + "); restarting in " + delay + "ms");
+        slot.timer = timer.schedule(() -> {
+            synchronized (lock) {
+                if (slot.generation == generation && slot.state == Slot.State.BACKOFF && !stopping) {
+                    slot.restarts++;
+                    launch(slot);
+                }
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+        lock.notifyAll();
+    }
+
+    // ---- control connections ----------------------------------------------------------------
+
+    private void acceptControl() {
+        while (!controlServer.isClosed()) {
+            Socket socket;
+            try {
+                socket = controlServer.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            Thread.ofVirtual().name("cleave-control").start(() -> converse(socket));
+        }
+    }
+
+    private void converse(Socket socket) {
+        ControlLine line;
+        try {
+            line = new ControlLine(socket);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            return;
+        }
+        Slot slot = null;
+        int generation = -1;
+        try {
+            line.timeout(Duration.ofSeconds(10));
+            Optional<List<String>> hello = line.read();
+            line.timeout(Duration.ZERO);
+            synchronized (lock) {
+                String refusal = refusal(hello);
+                if (refusal != null) {
+                    log.line(TAG, "refused a control connection: " + refusal);
+                    line.send(ControlLine.DENY, refusal);
+                    line.close();
+                    return;
+                }
+                List<String> words = hello.orElseThrow();
+                slot = slots.get(words.get(2)).get(Integer.parseInt(words.get(3)));
+                generation = slot.generation;
+                slot.control = line;
+                for (Map.Entry<String, RoutingTable> e : tables.entrySet()) {
+                    line.send(ControlLine.ROUTE, e.getKey(), ControlLine.addresses(e.getValue().replicas()));
+                }
+                line.send(ControlLine.GO);
+            }
+            while (true) {
+                Optional<List<String>> message = line.read();
+                if (message.isEmpty()) {
+                    return;
+                }
+                List<String> words = message.get();
+                if (words.get(0).equals(ControlLine.READY) && words.size() == 2 && words.get(1).matches("[0-9]{1,5}")) {
+                    ready(slot, generation, Integer.parseInt(words.get(1)));
+                } else {
+                    log.line(TAG, slot.tag() + " sent an unknown control message: " + String.join(" ", words));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (slot != null) {
+                LOG.log(System.Logger.Level.DEBUG, slot.tag() + ": control connection ended: " + e.getMessage());
+            }
+        } finally {
+            line.close();
+        }
+    }
+
+    /** Why a HELLO is refused, or null. Holds the lock. */
+    private String refusal(Optional<List<String>> hello) {
+        if (hello.isEmpty()) {
+            return "no HELLO";
+        }
+        List<String> w = hello.get();
+        if (w.size() != 5 || !w.get(0).equals(ControlLine.HELLO)) {
+            return "expected HELLO token group replica pid";
+        }
+        if (!w.get(1).equals(token)) {
+            return "wrong token";
+        }
+        List<Slot> group = slots.get(w.get(2));
+        if (group == null) {
+            return "no group " + w.get(2);
+        }
+        if (!w.get(3).matches("[0-9]{1,4}") || Integer.parseInt(w.get(3)) >= group.size()) {
+            return "group " + w.get(2) + " has no replica " + w.get(3);
+        }
+        Slot slot = group.get(Integer.parseInt(w.get(3)));
+        if (slot.state != Slot.State.STARTING || !w.get(4).equals(Long.toString(slot.pid())) || slot.control != null) {
+            return slot.tag() + " is not expecting pid " + w.get(4);
+        }
+        return null;
+    }
+
+    private void ready(Slot slot, int generation, int port) {
+        synchronized (lock) {
+            if (slot.generation != generation || slot.state != Slot.State.STARTING) {
+                return;
+            }
+            if (slot.timer != null) {
+                slot.timer.cancel(false);
+            }
+            slot.address = new Replica("127.0.0.1", port);
+            slot.state = Slot.State.RUNNING;
+            for (String component : slot.group.components()) {
+                tables.get(component).add(slot.address);
+            }
+            publish(slot.group);
+            log.line(TAG, slot.tag() + " ready on " + slot.address + " (pid " + slot.pid() + ")");
+            lock.notifyAll();
+        }
+    }
+
+    /** Sends the group's components' routes to every child that is listening. Holds the lock. */
+    private void publish(Plan.Group group) {
+        for (List<Slot> list : slots.values()) {
+            for (Slot s : list) {
+                ControlLine c = s.control;
+                if (c == null) {
+                    continue;
+                }
+                for (String component : group.components()) {
+                    try {
+                        c.send(ControlLine.ROUTE, component, ControlLine.addresses(tables.get(component).replicas()));
+                    } catch (IOException e) {
+                        // that child is going away; its exit is handled when the process ends
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- health ---------------------------------------------------------------------------
+
+    private void checkHealth() {
+        List<Process> toKill = new ArrayList<>();
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (List<Slot> list : slots.values()) {
+                for (Slot s : list) {
+                    Optional<Replica> address = s.ready();
+                    if (address.isEmpty()) {
+                        continue;
+                    }
+                    Health h = client.status(address.get()).health();
+                    if (h == Health.UNHEALTHY || h == Health.EJECTED) {
+                        if (s.unhealthySince == 0) {
+                            s.unhealthySince = now;
+                        } else if (now - s.unhealthySince > settings.unhealthyTimeout().toNanos() && s.process != null) {
+                            log.line(TAG, s.tag() + " failed health checks for " + StatusReport.human(settings.unhealthyTimeout())
+                                    + " ([multi] unhealthy-timeout); killing it");
+                            toKill.add(s.process);
+                            s.unhealthySince = 0;
+                        }
+                    } else {
+                        s.unhealthySince = 0;
+                    }
+                }
+            }
+        }
+        toKill.forEach(Supervisor::kill);
+    }
+
+    // ---- status ---------------------------------------------------------------------------
+
+    StatusReport status() {
+        synchronized (lock) {
+            List<StatusReport.Group> groups = new ArrayList<>();
+            for (Plan.Group g : plan.groups()) {
+                List<StatusReport.ReplicaReport> replicas = new ArrayList<>();
+                for (Slot s : slots.get(g.name())) {
+                    Optional<Replica> address = Optional.ofNullable(s.address);
+                    String health = s.ready().map(r -> client.status(r).health().name()).orElse("-");
+                    replicas.add(new StatusReport.ReplicaReport(s.index, s.state.label(),
+                            s.process == null ? OptionalLong.empty() : OptionalLong.of(s.pid()),
+                            address.map(Replica::toString), health, Optional.ofNullable(s.since), s.restarts,
+                            s.lastExit.isEmpty() ? Optional.empty() : Optional.of(s.lastExit)));
+                }
+                groups.add(new StatusReport.Group(g.name(), g.components(), replicas));
+            }
+            return new StatusReport(application, ProcessHandle.current().pid(), state(), startedAt, clock.instant(),
+                    log.file().toString(), groups);
+        }
+    }
+
+    /** Holds the lock. */
+    private String state() {
+        if (stopping) {
+            return "stopping";
+        }
+        boolean looping = slots.values().stream().flatMap(List::stream).anyMatch(s -> s.state == Slot.State.CRASH_LOOP);
+        if (looping) {
+            return "degraded";
+        }
+        boolean allRunning = slots.values().stream().flatMap(List::stream).allMatch(s -> s.state == Slot.State.RUNNING);
+        return allRunning ? "running" : "starting";
+    }
+
+    private void serveStatus() {
+        while (!statusServer.isClosed()) {
+            try (Socket socket = statusServer.accept()) {
+                socket.setSoTimeout(2_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                String request = in.readLine();
+                OutputStream out = socket.getOutputStream();
+                String reply = "STATUS".equals(request) ? Json.write(status().toJson())
+                        : Json.write(Map.of("error", "unknown request; send STATUS"));
+                out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                if (statusServer.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- what the supervisor's own process uses ------------------------------------------------
+
+    Invoker invoker(String component) {
+        return invokers.get(component);
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Routing table of a component, as the supervisor publishes it; for tests. */
+    List<Replica> routes(String component) {
+        return tables.get(component).replicas();
+    }
+
+    // ---- stopping -------------------------------------------------------------------------
+
+    /**
+     * Stops every child, dependents first: asks each group's replicas to drain and exit, waits
+     * up to the drain timeout, then kills what is left. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = true;
+            log.line(TAG, "stopping " + application);
+            for (List<Slot> list : slots.values()) {
+                for (Slot s : list) {
+                    if (s.timer != null) {
+                        s.timer.cancel(false);
+                    }
+                    if (s.state == Slot.State.BACKOFF) {
+                        s.state = Slot.State.STOPPED;
+                    }
+                }
+            }
+        }
+        List<Plan.Group> reverse = new ArrayList<>(plan.groups());
+        java.util.Collections.reverse(reverse);
+        for (Plan.Group g : reverse) {
+            stopGroup(g);
+        }
+        closeQuietly(controlServer);
+        closeQuietly(statusServer);
+        client.close();
+        timer.shutdownNow();
+        stateFile.delete();
+        log.line(TAG, "stopped " + application);
+        log.close();
+    }
+
+    private void stopGroup(Plan.Group g) {
+        List<Process> running = new ArrayList<>();
+        synchronized (lock) {
+            for (Slot s : slots.get(g.name())) {
+                Process p = s.process;
+                if (p == null || !p.isAlive()) {
+                    continue;
+                }
+                s.state = Slot.State.STOPPING;
+                running.add(p);
+                ControlLine c = s.control;
+                boolean told = false;
+                if (c != null) {
+                    try {
+                        c.send(ControlLine.STOP);
+                        told = true;
+                    } catch (IOException e) {
+                        // fall back to a signal
+                    }
+                }
+                if (!told) {
+                    p.destroy(); // SIGTERM: Cleave.run's shutdown hook drains
+                }
+            }
+        }
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        for (Process p : running) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    log.line(TAG, g.name() + " pid " + p.pid() + " did not exit within "
+                            + StatusReport.human(settings.drainTimeout()) + " ([multi] drain-timeout); killing it");
+                    kill(p);
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill(p);
+            }
+        }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // shutting down; nothing useful to do
+        }
+    }
+
+    // ---- the child command line ------------------------------------------------------------
+
+    private static List<String> childCommand(MultiSettings settings, AppOptions options, Path directory) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(settings.jvmOptions());
+        if (settings.jvmOptions().stream().noneMatch(o -> o.startsWith("-D" + ONE_LINE_LOGS.substring(2, ONE_LINE_LOGS.indexOf('=') + 1)))) {
+            cmd.add(ONE_LINE_LOGS); // the consolidated log stamps each line; java.util.logging need not
+        }
+        String classPath = System.getProperty("java.class.path");
+        Optional<String> extra = settings.extraClassPath();
+        if (extra.isPresent()) {
+            classPath = classPath.isEmpty() ? extra.get() : classPath + java.io.File.pathSeparator + extra.get();
+        }
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(GroupMain.class.getName());
+        cmd.add("--deployer=" + MultiDeployer.NAME);
+        if (options.configFile().isPresent()) {
+            cmd.add("--config=" + options.configFile().get().toAbsolutePath());
+        } else if (options.configText().isPresent()) {
+            Path copy = directory.resolve("cleave.toml");
+            Files.writeString(copy, options.configText().get(), StandardCharsets.UTF_8);
+            cmd.add("--config=" + copy);
+        }
+        options.overrides().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> cmd.add("--set=" + e.getKey() + "=" + e.getValue()));
+        return List.copyOf(cmd);
+    }
+}

@@ -1,0 +1,33 @@
+package io.cleave.deploy;
+
+import java.nio.file.Path;
+
+/** Configuration of the test application ({@code io.cleave.deploy.app}) for the multi tests. */
+final class TestApps {
+
+    private TestApps() {
+    }
+
+    /** A state directory of its own per test class, under target/ so it survives for inspection. */
+    static Path stateDirectory(Class<?> testClass) {
+        return Path.of("target", "multi-state", testClass.getSimpleName()).toAbsolutePath();
+    }
+
+    /**
+     * The [app] and [multi] sections every multi test uses, plus {@code extra}.
+     *
+     * @param name the application's name
+     */
+    static String config(String name, Class<?> testClass, String extra) {
+        return """
+                [app]
+                name = "%s"
+                deployer = "multi"
+
+                [multi]
+                state-dir = "%s"
+                echo-logs = false
+                restart-backoff = "100ms"
+                """.formatted(name, stateDirectory(testClass).toString().replace("\\", "\\\\")) + extra;
+    }
+}
