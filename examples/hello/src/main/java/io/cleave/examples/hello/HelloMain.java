@@ -13,7 +13,7 @@ public final class HelloMain {
     /**
      * Runs the example.
      *
-     * @param args {@code --config=FILE} to choose another cleave.toml
+     * @param args {@code --config=FILE} to choose another cleave.toml, {@code --deployer=multi} to split it
      * @throws UnknownVisitorException never, the visitor has a name
      */
     public static void main(String[] args) throws UnknownVisitorException {
@@ -21,6 +21,8 @@ public final class HelloMain {
         for (String arg : args) {
             if (arg.startsWith("--config=")) {
                 builder.config(java.nio.file.Path.of(arg.substring("--config=".length())));
+            } else if (arg.startsWith("--deployer=")) {
+                builder.deployer(arg.substring("--deployer=".length()));
             }
         }
         try (App app = builder.start()) {
