@@ -17,7 +17,7 @@ public final class BenchServer {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        RpcServer cleave = RpcServer.builder().host(Payload_Cleave.DESCRIPTOR, new Payload_Cleave.Impl()).start();
+        RpcServer cleave = RpcServer.builder().host(Payload_Cleave.DESCRIPTOR, new PayloadImpl()).start();
         ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Payload")
                 .addMethod(Grpc.ECHO, ServerCalls.asyncUnaryCall((request, reply) -> {
                     reply.onNext(request);
