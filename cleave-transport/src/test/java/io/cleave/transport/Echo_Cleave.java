@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Hand-written in the shape cleave-codegen generates (a descriptor, a stub calling
- * {@code invoker.invoke(METHOD, args)}, a switch dispatcher), until the processor is on main.
+ * {@code invoker.invoke(METHOD, args)}, a switch dispatcher): the tests host {@link EchoImpl}s
+ * named per replica, a constructor the processor would refuse in an application.
  */
 public final class Echo_Cleave {
 
