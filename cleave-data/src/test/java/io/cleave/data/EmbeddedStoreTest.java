@@ -1,5 +1,6 @@
 package io.cleave.data;
 
+import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class EmbeddedStoreTest {
     Path dataDir;
 
     private final StoreProvider provider = new StoreProvider();
-    private TestRequest request;
+    private ProviderRequest request;
 
     @AfterEach
     void closeStores() throws Exception {
@@ -36,18 +37,18 @@ class EmbeddedStoreTest {
     }
 
     private Store open(String component, Map<String, Map<String, Object>> config) throws Exception {
-        request = new TestRequest(component, Store.class, config, dataDir);
+        request = new ProviderRequest(component, Store.class, "store", config, dataDir);
         return (Store) provider.provide(request).orElseThrow();
     }
 
     @Test
     void answersNothingForOtherTypes() throws Exception {
-        TestRequest other = new TestRequest("Catalog", String.class, Map.of(), dataDir);
+        ProviderRequest other = new ProviderRequest("Catalog", String.class, "store", Map.of(), dataDir);
 
         Optional<?> supplied = provider.provide(other);
 
         assertThat(supplied).isEmpty();
-        assertThat(other.toClose).isEmpty();
+        assertThat(other.toClose()).isEmpty();
     }
 
     @Test

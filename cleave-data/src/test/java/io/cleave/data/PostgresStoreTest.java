@@ -1,5 +1,6 @@
 package io.cleave.data;
 
+import io.cleave.spi.testing.ProviderRequest;
 import static io.cleave.data.EmbeddedStoreTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +42,7 @@ class PostgresStoreTest {
     Path dataDir;
 
     private final StoreProvider provider = new StoreProvider();
-    private final List<TestRequest> requests = new ArrayList<>();
+    private final List<ProviderRequest> requests = new ArrayList<>();
 
     @BeforeAll
     static void createDatabase() throws SQLException {
@@ -71,7 +72,7 @@ class PostgresStoreTest {
 
     @AfterEach
     void stopStores() throws Exception {
-        for (TestRequest r : requests.reversed()) {
+        for (ProviderRequest r : requests.reversed()) {
             r.stop();
         }
     }
@@ -81,7 +82,7 @@ class PostgresStoreTest {
     }
 
     private Store open(String component, Map<String, Map<String, Object>> config) throws Exception {
-        TestRequest request = new TestRequest(component, Store.class, config, dataDir);
+        ProviderRequest request = new ProviderRequest(component, Store.class, "store", config, dataDir);
         requests.add(request);
         return (Store) provider.provide(request).orElseThrow();
     }

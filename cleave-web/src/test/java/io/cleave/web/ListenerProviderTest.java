@@ -1,5 +1,6 @@
 package io.cleave.web;
 
+import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import io.cleave.Listener;
 import io.cleave.StartupException;
 import io.cleave.WebResponse;
 import io.cleave.spi.ConfigSection.ConfigError;
+import java.nio.file.Path;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,17 +21,18 @@ import org.junit.jupiter.api.Test;
 
 class ListenerProviderTest {
 
+    private static final Path DATA_DIR = Path.of("target", "data-dir");
     private final ListenerProvider provider = new ListenerProvider();
-    private final List<TestRequest> requests = new ArrayList<>();
+    private final List<ProviderRequest> requests = new ArrayList<>();
 
     @AfterEach
     void stopListeners() throws Exception {
-        for (TestRequest r : requests.reversed()) {
+        for (ProviderRequest r : requests.reversed()) {
             r.stop();
         }
     }
 
-    private Listener provide(TestRequest request) {
+    private Listener provide(ProviderRequest request) {
         requests.add(request);
         return (Listener) provider.provide(request).orElseThrow();
     }
@@ -40,12 +43,12 @@ class ListenerProviderTest {
 
     @Test
     void answersNothingForOtherTypes() {
-        assertThat(provider.provide(new TestRequest("Storefront", String.class, Map.of()))).isEmpty();
+        assertThat(provider.provide(new ProviderRequest("Storefront", String.class, "web", Map.of(), DATA_DIR))).isEmpty();
     }
 
     @Test
     void namesTheListenerAfterTheConstructorParameterAndBindsItsConfiguredAddress() {
-        Listener admin = provide(TestRequest.named("Ops", Listener.class, "admin", listeners(Map.of("admin", "127.0.0.1:0"))));
+        Listener admin = provide(new ProviderRequest("Ops", Listener.class, "admin", listeners(Map.of("admin", "127.0.0.1:0")), DATA_DIR));
 
         assertThat(admin.name()).isEqualTo("admin");
         assertThat(admin.port()).isPositive();
@@ -54,37 +57,37 @@ class ListenerProviderTest {
 
     @Test
     void callsTheListenerWebWhenTheRuntimeDoesNotNameTheParameter() {
-        Listener web = provide(new TestRequest("Storefront", Listener.class, listeners(Map.of("web", "127.0.0.1:0"))));
+        Listener web = provide(new ProviderRequest("Storefront", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")), DATA_DIR));
 
         assertThat(web.name()).isEqualTo("web");
     }
 
     @Test
     void namesAWildcardAddressByLoopbackInItsUri() {
-        Listener web = provide(TestRequest.named("Storefront", Listener.class, "web", listeners(Map.of("web", "0.0.0.0:0"))));
+        Listener web = provide(new ProviderRequest("Storefront", Listener.class, "web", listeners(Map.of("web", "0.0.0.0:0")), DATA_DIR));
 
         assertThat(web.uri().getHost()).isEqualTo("127.0.0.1");
     }
 
     @Test
     void rejectsAMalformedAddressNamingTheKey() {
-        assertThatThrownBy(() -> provide(TestRequest.named("Storefront", Listener.class, "web",
-                listeners(Map.of("web", "localhost")))))
+        assertThatThrownBy(() -> provide(new ProviderRequest("Storefront", Listener.class, "web",
+                listeners(Map.of("web", "localhost")), DATA_DIR)))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageStartingWith("[listeners] web = \"localhost\": expected \"host:port\"");
     }
 
     @Test
     void rejectsAPortOutOfRange() {
-        assertThatThrownBy(() -> provide(TestRequest.named("Storefront", Listener.class, "web",
-                listeners(Map.of("web", "127.0.0.1:70000")))))
+        assertThatThrownBy(() -> provide(new ProviderRequest("Storefront", Listener.class, "web",
+                listeners(Map.of("web", "127.0.0.1:70000")), DATA_DIR)))
                 .isInstanceOf(ConfigError.class)
                 .hasMessageContaining("[listeners] web = \"127.0.0.1:70000\"");
     }
 
     @Test
     void requiresAnAddressForListenersOtherThanWeb() {
-        assertThatThrownBy(() -> provide(TestRequest.named("Ops", Listener.class, "admin", Map.of())))
+        assertThatThrownBy(() -> provide(new ProviderRequest("Ops", Listener.class, "admin", Map.of(), DATA_DIR)))
                 .isInstanceOf(ConfigError.class)
                 .hasMessage("component Ops asks for listener \"admin\" but [listeners] has no \"admin\";"
                         + " add admin = \"127.0.0.1:8081\" (host:port)");
@@ -95,8 +98,8 @@ class ListenerProviderTest {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
 
-            assertThatThrownBy(() -> provide(TestRequest.named("Storefront", Listener.class, "web",
-                    listeners(Map.of("web", address)))))
+            assertThatThrownBy(() -> provide(new ProviderRequest("Storefront", Listener.class, "web",
+                    listeners(Map.of("web", address)), DATA_DIR)))
                     .isInstanceOf(StartupException.class)
                     .hasMessageStartingWith("listener web of component Storefront cannot listen on " + address
                             + " ([listeners] web): ");
@@ -105,8 +108,8 @@ class ListenerProviderTest {
 
     @Test
     void componentsAskingForTheSameNameShareOneListenerUntilTheLastStops() throws Exception {
-        TestRequest edge = TestRequest.named("Storefront", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")));
-        TestRequest api = TestRequest.named("Api", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")));
+        ProviderRequest edge = new ProviderRequest("Storefront", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")), DATA_DIR);
+        ProviderRequest api = new ProviderRequest("Api", Listener.class, "web", listeners(Map.of("web", "127.0.0.1:0")), DATA_DIR);
         Listener first = provide(edge);
         Listener second = provide(api);
         second.get("/ping", r -> WebResponse.text("pong"));

@@ -1,5 +1,6 @@
 package io.cleave.web;
 
+import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cleave.Cookie;
@@ -7,6 +8,7 @@ import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
 import io.cleave.WebResponse;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,8 +34,9 @@ import org.junit.jupiter.api.Test;
 /** One listener on an ephemeral port, exercised over a real socket. */
 class ListenerTest {
 
-    private static final TestRequest REQUEST = TestRequest.named("Storefront", Listener.class, "web",
-            Map.of("listeners", Map.of("web", "127.0.0.1:0")));
+    private static final Path DATA_DIR = Path.of("target", "data-dir");
+    private static final ProviderRequest REQUEST = new ProviderRequest("Storefront", Listener.class, "web",
+            Map.of("listeners", Map.of("web", "127.0.0.1:0")), DATA_DIR);
     private static final List<LogRecord> LOGGED = new CopyOnWriteArrayList<>();
     private static final Handler CAPTURE = new Handler() {
         @Override

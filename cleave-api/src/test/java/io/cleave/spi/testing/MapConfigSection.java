@@ -1,4 +1,4 @@
-package io.cleave.data;
+package io.cleave.spi.testing;
 
 import io.cleave.spi.ConfigSection;
 import java.time.Duration;
@@ -7,8 +7,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A configuration table backed by a map, for tests; the real one lives in cleave-runtime. */
-record MapConfigSection(String path, Map<String, Object> values) implements ConfigSection {
+/**
+ * A configuration table backed by a map, for tests of {@link io.cleave.spi.ServiceProvider}s;
+ * the real one lives in cleave-runtime.
+ *
+ * @param path the dotted path of the table, for messages
+ * @param values its keys and values (String, Long, Double, Boolean, List)
+ */
+public record MapConfigSection(String path, Map<String, Object> values) implements ConfigSection {
 
     @Override
     public boolean has(String key) {

@@ -1,0 +1,91 @@
+package io.cleave.spi.testing;
+
+import io.cleave.spi.ConfigSection;
+import io.cleave.spi.ServiceProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A provider request as the runtime makes it, with configuration from maps, for tests of
+ * {@link ServiceProvider}s. Collects what the provider registers to close, so a test can stop it
+ * as the runtime does.
+ */
+public final class ProviderRequest implements ServiceProvider.Request {
+
+    private final String component;
+    private final Class<?> type;
+    private final String parameter;
+    private final Map<String, Map<String, Object>> sections;
+    private final Path dataDirectory;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /**
+     * @param component the asking component
+     * @param type the constructor parameter's type
+     * @param parameter the constructor parameter's name
+     * @param sections configuration tables by dotted path
+     * @param dataDirectory the application's data directory
+     */
+    public ProviderRequest(String component, Class<?> type, String parameter,
+            Map<String, Map<String, Object>> sections, Path dataDirectory) {
+        this.component = component;
+        this.type = type;
+        this.parameter = parameter;
+        this.sections = sections;
+        this.dataDirectory = dataDirectory;
+    }
+
+    @Override
+    public String component() {
+        return component;
+    }
+
+    @Override
+    public String parameter() {
+        return parameter;
+    }
+
+    @Override
+    public Class<?> type() {
+        return type;
+    }
+
+    @Override
+    public ConfigSection section(String path) {
+        return new MapConfigSection(path, sections.getOrDefault(path, Map.of()));
+    }
+
+    @Override
+    public String application() {
+        return "test";
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    @Override
+    public void closeOnStop(AutoCloseable resource) {
+        toClose.add(resource);
+    }
+
+    /** @return what the provider registered to close, oldest first */
+    public List<AutoCloseable> toClose() {
+        return List.copyOf(toClose);
+    }
+
+    /**
+     * Closes what was registered, newest first, as the runtime does at stop.
+     *
+     * @throws Exception if closing fails
+     */
+    public void stop() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+        toClose.clear();
+    }
+}
