@@ -1,15 +1,12 @@
 package io.cleave.cli;
 
-import io.cleave.deploy.SupervisorHandle;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code cleave logs}: the consolidated, time-ordered log of a multi application. */
 @Command(
@@ -33,13 +30,8 @@ final class LogsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "APP",
-            description = "The application's name; needed only when several run from this directory.")
-    private String application;
-
-    @Option(names = "--state-dir", defaultValue = ".cleave", paramLabel = "DIR",
-            description = "The [multi] state-dir the application uses (default: ${DEFAULT-VALUE}).")
-    private Path stateDirectory;
+    @CommandLine.Mixin
+    private RunningApplication running;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the supervisor exits (or Ctrl-C).")
     private boolean follow;
@@ -51,7 +43,7 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            SupervisorHandle.find(stateDirectory, Optional.ofNullable(application)).logs(line -> {
+            running.supervisor().logs(line -> {
                 out.println(line);
                 if (follow) {
                     out.flush();

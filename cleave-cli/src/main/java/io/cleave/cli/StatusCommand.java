@@ -1,14 +1,10 @@
 package io.cleave.cli;
 
 import io.cleave.deploy.StatusReport;
-import io.cleave.deploy.SupervisorHandle;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code cleave status}: what a running multi supervisor reports. */
 @Command(
@@ -31,13 +27,8 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "APP",
-            description = "The application's name; needed only when several run from this directory.")
-    private String application;
-
-    @Option(names = "--state-dir", defaultValue = ".cleave", paramLabel = "DIR",
-            description = "The [multi] state-dir the application uses (default: ${DEFAULT-VALUE}).")
-    private Path stateDirectory;
+    @CommandLine.Mixin
+    private RunningApplication running;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     private boolean json;
@@ -46,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         StatusReport report;
         try {
-            report = SupervisorHandle.find(stateDirectory, Optional.ofNullable(application)).status();
+            report = running.supervisor().status();
         } catch (IllegalStateException e) {
             spec.commandLine().getErr().println("cleave status: " + e.getMessage());
             return 1;
