@@ -252,16 +252,18 @@ public final class Codecs {
     /**
      * {@link BigDecimal}: scale and unscaled value, exactly. One varint carries the zig-zag scale
      * and the form of the unscaled value (bit 0: {@code 0} a zig-zag varint, {@code 1}
-     * two's-complement bytes), so a price such as {@code 19.99} takes four bytes after its length.
+     * two's-complement bytes, used beyond 18 digits), so a price such as {@code 19.99} takes four bytes
+     * after its length.
      */
     public static final Codec<BigDecimal> BIG_DECIMAL = new Len<>() {
         @Override
         public void write(Writer out, BigDecimal value) {
             int scale = value.scale();
             long header = (((long) ((scale << 1) ^ (scale >> 31))) & 0xffffffffL) << 1;
-            BigInteger unscaled = value.unscaledValue();
-            if (unscaled.bitLength() < 63) {
-                long v = unscaled.longValue();
+            // Up to 18 digits the unscaled value fits a long, which BigDecimal holds as is:
+            // scaling it to 0 and reading it as a long creates no BigInteger.
+            if (value.precision() <= 18) {
+                long v = value.scaleByPowerOfTen(scale).longValue();
                 long zigzag = (v << 1) ^ (v >> 63);
                 // at most 5 + 10 bytes: the length fits one byte
                 out.writeRawByte(Writer.varint64Size(header) + Writer.varint64Size(zigzag));
@@ -270,7 +272,7 @@ public final class Codecs {
             } else {
                 int mark = out.beginLen();
                 out.writeVarint64(header | 1);
-                out.writeBytes(unscaled.toByteArray());
+                out.writeBytes(value.unscaledValue().toByteArray());
                 out.endLen(mark);
             }
         }

@@ -15,6 +15,9 @@ public final class Writer {
     static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Strings up to this many chars take the in-place ASCII path of {@link #writeString}. */
+    static final int SHORT_STRING = 24;
+
     private byte[] buf;
     private int pos;
 
@@ -167,9 +170,10 @@ public final class Writer {
     /** @param value written as a varint length prefix and UTF-8 bytes */
     public void writeString(String value) {
         int n = value.length();
-        // Fast path: a string shorter than 128 chars is copied in place behind a 1-byte length;
-        // if any char turns out not to be ASCII, it is written again from the start as UTF-8.
-        if (n < 0x80) {
+        // Short strings are copied char by char behind their 1-byte length; if a char turns out
+        // not to be ASCII, the string is written again as UTF-8. From about this length on, the
+        // JDK's vectorised encoder is faster despite the array it allocates.
+        if (n <= SHORT_STRING) {
             ensure(n + 1);
             byte[] b = buf;
             int p = pos;
