@@ -2,6 +2,7 @@ package io.cleave.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,10 +198,7 @@ public final class Codecs {
     public static final Codec<Instant> INSTANT = new Len<>() {
         @Override
         public void write(Writer out, Instant value) {
-            int mark = out.beginLen();
-            out.writeSInt64(value.getEpochSecond());
-            out.writeVarint32(value.getNano());
-            out.endLen(mark);
+            writeSecondsAndNanos(out, value.getEpochSecond(), value.getNano());
         }
 
         @Override
@@ -221,10 +219,7 @@ public final class Codecs {
     public static final Codec<Duration> DURATION = new Len<>() {
         @Override
         public void write(Writer out, Duration value) {
-            int mark = out.beginLen();
-            out.writeSInt64(value.getSeconds());
-            out.writeVarint32(value.getNano());
-            out.endLen(mark);
+            writeSecondsAndNanos(out, value.getSeconds(), value.getNano());
         }
 
         @Override
@@ -257,23 +252,29 @@ public final class Codecs {
     /**
      * {@link BigDecimal}: scale and unscaled value, exactly. One varint carries the zig-zag scale
      * and the form of the unscaled value (bit 0: {@code 0} a zig-zag varint, {@code 1}
-     * two's-complement bytes), so a price such as {@code 19.99} takes four bytes after its length.
+     * two's-complement bytes, used beyond 18 digits), so a price such as {@code 19.99} takes four bytes
+     * after its length.
      */
     public static final Codec<BigDecimal> BIG_DECIMAL = new Len<>() {
         @Override
         public void write(Writer out, BigDecimal value) {
-            int mark = out.beginLen();
             int scale = value.scale();
             long header = (((long) ((scale << 1) ^ (scale >> 31))) & 0xffffffffL) << 1;
-            BigInteger unscaled = value.unscaledValue();
-            if (unscaled.bitLength() < 63) {
+            // Up to 18 digits the unscaled value fits a long, which BigDecimal holds as is:
+            // scaling it to 0 and reading it as a long creates no BigInteger.
+            if (value.precision() <= 18) {
+                long v = value.scaleByPowerOfTen(scale).longValue();
+                long zigzag = (v << 1) ^ (v >> 63);
+                // at most 5 + 10 bytes: the length fits one byte
+                out.writeRawByte(Writer.varint64Size(header) + Writer.varint64Size(zigzag));
                 out.writeVarint64(header);
-                out.writeSInt64(unscaled.longValue());
+                out.writeVarint64(zigzag);
             } else {
+                int mark = out.beginLen();
                 out.writeVarint64(header | 1);
-                out.writeBytes(unscaled.toByteArray());
+                out.writeBytes(value.unscaledValue().toByteArray());
+                out.endLen(mark);
             }
-            out.endLen(mark);
         }
 
         @Override
@@ -305,7 +306,8 @@ public final class Codecs {
         @Override
         public UUID read(Reader in) {
             int limit = in.beginLen();
-            UUID id = new UUID(in.readFixed64(), in.readFixed64());
+            long most = in.readFixed64();
+            UUID id = new UUID(most, in.readFixed64());
             in.endLen(limit);
             return id;
         }
@@ -319,21 +321,25 @@ public final class Codecs {
      * @return its codec
      */
     public static <E extends Enum<E>> Codec<E> enumOf(Class<E> type) {
+        E[] constants = type.getEnumConstants();
+        byte[][] names = new byte[constants.length][];
+        for (E constant : constants) {
+            names[constant.ordinal()] = constant.name().getBytes(StandardCharsets.UTF_8);
+        }
         return new Len<>() {
             @Override
             public void write(Writer out, E value) {
-                out.writeString(value.name());
+                out.writeBytes(names[value.ordinal()]);
             }
 
             @Override
             public E read(Reader in) {
-                String name = in.readString();
-                try {
-                    return Enum.valueOf(type, name);
-                } catch (IllegalArgumentException e) {
-                    throw new CodecException("unknown constant " + name + " of enum " + type.getName()
+                int ordinal = in.readChoice(names);
+                if (ordinal < 0) {
+                    throw new CodecException("unknown constant " + in.readString() + " of enum " + type.getName()
                             + " at byte " + in.position());
                 }
+                return constants[ordinal];
             }
         };
     }
@@ -485,6 +491,13 @@ public final class Codecs {
                 return Optional.empty();
             }
         };
+    }
+
+    private static void writeSecondsAndNanos(Writer out, long seconds, int nanos) {
+        long zigzag = (seconds << 1) ^ (seconds >> 63);
+        out.writeRawByte(Writer.varint64Size(zigzag) + Writer.varint32Size(nanos));
+        out.writeVarint64(zigzag);
+        out.writeVarint32(nanos);
     }
 
     private static <E> E requireElement(E e) {

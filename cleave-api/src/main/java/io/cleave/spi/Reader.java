@@ -1,6 +1,7 @@
 package io.cleave.spi;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Decodes Cleave's wire format from a byte array. Every read is bounds-checked against the
@@ -63,36 +64,34 @@ public final class Reader {
     public int readVarint32() {
         int p = pos;
         byte[] b = buf;
-        if (limit - p >= 5) {
-            // Fast path, unrolled: enough bytes remain, so no per-byte bounds check.
+        // Fast path, unrolled: the array holds the longest varint, so only where it ends is
+        // checked against the limit, which nested values put only a few bytes ahead.
+        if (b.length - p >= 5) {
             int x = b[p];
             if (x >= 0) {
-                pos = p + 1;
+                moveTo(p + 1);
                 return x;
             }
             x = (x & 0x7f) | b[p + 1] << 7;
             if (b[p + 1] >= 0) {
-                pos = p + 2;
+                moveTo(p + 2);
                 return x;
             }
             x = (x & 0x3fff) | b[p + 2] << 14;
             if (b[p + 2] >= 0) {
-                pos = p + 3;
+                moveTo(p + 3);
                 return x;
             }
             x = (x & 0x1fffff) | b[p + 3] << 21;
             if (b[p + 3] >= 0) {
-                pos = p + 4;
+                moveTo(p + 4);
                 return x;
             }
             int last = b[p + 4];
             if (last >= 0 && last <= 0x0f) {
-                pos = p + 5;
+                moveTo(p + 5);
                 return (x & 0xfffffff) | last << 28;
             }
-        } else if (p < limit && b[p] >= 0) {
-            pos = p + 1;
-            return b[p];
         }
         long v = readVarint64();
         if ((v >>> 32) != 0) {
@@ -104,15 +103,35 @@ public final class Reader {
     /** @return an unsigned varint of at most 64 bits */
     public long readVarint64() {
         int p = pos;
-        if (limit - p >= 10) {
-            // Fast path: a varint takes at most ten bytes, so no per-byte bounds check.
-            byte[] b = buf;
-            long result = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int x = b[p++];
-                result |= (long) (x & 0x7f) << shift;
-                if (x >= 0) {
-                    pos = p;
+        byte[] b = buf;
+        if (b.length - p >= 10) {
+            // Fast path as in readVarint32; the first four bytes (values below 2^28) are unrolled.
+            long x = b[p];
+            if (x >= 0) {
+                moveTo(p + 1);
+                return x;
+            }
+            x = (x & 0x7f) | (long) b[p + 1] << 7;
+            if (b[p + 1] >= 0) {
+                moveTo(p + 2);
+                return x;
+            }
+            x = (x & 0x3fff) | (long) b[p + 2] << 14;
+            if (b[p + 2] >= 0) {
+                moveTo(p + 3);
+                return x;
+            }
+            x = (x & 0x1fffff) | (long) b[p + 3] << 21;
+            if (b[p + 3] >= 0) {
+                moveTo(p + 4);
+                return x;
+            }
+            long result = x & 0xfffffff;
+            for (int i = 4, shift = 28; i < 10; i++, shift += 7) {
+                int y = b[p + i];
+                result |= (long) (y & 0x7f) << shift;
+                if (y >= 0) {
+                    moveTo(p + i + 1);
                     return result;
                 }
             }
@@ -127,6 +146,14 @@ public final class Reader {
             }
         }
         throw malformed("varint longer than 10 bytes");
+    }
+
+    /** Ends a value read by a fast path, which checked the array's bounds but not the limit. */
+    private void moveTo(int end) {
+        if (end > limit) {
+            throw malformed("truncated input");
+        }
+        pos = end;
     }
 
     /** @return a zig-zag encoded int */
@@ -146,16 +173,19 @@ public final class Reader {
         if (limit - pos < 4) {
             throw malformed("truncated fixed32");
         }
-        int p = pos;
+        int value = (int) Writer.INT_LE.get(buf, pos);
         pos += 4;
-        return (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16 | (buf[p + 3] & 0xff) << 24;
+        return value;
     }
 
     /** @return eight little-endian bytes */
     public long readFixed64() {
-        long lo = readFixed32() & 0xffffffffL;
-        long hi = readFixed32() & 0xffffffffL;
-        return lo | hi << 32;
+        if (limit - pos < 8) {
+            throw malformed("truncated fixed64");
+        }
+        long value = (long) Writer.LONG_LE.get(buf, pos);
+        pos += 8;
+        return value;
     }
 
     /** @return the next tag */
@@ -187,18 +217,33 @@ public final class Reader {
     /** @return a length-prefixed UTF-8 string */
     public String readString() {
         int n = readLength();
-        int p = pos;
-        for (int i = 0; i < n; i++) {
-            if (buf[p + i] < 0) {
-                String s = new String(buf, p, n, StandardCharsets.UTF_8);
-                pos = p + n;
-                return s;
+        // The JDK checks for ASCII with an intrinsic and then copies the bytes as they are.
+        String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+        pos += n;
+        return s;
+    }
+
+    /**
+     * Reads a length-prefixed UTF-8 string if it is one of the given ones, without creating a
+     * {@code String}.
+     *
+     * @param choices the UTF-8 bytes of each string expected
+     * @return the index of the string read in {@code choices}; or {@code -1}, having read nothing,
+     *     if it is none of them
+     */
+    public int readChoice(byte[][] choices) {
+        int start = pos;
+        int n = readLength();
+        int from = pos;
+        for (int i = 0; i < choices.length; i++) {
+            byte[] choice = choices[i];
+            if (choice.length == n && Arrays.equals(buf, from, from + n, choice, 0, n)) {
+                pos = from + n;
+                return i;
             }
         }
-        @SuppressWarnings("deprecation") // ASCII fast path: the deprecated constructor copies bytes as Latin-1 chars
-        String s = new String(buf, 0, p, n);
-        pos = p + n;
-        return s;
+        pos = start;
+        return -1;
     }
 
     /**

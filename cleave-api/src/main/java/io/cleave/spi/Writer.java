@@ -1,5 +1,9 @@
 package io.cleave.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -7,6 +11,12 @@ import java.util.Arrays;
  * thread with {@link #reset()}.
  */
 public final class Writer {
+
+    static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Strings up to this many chars take the in-place ASCII path of {@link #writeString}. */
+    static final int SHORT_STRING = 24;
 
     private byte[] buf;
     private int pos;
@@ -71,16 +81,41 @@ public final class Writer {
         ensure(5);
         byte[] b = buf;
         int p = pos;
-        while ((value & ~0x7f) != 0) {
-            b[p++] = (byte) ((value & 0x7f) | 0x80);
-            value >>>= 7;
+        // Unrolled rather than a loop: for a constant such as a tag the JIT folds it to stores.
+        if ((value & ~0x7f) == 0) {
+            b[p] = (byte) value;
+            pos = p + 1;
+            return;
         }
-        b[p++] = (byte) value;
-        pos = p;
+        b[p] = (byte) (value | 0x80);
+        if ((value & ~0x3fff) == 0) {
+            b[p + 1] = (byte) (value >>> 7);
+            pos = p + 2;
+            return;
+        }
+        b[p + 1] = (byte) (value >>> 7 | 0x80);
+        if ((value & ~0x1fffff) == 0) {
+            b[p + 2] = (byte) (value >>> 14);
+            pos = p + 3;
+            return;
+        }
+        b[p + 2] = (byte) (value >>> 14 | 0x80);
+        if ((value & ~0xfffffff) == 0) {
+            b[p + 3] = (byte) (value >>> 21);
+            pos = p + 4;
+            return;
+        }
+        b[p + 3] = (byte) (value >>> 21 | 0x80);
+        b[p + 4] = (byte) (value >>> 28);
+        pos = p + 5;
     }
 
     /** @param value an unsigned varint of at most 64 bits */
     public void writeVarint64(long value) {
+        if ((value & ~0xfffffffL) == 0) {
+            writeVarint32((int) value);
+            return;
+        }
         ensure(10);
         byte[] b = buf;
         int p = pos;
@@ -105,17 +140,15 @@ public final class Writer {
     /** @param value four little-endian bytes */
     public void writeFixed32(int value) {
         ensure(4);
-        buf[pos] = (byte) value;
-        buf[pos + 1] = (byte) (value >>> 8);
-        buf[pos + 2] = (byte) (value >>> 16);
-        buf[pos + 3] = (byte) (value >>> 24);
+        INT_LE.set(buf, pos, value);
         pos += 4;
     }
 
     /** @param value eight little-endian bytes */
     public void writeFixed64(long value) {
-        writeFixed32((int) value);
-        writeFixed32((int) (value >>> 32));
+        ensure(8);
+        LONG_LE.set(buf, pos, value);
+        pos += 8;
     }
 
     /**
@@ -137,29 +170,26 @@ public final class Writer {
     /** @param value written as a varint length prefix and UTF-8 bytes */
     public void writeString(String value) {
         int n = value.length();
-        // Fast path: ASCII strings shorter than 128 chars encode in place with a 1-byte length.
-        if (n < 128) {
+        // Short strings are copied char by char behind their 1-byte length; if a char turns out
+        // not to be ASCII, the string is written again as UTF-8. From about this length on, the
+        // JDK's vectorised encoder is faster despite the array it allocates.
+        if (n <= SHORT_STRING) {
             ensure(n + 1);
-            int start = pos;
-            buf[start] = (byte) n;
-            int p = start + 1;
+            byte[] b = buf;
+            int p = pos;
+            b[p] = (byte) n;
+            int seen = 0;
             for (int i = 0; i < n; i++) {
                 char c = value.charAt(i);
-                if (c >= 0x80) {
-                    writeUtf8Slow(value);
-                    return;
-                }
-                buf[p++] = (byte) c;
+                seen |= c;
+                b[p + 1 + i] = (byte) c;
             }
-            pos = p;
-            return;
+            if (seen < 0x80) {
+                pos = p + 1 + n;
+                return;
+            }
         }
-        writeUtf8Slow(value);
-    }
-
-    private void writeUtf8Slow(String value) {
-        byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        writeBytes(utf8);
+        writeBytes(value.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -214,5 +244,12 @@ public final class Writer {
             return 4;
         }
         return 5;
+    }
+
+    /** @param value an unsigned value @return bytes its varint takes */
+    public static int varint64Size(long value) {
+        // 1 byte per started group of 7 bits, at least one: (bits + 6) / 7 without dividing
+        int bits = 64 - Long.numberOfLeadingZeros(value | 1);
+        return (bits * 9 + 64) >>> 6;
     }
 }

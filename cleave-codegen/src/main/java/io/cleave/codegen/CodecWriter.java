@@ -144,22 +144,26 @@ final class CodecWriter {
             decode.addStatement("$T $L = $L", TypeName.get(t), local(component.getSimpleName().toString()),
                     absent(t));
         }
+        // Switching on the whole tag reads a field of the expected wire type in one step; a
+        // known field of another wire type is rejected on the way to skipping unknown ones.
         decode.beginControlFlow("while (in.hasMore())")
                 .addStatement("int tag_ = in.readTag()")
-                .beginControlFlow("switch ($T.fieldOf(tag_))", WIRE);
+                .beginControlFlow("switch (tag_)");
         for (RecordComponentElement component : components) {
             String name = component.getSimpleName().toString();
-            Kind kind = valueTypes.kind(component.asType());
-            String wire = ValueTypes.wireType(kind);
-            decode.add("case $L -> {\n", Wire.fieldId(name)).indent()
-                    .beginControlFlow("if ($T.wireTypeOf(tag_) != $T.$L)", WIRE, WIRE, wire)
-                    .addStatement("throw in.wrongType($S, $S, $T.$L, $T.wireTypeOf(tag_))", owner, name, WIRE, wire,
-                            WIRE)
-                    .endControlFlow()
-                    .addStatement("$L = $L", local(name), readExpression(component))
-                    .unindent().add("}\n");
+            String wire = ValueTypes.wireType(valueTypes.kind(component.asType()));
+            decode.addStatement("case $L -> $L = $L", tagOf(name, wire), local(name), readExpression(component));
+        }
+        decode.add("default -> {\n").indent().beginControlFlow("switch ($T.fieldOf(tag_))", WIRE);
+        for (RecordComponentElement component : components) {
+            String name = component.getSimpleName().toString();
+            String wire = ValueTypes.wireType(valueTypes.kind(component.asType()));
+            decode.addStatement("case $L -> throw in.wrongType($S, $S, $T.$L, $T.wireTypeOf(tag_))",
+                    Wire.fieldId(name), owner, name, WIRE, wire, WIRE);
         }
         decode.addStatement("default -> in.skip($T.wireTypeOf(tag_))", WIRE)
+                .endControlFlow()
+                .unindent().add("}\n")
                 .endControlFlow()
                 .endControlFlow()
                 .addStatement("in.endLen(limit_)");
@@ -181,6 +185,18 @@ final class CodecWriter {
                 .addParameter(READER, "in").addCode(decode.build()).build());
 
         return JavaFile.builder(self.packageName(), type.build()).skipJavaLangImports(true).build();
+    }
+
+    /** The tag of a field as a literal, so that the decoder can switch on it. */
+    private static int tagOf(String name, String wireType) {
+        int wire = switch (wireType) {
+            case "VARINT" -> Wire.VARINT;
+            case "FIXED64" -> Wire.FIXED64;
+            case "LEN" -> Wire.LEN;
+            case "FIXED32" -> Wire.FIXED32;
+            default -> throw new IllegalArgumentException("unknown wire type " + wireType);
+        };
+        return Wire.tag(Wire.fieldId(name), wire);
     }
 
     private CodeBlock encodeField(RecordComponentElement component) {
@@ -214,12 +230,11 @@ final class CodecWriter {
             case DOUBLE -> CodeBlock.of("out.writeFixed64($T.doubleToRawLongBits($L))", Double.class, v);
             case STRING -> CodeBlock.of("out.writeString($L)", v);
             case BYTES -> CodeBlock.of("out.writeBytes($L)", v);
-            case ENUM -> CodeBlock.of("out.writeString($L.name())", v);
             case INSTANT, DURATION, BIG_DECIMAL, BIG_INTEGER -> CodeBlock.of("$T.$L.write(out, $L)", CODECS,
                     kind.name(), v);
             case UUID -> CodeBlock.of("$T.UUID_CODEC.write(out, $L)", CODECS, v);
             case RECORD -> CodeBlock.of("$T.encode(out, $L)", codecOf(ValueTypes.element(t)), v);
-            case LIST, SET, MAP, OPTIONAL -> CodeBlock.of("$L.write(out, $L)", codecField(name), v);
+            case ENUM, LIST, SET, MAP, OPTIONAL -> CodeBlock.of("$L.write(out, $L)", codecField(name), v);
             case UNSUPPORTED -> throw new IllegalArgumentException("unsupported field " + name);
         };
     }
