@@ -23,12 +23,15 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
  * Supplies {@link Store}: for each component that asks, a Hikari pool on the component's own
  * schema, migrated with Flyway from {@code db/<component in lower case>/} on the class path.
  * Configuration: table {@code [data]} with keys {@code url}, {@code user}, {@code password},
- * {@code pool-size}, each overridable in {@code [<Component>.data]}; without {@code url}, an
- * embedded H2 database under the application's data directory.
+ * {@code pool-size}, {@code shared}, each overridable in {@code [<Component>.data]}; without
+ * {@code url}, an embedded H2 database under the application's data directory, which
+ * {@code shared = true} lets several processes open (the first serves it to the others on loopback).
  *
  * <p>Found by {@link java.util.ServiceLoader}; applications do not use this class directly.
  */
 public final class StoreProvider implements ServiceProvider {
+
+    private static final String H2_BIND_ADDRESS = "h2.bindAddress";
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public StoreProvider() {
@@ -42,6 +45,9 @@ public final class StoreProvider implements ServiceProvider {
         StoreSettings settings = StoreSettings.resolve(request);
         if (settings.embedded()) {
             Files.createDirectories(request.dataDirectory().resolve(settings.schema()));
+        }
+        if (settings.shared()) {
+            serveSharedStoresOnLoopback();
         }
         createSchema(settings);
         HikariDataSource pool = pool(settings);
@@ -59,6 +65,17 @@ public final class StoreProvider implements ServiceProvider {
     @Override
     public String describe() {
         return "cleave-data (Store)";
+    }
+
+    /**
+     * H2 serves a shared file on all interfaces unless {@code h2.bindAddress} names one; the
+     * other processes are on this machine, so loopback is enough. Read once, when H2 first
+     * opens a database, hence set before the first connection; a value set by the application wins.
+     */
+    private static void serveSharedStoresOnLoopback() {
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+        }
     }
 
     /** Connects once, outside the pool, to fail with a clear message and to create the schema. */
@@ -91,8 +108,9 @@ public final class StoreProvider implements ServiceProvider {
     private static String cannotConnect(StoreSettings s, SQLException e) {
         String hint = "";
         if (s.embedded() && "90020".equals(e.getSQLState())) {
-            hint = "; the embedded database serves one process only: to run this component in several"
-                    + " processes, set [data] url to a PostgreSQL database";
+            hint = "; another process has it open: to run this component in several processes, set"
+                    + " [data] shared = true (the first process serves the file to the others) or [data] url"
+                    + " to a PostgreSQL database";
         } else if (!s.embedded()) {
             hint = "; check the server is running and " + s.urlSource() + ", user and password are right";
         }
