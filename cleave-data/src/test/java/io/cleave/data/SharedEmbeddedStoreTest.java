@@ -55,6 +55,22 @@ class SharedEmbeddedStoreTest {
     }
 
     @Test
+    void replicasStartingTogetherBothOpenTheFileAndMigrateItOnce() throws Exception {
+        Process one = startOtherProcess(true, "c-9", "jug");
+        Process two = startOtherProcess(true, "c-10", "cup");
+
+        Result first = finish(one);
+        Result second = finish(two);
+        Store store = open(true);
+
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        assertThat(second.exitCode()).as(second.output()).isZero();
+        assertThat(EmbeddedStoreTest.query(store, "select count(*) from item")).isEqualTo("3");
+        assertThat(EmbeddedStoreTest.query(store,
+                "select count(*) from \"flyway_schema_history\" where \"success\" and \"type\" = 'SQL'")).isEqualTo("2");
+    }
+
+    @Test
     void theFileIsServedOnLoopbackOnly() throws Exception {
         open(true);
         Properties lock = new Properties();
@@ -93,10 +109,17 @@ class SharedEmbeddedStoreTest {
     }
 
     private Result runOtherProcess(boolean shared, String id, String name) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return finish(startOtherProcess(shared, id, name));
+    }
+
+    private Process startOtherProcess(boolean shared, String id, String name) throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SharedStoreProcess.class.getName(),
                 dataDir.toString(), Boolean.toString(shared), id, name)
                 .redirectErrorStream(true).start();
+    }
+
+    private static Result finish(Process p) throws IOException, InterruptedException {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
