@@ -6,7 +6,6 @@ import io.cleave.shop.storefront.Storefront;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.util.UUID;
-import org.junit.jupiter.api.Nested;
 
 /** Bad input gets a 4xx answer with a message naming what is wrong, and never a stack trace; in every topology. */
 @CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class)
@@ -104,26 +103,5 @@ class ValidationTest {
         assertThat(badId.error()).isEqualTo("orderId \"42\" is not a UUID");
         assertThat(badCard.error()).startsWith("card number is not valid");
         assertThat(badPage.error()).isEqualTo("limit must be 1 to 100, got 1000");
-    }
-
-    /**
-     * A session past its expiry is refused like an unknown one: here every session expires at
-     * once. Session expiry is Users' own logic, so one topology (with calls serialized) is enough.
-     */
-    @Nested
-    @CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, set = "Users.session-ttl=0s",
-            topologies = "single-serialized")
-    class ExpiredSession {
-
-        @TopologyTest
-        void expiredSessionIsUnauthorizedWithAMessage(Storefront storefront) {
-            ShopClient shop = new ShopClient(storefront);
-            String token = shop.signUp("expired-" + UUID.randomUUID() + "@example.com");
-
-            ShopClient.Reply reply = shop.post("/api/cart/items", token, "{\"productId\": \"SKU-00002\", \"quantity\": 1}");
-
-            assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.error()).isEqualTo("session expired or unknown; log in again");
-        }
     }
 }
