@@ -23,11 +23,18 @@ import java.util.function.Function;
  * @param password the password; never printed
  * @param poolSize the most connections the pool holds
  * @param embedded whether the URL is the embedded default
+ * @param shared whether the embedded database may be opened by several processes at once
  */
 record StoreSettings(String component, String schema, String url, String urlSource, String user, String password,
-        int poolSize, boolean embedded) {
+        int poolSize, boolean embedded, boolean shared) {
 
-    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size");
+    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size", "shared");
+    /**
+     * H2's automatic mixed mode: the first process to open the file serves it to the others on
+     * a TCP port recorded in its lock file; when that process ends, the next one to reconnect
+     * takes over.
+     */
+    static final String SHARED_OPTIONS = ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
     static final int DEFAULT_POOL_SIZE = 5;
     static final String EMBEDDED_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
@@ -48,14 +55,15 @@ record StoreSettings(String component, String schema, String url, String urlSour
         Optional<ConfigSection> urlFrom = from.apply("url");
         String url;
         String urlSource;
+        boolean sharedFile = from.apply("shared").map(s -> s.bool("shared")).orElse(false);
         if (urlFrom.isPresent()) {
             url = urlFrom.get().string("url").strip();
             urlSource = "[" + urlFrom.get().path() + "] url";
             checkUrl(component, url, urlSource);
         } else {
             Path dir = request.dataDirectory().resolve(schema).toAbsolutePath();
-            url = "jdbc:h2:file:" + dir.resolve("store") + EMBEDDED_OPTIONS;
-            urlSource = "embedded default in " + dir;
+            url = "jdbc:h2:file:" + dir.resolve("store") + EMBEDDED_OPTIONS + (sharedFile ? SHARED_OPTIONS : "");
+            urlSource = (sharedFile ? "shared " : "") + "embedded default in " + dir;
         }
         String user = from.apply("user").map(s -> s.string("user")).orElse(urlFrom.isPresent() ? "" : "sa");
         String password = from.apply("password").map(s -> s.string("password")).orElse("");
@@ -68,7 +76,8 @@ record StoreSettings(String component, String schema, String url, String urlSour
                         + " for component " + component + ": must be 1 to 1000");
             }
         }
-        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize, urlFrom.isEmpty());
+        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize, urlFrom.isEmpty(),
+                sharedFile && urlFrom.isEmpty());
     }
 
     private static void checkUrl(String component, String url, String source) {

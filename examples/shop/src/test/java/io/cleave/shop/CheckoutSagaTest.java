@@ -1,23 +1,91 @@
 package io.cleave.shop;
 
-import org.junit.jupiter.api.Nested;
+import static org.assertj.core.api.Assertions.assertThat;
 
-/** The checkout saga on the embedded database, in every topology. */
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cleave.shop.payments.ChargeStatus;
+import io.cleave.shop.payments.Payments;
+import io.cleave.shop.storefront.Storefront;
+import io.cleave.test.CleaveTest;
+import io.cleave.test.TopologyTest;
+import java.util.UUID;
+
+/** The checkout saga's compensations and its idempotency, over HTTP, in every topology. */
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class)
 class CheckoutSagaTest {
 
-    @Nested
-    class Single extends CheckoutSagaContract {
-        @Override
-        Topology topology() {
-            return Topology.SINGLE;
-        }
+    @TopologyTest
+    void declinedPaymentReleasesTheReservedStock(Storefront storefront) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("declined-" + UUID.randomUUID() + "@example.com");
+        JsonNode product = ShopClient.firstInStock(shop.get("/api/products?q=copper&limit=50", null).json().get("products"), 1);
+        String id = product.get("id").asText();
+        shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": 1}");
+        String orderId = UUID.randomUUID().toString();
+
+        ShopClient.Reply placed = shop.post("/api/orders", token,
+                "{\"orderId\": \"" + orderId + "\", \"cardNumber\": \"4000 0000 0000 0002\"}");
+
+        assertThat(placed.status()).isEqualTo(402);
+        assertThat(placed.error()).isEqualTo("payment declined: card declined");
+        assertThat(available(shop, id)).isEqualTo(product.get("available").asInt());
+        assertThat(shop.get("/api/orders/" + orderId, token).json().get("status").asText()).isEqualTo("FAILED");
+        assertThat(shop.get("/api/cart", token).json().get("itemCount").asInt()).isEqualTo(1);
     }
 
-    @Nested
-    class SingleSerialized extends CheckoutSagaContract {
-        @Override
-        Topology topology() {
-            return Topology.SINGLE_SERIALIZED;
-        }
+    @TopologyTest
+    void retriedCheckoutWithTheSameOrderIdChargesOnce(Storefront storefront, Payments payments) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("retry-" + UUID.randomUUID() + "@example.com");
+        UUID userId = UUID.fromString(shop.get("/api/me", token).json().get("id").asText());
+        JsonNode product = ShopClient.firstInStock(shop.get("/api/products?q=linen&limit=50", null).json().get("products"), 1);
+        String id = product.get("id").asText();
+        shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": 1}");
+        String body = "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242 4242 4242 4242\"}";
+
+        ShopClient.Reply first = shop.post("/api/orders", token, body);
+        ShopClient.Reply retry = shop.post("/api/orders", token, body);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.json()).isEqualTo(first.json());
+        assertThat(payments.charges(userId))
+                .singleElement().satisfies(charge -> assertThat(charge.status()).isEqualTo(ChargeStatus.APPROVED));
+        assertThat(available(shop, id)).isEqualTo(product.get("available").asInt() - 1);
+    }
+
+    @TopologyTest
+    void outOfStockOrderChargesNothing(Storefront storefront, Payments payments) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("short-" + UUID.randomUUID() + "@example.com");
+        UUID userId = UUID.fromString(shop.get("/api/me", token).json().get("id").asText());
+        JsonNode product = ShopClient.firstInStock(shop.get("/api/products?q=steel&limit=50", null).json().get("products"), 1);
+        String id = product.get("id").asText();
+        int available = product.get("available").asInt();
+        shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": " + Math.min(99, available + 1) + "}");
+
+        ShopClient.Reply placed = shop.post("/api/orders", token,
+                "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242 4242 4242 4242\"}");
+
+        assertThat(placed.status()).isEqualTo(409);
+        assertThat(placed.error()).contains(id);
+        assertThat(payments.charges(userId)).isEmpty();
+        assertThat(available(shop, id)).isEqualTo(available);
+    }
+
+    @TopologyTest
+    void emptyCartCannotBeCheckedOut(Storefront storefront) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("empty-" + UUID.randomUUID() + "@example.com");
+
+        ShopClient.Reply placed = shop.post("/api/orders", token,
+                "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242 4242 4242 4242\"}");
+
+        assertThat(placed.status()).isEqualTo(400);
+        assertThat(placed.error()).isEqualTo("the cart is empty");
+    }
+
+    private static int available(ShopClient shop, String productId) {
+        return shop.get("/api/products/" + productId, null).json().get("product").get("available").asInt();
     }
 }

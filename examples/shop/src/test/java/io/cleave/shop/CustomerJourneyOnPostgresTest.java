@@ -1,48 +1,18 @@
 package io.cleave.shop;
 
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Nested;
+import io.cleave.test.CleaveTest;
+import org.junit.jupiter.api.BeforeAll;
 
-/** The customer journey on PostgreSQL (each component in its own schema of a fresh database), in every topology. */
-class CustomerJourneyOnPostgresTest {
+/**
+ * {@link CustomerJourneyTest} on PostgreSQL, in every topology: each class and topology gets a
+ * fresh database (every component in its own schema), dropped afterwards. Skipped loudly when
+ * PostgreSQL is unreachable, failed under {@code CI=true}.
+ */
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopOnPostgres.class)
+class CustomerJourneyOnPostgresTest extends CustomerJourneyTest {
 
-    abstract static class OnPostgres extends CustomerJourneyContract {
-
-        private PostgresDatabase database;
-
-        @Override
-        Map<String, String> settings() {
-            database = PostgresDatabase.create();
-            return database.settings();
-        }
-
-        @Override
-        @AfterAll
-        void stopShop() {
-            try {
-                super.stopShop();
-            } finally {
-                if (database != null) {
-                    database.close();
-                }
-            }
-        }
-    }
-
-    @Nested
-    class Single extends OnPostgres {
-        @Override
-        Topology topology() {
-            return Topology.SINGLE;
-        }
-    }
-
-    @Nested
-    class SingleSerialized extends OnPostgres {
-        @Override
-        Topology topology() {
-            return Topology.SINGLE_SERIALIZED;
-        }
+    @BeforeAll
+    static void requirePostgres() {
+        PostgresDatabase.requireServer();
     }
 }

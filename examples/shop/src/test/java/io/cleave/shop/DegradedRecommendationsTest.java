@@ -3,45 +3,22 @@ package io.cleave.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Map;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import io.cleave.shop.storefront.Storefront;
+import io.cleave.test.CleaveTest;
+import io.cleave.test.TopologyTest;
 
 /** Recommendations are non-critical: when they fail, the product page still renders, without them. */
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, set = "Recommendations.failure-rate=1.0")
 class DegradedRecommendationsTest {
 
-    abstract static class Contract extends ShopTestBase {
+    @TopologyTest
+    void productPageRendersWithoutRecommendationsWhenTheyFail(Storefront storefront) {
+        ShopClient.Reply reply = new ShopClient(storefront).get("/api/products/SKU-00002", null);
+        JsonNode page = reply.json();
 
-        @Override
-        Map<String, String> settings() {
-            return Map.of("Recommendations.failure-rate", "1.0");
-        }
-
-        @Test
-        void productPageRendersWithoutRecommendationsWhenTheyFail() {
-            RunningShop.Reply reply = shop.get("/api/products/SKU-00002", null);
-            JsonNode page = reply.json();
-
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(page.get("product").get("id").asText()).isEqualTo("SKU-00002");
-            assertThat(page.get("recommendationsAvailable").asBoolean()).isFalse();
-            assertThat(page.get("boughtTogether")).isEmpty();
-        }
-    }
-
-    @Nested
-    class Single extends Contract {
-        @Override
-        Topology topology() {
-            return Topology.SINGLE;
-        }
-    }
-
-    @Nested
-    class SingleSerialized extends Contract {
-        @Override
-        Topology topology() {
-            return Topology.SINGLE_SERIALIZED;
-        }
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(page.get("product").get("id").asText()).isEqualTo("SKU-00002");
+        assertThat(page.get("recommendationsAvailable").asBoolean()).isFalse();
+        assertThat(page.get("boughtTogether")).isEmpty();
     }
 }

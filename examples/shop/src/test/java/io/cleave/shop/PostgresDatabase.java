@@ -10,34 +10,33 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A fresh PostgreSQL database for one test class, created on the server named by
- * {@code CLEAVE_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/postgres},
- * user {@code postgres}) and dropped afterwards. When the server cannot be reached the tests
- * are skipped with a loud message, except under {@code CI=true}, where they fail.
+ * A fresh PostgreSQL database, created on the server named by {@code CLEAVE_TEST_POSTGRES_URL}
+ * (default {@code jdbc:postgresql://127.0.0.1:5432/postgres}, user {@code postgres}) and dropped
+ * when closed.
  */
 final class PostgresDatabase implements AutoCloseable {
 
-    private final String adminUrl;
-    private final String user;
+    private static final String ADMIN_URL = env("CLEAVE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String USER = env("CLEAVE_TEST_POSTGRES_USER", "postgres");
+    private static final String PASSWORD = env("CLEAVE_TEST_POSTGRES_PASSWORD", "");
+
     private final String name;
     private final String url;
 
-    private PostgresDatabase(String adminUrl, String user, String name, String url) {
-        this.adminUrl = adminUrl;
-        this.user = user;
+    private PostgresDatabase(String name, String url) {
         this.name = name;
         this.url = url;
     }
 
-    static PostgresDatabase create() {
-        String adminUrl = env("CLEAVE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        String user = env("CLEAVE_TEST_POSTGRES_USER", "postgres");
-        String name = "shop_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        try (Connection c = DriverManager.getConnection(adminUrl, user, env("CLEAVE_TEST_POSTGRES_PASSWORD", ""));
-                Statement s = c.createStatement()) {
-            s.execute("create database " + name);
+    /**
+     * Skips the calling test class with a loud message when the server cannot be reached, except
+     * under {@code CI=true}, where that fails it.
+     */
+    static void requireServer() {
+        try (Connection c = admin()) {
+            c.isValid(5);
         } catch (SQLException e) {
-            String message = "PostgreSQL at " + adminUrl + " is unreachable (" + e.getMessage() + ")";
+            String message = "PostgreSQL at " + ADMIN_URL + " is unreachable (" + e.getMessage() + ")";
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException(message + "; CI=true requires it", e);
             }
@@ -45,26 +44,34 @@ final class PostgresDatabase implements AutoCloseable {
                     + ". Start PostgreSQL or set CLEAVE_TEST_POSTGRES_URL.");
             Assumptions.abort(message);
         }
-        int slash = adminUrl.indexOf('/', "jdbc:postgresql://".length());
-        int query = adminUrl.indexOf('?', slash);
-        String url = adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
-        return new PostgresDatabase(adminUrl, user, name, url);
     }
 
-    /** Settings pointing every component's store at this database. */
+    /** Creates an empty database named after {@code purpose} and a random suffix. */
+    static PostgresDatabase create(String purpose) throws SQLException {
+        String name = ("shop_test_" + purpose.replaceAll("[^A-Za-z0-9]", "_") + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 8)).toLowerCase(Locale.ROOT);
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        int slash = ADMIN_URL.indexOf('/', "jdbc:postgresql://".length());
+        int query = ADMIN_URL.indexOf('?', slash);
+        return new PostgresDatabase(name, ADMIN_URL.substring(0, slash + 1) + name + (query < 0 ? "" : ADMIN_URL.substring(query)));
+    }
+
+    /** Settings pointing every component's store at this database, each in its own schema. */
     Map<String, String> settings() {
-        return Map.of("data.url", "\"" + url + "\"", "data.user", "\"" + user + "\"",
-                "data.password", "\"" + env("CLEAVE_TEST_POSTGRES_PASSWORD", "") + "\"");
+        return Map.of("data.url", "\"" + url + "\"", "data.user", "\"" + USER + "\"", "data.password", "\"" + PASSWORD + "\"");
     }
 
     @Override
-    public void close() {
-        try (Connection c = DriverManager.getConnection(adminUrl, user, env("CLEAVE_TEST_POSTGRES_PASSWORD", ""));
-                Statement s = c.createStatement()) {
+    public void close() throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
             s.execute("drop database if exists " + name + " with (force)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop test database " + name, e);
         }
+    }
+
+    private static Connection admin() throws SQLException {
+        return DriverManager.getConnection(ADMIN_URL, USER, PASSWORD);
     }
 
     private static String env(String name, String fallback) {

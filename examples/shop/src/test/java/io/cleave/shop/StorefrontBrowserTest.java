@@ -2,6 +2,9 @@ package io.cleave.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.shop.storefront.Storefront;
+import io.cleave.test.CleaveTest;
+import io.cleave.test.TopologyTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +16,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -27,22 +29,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A person's visit in real headless Chromium: sign up, browse, open a product, add it to the
  * cart, check out, and land on the confirmed order. Needs Debian's chromium and
  * chromium-driver; outside CI it is skipped loudly when they are missing, under CI=true it fails.
+ * One topology: the browser sees only HTTP, which the other test classes cover in every topology.
  */
-class StorefrontBrowserTest extends ShopTestBase {
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, topologies = "single")
+class StorefrontBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-    private WebDriver browser;
-    private Path profile;
-
-    @Override
-    Topology topology() {
-        return Topology.SINGLE;
-    }
+    private static WebDriver browser;
+    private static Path profile;
 
     @BeforeAll
-    void openBrowser() throws IOException {
+    static void openBrowser() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
             String message = "Chromium or its driver is missing (" + CHROMIUM + ", " + DRIVER
                     + "); install them with: apt-get install -y chromium chromium-driver";
@@ -64,7 +63,7 @@ class StorefrontBrowserTest extends ShopTestBase {
     }
 
     @AfterAll
-    void closeBrowser() {
+    static void closeBrowser() {
         if (browser != null) {
             browser.quit();
         }
@@ -77,10 +76,10 @@ class StorefrontBrowserTest extends ShopTestBase {
         }
     }
 
-    @Test
-    void visitorSignsUpBrowsesAddsToCartAndChecksOut() {
+    @TopologyTest
+    void visitorSignsUpBrowsesAddsToCartAndChecksOut(Storefront storefront) {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        browser.get(shop.base().resolve("/#/signup").toString());
+        browser.get(new ShopClient(storefront).base().resolve("/#/signup").toString());
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("name"))).sendKeys("Browser Customer");
         browser.findElement(By.id("email")).sendKeys("browser-" + UUID.randomUUID() + "@example.com");
         browser.findElement(By.id("password")).sendKeys("correct horse battery");

@@ -1,0 +1,95 @@
+package io.cleave.shop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cleave.shop.storefront.Storefront;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Calls the shop's JSON API over real HTTP, at the address the Storefront reports, wherever it runs. */
+final class ShopClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final URI base;
+
+    ShopClient(Storefront storefront) {
+        this.base = URI.create(storefront.address());
+    }
+
+    URI base() {
+        return base;
+    }
+
+    /** Calls the API; {@code token} may be null for anonymous calls, {@code body} null for none. */
+    Reply call(String method, String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        if (token != null) {
+            request.header("authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(),
+                    response.headers().firstValue("x-request-id").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Reply get(String path, String token) {
+        return call("GET", path, token, null);
+    }
+
+    Reply post(String path, String token, String body) {
+        return call("POST", path, token, body);
+    }
+
+    /** Signs up a new customer and returns the session token. */
+    String signUp(String email) {
+        Reply reply = post("/api/users", null, """
+                {"email": "%s", "password": "correct horse battery", "name": "Test Customer"}""".formatted(email));
+        if (reply.status() != 201) {
+            throw new AssertionError("sign-up failed: " + reply);
+        }
+        return reply.json().get("token").asText();
+    }
+
+    /** The first product in a search answer with at least {@code atLeast} units available. */
+    static JsonNode firstInStock(JsonNode products, int atLeast) {
+        for (JsonNode product : products) {
+            if (product.get("available").asInt() >= atLeast) {
+                return product;
+            }
+        }
+        throw new AssertionError("no product with " + atLeast + " units in " + products);
+    }
+
+    /** An HTTP answer. */
+    record Reply(int status, String body, String requestId) {
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        String error() {
+            return json().path("error").asText();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.cleave.shop;
+
+import io.cleave.test.TestSettings;
+import java.util.Map;
+
+/**
+ * The shop under test: the services configuration ({@link #CONFIG}, whose groups and replicas
+ * the {@code multi} topology uses; the other topologies run it in one process) on a free port,
+ * with fast password hashing and no simulated payment latency. Each class and topology gets a
+ * fresh data directory from cleave-test, so the embedded databases start empty.
+ */
+public class ShopSettings implements TestSettings {
+
+    /** The configuration every shop test starts from: the one {@code ./shop --services} runs. */
+    static final String CONFIG = "cleave-services.toml";
+
+    /** Overrides of {@link #CONFIG} for tests. */
+    static final Map<String, String> FAST = Map.of(
+            "listeners.web", "127.0.0.1:0",
+            "Users.password-iterations", "1000",
+            "Payments.latency", "0ms");
+
+    /** Creates it; cleave-test does, once per class and topology. */
+    public ShopSettings() {
+    }
+
+    @Override
+    public Map<String, String> settings(Context context) throws Exception {
+        return FAST;
+    }
+}
