@@ -8,8 +8,8 @@
 # sweep per topology to its saturation point. Only 127.0.0.1. See bench/README.md.
 #
 #   bench/monolith-vs-services.sh                      # ~15 minutes on 2 cores
-#   RATE=100 WARMUP=30 DURATION=60                     # the table: req/s, seconds, seconds
-#   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=20 P99_LIMIT_MS=500
+#   RATE=100 WARMUP=60 DURATION=60                     # the table: req/s, seconds, seconds
+#   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=40 P99_LIMIT_MS=500
 #   SWEEP=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
 #   OUT=dir                                            # reports and logs (default bench/target/...)
@@ -32,12 +32,12 @@ export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
 rate="${RATE:-100}"
-warmup="${WARMUP:-30}"
+warmup="${WARMUP:-60}"
 duration="${DURATION:-60}"
 sweep="${SWEEP:-yes}"
 sweep_rates="${SWEEP_RATES:-50 100 200 300 400 600 800}"
 sweep_duration="${SWEEP_DURATION:-20}"
-sweep_warmup="${SWEEP_WARMUP:-20}"
+sweep_warmup="${SWEEP_WARMUP:-40}"
 p99_limit="${P99_LIMIT_MS:-500}"
 topologies="${TOPOLOGIES:-monolith services}"
 port="${PORT:-18080}"
