@@ -9,7 +9,7 @@
 #
 #   bench/monolith-vs-services.sh                      # ~15 minutes on 2 cores
 #   RATE=100 WARMUP=60 DURATION=60                     # the table: req/s, seconds, seconds
-#   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=40 P99_LIMIT_MS=500
+#   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=40 P99_LIMIT_MS=1000
 #   SWEEP=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
 #   OUT=dir                                            # reports and logs (default bench/target/...)
@@ -38,7 +38,7 @@ sweep="${SWEEP:-yes}"
 sweep_rates="${SWEEP_RATES:-50 100 200 300 400 600 800}"
 sweep_duration="${SWEEP_DURATION:-20}"
 sweep_warmup="${SWEEP_WARMUP:-40}"
-p99_limit="${P99_LIMIT_MS:-500}"
+p99_limit="${P99_LIMIT_MS:-1000}"
 topologies="${TOPOLOGIES:-monolith services}"
 port="${PORT:-18080}"
 start_timeout="${START_TIMEOUT:-240}"
@@ -57,7 +57,7 @@ if [ "${BUILD:-yes}" != no ]; then
     # dependency:build-classpath writes each module's runtime class path: the shop's lacks
     # cleave-deploy and the PostgreSQL driver, which cleave-deploy's and cleave-data's have.
     ./mvnw -B -o -q package dependency:build-classpath -DskipTests -pl examples/shop,cleave-deploy,cleave-cli -am \
-        -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime >&2
+        -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime 2>&1 | { grep -v '^WARNING' || true; } >&2
 fi
 classpath=$( { echo "$root/examples/shop/target/classes"; echo "$root"/cleave-deploy/target/cleave-deploy-*.jar
     cat examples/shop/target/bench-classpath.txt cleave-deploy/target/bench-classpath.txt cleave-data/target/bench-classpath.txt \
