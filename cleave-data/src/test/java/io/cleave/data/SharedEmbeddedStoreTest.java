@@ -1,5 +1,6 @@
 package io.cleave.data;
 
+import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,7 @@ class SharedEmbeddedStoreTest {
     @TempDir
     Path dataDir;
 
-    private TestRequest request;
+    private ProviderRequest request;
 
     @AfterEach
     void closeStores() throws Exception {
@@ -39,7 +40,7 @@ class SharedEmbeddedStoreTest {
     }
 
     private Store open(boolean shared) throws Exception {
-        request = new TestRequest("Catalog", Store.class, Map.of("data", Map.of("shared", shared)), dataDir);
+        request = new ProviderRequest("Catalog", Store.class, "store", Map.of("data", Map.of("shared", shared)), dataDir);
         return (Store) new StoreProvider().provide(request).orElseThrow();
     }
 

@@ -1,5 +1,6 @@
 package io.cleave.data;
 
+import io.cleave.spi.testing.ProviderRequest;
 import io.cleave.StartupException;
 import io.cleave.Store;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ final class SharedStoreProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        TestRequest request = new TestRequest("Catalog", Store.class,
+        ProviderRequest request = new ProviderRequest("Catalog", Store.class,
                 Map.of("data", Map.of("shared", Boolean.parseBoolean(args[1]))), Path.of(args[0]));
         Store store;
         try {

@@ -27,7 +27,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Calls written and awaiting a reply; touched only on the event loop. */
     private final IntObjectHashMap<PendingCall> pending = new IntObjectHashMap<>();
     volatile boolean goingAway;
-    volatile long lastPong = System.nanoTime();
+    /** When the replica last sent anything: a pong, a reply, any frame proves it is alive. */
+    volatile long lastHeard = System.nanoTime();
     private int pingSequence;
 
     ClientConnection(Channel channel, ReplicaState replica, int maxCalls) {
@@ -87,6 +88,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             int type = in.readUnsignedByte();
             int callId = in.readInt();
+            lastHeard = System.nanoTime();
             switch (type) {
                 case Frame.REPLY -> {
                     PendingCall call = pending.remove(callId);
@@ -103,7 +105,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         call.complete(new PendingCall.Failure("rejected by " + replica.replica + ": " + reason, true, null));
                     }
                 }
-                case Frame.PONG -> lastPong = System.nanoTime();
+                case Frame.PONG -> {
+                    // lastHeard is set above
+                }
                 case Frame.GOAWAY -> {
                     goingAway = true;
                     String reason = Frame.readString(in, 2, "goaway reason");

@@ -151,14 +151,33 @@ final class ReplicaState {
         health = Health.UNHEALTHY;
     }
 
-    /** Health check tick: ping a live connection, reconnect a dead one, notice silent ones. */
+    private synchronized void markAnswering(ClientConnection c) {
+        if (connection == c && health == Health.UNHEALTHY) {
+            LOG.info("replica {} answers again", replica);
+            health = Health.HEALTHY;
+        }
+    }
+
+    /**
+     * Health check tick: ping a live connection, reconnect a dead one, notice silent ones. A
+     * silent replica gets no new calls while another is available, but its connection is closed
+     * only once no call is in flight on it: a replica short of CPU or in a long pause still owes
+     * those replies, and closing would fail every one of them and cancel their work, turning a
+     * slow replica into a failing one (calls in flight to a hung replica end at their deadlines).
+     * A silent replica that answers again is healthy again.
+     */
     void check(long now, long pongTimeout) {
         ClientConnection c = connection;
         if (c != null && c.channel.isActive()) {
-            if (now - c.lastPong > pongTimeout) {
-                markUnhealthy("no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(now - c.lastPong) + " ms");
-                c.channel.close();
-                return;
+            long silent = now - c.lastHeard;
+            if (silent > pongTimeout) {
+                markUnhealthy("no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
+                if (outstanding.get() == 0) {
+                    c.channel.close();
+                    return;
+                }
+            } else if (health == Health.UNHEALTHY && c.usable()) {
+                markAnswering(c);
             }
             c.ping();
         } else if (health == Health.UNHEALTHY || health == Health.EJECTED) {

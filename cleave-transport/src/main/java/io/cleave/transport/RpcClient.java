@@ -307,8 +307,9 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * Active health checks: a PING per connection every interval; a replica that answers
-         * none of {@code missed} in a row is marked unhealthy and reconnected.
+         * Active health checks: a PING per connection every interval; a replica that sends
+         * nothing (no pong, no reply) for {@code missed} intervals is marked unhealthy, and is
+         * reconnected once no call is in flight to it; it is healthy again when it answers.
          *
          * @param interval between pings; default 200 ms
          * @param missed pings without answer before the replica is unhealthy; default 3

@@ -349,8 +349,4 @@ public final class RpcServer implements AutoCloseable {
             return new RpcServer(this);
         }
     }
-
-    static Duration sweepInterval() {
-        return Duration.ofMillis(10);
-    }
 }

@@ -30,7 +30,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final Outbound outbound;
     /** Calls running, by call id; touched only on the event loop. */
     private final IntObjectHashMap<ServerCall> calls = new IntObjectHashMap<>();
+    /** Cancels expired calls at {@link #sweepAt}, the earliest deadline of a running call; null when none is due. */
     private ScheduledFuture<?> sweeper;
+    private long sweepAt;
     private boolean goingAway;
 
     ServerConnection(RpcServer server, Channel channel) {
@@ -41,8 +43,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        long every = RpcServer.sweepInterval().toNanos();
-        sweeper = ctx.executor().scheduleAtFixedRate(this::cancelExpired, every, every, TimeUnit.NANOSECONDS);
         if (server.closing()) {
             goAway("server shutting down");
         }
@@ -151,6 +151,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
         ServerCall call = new ServerCall(callId, hosted, methods.get(methodIndex), arguments, context.build(), deadline);
         calls.put(callId, call);
+        if (remainingMicros > 0) {
+            sweepBy(deadline);
+        }
         try {
             server.executor().execute(call);
         } catch (RejectedExecutionException e) {
@@ -164,19 +167,41 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         outbound.send(Frame.withReason(channel.alloc(), Frame.REJECT, callId, reason));
     }
 
-    /** Runs on the event loop: cancels calls whose deadline passed. */
-    private void cancelExpired() {
-        if (calls.isEmpty()) {
-            return;
+    /**
+     * Makes sure a sweep runs by {@code deadline}. On the event loop. Deadlines only move the sweep
+     * earlier, so a connection wakes only when a call may have expired, not on a fixed tick.
+     */
+    private void sweepBy(long deadline) {
+        if (sweeper != null) {
+            if (sweepAt - deadline <= 0) {
+                return;
+            }
+            sweeper.cancel(false);
         }
+        sweepAt = deadline;
+        sweeper = channel.eventLoop().schedule(this::cancelExpired, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs on the event loop: cancels calls whose deadline passed, then waits for the next deadline. */
+    private void cancelExpired() {
+        sweeper = null;
         long now = System.nanoTime();
         List<Integer> expired = null;
+        boolean pending = false;
+        long next = 0;
         for (IntObjectHashMap.PrimitiveEntry<ServerCall> e : calls.entries()) {
-            if (e.value().deadline - now <= 0) {
+            long deadline = e.value().deadline;
+            if (deadline == Long.MAX_VALUE) {
+                continue;
+            }
+            if (deadline - now <= 0) {
                 if (expired == null) {
                     expired = new ArrayList<>();
                 }
                 expired.add(e.key());
+            } else if (!pending || deadline - next < 0) {
+                pending = true;
+                next = deadline;
             }
         }
         if (expired != null) {
@@ -184,6 +209,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 ServerCall call = calls.remove(id);
                 call.cancel();
             }
+        }
+        if (pending) {
+            sweepBy(next);
         }
     }
 

@@ -11,6 +11,10 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +170,70 @@ class FailureTest {
 
         assertThat(eventually(() -> client.status(silent.replica()).health() == Health.HEALTHY)).isTrue();
         assertThat(eventually(() -> client.status(silent.replica()).health() == Health.UNHEALTHY)).isTrue();
+    }
+
+    @Test
+    void callsInFlightSurviveAReplicaTooBusyToAnswerPings() throws Exception {
+        EchoImpl impl = new EchoImpl("busy");
+        CountDownLatch release = new CountDownLatch(1);
+        impl.onCall = () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        // Calls run on the server's event loop, so while one runs the server answers no pings:
+        // a replica that is alive and working, but starved, as on an overloaded machine.
+        RpcServer busy = closeLater(RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, impl).executor(new OnCallerThread()).start());
+        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(busy.replica()));
+        assertThat(echo.echo("warm")).isEqualTo("warm");
+        int before = impl.calls.get();
+
+        CompletableFuture<String> call = CompletableFuture.supplyAsync(echo::once, closeLater(Executors.newVirtualThreadPerTaskExecutor()));
+        assertThat(eventually(() -> client.status(busy.replica()).health() == Health.UNHEALTHY)).isTrue();
+        release.countDown();
+
+        assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("busy");
+        assertThat(impl.calls.get()).isEqualTo(before + 1);
+        assertThat(eventually(() -> client.status(busy.replica()).health() == Health.HEALTHY)).isTrue();
+    }
+
+    /** Runs each task on the thread that submits it. */
+    private static final class OnCallerThread extends AbstractExecutorService {
+        private volatile boolean shutdown;
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
     }
 
     /** Polls a condition for up to 10 s; returns whether it became true. */
