@@ -17,7 +17,7 @@ final class SharedStoreProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        ProviderRequest request = new ProviderRequest("Catalog", Store.class,
+        ProviderRequest request = new ProviderRequest("Catalog", Store.class, "store",
                 Map.of("data", Map.of("shared", Boolean.parseBoolean(args[1]))), Path.of(args[0]));
         Store store;
         try {
