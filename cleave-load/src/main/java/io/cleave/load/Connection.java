@@ -21,6 +21,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private static final int MAX_BODY = 8 * 1024 * 1024;
 
     private final Worker worker;
+    private final Ticker ticker;
+    /** When the last bytes from the target were read, before the HTTP decoder saw them. */
+    private long readAt;
     private Channel channel;
     private Exchange inFlight;
     private int status;
@@ -29,8 +32,23 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean bodyTooLarge;
     private boolean active;
 
-    Connection(Worker worker) {
+    Connection(Worker worker, Ticker ticker) {
         this.worker = worker;
+        this.ticker = ticker;
+    }
+
+    /**
+     * The handler to put in front of the HTTP decoder: it notes when bytes arrive, so that a
+     * response's latency ends when it was read, not when it had been decoded (as wrk measures).
+     */
+    ChannelInboundHandlerAdapter arrivals() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                readAt = ticker.nanoTime();
+                ctx.fireChannelRead(msg);
+            }
+        };
     }
 
     Exchange inFlight() {
@@ -105,10 +123,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 byte[] bytes = body == null || bodyTooLarge ? null : body.toByteArray();
                 body = null;
                 if (keepAlive) {
-                    worker.completed(this, exchange, status, bytes);
+                    worker.completed(this, exchange, status, bytes, readAt);
                 } else {
                     channel.close();
-                    worker.completed(null, exchange, status, bytes);
+                    worker.completed(null, exchange, status, bytes, readAt);
                 }
             }
         } catch (java.io.IOException e) {

@@ -33,6 +33,12 @@ final class Worker {
     private static final int BATCH = 256;
     private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RECONNECT_DELAY_MILLIS = 50;
+    /**
+     * How long before a request is due the loop stops sleeping and polls. A sleeping thread
+     * wakes up tens of microseconds after its timer (Linux's default timer slack alone is 50
+     * us), which would make every request start late by that much.
+     */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     /** What a worker needs to know about the run. */
     record Plan(Target target, Scenario scenario, Schedule schedule, int connections, long timeoutNanos,
@@ -98,7 +104,8 @@ final class Worker {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new HttpClientCodec(), new Connection(Worker.this));
+                        Connection connection = new Connection(Worker.this, plan.ticker());
+                        channel.pipeline().addLast(connection.arrivals(), new HttpClientCodec(), connection);
                     }
                 });
     }
@@ -162,10 +169,11 @@ final class Worker {
             loop.execute(this::tick);
         } else {
             long delay = pacer.nextDueAt() - plan.ticker().nanoTime();
-            if (delay <= 0) {
+            if (delay <= SPIN_NANOS) {
+                // poll: the loop checks for I/O without blocking, then comes back here
                 loop.execute(this::tick);
             } else {
-                loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+                loop.schedule(this::tick, delay - SPIN_NANOS, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -176,8 +184,7 @@ final class Worker {
             session = newSession();
         }
         Exchange exchange = new Exchange(requestIndex, intendedAt, intendedAt + plan.timeoutNanos(), session, session.step());
-        long now = plan.ticker().nanoTime();
-        recorder.sent(now, intendedAt);
+        recorder.sent(plan.ticker().nanoTime(), intendedAt);
         inFlight++;
         try {
             FullHttpRequest ready = prebuilt[exchange.step.id()];
@@ -188,7 +195,7 @@ final class Worker {
         }
         Connection connection = idle.pollFirst();
         if (connection != null) {
-            connection.send(exchange, now);
+            connection.send(exchange, plan.ticker().nanoTime());
         } else {
             waiting.addLast(exchange);
         }
@@ -236,8 +243,13 @@ final class Worker {
 
     // ---- outcomes, called by connections on this loop
 
-    void completed(Connection connection, Exchange exchange, int status, byte[] body) {
-        long now = plan.ticker().nanoTime();
+    /**
+     * A response arrived.
+     *
+     * @param connection where to send the next request, null if the connection closed
+     * @param now when the last bytes of the response were read, before they were decoded
+     */
+    void completed(Connection connection, Exchange exchange, int status, byte[] body, long now) {
         Step step = exchange.step;
         String error = step.expect().accepts(status) ? null : "status " + status;
         if (error == null && step.needsBody()) {

@@ -23,7 +23,7 @@ class ScenarioTest {
     }
 
     @Test
-    void readsTheExampleFromTheReadme() throws Exception {
+    void readsFlowsStepsAndTheirFields() throws Exception {
         Scenario scenario = Scenario.parse(example());
 
         assertThat(scenario.name()).isEqualTo("shop");
