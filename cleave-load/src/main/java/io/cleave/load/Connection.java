@@ -3,6 +3,7 @@ package io.cleave.load;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -38,11 +39,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The handler to put in front of the HTTP decoder: it notes when bytes arrive, so that a
-     * response's latency ends when it was read, not when it had been decoded (as wrk measures).
+     * The handler to put between the socket and the HTTP codec. It takes a request's send time
+     * when its encoded bytes are flushed to the socket, and a response's arrival time when its
+     * bytes are read, before they are decoded: latency from send is the time on the wire and in
+     * the target, as wrk measures it, without this process's encoding and decoding.
      */
-    ChannelInboundHandlerAdapter arrivals() {
-        return new ChannelInboundHandlerAdapter() {
+    ChannelDuplexHandler wire() {
+        return new ChannelDuplexHandler() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                if (inFlight != null && inFlight.sentAt == 0) {
+                    inFlight.sentAt = ticker.nanoTime();
+                }
+                ctx.flush();
+            }
+
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 readAt = ticker.nanoTime();
@@ -55,12 +66,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
         return inFlight;
     }
 
-    void send(Exchange exchange, long now) {
+    /** Writes the request; its send time is taken when the encoded bytes go to the socket. */
+    void send(Exchange exchange) {
         inFlight = exchange;
         status = 0;
         body = exchange.step.needsBody() ? new ByteArrayOutputStream(512) : null;
         bodyTooLarge = false;
-        exchange.sentAt = now;
         channel.writeAndFlush(exchange.request, channel.voidPromise());
         exchange.request = null;
     }

@@ -99,7 +99,7 @@ final class Worker {
                     @Override
                     protected void initChannel(Channel channel) {
                         Connection connection = new Connection(Worker.this, plan.ticker());
-                        channel.pipeline().addLast(connection.arrivals(), new HttpClientCodec(), connection);
+                        channel.pipeline().addLast(connection.wire(), new HttpClientCodec(), connection);
                     }
                 });
     }
@@ -191,7 +191,7 @@ final class Worker {
         }
         Connection connection = idle.pollFirst();
         if (connection != null) {
-            connection.send(exchange, plan.ticker().nanoTime());
+            connection.send(exchange);
         } else {
             waiting.addLast(exchange);
         }
@@ -362,7 +362,7 @@ final class Worker {
     private void released(Connection connection) {
         Exchange next = waiting.pollFirst();
         if (next != null) {
-            connection.send(next, plan.ticker().nanoTime());
+            connection.send(next);
         } else {
             idle.addLast(connection);
         }
