@@ -11,8 +11,7 @@ work="$(mktemp -d)"
 
 build() {
     echo "building cleave-load and cleave-cli ..." >&2
-    ./mvnw -q -o -pl cleave-load,cleave-cli package -DskipTests >&2 2>/dev/null \
-        || ./mvnw -q -pl cleave-load,cleave-cli package -DskipTests >&2
+    ./mvnw -q -o -pl cleave-load,cleave-cli -am package -DskipTests >&2
 }
 
 server_pids=()

@@ -31,6 +31,7 @@ build
 start_server "$port" 0
 start_server "$((port + 1))" 1000
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$work/runs"
 for endpoint in "$port:immediate" "$((port + 1)):1 ms"; do
     p="${endpoint%%:*}"
@@ -49,6 +50,7 @@ for endpoint in "$port:immediate" "$((port + 1)):1 ms"; do
     done
 done
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 python3 - "$work/runs" "$connections" "$WRK_DELAY_MS" "$duration" "$repeat" <<'PY' || status=$?
 import statistics, sys

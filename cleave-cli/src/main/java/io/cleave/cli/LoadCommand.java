@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
             "",
             "Examples:",
             "  cleave load http://127.0.0.1:8080/health --rate 20000 --duration 30s",
-            "  cleave load http://127.0.0.1:8080 --scenario shop.toml --profile ramp --rate 100 --to-rate 1000 --duration 1m",
-            "  cleave load http://127.0.0.1:8080 --scenario shop.toml --profile spike --rate 200 --spike-factor 10"
+            "  cleave load http://127.0.0.1:8080 --scenario examples/shop/load/checkout.toml --profile ramp --rate 100 --to-rate 1000 --duration 1m",
+            "  cleave load http://127.0.0.1:8080 --scenario examples/shop/load/checkout.toml --profile spike --rate 200 --spike-factor 10"
                     + " --warm 20s --spike 20s --cool 20s",
             ""
         },

@@ -3,6 +3,7 @@ package io.cleave.load;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -21,6 +22,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private static final int MAX_BODY = 8 * 1024 * 1024;
 
     private final Worker worker;
+    private final Ticker ticker;
+    /** When the last bytes from the target were read, before the HTTP decoder saw them. */
+    private long readAt;
     private Channel channel;
     private Exchange inFlight;
     private int status;
@@ -29,20 +33,45 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean bodyTooLarge;
     private boolean active;
 
-    Connection(Worker worker) {
+    Connection(Worker worker, Ticker ticker) {
         this.worker = worker;
+        this.ticker = ticker;
+    }
+
+    /**
+     * The handler to put between the socket and the HTTP codec. It takes a request's send time
+     * when its encoded bytes are flushed to the socket, and a response's arrival time when its
+     * bytes are read, before they are decoded: latency from send is the time on the wire and in
+     * the target, as wrk measures it, without this process's encoding and decoding.
+     */
+    ChannelDuplexHandler wire() {
+        return new ChannelDuplexHandler() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                if (inFlight != null && inFlight.sentAt == 0) {
+                    inFlight.sentAt = ticker.nanoTime();
+                }
+                ctx.flush();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                readAt = ticker.nanoTime();
+                ctx.fireChannelRead(msg);
+            }
+        };
     }
 
     Exchange inFlight() {
         return inFlight;
     }
 
-    void send(Exchange exchange, long now) {
+    /** Writes the request; its send time is taken when the encoded bytes go to the socket. */
+    void send(Exchange exchange) {
         inFlight = exchange;
         status = 0;
         body = exchange.step.needsBody() ? new ByteArrayOutputStream(512) : null;
         bodyTooLarge = false;
-        exchange.sentAt = now;
         channel.writeAndFlush(exchange.request, channel.voidPromise());
         exchange.request = null;
     }
@@ -105,10 +134,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 byte[] bytes = body == null || bodyTooLarge ? null : body.toByteArray();
                 body = null;
                 if (keepAlive) {
-                    worker.completed(this, exchange, status, bytes);
+                    worker.completed(this, exchange, status, bytes, readAt);
                 } else {
                     channel.close();
-                    worker.completed(null, exchange, status, bytes);
+                    worker.completed(null, exchange, status, bytes, readAt);
                 }
             }
         } catch (java.io.IOException e) {

@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A path to one value in a JSON document: {@code $} followed by {@code .name}, {@code ["name"]}
- * or {@code [index]} (for example {@code $.items[0].id}), or a JSON pointer ({@code /items/0/id}).
+ * A path to one value in a JSON document: {@code $} followed by {@code .name}, {@code ["name"]},
+ * {@code [index]} or {@code [random]} (for example {@code $.items[0].id}), or a JSON pointer
+ * ({@code /items/0/id}). {@code [random]} takes one element of an array, chosen uniformly at
+ * random each time the path is applied, so that sessions spread over what a page lists.
  */
 final class JsonPath {
+
+    /** The step that {@code [random]} stands for. */
+    private static final Object RANDOM = new Object();
 
     private final String source;
     private final List<Object> steps;
@@ -57,11 +63,13 @@ final class JsonPath {
                 String inside = source.substring(i + 1, close).strip();
                 if (inside.matches("[0-9]{1,9}")) {
                     steps.add(Integer.valueOf(inside));
+                } else if (inside.equals("random")) {
+                    steps.add(RANDOM);
                 } else if (inside.length() >= 2 && (inside.startsWith("\"") && inside.endsWith("\"")
                         || inside.startsWith("'") && inside.endsWith("'"))) {
                     steps.add(inside.substring(1, inside.length() - 1));
                 } else {
-                    throw invalid(source, "[" + inside + "] is neither an index like [0] nor a quoted name like [\"id\"]");
+                    throw invalid(source, "[" + inside + "] is neither an index like [0], [random] nor a quoted name like [\"id\"]");
                 }
                 i = close + 1;
             } else {
@@ -79,7 +87,9 @@ final class JsonPath {
     Optional<JsonNode> find(JsonNode document) {
         JsonNode node = document;
         for (Object step : steps) {
-            if (step instanceof Integer index) {
+            if (step == RANDOM) {
+                node = node.isArray() && !node.isEmpty() ? node.get(ThreadLocalRandom.current().nextInt(node.size())) : null;
+            } else if (step instanceof Integer index) {
                 node = node.isArray() ? node.get(index) : node.get(index.toString());
             } else {
                 node = node.get((String) step);

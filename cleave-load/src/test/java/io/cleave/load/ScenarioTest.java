@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Reading scenario files: what a valid one means, and what each mistake is told as. */
@@ -21,7 +23,7 @@ class ScenarioTest {
     }
 
     @Test
-    void readsTheExampleFromTheReadme() throws Exception {
+    void readsFlowsStepsAndTheirFields() throws Exception {
         Scenario scenario = Scenario.parse(example());
 
         assertThat(scenario.name()).isEqualTo("shop");
@@ -70,6 +72,20 @@ class ScenarioTest {
         assertThat(JsonPath.parse("/items/0/id").find(document).map(JsonNode::intValue)).contains(7);
         assertThat(JsonPath.parse("$.items[5].id").find(document)).isEmpty();
         assertThat(JsonPath.parse("$.n").find(document)).isEmpty();
+    }
+
+    @Test
+    void randomElementPathReachesEveryElementAndNothingElse() throws Exception {
+        JsonNode document = JsonTemplate.MAPPER.readTree("{\"items\":[{\"id\":7},{\"id\":9},{\"id\":11}],\"none\":[]}");
+        JsonPath path = JsonPath.parse("$.items[random].id");
+
+        Set<Integer> found = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            found.add(path.find(document).orElseThrow().intValue());
+        }
+
+        assertThat(found).containsExactlyInAnyOrder(7, 9, 11);
+        assertThat(JsonPath.parse("$.none[random]").find(document)).isEmpty();
     }
 
     @Test
