@@ -104,8 +104,10 @@ final class CleaveExtension implements TestTemplateInvocationContextProvider {
                 classContext = classContext.getParent().get();
             }
             Class<?> testClass = classContext.getRequiredTestClass();
-            StartedApp started = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(topology.name(),
-                    name -> StartedApp.start(topology, settings, testClass), StartedApp.class);
+            // Keyed by the annotation too: a store lookup also finds the enclosing class's
+            // entries, and a nested class with @CleaveTest of its own needs its own app.
+            StartedApp started = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(List.of(topology.name(), settings),
+                    key -> StartedApp.start(topology, settings, testClass), StartedApp.class);
             return started.app(topology);
         }
     }

@@ -14,6 +14,7 @@ import io.cleave.StartupException;
 import io.cleave.test.app.LibraryImpl;
 import io.cleave.test.samples.BrokenConfigScenarios;
 import io.cleave.test.samples.LibraryScenarios;
+import io.cleave.test.samples.NestedScenarios;
 import io.cleave.test.samples.SerializedOnlyScenarios;
 import io.cleave.test.samples.SettingsScenarios;
 import io.cleave.test.samples.UnknownTopologyScenarios;
@@ -97,6 +98,11 @@ class CleaveExtensionTest {
         tests.assertStatistics(s -> s.started(1).succeeded(1));
         assertThat(tests.finished().stream().map(e -> e.getTestDescriptor().getDisplayName()))
                 .containsExactly("[single-serialized]");
+    }
+
+    @Test
+    void nestedClassWithItsOwnAnnotationGetsItsOwnApplication() {
+        run(NestedScenarios.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
     }
 
     @Test
