@@ -12,7 +12,9 @@
 #   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=40 P99_LIMIT_MS=1000
 #   SWEEP=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
+#   IDLE=20                                            # seconds at rest after the table's run: idle cores
 #   OUT=dir                                            # reports and logs (default bench/target/...)
+# Each measured run also writes <run>-threads.txt: its CPU by thread kind (bench/thread-cpu.py).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +41,7 @@ sweep_rates="${SWEEP_RATES:-50 100 200 300 400 600 800}"
 sweep_duration="${SWEEP_DURATION:-20}"
 sweep_warmup="${SWEEP_WARMUP:-40}"
 p99_limit="${P99_LIMIT_MS:-1000}"
+idle="${IDLE:-20}"
 topologies="${TOPOLOGIES:-monolith services}"
 port="${PORT:-18080}"
 start_timeout="${START_TIMEOUT:-240}"
@@ -152,7 +155,10 @@ measure() { # measure TOPOLOGY DB RATE SECONDS NAME: one measured run; appends a
     load_before=$(cut -d' ' -f1 /proc/loadavg)
     cpu0=$(ticks $pids)
     db0=$(ticks $dbpids)
+    python3 "$root/bench/thread-cpu.py" "$shop_pid" "$seconds" >"$out/$name-$topology-$rate-threads.txt" &
+    local threads=$!
     load "$rate" "$seconds" "$out/$name-$topology-$rate.json"
+    wait "$threads" || true
     cpu1=$(ticks $pids)
     db1=$(ticks $dbpids)
     after=$(tree "$shop_pid")
@@ -185,17 +191,22 @@ echo "machine: $(nproc) cores, $(uptime)" | tee "$out/machine.txt" >&2
 
 # 1. The table: each topology started fresh, warmed up, then measured at the same offered rate.
 : >"$out/table.tsv"
+: >"$out/idle.tsv"
 for topology in $topologies; do
     db="bench_${topology}_$$"
     start_shop "$topology" "$db" "$out/$topology"
     echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
     load "$rate" "$warmup" -
     measure "$topology" "$db" "$rate" "$duration" table
+    echo "$topology: ${idle}s at rest ..." >&2
+    python3 "$root/bench/thread-cpu.py" "$shop_pid" "$idle" >"$out/idle-$topology-threads.txt"
+    echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"
     stop_shop
 done
 echo
 echo "== Monolith vs services: $rate req/s offered for ${duration}s after ${warmup}s warm-up =="
 show "$out/table.tsv" | tee "$out/table.txt"
+{ echo -e "topology\tcores at rest (${idle}s after the run)"; cat "$out/idle.tsv"; } | column -t -s $'\t' | tee -a "$out/table.txt"
 python3 - "$out/table.tsv" <<'EOF' | tee -a "$out/table.txt"
 import sys
 rows = {l.split("\t")[0]: l.rstrip("\n").split("\t") for l in open(sys.argv[1])}

@@ -159,14 +159,15 @@ final class ReplicaState {
     }
 
     /**
-     * Health check tick: ping a live connection, reconnect a dead one, notice silent ones. A
+     * Health check tick: ping a live connection that has been quiet for half a ping interval
+     * (one carrying replies needs no ping), reconnect a dead one, notice silent ones. A
      * silent replica gets no new calls while another is available, but its connection is closed
      * only once no call is in flight on it: a replica short of CPU or in a long pause still owes
      * those replies, and closing would fail every one of them and cancel their work, turning a
      * slow replica into a failing one (calls in flight to a hung replica end at their deadlines).
      * A silent replica that answers again is healthy again.
      */
-    void check(long now, long pongTimeout) {
+    void check(long now, long pingInterval, long pongTimeout) {
         ClientConnection c = connection;
         if (c != null && c.channel.isActive()) {
             long silent = now - c.lastHeard;
@@ -179,7 +180,9 @@ final class ReplicaState {
             } else if (health == Health.UNHEALTHY && c.usable()) {
                 markAnswering(c);
             }
-            c.ping();
+            if (2 * silent >= pingInterval) { // half: a pong to the last tick's ping must not skip this one
+                c.ping();
+            }
         } else if (health == Health.UNHEALTHY || health == Health.EJECTED) {
             connect();
         }

@@ -61,7 +61,7 @@ public final class RpcClient implements AutoCloseable {
     private RpcClient(Builder b) {
         this.settings = new Settings(b.caller, b.caller.getBytes(StandardCharsets.UTF_8), b.balancer,
                 b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxFrameBytes,
-                b.maxCallsPerConnection, b.pingInterval.toNanos() * b.missedPings, b.ejectAfterFailures,
+                b.maxCallsPerConnection, b.pingInterval.toNanos(), b.pingInterval.toNanos() * b.missedPings, b.ejectAfterFailures,
                 b.ejectionTime.toNanos());
         this.group = Transport.group(b.ioThreads, "cleave-client-io");
         this.bootstrap = new Bootstrap()
@@ -185,7 +185,7 @@ public final class RpcClient implements AutoCloseable {
                 }
                 continue;
             }
-            s.check(now, settings.pongTimeoutNanos());
+            s.check(now, settings.pingIntervalNanos(), settings.pongTimeoutNanos());
         }
         for (Replica r : listed) {
             ReplicaState s = state(r);
@@ -196,7 +196,7 @@ public final class RpcClient implements AutoCloseable {
     }
 
     record Settings(String caller, byte[] callerBytes, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
-            long retryBackoffNanos, int maxFrameBytes, int maxCallsPerConnection, long pongTimeoutNanos,
+            long retryBackoffNanos, int maxFrameBytes, int maxCallsPerConnection, long pingIntervalNanos, long pongTimeoutNanos,
             int ejectAfterFailures, long ejectionNanos) {
     }
 
@@ -307,9 +307,11 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * Active health checks: a PING per connection every interval; a replica that sends
-         * nothing (no pong, no reply) for {@code missed} intervals is marked unhealthy, and is
-         * reconnected once no call is in flight to it; it is healthy again when it answers.
+         * Active health checks: a PING on every connection that has been quiet for half an interval
+         * (a connection carrying replies proves its replica alive and is not pinged); a replica
+         * that sends nothing (no pong, no reply) for {@code missed} intervals is marked
+         * unhealthy, and is reconnected once no call is in flight to it; it is healthy again
+         * when it answers.
          *
          * @param interval between pings; default 200 ms
          * @param missed pings without answer before the replica is unhealthy; default 3

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.ComponentUnavailableException;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +176,20 @@ class FailureTest {
     }
 
     @Test
+    void onlyQuietConnectionsArePinged() throws Exception {
+        PongServer quiet = closeLater(new PongServer(false));
+        PongServer busy = closeLater(new PongServer(true));
+        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(100), 3).build());
+        client.invoker("Echo", RoutingTable.of(quiet.replica(), busy.replica())); // the client now watches both
+
+        assertThat(eventually(() -> quiet.pings.get() >= 10)).isTrue();
+        // A connection that keeps bringing frames proves its replica alive: pinging it is waste.
+        assertThat(busy.pings.get()).isLessThanOrEqualTo(quiet.pings.get() / 3);
+        assertThat(client.status(busy.replica()).health()).isEqualTo(Health.HEALTHY);
+        assertThat(client.status(quiet.replica()).health()).isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
     void callsInFlightSurviveAReplicaTooBusyToAnswerPings() throws Exception {
         EchoImpl impl = new EchoImpl("busy");
         CountDownLatch release = new CountDownLatch(1);
@@ -286,6 +303,75 @@ class FailureTest {
         @Override
         public void close() throws IOException {
             socket.close();
+        }
+    }
+
+    /**
+     * Answers PINGs with PONGs and counts them; when busy, also sends a frame every 2 ms (a REPLY
+     * to no call, which the client drops), as a connection carrying replies does.
+     */
+    private static final class PongServer implements AutoCloseable {
+        final AtomicInteger pings = new AtomicInteger();
+        private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final boolean busy;
+        private final Thread acceptor = Thread.ofVirtual().start(this::serve);
+        private volatile Socket accepted;
+
+        PongServer(boolean busy) throws IOException {
+            this.busy = busy;
+        }
+
+        Replica replica() {
+            return new Replica("127.0.0.1", socket.getLocalPort());
+        }
+
+        private void serve() {
+            try (Socket s = socket.accept()) {
+                accepted = s;
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                if (busy) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            while (!s.isClosed()) {
+                                send(out, Frame.REPLY, 0);
+                                Thread.sleep(2); // the traffic's pace, not a wait for anything
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            // closed
+                        }
+                    });
+                }
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                while (true) {
+                    byte[] frame = new byte[in.readInt()];
+                    in.readFully(frame);
+                    if (frame[1] == Frame.PING) {
+                        pings.incrementAndGet();
+                        send(out, Frame.PONG, ByteBuffer.wrap(frame, 2, 4).getInt());
+                    }
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        private static void send(DataOutputStream out, int type, int callId) throws IOException {
+            synchronized (out) {
+                out.writeInt(Frame.HEADER_BYTES);
+                out.writeByte(Frame.VERSION);
+                out.writeByte(type);
+                out.writeInt(callId);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            Socket s = accepted;
+            if (s != null) {
+                s.close();
+            }
         }
     }
 
