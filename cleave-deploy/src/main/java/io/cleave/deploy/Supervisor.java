@@ -47,6 +47,7 @@ final class Supervisor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("cleave.multi");
     private static final String TAG = "supervisor";
     private static final Duration HEALTH_INTERVAL = Duration.ofMillis(250);
+    private static final Duration SUPERVISOR_PING_INTERVAL = Duration.ofSeconds(1);
     private static final String ONE_LINE_LOGS = "-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n";
 
     private final String application;
@@ -90,11 +91,13 @@ final class Supervisor implements AutoCloseable {
         this.controlServer = new ServerSocket(0, 128, loopback);
         this.statusServer = new ServerSocket(0, 16, loopback);
         this.log = LogSink.open(directory.resolve("cleave.log"), settings.echoLogs() ? System.out : null, clock);
-        this.client = RpcClient.builder().caller(TAG).build();
+        // Its health checks feed status and unhealthy-timeout (seconds), not routing: a slower pace will do.
+        this.client = RpcClient.builder().caller(TAG).healthChecks(SUPERVISOR_PING_INTERVAL, 3).build();
         for (ComponentDescriptor<?> c : components) {
             RoutingTable table = RoutingTable.of();
             tables.put(c.name(), table);
-            invokers.put(c.name(), client.invoker(c.name(), table)); // registers the table for active health checks
+            client.watch(table);
+            invokers.put(c.name(), client.invoker(c.name(), table));
         }
         for (Plan.Group g : plan.groups()) {
             List<Slot> list = new ArrayList<>();

@@ -29,6 +29,8 @@ final class RemoteInvoker implements Invoker {
     private final byte[] componentBytes;
     private final RoutingTable table;
     private final AtomicInteger roundRobin = new AtomicInteger();
+    /** Whether the client watches the table yet: from the first call on. */
+    private volatile boolean watched;
 
     RemoteInvoker(RpcClient client, String component, RoutingTable table) {
         this.client = client;
@@ -43,6 +45,10 @@ final class RemoteInvoker implements Invoker {
 
     @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
+        if (!watched && !client.closed()) {
+            watched = true;
+            client.watch(table);
+        }
         CallContext context = CallContext.current();
         String what = method.fullName();
         if (context.cancelled()) {

@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client side of the Cleave transport: one multiplexed connection per replica, shared by
@@ -50,11 +52,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RpcClient implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
+
     private final Settings settings;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final ConcurrentHashMap<Replica, ReplicaState> replicas = new ConcurrentHashMap<>();
-    private final List<RoutingTable> tables = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<RoutingTable> tables = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> healthChecks;
     private volatile boolean closed;
 
@@ -85,7 +89,9 @@ public final class RpcClient implements AutoCloseable {
 
     /**
      * An invoker sending calls of one component to the replicas in a routing table. The table
-     * may change at any time; every call reads it.
+     * may change at any time; every call reads it. From its first call on, the client keeps
+     * connections to the table's replicas and health-checks them (see {@link #watch}); an
+     * invoker never called costs nothing.
      *
      * @param component the component's name, as its servers host it
      * @param table where its replicas are
@@ -97,10 +103,23 @@ public final class RpcClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("RpcClient is closed");
         }
-        if (!tables.contains(table)) {
-            tables.add(table);
-        }
         return new RemoteInvoker(this, component, table);
+    }
+
+    /**
+     * Keeps connections to the replicas of a table, current as it changes, and health-checks
+     * them, whether or not calls are made: for a process that must know its replicas' health
+     * (a supervisor) or wants connections ready before the first call. Idempotent.
+     *
+     * @param table the replicas to watch
+     * @throws IllegalStateException if the client is closed
+     */
+    public void watch(RoutingTable table) {
+        Objects.requireNonNull(table, "table");
+        if (closed) {
+            throw new IllegalStateException("RpcClient is closed");
+        }
+        tables.addIfAbsent(table);
     }
 
     /**
@@ -171,6 +190,15 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private void checkHealth() {
+        try {
+            checkReplicas();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: log it and keep checking.
+            LOG.warn("health check failed; checking again in the next interval", e);
+        }
+    }
+
+    private void checkReplicas() {
         long now = System.nanoTime();
         Set<Replica> listed = new HashSet<>();
         for (RoutingTable t : tables) {

@@ -169,7 +169,7 @@ class FailureTest {
     void replicaThatStopsAnsweringPingsIsMarkedUnhealthy() throws Exception {
         SilentServer silent = closeLater(new SilentServer());
         RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
-        client.invoker("Echo", RoutingTable.of(silent.replica())); // the client now watches it
+        client.watch(RoutingTable.of(silent.replica()));
 
         assertThat(eventually(() -> client.status(silent.replica()).health() == Health.HEALTHY)).isTrue();
         assertThat(eventually(() -> client.status(silent.replica()).health() == Health.UNHEALTHY)).isTrue();
@@ -180,13 +180,32 @@ class FailureTest {
         PongServer quiet = closeLater(new PongServer(false));
         PongServer busy = closeLater(new PongServer(true));
         RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(100), 3).build());
-        client.invoker("Echo", RoutingTable.of(quiet.replica(), busy.replica())); // the client now watches both
+        client.watch(RoutingTable.of(quiet.replica(), busy.replica()));
 
         assertThat(eventually(() -> quiet.pings.get() >= 10)).isTrue();
         // A connection that keeps bringing frames proves its replica alive: pinging it is waste.
         assertThat(busy.pings.get()).isLessThanOrEqualTo(quiet.pings.get() / 3);
         assertThat(client.status(busy.replica()).health()).isEqualTo(Health.HEALTHY);
         assertThat(client.status(quiet.replica()).health()).isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
+    void anInvokerNeverCalledConnectsNowhereAndOneCalledIsWatched() throws Exception {
+        SilentServer unused = closeLater(new SilentServer());
+        PongServer watched = closeLater(new PongServer(false));
+        EchoImpl impl = new EchoImpl("called");
+        RpcServer called = serve(impl);
+        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
+        client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(unused.replica())); // never called
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(called.replica()));
+        client.watch(RoutingTable.of(watched.replica()));
+
+        assertThat(echo.whoAmI()).isEqualTo("called");
+        assertThat(eventually(() -> watched.pings.get() >= 5)).isTrue(); // health checks have run 5 times
+
+        assertThat(unused.accepted).isEmpty();
+        assertThat(client.statuses()).extracting(ReplicaStatus::replica)
+                .containsExactlyInAnyOrder(called.replica(), watched.replica());
     }
 
     @Test
@@ -313,9 +332,9 @@ class FailureTest {
     private static final class PongServer implements AutoCloseable {
         final AtomicInteger pings = new AtomicInteger();
         private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final boolean busy;
-        private final Thread acceptor = Thread.ofVirtual().start(this::serve);
-        private volatile Socket accepted;
+        private final Thread acceptor = Thread.ofVirtual().start(this::acceptAll);
 
         PongServer(boolean busy) throws IOException {
             this.busy = busy;
@@ -325,9 +344,20 @@ class FailureTest {
             return new Replica("127.0.0.1", socket.getLocalPort());
         }
 
-        private void serve() {
-            try (Socket s = socket.accept()) {
-                accepted = s;
+        private void acceptAll() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket s = socket.accept();
+                    accepted.add(s);
+                    Thread.ofVirtual().start(() -> serve(s));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s) {
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());
                 if (busy) {
                     Thread.ofVirtual().start(() -> {
@@ -368,8 +398,7 @@ class FailureTest {
         @Override
         public void close() throws IOException {
             socket.close();
-            Socket s = accepted;
-            if (s != null) {
+            for (Socket s : accepted) {
                 s.close();
             }
         }
@@ -378,7 +407,7 @@ class FailureTest {
     /** Accepts connections and never answers anything. */
     private static final class SilentServer implements AutoCloseable {
         private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Thread acceptor = Thread.ofVirtual().start(() -> {
             while (!socket.isClosed()) {
                 try {
