@@ -6,7 +6,8 @@
 Reads utime + stime of every thread of PID and all its descendants (/proc/<pid>/task/*/stat)
 at the start and the end of SECONDS (default 30), and prints the CPU-seconds per thread kind
 (the thread's name as the kernel keeps it, at most 15 characters, with indexes folded:
-"ForkJoinPool-1-worker-3" -> "ForkJoinPool-worker", "GC Thread#1" -> "GC Thread") as seconds, cores and share. Threads that
+"ForkJoinPool-1-worker-3" -> "ForkJoinPool-worker", "GC Thread#1" -> "GC Thread") as seconds, cores, share
+and the part spent in the kernel (stime: system calls, wake-ups). Threads that
 start or end inside the window count with what they used while seen. Linux only.
 """
 import os
@@ -52,7 +53,7 @@ def sample(root):
                 continue
             name = stat[stat.index("(") + 1:stat.rindex(")")]
             fields = stat[stat.rindex(")") + 2:].split()
-            ticks[(pid, int(tid))] = (kind(name), int(fields[11]) + int(fields[12]))
+            ticks[(pid, int(tid))] = (kind(name), int(fields[11]), int(fields[12]))
     return ticks
 
 
@@ -65,13 +66,19 @@ def main():
     time.sleep(seconds)
     after = sample(root)
     by_kind = {}
-    for key, (k, t) in after.items():
-        by_kind[k] = by_kind.get(k, 0) + t - before.get(key, (k, 0))[1]
-    total = sum(by_kind.values()) or 1
-    print(f"{len(tree(root))} processes, {seconds:.0f} s: {total / clk:.2f} CPU-s = {total / clk / seconds:.3f} cores")
-    for k, t in sorted(by_kind.items(), key=lambda kv: -kv[1]):
+    for key, (k, user, system) in after.items():
+        _, user0, system0 = before.get(key, (k, 0, 0))
+        u, s = by_kind.get(k, (0, 0))
+        by_kind[k] = (u + user - user0, s + system - system0)
+    total = sum(u + s for u, s in by_kind.values()) or 1
+    system = sum(s for _, s in by_kind.values())
+    print(f"{len(tree(root))} processes, {seconds:.0f} s: {total / clk:.2f} CPU-s = {total / clk / seconds:.3f} cores"
+          f" ({100 * system / total:.0f} % in the kernel)")
+    print(f"{'CPU-s':>8}  {'cores':>6}  {'share':>5}  {'kernel':>6}  thread kind")
+    for k, (u, s) in sorted(by_kind.items(), key=lambda kv: -sum(kv[1])):
+        t = u + s
         if t > 0:
-            print(f"{t / clk:8.2f} s  {t / clk / seconds:6.3f} cores  {100 * t / total:5.1f} %  {k}")
+            print(f"{t / clk:8.2f}  {t / clk / seconds:6.3f}  {100 * t / total:4.1f}%  {100 * s / t:5.0f}%  {k}")
 
 
 if __name__ == "__main__":
