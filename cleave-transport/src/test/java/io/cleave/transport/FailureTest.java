@@ -7,6 +7,7 @@ import io.cleave.ComponentUnavailableException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -334,6 +336,8 @@ class FailureTest {
         private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final boolean busy;
+        /** A busy server's frames, one every 2 ms per connection. */
+        private final ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
         private final Thread acceptor = Thread.ofVirtual().start(this::acceptAll);
 
         PongServer(boolean busy) throws IOException {
@@ -360,16 +364,13 @@ class FailureTest {
             try (s) {
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());
                 if (busy) {
-                    Thread.ofVirtual().start(() -> {
+                    traffic.scheduleAtFixedRate(() -> {
                         try {
-                            while (!s.isClosed()) {
-                                send(out, Frame.REPLY, 0);
-                                Thread.sleep(2); // the traffic's pace, not a wait for anything
-                            }
-                        } catch (IOException | InterruptedException e) {
-                            // closed
+                            send(out, Frame.REPLY, 0);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e); // closed: ends this connection's traffic
                         }
-                    });
+                    }, 0, 2, TimeUnit.MILLISECONDS);
                 }
                 DataInputStream in = new DataInputStream(s.getInputStream());
                 while (true) {
@@ -397,6 +398,7 @@ class FailureTest {
 
         @Override
         public void close() throws IOException {
+            traffic.shutdownNow();
             socket.close();
             for (Socket s : accepted) {
                 s.close();

@@ -18,13 +18,12 @@ class CheckoutSagaTest {
     void declinedPaymentReleasesTheReservedStock(Storefront storefront) {
         ShopClient shop = new ShopClient(storefront);
         String token = shop.signUp("declined-" + UUID.randomUUID() + "@example.com");
-        JsonNode product = ShopClient.firstInStock(shop.get("/api/products?q=copper&limit=50", null).json().get("products"), 1);
+        JsonNode product = shop.findInStock("copper", 1);
         String id = product.get("id").asText();
-        shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": 1}");
+        shop.addToCart(token, id, 1);
         String orderId = UUID.randomUUID().toString();
 
-        ShopClient.Reply placed = shop.post("/api/orders", token,
-                "{\"orderId\": \"" + orderId + "\", \"cardNumber\": \"4000 0000 0000 0002\"}");
+        ShopClient.Reply placed = shop.placeOrder(token, orderId, "4000 0000 0000 0002");
 
         assertThat(placed.status()).isEqualTo(402);
         assertThat(placed.error()).isEqualTo("payment declined: card declined");
@@ -38,13 +37,13 @@ class CheckoutSagaTest {
         ShopClient shop = new ShopClient(storefront);
         String token = shop.signUp("retry-" + UUID.randomUUID() + "@example.com");
         UUID userId = UUID.fromString(shop.get("/api/me", token).json().get("id").asText());
-        JsonNode product = ShopClient.firstInStock(shop.get("/api/products?q=linen&limit=50", null).json().get("products"), 1);
+        JsonNode product = shop.findInStock("linen", 1);
         String id = product.get("id").asText();
-        shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": 1}");
-        String body = "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242 4242 4242 4242\"}";
+        shop.addToCart(token, id, 1);
+        String orderId = UUID.randomUUID().toString();
 
-        ShopClient.Reply first = shop.post("/api/orders", token, body);
-        ShopClient.Reply retry = shop.post("/api/orders", token, body);
+        ShopClient.Reply first = shop.placeOrder(token, orderId, "4242 4242 4242 4242");
+        ShopClient.Reply retry = shop.placeOrder(token, orderId, "4242 4242 4242 4242");
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(retry.status()).isEqualTo(201);
@@ -59,13 +58,12 @@ class CheckoutSagaTest {
         ShopClient shop = new ShopClient(storefront);
         String token = shop.signUp("short-" + UUID.randomUUID() + "@example.com");
         UUID userId = UUID.fromString(shop.get("/api/me", token).json().get("id").asText());
-        JsonNode product = ShopClient.firstInStock(shop.get("/api/products?q=steel&limit=50", null).json().get("products"), 1);
+        JsonNode product = shop.findInStock("steel", 1);
         String id = product.get("id").asText();
         int available = product.get("available").asInt();
-        shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": " + Math.min(99, available + 1) + "}");
+        shop.addToCart(token, id, Math.min(99, available + 1));
 
-        ShopClient.Reply placed = shop.post("/api/orders", token,
-                "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242 4242 4242 4242\"}");
+        ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242 4242 4242 4242");
 
         assertThat(placed.status()).isEqualTo(409);
         assertThat(placed.error()).contains(id);
@@ -78,8 +76,7 @@ class CheckoutSagaTest {
         ShopClient shop = new ShopClient(storefront);
         String token = shop.signUp("empty-" + UUID.randomUUID() + "@example.com");
 
-        ShopClient.Reply placed = shop.post("/api/orders", token,
-                "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242 4242 4242 4242\"}");
+        ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242 4242 4242 4242");
 
         assertThat(placed.status()).isEqualTo(400);
         assertThat(placed.error()).isEqualTo("the cart is empty");

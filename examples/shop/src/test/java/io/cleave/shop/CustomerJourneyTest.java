@@ -28,11 +28,9 @@ class CustomerJourneyTest {
         JsonNode found = shop.get("/api/products?q=oak&limit=50", null).json();
         JsonNode product = ShopClient.firstInStock(found.get("products"), 2);
         int stockBefore = product.get("available").asInt();
-        ShopClient.Reply cart = shop.post("/api/cart/items", token,
-                "{\"productId\": \"" + product.get("id").asText() + "\", \"quantity\": 2}");
+        ShopClient.Reply cart = shop.addToCart(token, product.get("id").asText(), 2);
         String orderId = UUID.randomUUID().toString();
-        ShopClient.Reply placed = shop.post("/api/orders", token,
-                "{\"orderId\": \"" + orderId + "\", \"cardNumber\": \"4242 4242 4242 4242\"}");
+        ShopClient.Reply placed = shop.placeOrder(token, orderId, "4242 4242 4242 4242");
 
         assertThat(found.get("total").asInt()).isGreaterThan(0);
         assertThat(cart.status()).isEqualTo(200);
@@ -55,11 +53,10 @@ class CustomerJourneyTest {
         String token = shop.signUp("together-" + UUID.randomUUID() + "@example.com");
         List<String> pair = inStockIds(shop.get("/api/products?q=walnut&limit=50", null).json().get("products"), 2);
         for (String id : pair) {
-            shop.post("/api/cart/items", token, "{\"productId\": \"" + id + "\", \"quantity\": 1}");
+            shop.addToCart(token, id, 1);
         }
 
-        ShopClient.Reply placed = shop.post("/api/orders", token,
-                "{\"orderId\": \"" + UUID.randomUUID() + "\", \"cardNumber\": \"4242424242424242\"}");
+        ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242424242424242");
         JsonNode page = shop.get("/api/products/" + pair.get(0), null).json();
 
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);

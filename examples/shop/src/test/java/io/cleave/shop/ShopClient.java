@@ -67,6 +67,21 @@ final class ShopClient {
         return reply.json().get("token").asText();
     }
 
+    /** Puts {@code quantity} of a product in the customer's cart. */
+    Reply addToCart(String token, String productId, int quantity) {
+        return post("/api/cart/items", token, "{\"productId\": \"" + productId + "\", \"quantity\": " + quantity + "}");
+    }
+
+    /** Checks out the customer's cart as order {@code orderId}, paying with {@code cardNumber}. */
+    Reply placeOrder(String token, String orderId, String cardNumber) {
+        return post("/api/orders", token, "{\"orderId\": \"" + orderId + "\", \"cardNumber\": \"" + cardNumber + "\"}");
+    }
+
+    /** The first product a search for {@code query} finds with at least {@code atLeast} units available. */
+    JsonNode findInStock(String query, int atLeast) {
+        return firstInStock(get("/api/products?q=" + query + "&limit=50", null).json().get("products"), atLeast);
+    }
+
     /** The first product in a search answer with at least {@code atLeast} units available. */
     static JsonNode firstInStock(JsonNode products, int atLeast) {
         for (JsonNode product : products) {
