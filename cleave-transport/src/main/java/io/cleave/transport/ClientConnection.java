@@ -1,151 +1,171 @@
 package io.cleave.transport;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
-import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One client connection to a replica; many calls share it, told apart by call id. */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+/**
+ * One client connection to a replica; many calls share it, told apart by call id. Callers
+ * write their requests themselves; a reader thread completes calls as replies arrive.
+ */
+final class ClientConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
-    final Channel channel;
-    final Outbound outbound;
+    final Wire wire;
     final Semaphore permits;
     private final ReplicaState replica;
     private final AtomicInteger nextId = new AtomicInteger(1);
-    /** Calls written and awaiting a reply; touched only on the event loop. */
-    private final IntObjectHashMap<PendingCall> pending = new IntObjectHashMap<>();
+    /** Calls written, or being written, and awaiting a reply. */
+    private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger pingSequence = new AtomicInteger();
     volatile boolean goingAway;
+    /** Set once the connection is gone and its pending calls were failed. */
+    private volatile boolean lost;
     /** When the replica last sent anything: a pong, a reply, any frame proves it is alive. */
     volatile long lastHeard = System.nanoTime();
-    private int pingSequence;
 
-    ClientConnection(Channel channel, ReplicaState replica, int maxCalls) {
-        this.channel = channel;
-        this.outbound = new Outbound(channel);
+    private ClientConnection(Wire wire, ReplicaState replica, int maxCalls) {
+        this.wire = wire;
         this.permits = new Semaphore(maxCalls);
         this.replica = replica;
     }
 
+    /** Connects and starts reading replies. */
+    static ClientConnection open(ReplicaState replica, RpcClient.Settings settings) throws IOException {
+        Wire wire = Wire.connect(replica.replica.host(), replica.replica.port(), settings.connectTimeoutMillis(),
+                settings.maxFrameBytes());
+        ClientConnection c = new ClientConnection(wire, replica, settings.maxCallsPerConnection());
+        Thread.ofVirtual().name("cleave-client-reader-" + replica.replica).start(c::readReplies);
+        return c;
+    }
+
     boolean usable() {
-        return !goingAway && channel.isActive();
+        return !goingAway && wire.open();
     }
 
     int nextCallId() {
         return nextId.getAndIncrement();
     }
 
-    void register(PendingCall call) {
+    /** Writes a call's request on the caller's thread; a failed write fails the call (certainly not delivered). */
+    void send(PendingCall call, byte[] frame) {
         pending.put(call.id, call);
+        if (lost) {
+            notWritten(call, new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        try {
+            wire.send(frame);
+        } catch (IOException e) {
+            notWritten(call, e);
+            wire.close();
+        }
     }
 
-    void unregister(PendingCall call) {
-        pending.remove(call.id);
+    private void notWritten(PendingCall call, Throwable cause) {
+        if (pending.remove(call.id) != null) {
+            call.complete(new PendingCall.Failure("request could not be written: " + cause, true, cause));
+        }
     }
 
     /** The caller gave up: forget the call and tell the server to stop it. */
     void cancel(int callId) {
-        onEventLoop(() -> {
-            if (pending.remove(callId) != null && channel.isActive()) {
-                outbound.send(Frame.control(channel.alloc(), Frame.CANCEL, callId));
-            }
-        });
-    }
-
-    void ping() {
-        onEventLoop(() -> outbound.send(Frame.control(channel.alloc(), Frame.PING, ++pingSequence)));
-    }
-
-    private void onEventLoop(Runnable task) {
-        try {
-            channel.eventLoop().execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shut down: the connection is gone, and with it what the task was for
+        if (pending.remove(callId) != null && wire.open()) {
+            trySend(Frame.control(Frame.CANCEL, callId));
         }
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
+    /** Pings on a thread of its own: a replica that stopped reading must not stall the health checks. */
+    void ping() {
+        byte[] frame = Frame.control(Frame.PING, pingSequence.incrementAndGet());
+        Thread.ofVirtual().name("cleave-ping").start(() -> trySend(frame));
+    }
+
+    void close() {
+        wire.close();
+    }
+
+    private void trySend(byte[] frame) {
         try {
-            if (in.readableBytes() < Frame.HEADER_BYTES) {
-                throw new Frame.MalformedFrameException("frame of " + in.readableBytes() + " bytes is shorter than its header");
-            }
-            int version = in.readUnsignedByte();
-            if (version != Frame.VERSION) {
-                throw new Frame.MalformedFrameException("protocol version " + version + ", this client speaks " + Frame.VERSION);
-            }
-            int type = in.readUnsignedByte();
-            int callId = in.readInt();
-            lastHeard = System.nanoTime();
-            switch (type) {
-                case Frame.REPLY -> {
-                    PendingCall call = pending.remove(callId);
-                    if (call != null) {
-                        byte[] reply = new byte[in.readableBytes()];
-                        in.readBytes(reply);
-                        call.complete(reply);
-                    }
-                }
-                case Frame.REJECT -> {
-                    PendingCall call = pending.remove(callId);
-                    String reason = Frame.readString(in, 2, "reject reason");
-                    if (call != null) {
-                        call.complete(new PendingCall.Failure("rejected by " + replica.replica + ": " + reason, true, null));
-                    }
-                }
-                case Frame.PONG -> {
-                    // lastHeard is set above
-                }
-                case Frame.GOAWAY -> {
-                    goingAway = true;
-                    String reason = Frame.readString(in, 2, "goaway reason");
-                    LOG.info("replica {} is going away: {}", replica.replica, reason);
-                    replica.goingAway(this);
-                }
-                default -> throw new Frame.MalformedFrameException("a server may not send " + Frame.typeName(type));
+            wire.send(frame);
+        } catch (IOException e) {
+            wire.close(); // the reader notices and fails what is in flight
+        }
+    }
+
+    private void readReplies() {
+        try {
+            ByteBuffer frame;
+            while ((frame = wire.receive()) != null) {
+                read(frame);
             }
         } catch (Frame.MalformedFrameException e) {
             LOG.warn("closing connection to {}: malformed frame: {}", replica.replica, e.getMessage());
-            channel.close();
+        } catch (IOException e) {
+            if (wire.open()) {
+                LOG.debug("connection to {} failed: {}", replica.replica, e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("closing connection to {} after an unexpected error", replica.replica, e);
         } finally {
-            in.release();
+            wire.close();
+            connectionLost();
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        List<PendingCall> lost = new ArrayList<>(pending.values());
-        pending.clear();
+    private void read(ByteBuffer in) {
+        int version = in.get() & 0xff;
+        if (version != Frame.VERSION) {
+            throw new Frame.MalformedFrameException("protocol version " + version + ", this client speaks " + Frame.VERSION);
+        }
+        int type = in.get() & 0xff;
+        int callId = in.getInt();
+        lastHeard = System.nanoTime();
+        switch (type) {
+            case Frame.REPLY -> {
+                PendingCall call = pending.remove(callId);
+                if (call != null) {
+                    call.complete(Frame.rest(in));
+                }
+            }
+            case Frame.REJECT -> {
+                PendingCall call = pending.remove(callId);
+                String reason = Frame.readString(in, 2, "reject reason");
+                if (call != null) {
+                    call.complete(new PendingCall.Failure("rejected by " + replica.replica + ": " + reason, true, null));
+                }
+            }
+            case Frame.PONG -> {
+                // lastHeard is set above
+            }
+            case Frame.GOAWAY -> {
+                goingAway = true;
+                String reason = Frame.readString(in, 2, "goaway reason");
+                LOG.info("replica {} is going away: {}", replica.replica, reason);
+                replica.goingAway(this);
+            }
+            default -> throw new Frame.MalformedFrameException("a server may not send " + Frame.typeName(type));
+        }
+    }
+
+    private void connectionLost() {
+        lost = true;
+        List<PendingCall> failed = new ArrayList<>();
         PendingCall.Failure failure = new PendingCall.Failure("connection to " + replica.replica + " lost while the call was in flight", false, null);
-        for (PendingCall call : lost) {
-            call.complete(failure);
+        for (Integer id : List.copyOf(pending.keySet())) {
+            PendingCall call = pending.remove(id);
+            if (call != null) {
+                failed.add(call);
+                call.complete(failure);
+            }
         }
-        outbound.failQueued(item -> item.notWritten(new java.nio.channels.ClosedChannelException()));
-        replica.connectionLost(this, lost.size());
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException) {
-            LOG.warn("closing connection to {}: {}", replica.replica, cause.getMessage());
-        } else if (cause instanceof IOException) {
-            LOG.debug("connection to {} failed: {}", replica.replica, cause.toString());
-        } else {
-            LOG.warn("closing connection to {} after an unexpected error", replica.replica, cause);
-        }
-        channel.close();
+        replica.connectionLost(this, failed.size());
     }
 }

@@ -1,7 +1,6 @@
 package io.cleave.transport;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -55,37 +54,19 @@ final class Frame {
     }
 
     /** A frame without payload. */
-    static ByteBuf control(ByteBufAllocator alloc, int type, int callId) {
-        ByteBuf buf = alloc.buffer(LENGTH_BYTES + HEADER_BYTES);
-        buf.writeInt(HEADER_BYTES);
-        buf.writeByte(VERSION);
-        buf.writeByte(type);
-        buf.writeInt(callId);
-        return buf;
+    static byte[] control(int type, int callId) {
+        return header(HEADER_BYTES, type, callId).array();
     }
 
     /** A frame whose payload is one reason string (REJECT, GOAWAY). */
-    static ByteBuf withReason(ByteBufAllocator alloc, int type, int callId, String reason) {
+    static byte[] withReason(int type, int callId, String reason) {
         byte[] utf8 = truncated(reason.getBytes(StandardCharsets.UTF_8), 0xffff);
-        ByteBuf buf = alloc.buffer(LENGTH_BYTES + HEADER_BYTES + 2 + utf8.length);
-        buf.writeInt(HEADER_BYTES + 2 + utf8.length);
-        buf.writeByte(VERSION);
-        buf.writeByte(type);
-        buf.writeInt(callId);
-        buf.writeShort(utf8.length);
-        buf.writeBytes(utf8);
-        return buf;
+        return header(HEADER_BYTES + 2 + utf8.length, type, callId).putShort((short) utf8.length).put(utf8).array();
     }
 
     /** A frame whose payload is raw bytes (REPLY). */
-    static ByteBuf withPayload(ByteBufAllocator alloc, int type, int callId, byte[] payload, int length) {
-        ByteBuf buf = alloc.buffer(LENGTH_BYTES + HEADER_BYTES + length);
-        buf.writeInt(HEADER_BYTES + length);
-        buf.writeByte(VERSION);
-        buf.writeByte(type);
-        buf.writeInt(callId);
-        buf.writeBytes(payload, 0, length);
-        return buf;
+    static byte[] withPayload(int type, int callId, byte[] payload, int length) {
+        return header(HEADER_BYTES + length, type, callId).put(payload, 0, length).array();
     }
 
     /**
@@ -95,24 +76,22 @@ final class Frame {
      * @param traceId UTF-8, at most 255 bytes
      * @param caller UTF-8, at most 65535 bytes
      */
-    static ByteBuf request(ByteBufAllocator alloc, int callId, byte[] component, int method, long remainingMicros,
-            byte[] traceId, byte[] caller, byte[] arguments, int argumentsLength) {
+    static byte[] request(int callId, byte[] component, int method, long remainingMicros, byte[] traceId, byte[] caller,
+            byte[] arguments, int argumentsLength) {
         int body = HEADER_BYTES + 2 + component.length + 2 + 8 + 1 + traceId.length + 2 + caller.length + argumentsLength;
-        ByteBuf buf = alloc.buffer(LENGTH_BYTES + body);
-        buf.writeInt(body);
-        buf.writeByte(VERSION);
-        buf.writeByte(REQUEST);
-        buf.writeInt(callId);
-        buf.writeShort(component.length);
-        buf.writeBytes(component);
-        buf.writeShort(method);
-        buf.writeLong(remainingMicros);
-        buf.writeByte(traceId.length);
-        buf.writeBytes(traceId);
-        buf.writeShort(caller.length);
-        buf.writeBytes(caller);
-        buf.writeBytes(arguments, 0, argumentsLength);
-        return buf;
+        return header(body, REQUEST, callId)
+                .putShort((short) component.length).put(component)
+                .putShort((short) method)
+                .putLong(remainingMicros)
+                .put((byte) traceId.length).put(traceId)
+                .putShort((short) caller.length).put(caller)
+                .put(arguments, 0, argumentsLength)
+                .array();
+    }
+
+    /** A buffer for a whole frame of {@code body} bytes, its length prefix and header written. */
+    private static ByteBuffer header(int body, int type, int callId) {
+        return ByteBuffer.allocate(LENGTH_BYTES + body).putInt(body).put((byte) VERSION).put((byte) type).putInt(callId);
     }
 
     static byte[] truncated(byte[] bytes, int max) {
@@ -127,17 +106,24 @@ final class Frame {
      *
      * @throws MalformedFrameException if the length runs past the frame
      */
-    static String readString(ByteBuf in, int lengthBytes, String what) {
-        if (in.readableBytes() < lengthBytes) {
+    static String readString(ByteBuffer in, int lengthBytes, String what) {
+        if (in.remaining() < lengthBytes) {
             throw new MalformedFrameException("truncated length of " + what);
         }
-        int n = lengthBytes == 1 ? in.readUnsignedByte() : in.readUnsignedShort();
-        if (in.readableBytes() < n) {
-            throw new MalformedFrameException(what + " of " + n + " bytes exceeds the " + in.readableBytes() + " left in the frame");
+        int n = lengthBytes == 1 ? in.get() & 0xff : in.getShort() & 0xffff;
+        if (in.remaining() < n) {
+            throw new MalformedFrameException(what + " of " + n + " bytes exceeds the " + in.remaining() + " left in the frame");
         }
-        String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
-        in.skipBytes(n);
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
         return s;
+    }
+
+    /** The rest of a frame being parsed. */
+    static byte[] rest(ByteBuffer in) {
+        byte[] bytes = new byte[in.remaining()];
+        in.get(bytes);
+        return bytes;
     }
 
     /** A frame that breaks the format; the connection that sent it is closed. */

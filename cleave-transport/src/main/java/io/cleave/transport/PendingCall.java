@@ -1,6 +1,5 @@
 package io.cleave.transport;
 
-import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -9,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * One call sent on a client connection, waited for by its caller's thread. The outcome is the
  * reply's bytes or a {@link Failure}; the first outcome wins (a reply racing a timeout).
  */
-final class PendingCall implements Outbound.Item {
+final class PendingCall {
 
     private static final VarHandle OUTCOME;
 
@@ -28,40 +27,13 @@ final class PendingCall implements Outbound.Item {
     static final Failure GAVE_UP = new Failure("caller gave up", false, null);
 
     final int id;
-    private final ClientConnection connection;
     private final Thread waiter;
-    private ByteBuf frame;
     @SuppressWarnings("unused") // accessed through OUTCOME
     private volatile Object outcome;
 
-    PendingCall(int id, ClientConnection connection, ByteBuf frame) {
+    PendingCall(int id) {
         this.id = id;
-        this.connection = connection;
-        this.frame = frame;
         this.waiter = Thread.currentThread();
-    }
-
-    @Override
-    public ByteBuf frame() {
-        ByteBuf f = frame;
-        frame = null;
-        return f;
-    }
-
-    @Override
-    public void beforeWrite() {
-        connection.register(this);
-    }
-
-    @Override
-    public boolean watchWrite() {
-        return true;
-    }
-
-    @Override
-    public void notWritten(Throwable cause) {
-        connection.unregister(this);
-        complete(new Failure("request could not be written: " + cause, true, cause));
     }
 
     /** @return whether this outcome won */

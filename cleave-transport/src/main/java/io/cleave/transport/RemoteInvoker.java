@@ -9,7 +9,6 @@ import io.cleave.spi.Invoker;
 import io.cleave.spi.MethodDescriptor;
 import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,13 +134,13 @@ final class RemoteInvoker implements Invoker {
             w.reset();
             method.writeArguments(w, arguments);
             int callId = connection.nextCallId();
-            ByteBuf frame = Frame.request(connection.channel.alloc(), callId, componentBytes, method.index(), micros,
-                    traceId, settings.callerBytes(), w.buffer(), w.size());
+            byte[] frame = Frame.request(callId, componentBytes, method.index(), micros, traceId, settings.callerBytes(),
+                    w.buffer(), w.size());
             if (w.buffer().length > KEEP_WRITER_BYTES) {
                 WRITERS.remove();
             }
-            call = new PendingCall(callId, connection, frame);
-            connection.outbound.send(call);
+            call = new PendingCall(callId);
+            connection.send(call, frame);
             outcome = call.await(deadline);
         } finally {
             connection.permits.release();

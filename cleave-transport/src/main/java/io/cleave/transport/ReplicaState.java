@@ -1,12 +1,11 @@
 package io.cleave.transport;
 
 import io.cleave.ComponentUnavailableException;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,7 +23,7 @@ final class ReplicaState {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final RpcClient client;
     private volatile ClientConnection connection;
-    private ChannelFuture connecting; // guarded by this
+    private CompletableFuture<ClientConnection> connecting; // guarded by this
     private volatile Health health = Health.UNKNOWN;
     private volatile long ejectedUntil;
     private int ejections; // guarded by this
@@ -69,59 +68,59 @@ final class ReplicaState {
         if (c != null && c.usable()) {
             return c;
         }
-        ChannelFuture future = connect();
+        CompletableFuture<ClientConnection> future = connect();
         long left = deadline - System.nanoTime();
-        boolean done;
         try {
-            done = left > 0 && future.await(left, TimeUnit.NANOSECONDS);
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            c = future.get(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ComponentUnavailableException(what + ": interrupted while connecting to " + replica, true, e);
-        }
-        if (!done) {
+        } catch (TimeoutException e) {
             throw new ComponentUnavailableException(what + ": deadline passed while connecting to " + replica, true);
+        } catch (ExecutionException e) {
+            throw new ComponentUnavailableException(what + ": cannot connect to " + replica + ": " + describe(e.getCause()),
+                    true, e.getCause());
         }
-        if (!future.isSuccess()) {
-            throw new ComponentUnavailableException(what + ": cannot connect to " + replica + ": " + describe(future.cause()),
-                    true, future.cause());
-        }
-        c = future.channel().pipeline().get(ClientConnection.class);
-        if (c == null || !c.usable()) {
+        if (!c.usable()) {
             throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened", true);
         }
         return c;
     }
 
     /** Starts connecting unless a connection is up or being made; returns the attempt. */
-    synchronized ChannelFuture connect() {
+    synchronized CompletableFuture<ClientConnection> connect() {
         ClientConnection c = connection;
         if (c != null && c.usable()) {
-            return c.channel.newSucceededFuture();
+            return CompletableFuture.completedFuture(c);
         }
         if (connecting != null && !connecting.isDone()) {
             return connecting;
         }
-        Bootstrap bootstrap = client.bootstrap().clone().handler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
-                        client.settings().maxFrameBytes(), 0, Frame.LENGTH_BYTES, 0, Frame.LENGTH_BYTES, true));
-                ch.pipeline().addLast("calls", new ClientConnection(ch, ReplicaState.this, client.settings().maxCallsPerConnection()));
-            }
-        });
-        ChannelFuture f = bootstrap.connect(replica.host(), replica.port());
+        CompletableFuture<ClientConnection> f = new CompletableFuture<>();
         connecting = f;
-        f.addListener(done -> {
-            if (done.isSuccess()) {
-                ClientConnection opened = f.channel().pipeline().get(ClientConnection.class);
+        Thread.ofVirtual().name("cleave-connect-" + replica).start(() -> {
+            ClientConnection opened;
+            try {
+                opened = ClientConnection.open(this, client.settings());
+            } catch (IOException e) {
+                markUnhealthy("cannot connect: " + describe(e));
+                f.completeExceptionally(e);
+                return;
+            }
+            synchronized (this) {
                 connection = opened;
                 if (health != Health.EJECTED) {
                     health = Health.HEALTHY;
                 }
-                LOG.debug("connected to {}", replica);
-            } else {
-                markUnhealthy("cannot connect: " + describe(done.cause()));
             }
+            if (client.closed()) {
+                opened.close(); // closed while connecting: nobody else will
+            }
+            LOG.debug("connected to {}", replica);
+            f.complete(opened);
         });
         return f;
     }
@@ -169,12 +168,12 @@ final class ReplicaState {
      */
     void check(long now, long pingInterval, long pongTimeout) {
         ClientConnection c = connection;
-        if (c != null && c.channel.isActive()) {
+        if (c != null && c.wire.open()) {
             long silent = now - c.lastHeard;
             if (silent > pongTimeout) {
                 markUnhealthy("no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
                 if (outstanding.get() == 0) {
-                    c.channel.close();
+                    c.close();
                     return;
                 }
             } else if (health == Health.UNHEALTHY && c.usable()) {
@@ -218,7 +217,7 @@ final class ReplicaState {
     void close() {
         ClientConnection c = connection;
         if (c != null) {
-            c.channel.close();
+            c.close();
         }
     }
 

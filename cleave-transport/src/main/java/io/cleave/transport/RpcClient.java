@@ -2,10 +2,6 @@ package io.cleave.transport;
 
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,27 +53,19 @@ public final class RpcClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
 
     private final Settings settings;
-    private final EventLoopGroup group;
-    private final Bootstrap bootstrap;
+    private final ScheduledExecutorService healthChecker;
     private final ConcurrentHashMap<Replica, ReplicaState> replicas = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<RoutingTable> tables = new CopyOnWriteArrayList<>();
-    private final ScheduledFuture<?> healthChecks;
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
         this.settings = new Settings(b.caller, b.caller.getBytes(StandardCharsets.UTF_8), b.balancer,
                 b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxFrameBytes,
                 b.maxCallsPerConnection, b.pingInterval.toNanos(), b.pingInterval.toNanos() * b.missedPings, b.ejectAfterFailures,
-                b.ejectionTime.toNanos());
-        this.group = Transport.group(b.ioThreads, "cleave-client-io");
-        this.bootstrap = new Bootstrap()
-                .group(group)
-                .channel(Transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()));
+                b.ejectionTime.toNanos(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, b.connectTimeout.toMillis())));
+        this.healthChecker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cleave-client-health").factory());
         long every = b.pingInterval.toNanos();
-        this.healthChecks = group.next().scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
+        healthChecker.scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -162,11 +152,10 @@ public final class RpcClient implements AutoCloseable {
             return;
         }
         closed = true;
-        healthChecks.cancel(false);
+        healthChecker.shutdownNow();
         for (ReplicaState s : replicas.values()) {
             s.close();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     ReplicaState state(Replica replica) {
@@ -183,10 +172,6 @@ public final class RpcClient implements AutoCloseable {
 
     Settings settings() {
         return settings;
-    }
-
-    Bootstrap bootstrap() {
-        return bootstrap;
     }
 
     private void checkHealth() {
@@ -225,7 +210,7 @@ public final class RpcClient implements AutoCloseable {
 
     record Settings(String caller, byte[] callerBytes, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
             long retryBackoffNanos, int maxFrameBytes, int maxCallsPerConnection, long pingIntervalNanos, long pongTimeoutNanos,
-            int ejectAfterFailures, long ejectionNanos) {
+            int ejectAfterFailures, long ejectionNanos, int connectTimeoutMillis) {
     }
 
     /** Options of an {@link RpcClient}; each has a sensible default. */
@@ -242,7 +227,6 @@ public final class RpcClient implements AutoCloseable {
         private int missedPings = 3;
         private int ejectAfterFailures = 5;
         private Duration ejectionTime = Duration.ofSeconds(5);
-        private int ioThreads = 1;
 
         private Builder() {
         }
@@ -368,18 +352,6 @@ public final class RpcClient implements AutoCloseable {
             }
             this.ejectAfterFailures = failures;
             this.ejectionTime = positive(time, "ejection time");
-            return this;
-        }
-
-        /**
-         * @param threads event-loop threads doing socket I/O; default 1
-         * @return this builder
-         */
-        public Builder ioThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("ioThreads " + threads + " is not positive");
-            }
-            this.ioThreads = threads;
             return this;
         }
 

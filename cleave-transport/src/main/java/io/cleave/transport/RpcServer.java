@@ -1,23 +1,21 @@
 package io.cleave.transport;
 
 import io.cleave.spi.ComponentDescriptor;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -53,12 +51,13 @@ public final class RpcServer implements AutoCloseable {
 
     private final Map<String, Hosted<?>> components;
     private final Settings settings;
-    private final EventLoopGroup group;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Cancels calls at their deadlines; wakes only when one may have passed. */
+    private final ScheduledThreadPoolExecutor timer;
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
-    private final Channel listener;
+    private final ServerSocket listener;
     private volatile boolean closing;
 
     private RpcServer(Builder b) {
@@ -67,33 +66,51 @@ public final class RpcServer implements AutoCloseable {
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor
                 : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cleave-call-", 0).factory());
-        this.group = Transport.group(b.ioThreads, "cleave-server-io");
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(Transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        connections.add(ch);
-                        ch.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
-                                settings.maxFrameBytes, 0, Frame.LENGTH_BYTES, 0, Frame.LENGTH_BYTES, true));
-                        ch.pipeline().addLast("calls", new ServerConnection(RpcServer.this, ch));
-                    }
-                });
         try {
-            this.listener = bootstrap.bind(b.bindHost, b.port).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            this.listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(b.bindHost, b.port), 1024);
+        } catch (IOException e) {
             if (ownsExecutor) {
                 executor.shutdownNow();
             }
-            throw new UncheckedIOException(new java.io.IOException(
-                    "cannot listen on " + b.bindHost + ":" + b.port + ": " + e.getMessage(), e));
+            throw new UncheckedIOException(new IOException("cannot listen on " + b.bindHost + ":" + b.port + ": " + e.getMessage(), e));
         }
-        LOG.info("serving {} on {} ({})", components.keySet(), address(), Transport.name());
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("cleave-server-timer").factory());
+        timer.setRemoveOnCancelPolicy(true);
+        Thread.ofVirtual().name("cleave-server-accept").start(this::accept);
+        LOG.info("serving {} on {}", components.keySet(), address());
+    }
+
+    private void accept() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.warn("accepting connections on {} failed; stopped accepting", address(), e);
+                }
+                return;
+            }
+            try {
+                ServerConnection c = new ServerConnection(this, new Wire(socket, settings.maxFrameBytes));
+                connections.add(c);
+                if (closing) {
+                    connections.remove(c);
+                    c.close(false);
+                    continue;
+                }
+                c.start();
+            } catch (IOException e) {
+                LOG.debug("dropped a connection that failed as it opened: {}", e.toString());
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // dropping it anyway
+                }
+            }
+        }
     }
 
     /**
@@ -107,7 +124,7 @@ public final class RpcServer implements AutoCloseable {
 
     /** @return the address the server listens on (with the actual port when 0 was asked) */
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.localAddress();
+        return new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
     }
 
     /** @return the listening address as a {@link Replica}, to put in a {@link RoutingTable} */
@@ -131,12 +148,9 @@ public final class RpcServer implements AutoCloseable {
             return;
         }
         closing = true;
-        listener.close().syncUninterruptibly();
-        for (Channel ch : connections) {
-            ServerConnection c = ch.pipeline().get(ServerConnection.class);
-            if (c != null) {
-                c.goAway("server shutting down");
-            }
+        closeListener();
+        for (ServerConnection c : connections) {
+            c.goAway("server shutting down");
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (running.get() > 0 && System.nanoTime() < until) {
@@ -147,7 +161,7 @@ public final class RpcServer implements AutoCloseable {
                 break;
             }
         }
-        shutdown();
+        shutdown(false);
     }
 
     /**
@@ -156,19 +170,34 @@ public final class RpcServer implements AutoCloseable {
      */
     void kill() {
         closing = true;
-        listener.close().syncUninterruptibly();
-        for (Channel ch : connections) {
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
-        }
-        shutdown();
+        closeListener();
+        shutdown(true);
     }
 
-    private void shutdown() {
-        connections.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.debug("closing the listener: {}", e.toString());
+        }
+    }
+
+    private void shutdown(boolean reset) {
+        for (ServerConnection c : connections) {
+            c.close(reset);
+        }
+        timer.shutdownNow();
         if (ownsExecutor) {
             executor.shutdownNow();
         }
+    }
+
+    void connectionClosed(ServerConnection c) {
+        connections.remove(c);
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     boolean closing() {
@@ -226,7 +255,6 @@ public final class RpcServer implements AutoCloseable {
         private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
         private int maxCallsPerConnection = 1024;
         private int maxConcurrentCalls = 10_000;
-        private int ioThreads = 1;
         private ExecutorService executor;
 
         private Builder() {
@@ -307,19 +335,6 @@ public final class RpcServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrentCalls " + calls + " is not positive");
             }
             this.maxConcurrentCalls = calls;
-            return this;
-        }
-
-        /**
-         * @param threads event-loop threads doing socket I/O; default 1
-         * @return this builder
-         * @throws IllegalArgumentException if not positive
-         */
-        public Builder ioThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("ioThreads " + threads + " is not positive");
-            }
-            this.ioThreads = threads;
             return this;
         }
 

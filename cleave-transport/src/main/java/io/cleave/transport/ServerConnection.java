@@ -4,88 +4,91 @@ import io.cleave.CallContext;
 import io.cleave.spi.MethodDescriptor;
 import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One client connection on the server: parses frames, runs calls, sends replies. */
-final class ServerConnection extends ChannelInboundHandlerAdapter {
+/**
+ * One client connection on the server: a reader thread parses frames and starts calls; each
+ * call's handler writes its own reply.
+ */
+final class ServerConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
     private final RpcServer server;
-    private final Channel channel;
-    private final Outbound outbound;
-    /** Calls running, by call id; touched only on the event loop. */
-    private final IntObjectHashMap<ServerCall> calls = new IntObjectHashMap<>();
+    private final Wire wire;
+    /** Calls running, by call id. */
+    private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
     /** Cancels expired calls at {@link #sweepAt}, the earliest deadline of a running call; null when none is due. */
-    private ScheduledFuture<?> sweeper;
-    private long sweepAt;
-    private boolean goingAway;
+    private ScheduledFuture<?> sweeper; // guarded by this
+    private long sweepAt; // guarded by this
+    private volatile boolean goingAway;
 
-    ServerConnection(RpcServer server, Channel channel) {
+    ServerConnection(RpcServer server, Wire wire) {
         this.server = server;
-        this.channel = channel;
-        this.outbound = new Outbound(channel);
+        this.wire = wire;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (server.closing()) {
-            goAway("server shutting down");
-        }
-        ctx.fireChannelActive();
+    void start() {
+        Thread.ofVirtual().name("cleave-server-reader").start(this::readCalls);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (sweeper != null) {
-            sweeper.cancel(false);
-        }
-        // The caller is gone: nobody will read the replies.
-        List<ServerCall> abandoned = new ArrayList<>(calls.values());
-        calls.clear();
-        for (ServerCall call : abandoned) {
-            call.cancel();
-        }
-        outbound.failQueued(item -> { });
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
+    private void readCalls() {
         try {
-            read(frame);
+            if (server.closing()) {
+                goAway("server shutting down");
+            }
+            ByteBuffer frame;
+            while ((frame = wire.receive()) != null) {
+                read(frame);
+            }
         } catch (Frame.MalformedFrameException | io.cleave.spi.CodecException e) {
-            closeBecause("malformed frame: " + e.getMessage());
+            LOG.warn("closing connection from {}: malformed frame: {}", wire.remoteAddress(), e.getMessage());
+        } catch (IOException e) {
+            if (wire.open()) {
+                LOG.debug("connection from {} failed: {}", wire.remoteAddress(), e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("closing connection from {} after an unexpected error", wire.remoteAddress(), e);
         } finally {
-            frame.release();
+            wire.close();
+            closed();
         }
     }
 
-    private void read(ByteBuf in) {
-        if (in.readableBytes() < Frame.HEADER_BYTES) {
-            throw new Frame.MalformedFrameException("frame of " + in.readableBytes() + " bytes is shorter than its header");
+    /** The caller is gone: nobody will read the replies. */
+    private void closed() {
+        synchronized (this) {
+            if (sweeper != null) {
+                sweeper.cancel(false);
+                sweeper = null;
+            }
         }
-        int version = in.readUnsignedByte();
+        for (Integer id : List.copyOf(calls.keySet())) {
+            ServerCall call = calls.remove(id);
+            if (call != null) {
+                call.cancel();
+            }
+        }
+        server.connectionClosed(this);
+    }
+
+    private void read(ByteBuffer in) {
+        int version = in.get() & 0xff;
         if (version != Frame.VERSION) {
             throw new Frame.MalformedFrameException("protocol version " + version + ", this server speaks " + Frame.VERSION);
         }
-        int type = in.readUnsignedByte();
-        int callId = in.readInt();
+        int type = in.get() & 0xff;
+        int callId = in.getInt();
         switch (type) {
             case Frame.REQUEST -> request(callId, in);
             case Frame.CANCEL -> {
@@ -94,23 +97,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                     call.cancel();
                 }
             }
-            case Frame.PING -> outbound.send(Frame.control(channel.alloc(), Frame.PONG, callId));
-            case Frame.GOAWAY -> LOG.debug("client {} is going away", channel.remoteAddress());
+            case Frame.PING -> send(Frame.control(Frame.PONG, callId));
+            case Frame.GOAWAY -> LOG.debug("client {} is going away", wire.remoteAddress());
             default -> throw new Frame.MalformedFrameException("a client may not send " + Frame.typeName(type));
         }
     }
 
-    private void request(int callId, ByteBuf in) {
+    private void request(int callId, ByteBuffer in) {
         String component = Frame.readString(in, 2, "component name");
-        if (in.readableBytes() < 10) {
+        if (in.remaining() < 10) {
             throw new Frame.MalformedFrameException("truncated request header of " + component);
         }
-        int methodIndex = in.readUnsignedShort();
-        long remainingMicros = in.readLong();
+        int methodIndex = in.getShort() & 0xffff;
+        long remainingMicros = in.getLong();
         String traceId = Frame.readString(in, 1, "trace id");
         String caller = Frame.readString(in, 2, "caller");
-        byte[] arguments = new byte[in.readableBytes()];
-        in.readBytes(arguments);
+        byte[] arguments = Frame.rest(in);
 
         RpcServer.Hosted<?> hosted = server.component(component);
         if (hosted == null) {
@@ -164,14 +166,23 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(int callId, String reason) {
-        outbound.send(Frame.withReason(channel.alloc(), Frame.REJECT, callId, reason));
+        send(Frame.withReason(Frame.REJECT, callId, reason));
+    }
+
+    /** Writes a frame on this thread; a failed write closes the connection (the reader cleans up). */
+    private void send(byte[] frame) {
+        try {
+            wire.send(frame);
+        } catch (IOException e) {
+            wire.close();
+        }
     }
 
     /**
-     * Makes sure a sweep runs by {@code deadline}. On the event loop. Deadlines only move the sweep
+     * Makes sure a sweep runs by {@code deadline}. Deadlines only move the sweep
      * earlier, so a connection wakes only when a call may have expired, not on a fixed tick.
      */
-    private void sweepBy(long deadline) {
+    private synchronized void sweepBy(long deadline) {
         if (sweeper != null) {
             if (sweepAt - deadline <= 0) {
                 return;
@@ -179,18 +190,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             sweeper.cancel(false);
         }
         sweepAt = deadline;
-        sweeper = channel.eventLoop().schedule(this::cancelExpired, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            sweeper = server.timer().schedule(this::cancelExpired, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            sweeper = null; // the server is shut down and cancels everything itself
+        }
     }
 
-    /** Runs on the event loop: cancels calls whose deadline passed, then waits for the next deadline. */
-    private void cancelExpired() {
+    /** On the server's timer: cancels calls whose deadline passed, then waits for the next deadline. */
+    private synchronized void cancelExpired() {
         sweeper = null;
         long now = System.nanoTime();
         List<Integer> expired = null;
         boolean pending = false;
         long next = 0;
-        for (IntObjectHashMap.PrimitiveEntry<ServerCall> e : calls.entries()) {
-            long deadline = e.value().deadline;
+        for (Map.Entry<Integer, ServerCall> e : calls.entrySet()) {
+            long deadline = e.getValue().deadline;
             if (deadline == Long.MAX_VALUE) {
                 continue;
             }
@@ -198,7 +213,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 if (expired == null) {
                     expired = new ArrayList<>();
                 }
-                expired.add(e.key());
+                expired.add(e.getKey());
             } else if (!pending || deadline - next < 0) {
                 pending = true;
                 next = deadline;
@@ -207,7 +222,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         if (expired != null) {
             for (int id : expired) {
                 ServerCall call = calls.remove(id);
-                call.cancel();
+                if (call != null) {
+                    call.cancel();
+                }
             }
         }
         if (pending) {
@@ -216,40 +233,23 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     void goAway(String reason) {
-        try {
-            channel.eventLoop().execute(() -> {
-                if (!goingAway) {
-                    goingAway = true;
-                    outbound.send(Frame.withReason(channel.alloc(), Frame.GOAWAY, 0, reason));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // shut down already: nobody left to tell
+        if (!goingAway) {
+            goingAway = true;
+            send(Frame.withReason(Frame.GOAWAY, 0, reason));
         }
     }
 
-    private void closeBecause(String reason) {
-        LOG.warn("closing connection from {}: {}", channel.remoteAddress(), reason);
-        channel.close();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            closeBecause("frame exceeds the limit of " + server.settings().maxFrameBytes() + " bytes (" + cause.getMessage() + ")");
-        } else if (cause instanceof DecoderException) {
-            closeBecause("undecodable frame: " + cause.getMessage());
-        } else if (cause instanceof IOException) {
-            LOG.debug("connection from {} failed: {}", channel.remoteAddress(), cause.toString());
-            channel.close();
+    /** Closes without GOAWAY; {@code reset}: as a crashed process's connection ends. */
+    void close(boolean reset) {
+        if (reset) {
+            wire.reset();
         } else {
-            LOG.warn("closing connection from {} after an unexpected error", channel.remoteAddress(), cause);
-            channel.close();
+            wire.close();
         }
     }
 
     /** One call being served. */
-    private final class ServerCall implements Runnable, Outbound.Item {
+    private final class ServerCall implements Runnable {
         private final int callId;
         private final RpcServer.Hosted<?> hosted;
         private final MethodDescriptor method;
@@ -259,7 +259,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         private Thread thread;
         private boolean cancelled;
         private boolean finished;
-        private ByteBuf reply;
 
         ServerCall(int callId, RpcServer.Hosted<?> hosted, MethodDescriptor method, byte[] arguments,
                 CallContext context, long deadline) {
@@ -295,14 +294,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 send = !cancelled;
             }
             Thread.interrupted(); // a cancel may have interrupted us after the handler returned
-            server.callEnded();
-            if (send) {
-                reply = Frame.withPayload(channel.alloc(), Frame.REPLY, callId, out.buffer(), out.size());
-                outbound.send(this);
+            if (send && calls.remove(callId, this)) {
+                send(Frame.withPayload(Frame.REPLY, callId, out.buffer(), out.size()));
             }
+            server.callEnded(); // after the reply is written: a draining server closes once none is running
         }
 
-        /** Cancels the handler: the caller gave up or the deadline passed. Called on the event loop. */
+        /** Cancels the handler: the caller gave up, the deadline passed or the connection closed. */
         void cancel() {
             context.cancel();
             synchronized (this) {
@@ -315,16 +313,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                     thread.interrupt();
                 }
             }
-        }
-
-        @Override
-        public ByteBuf frame() {
-            return reply;
-        }
-
-        @Override
-        public void beforeWrite() {
-            calls.remove(callId);
         }
     }
 }
