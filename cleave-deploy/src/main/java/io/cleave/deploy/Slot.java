@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +49,8 @@ final class Slot {
     @Nullable Instant since;
     @Nullable Future<?> timer;
     List<Thread> pumps = List.of();
+    /** Completes once this process's exit has been handled (logged, routes updated). */
+    CompletableFuture<Void> exitHandled = CompletableFuture.completedFuture(null);
     int restarts;
     long unhealthySince;
     String lastExit = "";

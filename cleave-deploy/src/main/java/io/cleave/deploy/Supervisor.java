@@ -31,9 +31,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs an application as child processes, one per group and replica: launches them (groups
@@ -220,7 +223,7 @@ final class Supervisor implements AutoCloseable {
         slot.pumps = List.of(pump(slot, process.getInputStream(), "out"), pump(slot, process.getErrorStream(), "err"));
         closeQuietly(process.getOutputStream());
         log.line(TAG, slot.tag() + " launched, pid " + process.pid());
-        process.onExit().thenRunAsync(() -> onExit(slot, generation, process), task -> Thread.ofVirtual().start(task));
+        slot.exitHandled = process.onExit().thenRunAsync(() -> onExit(slot, generation, process), task -> Thread.ofVirtual().start(task));
         slot.timer = timer.schedule(() -> startTimedOut(slot, generation), settings.startTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -610,6 +613,7 @@ final class Supervisor implements AutoCloseable {
 
     private void stopGroup(Plan.Group g) {
         List<Process> running = new ArrayList<>();
+        List<CompletableFuture<Void>> handled = new ArrayList<>();
         synchronized (lock) {
             for (Slot s : slots.get(g.name())) {
                 Process p = s.process;
@@ -618,6 +622,7 @@ final class Supervisor implements AutoCloseable {
                 }
                 s.state = Slot.State.STOPPING;
                 running.add(p);
+                handled.add(s.exitHandled);
                 ControlLine c = s.control;
                 boolean told = false;
                 if (c != null) {
@@ -646,6 +651,17 @@ final class Supervisor implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 kill(p);
+            }
+        }
+        // Each exit is logged ("... stopped (exit 0)") once its last output is in; wait for those lines.
+        for (CompletableFuture<Void> h : handled) {
+            try {
+                h.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // logged by the handler, or too slow to wait for; stopping goes on
             }
         }
     }
