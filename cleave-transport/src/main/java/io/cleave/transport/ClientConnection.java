@@ -2,6 +2,7 @@ package io.cleave.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,7 @@ final class ClientConnection {
         Wire wire = Wire.connect(replica.replica.host(), replica.replica.port(), settings.connectTimeoutMillis(),
                 settings.maxFrameBytes());
         ClientConnection c = new ClientConnection(wire, replica, settings.maxCallsPerConnection());
+        replica.client().remember(c);
         Thread.ofVirtual().name("cleave-client-reader-" + replica.replica).start(c::readReplies);
         return c;
     }
@@ -54,18 +56,21 @@ final class ClientConnection {
         return nextId.getAndIncrement();
     }
 
-    /** Writes a call's request on the caller's thread; a failed write fails the call (certainly not delivered). */
+    /**
+     * Sends a call's request, on the caller's thread. A request certainly not written fails the
+     * call at once (certainly not delivered); one lost in a failed write fails when the
+     * connection's loss is noticed.
+     */
     void send(PendingCall call, byte[] frame) {
         pending.put(call.id, call);
         if (lost) {
-            notWritten(call, new java.nio.channels.ClosedChannelException());
+            notWritten(call, new ClosedChannelException());
             return;
         }
         try {
             wire.send(frame);
-        } catch (IOException e) {
+        } catch (ClosedChannelException e) {
             notWritten(call, e);
-            wire.close();
         }
     }
 
@@ -95,8 +100,8 @@ final class ClientConnection {
     private void trySend(byte[] frame) {
         try {
             wire.send(frame);
-        } catch (IOException e) {
-            wire.close(); // the reader notices and fails what is in flight
+        } catch (ClosedChannelException e) {
+            // the reader noticed or will notice, and fails what is in flight
         }
     }
 
@@ -155,6 +160,23 @@ final class ClientConnection {
         }
     }
 
+    /**
+     * Gives up calls whose deadline passed by {@code now}.
+     *
+     * @return the earliest deadline among the calls still waiting, or {@code Long.MAX_VALUE}
+     */
+    long expire(long now) {
+        boolean any = false;
+        long next = 0;
+        for (PendingCall call : pending.values()) {
+            if (!call.expire(now) && (!any || call.deadline - next < 0)) {
+                any = true;
+                next = call.deadline;
+            }
+        }
+        return any ? next : Long.MAX_VALUE;
+    }
+
     private void connectionLost() {
         lost = true;
         List<PendingCall> failed = new ArrayList<>();
@@ -167,5 +189,6 @@ final class ClientConnection {
             }
         }
         replica.connectionLost(this, failed.size());
+        replica.client().forget(this);
     }
 }

@@ -27,12 +27,15 @@ final class PendingCall {
     static final Failure GAVE_UP = new Failure("caller gave up", false, null);
 
     final int id;
+    /** {@link System#nanoTime()} by which the caller stops waiting. */
+    final long deadline;
     private final Thread waiter;
     @SuppressWarnings("unused") // accessed through OUTCOME
     private volatile Object outcome;
 
-    PendingCall(int id) {
+    PendingCall(int id, long deadline) {
         this.id = id;
+        this.deadline = deadline;
         this.waiter = Thread.currentThread();
     }
 
@@ -46,25 +49,35 @@ final class PendingCall {
     }
 
     /**
-     * Waits for the outcome until the deadline.
+     * Waits for the outcome until the deadline. The wait is not timed: the client's deadline
+     * sweep ({@link #expire}) wakes a caller whose deadline passed, so the common call, answered
+     * long before its deadline, costs no timer (a timed park arms and disarms one per call, and
+     * wakes the timer thread when it is the earliest).
      *
      * @return the outcome, or {@code null} when the deadline passed or the thread was
      *     interrupted first (the call is then marked given up; the interrupt flag stays set)
      */
-    Object await(long deadline) {
+    Object await() {
         while (true) {
             Object o = outcome;
+            if (o == GAVE_UP) {
+                return null;
+            }
             if (o != null) {
                 return o;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+            if (deadline - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
                 if (complete(GAVE_UP)) {
                     return null;
                 }
                 continue;
             }
-            LockSupport.parkNanos(this, left);
+            LockSupport.park(this);
         }
+    }
+
+    /** Gives up the call if its deadline passed by {@code now}, waking its caller. */
+    boolean expire(long now) {
+        return deadline - now <= 0 && complete(GAVE_UP);
     }
 }

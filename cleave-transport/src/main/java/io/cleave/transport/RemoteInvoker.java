@@ -139,9 +139,10 @@ final class RemoteInvoker implements Invoker {
             if (w.buffer().length > KEEP_WRITER_BYTES) {
                 WRITERS.remove();
             }
-            call = new PendingCall(callId);
+            call = new PendingCall(callId, deadline);
             connection.send(call, frame);
-            outcome = call.await(deadline);
+            client.expireBy(deadline);
+            outcome = call.await();
         } finally {
             connection.permits.release();
             replica.outstanding.decrementAndGet();

@@ -34,6 +34,10 @@ final class ReplicaState {
         this.hash = Rendezvous.hash(replica.toString());
     }
 
+    RpcClient client() {
+        return client;
+    }
+
     /** Whether new calls may be routed here now. */
     boolean available(long now) {
         Health h = health;

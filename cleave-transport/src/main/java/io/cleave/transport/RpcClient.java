@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,13 @@ public final class RpcClient implements AutoCloseable {
     private final ScheduledExecutorService healthChecker;
     private final ConcurrentHashMap<Replica, ReplicaState> replicas = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<RoutingTable> tables = new CopyOnWriteArrayList<>();
+    /** Every open connection, current or draining, for the deadline sweep. */
+    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Object sweepLock = new Object();
+    /** When the next deadline sweep runs ({@link System#nanoTime()}); meaningful while {@link #sweep} is set. */
+    private volatile long sweepAt;
+    /** The scheduled sweep; written under sweepLock, read without it on the call path. */
+    private volatile ScheduledFuture<?> sweep;
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
@@ -172,6 +180,58 @@ public final class RpcClient implements AutoCloseable {
 
     Settings settings() {
         return settings;
+    }
+
+    void remember(ClientConnection c) {
+        connections.add(c);
+    }
+
+    void forget(ClientConnection c) {
+        connections.remove(c);
+    }
+
+    /**
+     * Makes sure a deadline sweep runs by {@code deadline}. Calls answered in time never meet
+     * a sweep: with deadlines later than the one already scheduled (the usual case: every call
+     * gets the same timeout) this is a read of one field, and the timer thread wakes only when
+     * the earliest deadline of a waiting call may have passed. Called once the call is in its
+     * connection's pending map: a sweep running now either sees the call or let this schedule one.
+     */
+    void expireBy(long deadline) {
+        if (sweep != null && sweepAt - deadline <= 0) {
+            return;
+        }
+        synchronized (sweepLock) {
+            if (sweep != null) {
+                if (sweepAt - deadline <= 0) {
+                    return;
+                }
+                sweep.cancel(false);
+            }
+            sweepAt = deadline;
+            try {
+                sweep = healthChecker.schedule(this::sweepDeadlines, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                sweep = null; // closed: every connection is closed and its calls failed
+            }
+        }
+    }
+
+    private void sweepDeadlines() {
+        synchronized (sweepLock) {
+            sweep = null;
+        }
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (ClientConnection c : connections) {
+            long earliest = c.expire(now);
+            if (earliest != Long.MAX_VALUE && (next == Long.MAX_VALUE || earliest - next < 0)) {
+                next = earliest;
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            expireBy(next);
+        }
     }
 
     private void checkHealth() {

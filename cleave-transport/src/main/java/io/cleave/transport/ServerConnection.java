@@ -6,6 +6,7 @@ import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -169,12 +170,12 @@ final class ServerConnection {
         send(Frame.withReason(Frame.REJECT, callId, reason));
     }
 
-    /** Writes a frame on this thread; a failed write closes the connection (the reader cleans up). */
+    /** Sends a frame; a failed write closes the connection (the reader cleans up). */
     private void send(byte[] frame) {
         try {
             wire.send(frame);
-        } catch (IOException e) {
-            wire.close();
+        } catch (ClosedChannelException e) {
+            // the connection is gone, and with it whoever waited for this frame
         }
     }
 

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,15 +18,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * something to say writes it itself: a caller writes its request and a handler its reply, with
  * no hand-off to an I/O thread (each hand-off is a thread wake-up, the main cost of a small
  * call). One reader thread per connection takes frames in.
+ *
+ * <p>Writers combine rather than queue up: a frame is put in the connection's queue and the
+ * thread that holds the write lock writes everything queued in one system call; a thread that
+ * finds the lock taken leaves its frame to the holder and goes on, without waiting (the holder
+ * looks at the queue again after letting go of the lock, so nothing is left behind).
  */
 final class Wire {
 
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** Frames written together are copied into one buffer of up to this size. */
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES]; // guarded by writeLock
     private final int maxFrameBytes;
     private volatile boolean closed;
 
@@ -50,22 +61,58 @@ final class Wire {
     }
 
     /**
-     * Writes one whole frame; any thread, one frame at a time. The caller's interrupt status is
-     * set aside while writing: an interrupted thread's socket I/O would close the connection
-     * under every other call on it.
+     * Sends one whole frame; any thread. Written by this thread, with any other frames queued,
+     * unless another thread is writing now: that one writes it, and this one returns at once.
+     * The caller's interrupt status is set aside while writing: an interrupted thread's socket
+     * I/O would close the connection under every other call on it. A failed write closes the
+     * connection; its reader then fails what was in flight.
      *
-     * @throws IOException if the connection failed; the peer received at most part of the frame
+     * @throws ClosedChannelException if the frame certainly was not written: the connection
+     *     was closed before any of it could be
      */
-    void send(byte[] frame) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        writeLock.lock();
-        try {
-            out.write(frame);
-        } finally {
-            writeLock.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+    void send(byte[] frame) throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        queue.add(frame);
+        while (!queue.isEmpty() && writeLock.tryLock()) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                writeQueued();
+            } catch (IOException e) {
+                close();
+            } finally {
+                writeLock.unlock();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
+        }
+        if (closed && queue.remove(frame)) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Writes what is queued, small frames copied together into one write. Holds the write lock. */
+    private void writeQueued() throws IOException {
+        byte[] frame;
+        int buffered = 0;
+        while ((frame = queue.poll()) != null) {
+            if (buffered + frame.length > WRITE_BUFFER_BYTES) {
+                if (buffered > 0) {
+                    out.write(writeBuffer, 0, buffered);
+                    buffered = 0;
+                }
+                if (frame.length > WRITE_BUFFER_BYTES) {
+                    out.write(frame);
+                    continue;
+                }
+            }
+            System.arraycopy(frame, 0, writeBuffer, buffered, frame.length);
+            buffered += frame.length;
+        }
+        if (buffered > 0) {
+            out.write(writeBuffer, 0, buffered);
         }
     }
 
