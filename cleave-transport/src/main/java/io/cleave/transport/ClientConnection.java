@@ -44,7 +44,7 @@ final class ClientConnection {
                 settings.maxFrameBytes());
         ClientConnection c = new ClientConnection(wire, replica, settings.maxCallsPerConnection());
         replica.client().remember(c);
-        Thread.ofVirtual().name("cleave-client-reader-" + replica.replica).start(c::readReplies);
+        Thread.ofPlatform().daemon().name("cleave-client-reader-" + replica.replica).start(c::readReplies);
         return c;
     }
 

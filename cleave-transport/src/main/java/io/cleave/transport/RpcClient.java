@@ -283,7 +283,7 @@ public final class RpcClient implements AutoCloseable {
         private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
         private int maxCallsPerConnection = 1024;
         private Duration connectTimeout = Duration.ofSeconds(1);
-        private Duration pingInterval = Duration.ofMillis(200);
+        private Duration pingInterval = Duration.ofSeconds(1);
         private int missedPings = 3;
         private int ejectAfterFailures = 5;
         private Duration ejectionTime = Duration.ofSeconds(5);
@@ -385,7 +385,7 @@ public final class RpcClient implements AutoCloseable {
          * unhealthy, and is reconnected once no call is in flight to it; it is healthy again
          * when it answers.
          *
-         * @param interval between pings; default 200 ms
+         * @param interval between pings; default 1 s
          * @param missed pings without answer before the replica is unhealthy; default 3
          * @return this builder
          */

@@ -40,7 +40,7 @@ final class ServerConnection {
     }
 
     void start() {
-        Thread.ofVirtual().name("cleave-server-reader").start(this::readCalls);
+        Thread.ofPlatform().daemon().name("cleave-server-reader").start(this::readCalls);
     }
 
     private void readCalls() {

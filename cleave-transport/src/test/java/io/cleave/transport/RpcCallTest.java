@@ -122,6 +122,33 @@ class RpcCallTest {
     }
 
     @Test
+    void aShortDeadlineIsKeptWhileACallWithALongerOneWaits() throws Exception {
+        impl.blockStarted = new CountDownLatch(1);
+        impl.blockInterrupted = new CountDownLatch(1);
+        AtomicReference<Throwable> longOutcome = new AtomicReference<>();
+        // The caller's deadline sweep is first set for this call, 60 s out.
+        Thread longCaller = Thread.ofVirtual().start(() -> {
+            try {
+                CallContext.withDeadline(Duration.ofSeconds(60), echo::block);
+            } catch (Throwable t) {
+                longOutcome.set(t);
+            }
+        });
+        assertThat(impl.blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> CallContext.withDeadline(Duration.ofMillis(300), echo::block))
+                .isInstanceOfSatisfying(ComponentUnavailableException.class,
+                        e -> assertThat(e).hasMessageContaining("deadline exceeded"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a sweep set only for the 60 s call would wait that long")
+                .isLessThan(Duration.ofSeconds(30));
+
+        longCaller.interrupt();
+        longCaller.join(10_000);
+        assertThat(longOutcome.get()).isInstanceOf(ComponentUnavailableException.class).hasMessageContaining("interrupted");
+    }
+
+    @Test
     void serverCancelsACallAtItsDeadlineWithoutWordFromTheCaller() throws Exception {
         impl.blockStarted = new CountDownLatch(1);
         impl.blockInterrupted = new CountDownLatch(1);
