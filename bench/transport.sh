@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cleave transport vs gRPC-java: small cross-process calls over loopback, server in a child JVM.
 # Usage: bench/transport.sh [latencyCalls=50000] [callers=64] [seconds=8] [warmupSeconds=3]
+#        bench/transport.sh rate=600 seconds=20 warmupSeconds=5   # CPU per call at a fixed rate
 # Set MVN_OFFLINE= (empty) for the first run, so Maven may download gRPC.
 set -euo pipefail
 cd "$(dirname "$0")/.."

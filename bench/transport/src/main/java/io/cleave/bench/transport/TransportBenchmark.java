@@ -24,6 +24,12 @@ import org.HdrHistogram.Histogram;
  * Prints p50/p99 latency of one sequential caller and throughput of many concurrent callers.
  *
  * <p>Arguments (all optional): {@code latencyCalls=50000 callers=64 seconds=8 warmupSeconds=3}.
+ *
+ * <p>With {@code rate=N} it measures something else: CPU per call at a moderate, fixed rate,
+ * where nothing batches and every call pays its thread wake-ups. N calls a second, each from a
+ * new virtual thread (as a web request's handler would make it), for {@code seconds} after
+ * {@code warmupSeconds}; prints the CPU time (utime + stime from /proc, Linux) of this process
+ * and of the server process per call, Cleave's transport only.
  */
 public final class TransportBenchmark {
 
@@ -35,6 +41,7 @@ public final class TransportBenchmark {
         int callers = intArg(args, "callers", 64);
         int seconds = intArg(args, "seconds", 8);
         int warmup = intArg(args, "warmupSeconds", 3);
+        int rate = intArg(args, "rate", 0);
 
         Process server = new ProcessBuilder(javaBin(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 BenchServer.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -50,6 +57,16 @@ public final class TransportBenchmark {
                 payload[i] = (byte) i;
             }
 
+            if (rate > 0) {
+                try (RpcClient client = RpcClient.builder().caller("bench").build()) {
+                    Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1", Integer.parseInt(ports[1]))));
+                    paced(cleave::echo, payload, rate, warmup, server.pid());
+                    double[] cpu = paced(cleave::echo, payload, rate, seconds, server.pid());
+                    System.out.printf(Locale.ROOT, "Cleave transport, %d calls/s for %d s: CPU per call %.0f us (client process %.0f, server process %.0f)%n",
+                            rate, seconds, cpu[0] + cpu[1], cpu[0], cpu[1]);
+                }
+                return;
+            }
             List<Row> rows = new ArrayList<>();
             try (RpcClient client = RpcClient.builder().caller("bench").build()) {
                 Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1", Integer.parseInt(ports[1]))));
@@ -121,6 +138,38 @@ public final class TransportBenchmark {
             t.join();
         }
         return calls / elapsed;
+    }
+
+    /** Calls at a fixed rate for a while; returns CPU microseconds per call of this process and of the server. */
+    private static double[] paced(UnaryOperator<byte[]> call, byte[] payload, int rate, int seconds, long serverPid)
+            throws Exception {
+        int calls = rate * seconds;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(calls);
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        long self = ProcessHandle.current().pid();
+        long client0 = cpuMicros(self);
+        long server0 = cpuMicros(serverPid);
+        pacer.scheduleAtFixedRate(() -> {
+            if (started.getAndIncrement() < calls) {
+                Thread.startVirtualThread(() -> {
+                    check(call.apply(payload));
+                    done.countDown();
+                });
+            }
+        }, 0, 1_000_000_000L / rate, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (!done.await(seconds * 3L + 30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("calls at " + rate + "/s did not finish in time");
+        }
+        pacer.shutdownNow();
+        return new double[] {(cpuMicros(self) - client0) / (double) calls, (cpuMicros(serverPid) - server0) / (double) calls};
+    }
+
+    /** utime + stime of a process, in microseconds (Linux /proc; assumes 100 clock ticks a second). */
+    private static long cpuMicros(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000;
     }
 
     private static void check(byte[] reply) {
