@@ -122,6 +122,43 @@ class RpcCallTest {
     }
 
     @Test
+    void anInterruptedCallerFailsAloneAndTheConnectionCarriesOn() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        impl.onCall = () -> {
+            inFlight.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            CompletableFuture<String> other = CompletableFuture.supplyAsync(echo::whoAmI,
+                    command -> Thread.ofVirtual().start(command));
+            assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+
+            AtomicReference<Throwable> interrupted = new AtomicReference<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    echo.echo("from an interrupted thread");
+                } catch (Throwable t) {
+                    interrupted.set(t);
+                }
+            });
+            caller.join(10_000);
+            assertThat(interrupted.get()).isInstanceOf(ComponentUnavailableException.class).hasMessageContaining("interrupted");
+
+            release.countDown();
+            assertThat(other.get(10, TimeUnit.SECONDS)).as("the call in flight on the same connection").isEqualTo("solo");
+        } finally {
+            impl.onCall = () -> { };
+            release.countDown();
+        }
+    }
+
+    @Test
     void aShortDeadlineIsKeptWhileACallWithALongerOneWaits() throws Exception {
         impl.blockStarted = new CountDownLatch(1);
         impl.blockInterrupted = new CountDownLatch(1);
