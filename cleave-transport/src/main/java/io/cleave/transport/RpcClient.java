@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,11 +58,8 @@ public final class RpcClient implements AutoCloseable {
     private final CopyOnWriteArrayList<RoutingTable> tables = new CopyOnWriteArrayList<>();
     /** Every open connection, current or draining, for the deadline sweep. */
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
-    private final Object sweepLock = new Object();
-    /** When the next deadline sweep runs ({@link System#nanoTime()}); meaningful while {@link #sweep} is set. */
-    private volatile long sweepAt;
-    /** The scheduled sweep; written under sweepLock, read without it on the call path. */
-    private volatile ScheduledFuture<?> sweep;
+    /** Wakes callers whose deadline passed; see {@link PendingCall#await()}. */
+    private final DeadlineSweep expiry;
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
@@ -74,6 +70,7 @@ public final class RpcClient implements AutoCloseable {
         this.healthChecker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cleave-client-health").factory());
         long every = b.pingInterval.toNanos();
         healthChecker.scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
+        this.expiry = new DeadlineSweep(healthChecker, this::expireCalls);
     }
 
     /**
@@ -191,36 +188,14 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
-     * Makes sure a deadline sweep runs by {@code deadline}. Calls answered in time never meet
-     * a sweep: with deadlines later than the one already scheduled (the usual case: every call
-     * gets the same timeout) this is a read of one field, and the timer thread wakes only when
-     * the earliest deadline of a waiting call may have passed. Called once the call is in its
-     * connection's pending map: a sweep running now either sees the call or let this schedule one.
+     * Makes sure callers waiting past {@code deadline} are woken: called once the call is in its
+     * connection's pending map. Calls answered in time never meet the sweep.
      */
     void expireBy(long deadline) {
-        if (sweep != null && sweepAt - deadline <= 0) {
-            return;
-        }
-        synchronized (sweepLock) {
-            if (sweep != null) {
-                if (sweepAt - deadline <= 0) {
-                    return;
-                }
-                sweep.cancel(false);
-            }
-            sweepAt = deadline;
-            try {
-                sweep = healthChecker.schedule(this::sweepDeadlines, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                sweep = null; // closed: every connection is closed and its calls failed
-            }
-        }
+        expiry.by(deadline);
     }
 
-    private void sweepDeadlines() {
-        synchronized (sweepLock) {
-            sweep = null;
-        }
+    private void expireCalls() {
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
         for (ClientConnection c : connections) {
@@ -230,7 +205,7 @@ public final class RpcClient implements AutoCloseable {
             }
         }
         if (next != Long.MAX_VALUE) {
-            expireBy(next);
+            expiry.by(next);
         }
     }
 

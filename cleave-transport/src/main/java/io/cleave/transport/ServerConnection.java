@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +28,14 @@ final class ServerConnection {
     private final Wire wire;
     /** Calls running, by call id. */
     private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
-    /** Cancels expired calls at {@link #sweepAt}, the earliest deadline of a running call; null when none is due. */
-    private ScheduledFuture<?> sweeper; // guarded by this
-    private long sweepAt; // guarded by this
+    /** Cancels calls at the earliest deadline of a running call. */
+    private final DeadlineSweep expiry;
     private volatile boolean goingAway;
 
     ServerConnection(RpcServer server, Wire wire) {
         this.server = server;
         this.wire = wire;
+        this.expiry = new DeadlineSweep(server.timer(), this::cancelExpired);
     }
 
     void start() {
@@ -68,12 +67,7 @@ final class ServerConnection {
 
     /** The caller is gone: nobody will read the replies. */
     private void closed() {
-        synchronized (this) {
-            if (sweeper != null) {
-                sweeper.cancel(false);
-                sweeper = null;
-            }
-        }
+        expiry.cancel();
         for (Integer id : List.copyOf(calls.keySet())) {
             ServerCall call = calls.remove(id);
             if (call != null) {
@@ -155,7 +149,7 @@ final class ServerConnection {
         ServerCall call = new ServerCall(callId, hosted, methods.get(methodIndex), arguments, context.build(), deadline);
         calls.put(callId, call);
         if (remainingMicros > 0) {
-            sweepBy(deadline);
+            expiry.by(deadline);
         }
         try {
             server.executor().execute(call);
@@ -179,28 +173,8 @@ final class ServerConnection {
         }
     }
 
-    /**
-     * Makes sure a sweep runs by {@code deadline}. Deadlines only move the sweep
-     * earlier, so a connection wakes only when a call may have expired, not on a fixed tick.
-     */
-    private synchronized void sweepBy(long deadline) {
-        if (sweeper != null) {
-            if (sweepAt - deadline <= 0) {
-                return;
-            }
-            sweeper.cancel(false);
-        }
-        sweepAt = deadline;
-        try {
-            sweeper = server.timer().schedule(this::cancelExpired, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            sweeper = null; // the server is shut down and cancels everything itself
-        }
-    }
-
     /** On the server's timer: cancels calls whose deadline passed, then waits for the next deadline. */
-    private synchronized void cancelExpired() {
-        sweeper = null;
+    private void cancelExpired() {
         long now = System.nanoTime();
         List<Integer> expired = null;
         boolean pending = false;
@@ -229,7 +203,7 @@ final class ServerConnection {
             }
         }
         if (pending) {
-            sweepBy(next);
+            expiry.by(next);
         }
     }
 
