@@ -3,7 +3,6 @@ package io.cleave.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -27,8 +26,6 @@ final class ClientConnection {
     private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pingSequence = new AtomicInteger();
     volatile boolean goingAway;
-    /** Set once the connection is gone and its pending calls were failed. */
-    private volatile boolean lost;
     /** When the replica last sent anything: a pong, a reply, any frame proves it is alive. */
     volatile long lastHeard = System.nanoTime();
 
@@ -62,11 +59,7 @@ final class ClientConnection {
      * connection's loss is noticed.
      */
     void send(PendingCall call, byte[] frame) {
-        pending.put(call.id, call);
-        if (lost) {
-            notWritten(call, new ClosedChannelException());
-            return;
-        }
+        pending.put(call.id, call); // before writing: the reply may come at once
         try {
             wire.send(frame);
         } catch (ClosedChannelException e) {
@@ -126,11 +119,7 @@ final class ClientConnection {
     }
 
     private void read(ByteBuffer in) {
-        int version = in.get() & 0xff;
-        if (version != Frame.VERSION) {
-            throw new Frame.MalformedFrameException("protocol version " + version + ", this client speaks " + Frame.VERSION);
-        }
-        int type = in.get() & 0xff;
+        int type = Frame.readType(in, "client");
         int callId = in.getInt();
         lastHeard = System.nanoTime();
         switch (type) {
@@ -177,18 +166,21 @@ final class ClientConnection {
         return any ? next : Long.MAX_VALUE;
     }
 
+    /**
+     * Fails the calls in flight. The wire is closed first, so a call sent from now on fails to
+     * write and is failed by {@link #send}: each call is removed, and failed, exactly once.
+     */
     private void connectionLost() {
-        lost = true;
-        List<PendingCall> failed = new ArrayList<>();
         PendingCall.Failure failure = new PendingCall.Failure("connection to " + replica.replica + " lost while the call was in flight", false, null);
+        int failed = 0;
         for (Integer id : List.copyOf(pending.keySet())) {
             PendingCall call = pending.remove(id);
             if (call != null) {
-                failed.add(call);
+                failed++;
                 call.complete(failure);
             }
         }
-        replica.connectionLost(this, failed.size());
+        replica.connectionLost(this, failed);
         replica.client().forget(this);
     }
 }

@@ -102,6 +102,20 @@ final class Frame {
     }
 
     /**
+     * Reads the start of a frame's body: checks its version and returns its type.
+     *
+     * @param reader "client" or "server", for the message
+     * @throws MalformedFrameException if the version is not this one
+     */
+    static int readType(ByteBuffer in, String reader) {
+        int version = in.get() & 0xff;
+        if (version != VERSION) {
+            throw new MalformedFrameException("protocol version " + version + ", this " + reader + " speaks " + VERSION);
+        }
+        return in.get() & 0xff;
+    }
+
+    /**
      * Reads a length-prefixed string of a frame being parsed.
      *
      * @throws MalformedFrameException if the length runs past the frame

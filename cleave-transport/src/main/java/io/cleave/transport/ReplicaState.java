@@ -75,10 +75,7 @@ final class ReplicaState {
         CompletableFuture<ClientConnection> future = connect();
         long left = deadline - System.nanoTime();
         try {
-            if (left <= 0) {
-                throw new TimeoutException();
-            }
-            c = future.get(left, TimeUnit.NANOSECONDS);
+            c = future.get(left, TimeUnit.NANOSECONDS); // a connection already made is returned even when no time is left
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ComponentUnavailableException(what + ": interrupted while connecting to " + replica, true, e);

@@ -78,11 +78,7 @@ final class ServerConnection {
     }
 
     private void read(ByteBuffer in) {
-        int version = in.get() & 0xff;
-        if (version != Frame.VERSION) {
-            throw new Frame.MalformedFrameException("protocol version " + version + ", this server speaks " + Frame.VERSION);
-        }
-        int type = in.get() & 0xff;
+        int type = Frame.readType(in, "server");
         int callId = in.getInt();
         switch (type) {
             case Frame.REQUEST -> request(callId, in);

@@ -8,12 +8,20 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import org.HdrHistogram.Histogram;
@@ -86,7 +94,7 @@ public final class TransportBenchmark {
             print(rows, callers);
         } finally {
             server.getOutputStream().close();
-            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            server.waitFor(10, TimeUnit.SECONDS);
             server.destroyForcibly();
         }
     }
@@ -144,9 +152,9 @@ public final class TransportBenchmark {
     private static double[] paced(UnaryOperator<byte[]> call, byte[] payload, int rate, int seconds, long serverPid)
             throws Exception {
         int calls = rate * seconds;
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(calls);
-        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch done = new CountDownLatch(calls);
+        AtomicInteger started = new AtomicInteger();
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         long self = ProcessHandle.current().pid();
         long client0 = cpuMicros(self);
         long server0 = cpuMicros(serverPid);
@@ -157,8 +165,8 @@ public final class TransportBenchmark {
                     done.countDown();
                 });
             }
-        }, 0, 1_000_000_000L / rate, java.util.concurrent.TimeUnit.NANOSECONDS);
-        if (!done.await(seconds * 3L + 30, java.util.concurrent.TimeUnit.SECONDS)) {
+        }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
+        if (!done.await(seconds * 3L + 30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("calls at " + rate + "/s did not finish in time");
         }
         pacer.shutdownNow();
@@ -166,8 +174,8 @@ public final class TransportBenchmark {
     }
 
     /** utime + stime of a process, in microseconds (Linux /proc; assumes 100 clock ticks a second). */
-    private static long cpuMicros(long pid) throws java.io.IOException {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    private static long cpuMicros(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000;
     }
@@ -190,7 +198,7 @@ public final class TransportBenchmark {
     }
 
     private static String javaBin() {
-        return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static int intArg(String[] args, String name, int otherwise) {
