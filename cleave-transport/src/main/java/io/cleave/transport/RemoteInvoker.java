@@ -53,6 +53,11 @@ final class RemoteInvoker implements Invoker {
         if (context.cancelled()) {
             throw new ComponentUnavailableException(what + ": the calling context was cancelled", true);
         }
+        if (Thread.currentThread().isInterrupted()) {
+            // Decided before anything is sent, like the JDK's interruptible waits: otherwise a quick
+            // reply could race the interrupt check and an interrupted caller would sometimes succeed.
+            throw new ComponentUnavailableException(what + ": the calling thread is interrupted; nothing was sent", true);
+        }
         long start = System.nanoTime();
         long remaining = context.remainingNanos();
         if (remaining <= 0) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -122,11 +123,30 @@ class RpcCallTest {
     }
 
     @Test
-    void anInterruptedCallerFailsAloneAndTheConnectionCarriesOn() throws Exception {
-        CountDownLatch inFlight = new CountDownLatch(1);
+    void aCallerInterruptedBeforeCallingSendsNothing() throws Exception {
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                echo.echo("from an interrupted thread");
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(outcome.get()).isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {
+            assertThat(e).hasMessageContaining("interrupted").hasMessageContaining("nothing was sent");
+            assertThat(e.certainlyNotDelivered()).isTrue();
+        });
+    }
+
+    @Test
+    void aCallerInterruptedMidCallFailsAloneAndTheConnectionCarriesOn() throws Exception {
+        Semaphore started = new Semaphore(0);
         CountDownLatch release = new CountDownLatch(1);
         impl.onCall = () -> {
-            inFlight.countDown();
+            started.release();
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -136,22 +156,26 @@ class RpcCallTest {
         try {
             CompletableFuture<String> other = CompletableFuture.supplyAsync(echo::whoAmI,
                     command -> Thread.ofVirtual().start(command));
-            assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(started.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
 
-            AtomicReference<Throwable> interrupted = new AtomicReference<>();
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
             Thread caller = Thread.ofVirtual().start(() -> {
-                Thread.currentThread().interrupt();
                 try {
-                    echo.echo("from an interrupted thread");
+                    echo.whoAmI();
                 } catch (Throwable t) {
-                    interrupted.set(t);
+                    outcome.set(t);
                 }
             });
-            caller.join(10_000);
-            assertThat(interrupted.get()).isInstanceOf(ComponentUnavailableException.class).hasMessageContaining("interrupted");
+            // Both calls now wait in the handler on the same connection; the reply cannot come first.
+            assertThat(started.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt(); // the caller then sends CANCEL with its interrupt flag still set
+            assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
+            assertThat(outcome.get()).isInstanceOf(ComponentUnavailableException.class)
+                    .hasMessageContaining("interrupted while waiting");
 
             release.countDown();
             assertThat(other.get(10, TimeUnit.SECONDS)).as("the call in flight on the same connection").isEqualTo("solo");
+            assertThat(echo.whoAmI()).as("a later call on the same connection").isEqualTo("solo");
         } finally {
             impl.onCall = () -> { };
             release.countDown();
