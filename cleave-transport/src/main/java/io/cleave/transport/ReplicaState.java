@@ -165,6 +165,8 @@ final class ReplicaState {
      * only once no call is in flight on it: a replica short of CPU or in a long pause still owes
      * those replies, and closing would fail every one of them and cancel their work, turning a
      * slow replica into a failing one (calls in flight to a hung replica end at their deadlines).
+     * The exception is a replica that also stopped reading: a caller blocked writing to it would
+     * never reach its deadline, so a write that has waited that long closes the connection.
      * A silent replica that answers again is healthy again.
      */
     void check(long now, long pingInterval, long pongTimeout) {
@@ -173,7 +175,12 @@ final class ReplicaState {
             long silent = now - c.lastHeard;
             if (silent > pongTimeout) {
                 markUnhealthy("no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
-                if (outstanding.get() == 0) {
+                long stalled = c.wire.stalledNanos(now);
+                if (stalled > pongTimeout) {
+                    LOG.info("closing the connection to {}: it took nothing of a write for {} ms", replica,
+                            TimeUnit.NANOSECONDS.toMillis(stalled));
+                }
+                if (outstanding.get() == 0 || stalled > pongTimeout) {
                     c.close();
                     return;
                 }

@@ -62,7 +62,8 @@ public final class RpcServer implements AutoCloseable {
 
     private RpcServer(Builder b) {
         this.components = Map.copyOf(b.components);
-        this.settings = new Settings(b.maxFrameBytes, b.maxCallsPerConnection, b.maxConcurrentCalls);
+        this.settings = new Settings(b.maxFrameBytes, b.maxCallsPerConnection, b.maxConcurrentCalls,
+                b.writeStallLimit.toNanos());
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor
                 : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cleave-call-", 0).factory());
@@ -78,6 +79,8 @@ public final class RpcServer implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("cleave-server-timer").factory());
         timer.setRemoveOnCancelPolicy(true);
+        long scan = Math.min(TimeUnit.SECONDS.toNanos(1), settings.writeStallNanos / 2);
+        timer.scheduleWithFixedDelay(this::closeStalled, scan, scan, TimeUnit.NANOSECONDS);
         Thread.ofVirtual().name("cleave-server-accept").start(this::accept);
         LOG.info("serving {} on {}", components.keySet(), address());
     }
@@ -192,6 +195,22 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes connections whose client has taken nothing of a reply for the write stall limit: the
+     * handler writing it is blocked (the socket buffers are full) and only closing frees it.
+     */
+    private void closeStalled() {
+        long now = System.nanoTime();
+        for (ServerConnection c : connections) {
+            long stalled = c.stalledNanos(now);
+            if (stalled > settings.writeStallNanos) {
+                LOG.warn("closing the connection from {}: it took nothing of a write for {} ms", c.remoteAddress(),
+                        TimeUnit.NANOSECONDS.toMillis(stalled));
+                c.close(false);
+            }
+        }
+    }
+
     void connectionClosed(ServerConnection c) {
         connections.remove(c);
     }
@@ -244,7 +263,7 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    record Settings(int maxFrameBytes, int maxCallsPerConnection, int maxConcurrentCalls) {
+    record Settings(int maxFrameBytes, int maxCallsPerConnection, int maxConcurrentCalls, long writeStallNanos) {
     }
 
     /** Options of an {@link RpcServer}. */
@@ -256,6 +275,7 @@ public final class RpcServer implements AutoCloseable {
         private int maxCallsPerConnection = 1024;
         private int maxConcurrentCalls = 10_000;
         private ExecutorService executor;
+        private Duration writeStallLimit = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -335,6 +355,24 @@ public final class RpcServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrentCalls " + calls + " is not positive");
             }
             this.maxConcurrentCalls = calls;
+            return this;
+        }
+
+        /**
+         * How long a client may take nothing of what the server writes to it before its
+         * connection is closed. A client's reader takes replies as they come, so a stall this
+         * long means the client is frozen or the network is gone; the handler writing to it is
+         * blocked until then, and the calls on that connection are cancelled.
+         *
+         * @param limit default 10 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder writeStallLimit(Duration limit) {
+            if (limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException("writeStallLimit " + limit + " is not positive");
+            }
+            this.writeStallLimit = limit;
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.cleave.spi.MethodDescriptor;
 import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -208,6 +209,14 @@ final class ServerConnection {
             goingAway = true;
             send(Frame.withReason(Frame.GOAWAY, 0, reason));
         }
+    }
+
+    long stalledNanos(long now) {
+        return wire.stalledNanos(now);
+    }
+
+    SocketAddress remoteAddress() {
+        return wire.remoteAddress();
     }
 
     /** Closes without GOAWAY; {@code reset}: as a crashed process's connection ends. */

@@ -38,6 +38,8 @@ final class Wire {
     private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES]; // guarded by writeLock
     private final int maxFrameBytes;
     private volatile boolean closed;
+    /** When the write in progress began its last chunk; 0 when no write is in progress. */
+    private volatile long writingSince;
 
     Wire(Socket socket, int maxFrameBytes) throws IOException {
         this.socket = socket;
@@ -82,6 +84,7 @@ final class Wire {
             } catch (IOException e) {
                 close();
             } finally {
+                writingSince = 0;
                 writeLock.unlock();
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -100,11 +103,11 @@ final class Wire {
         while ((frame = queue.poll()) != null) {
             if (buffered + frame.length > WRITE_BUFFER_BYTES) {
                 if (buffered > 0) {
-                    out.write(writeBuffer, 0, buffered);
+                    write(writeBuffer, buffered);
                     buffered = 0;
                 }
                 if (frame.length > WRITE_BUFFER_BYTES) {
-                    out.write(frame);
+                    write(frame, frame.length);
                     continue;
                 }
             }
@@ -112,8 +115,26 @@ final class Wire {
             buffered += frame.length;
         }
         if (buffered > 0) {
-            out.write(writeBuffer, 0, buffered);
+            write(writeBuffer, buffered);
         }
+    }
+
+    /** Writes in chunks of at most the buffer's size, noting when each began: see {@link #stalledNanos}. */
+    private void write(byte[] bytes, int length) throws IOException {
+        for (int at = 0; at < length; at += WRITE_BUFFER_BYTES) {
+            writingSince = System.nanoTime();
+            out.write(bytes, at, Math.min(WRITE_BUFFER_BYTES, length - at));
+        }
+    }
+
+    /**
+     * How long the write in progress has waited for the peer to take its current chunk, or 0 when
+     * nothing is being written. A peer that stopped reading leaves the writer blocked once the
+     * socket buffers are full; only closing the connection frees it.
+     */
+    long stalledNanos(long now) {
+        long since = writingSince;
+        return since == 0 ? 0 : now - since;
     }
 
     /**

@@ -3,7 +3,9 @@ package io.cleave.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.spi.Writer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +215,45 @@ class FailureTest {
     }
 
     @Test
+    void aCallerBlockedWritingToAReplicaThatStoppedReadingIsFreed() throws Exception {
+        SilentServer silent = closeLater(new SilentServer()); // accepts, never reads
+        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(100), 3).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(silent.replica()));
+        String big = "x".repeat(15 * 1024 * 1024); // more than both ends' socket buffers hold
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                CallContext.withDeadline(Duration.ofMillis(500), () -> echo.echo(big));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+
+        assertThat(caller.join(Duration.ofSeconds(30))).as("the caller left its write").isTrue();
+        assertThat(outcome.get()).isInstanceOfSatisfying(ComponentUnavailableException.class,
+                e -> assertThat(e.certainlyNotDelivered()).isFalse());
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAndTheHandlerWritingToItFreed() throws Exception {
+        EchoImpl impl = new EchoImpl("r");
+        RpcServer server = closeLater(RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, impl)
+                .writeStallLimit(Duration.ofMillis(300)).start());
+        try (Socket raw = new Socket(java.net.InetAddress.getLoopbackAddress(), server.address().getPort())) {
+            Writer arguments = new Writer(64);
+            Echo_Cleave.ECHO.writeArguments(arguments, new Object[] {"x".repeat(15 * 1024 * 1024)});
+            byte[] request = Frame.request(1, Echo_Cleave.DESCRIPTOR.name().getBytes(StandardCharsets.UTF_8), Echo_Cleave.ECHO.index(),
+                    TimeUnit.MINUTES.toMicros(1), new byte[0], new byte[0], arguments.buffer(), arguments.size());
+            raw.getOutputStream().write(request); // and never read: the reply is more than the socket buffers hold
+
+            assertThat(eventually(() -> impl.calls.get() == 1)).as("the call ran").isTrue();
+            assertThat(eventually(() -> server.callsInFlight() == 0)).as("the handler left its write").isTrue();
+            raw.setSoTimeout(10_000);
+            assertThat(readsToTheEnd(raw.getInputStream())).as("the server closed the connection").isTrue();
+        }
+    }
+
+    @Test
     void callsInFlightSurviveAReplicaTooBusyToAnswerPings() throws Exception {
         EchoImpl impl = new EchoImpl("busy");
         CountDownLatch release = new CountDownLatch(1);
@@ -284,6 +327,21 @@ class FailureTest {
             Thread.sleep(5);
         }
         return false;
+    }
+
+    /** Reads until the peer ends the stream (or resets it); false if it stays open for the socket's timeout. */
+    private static boolean readsToTheEnd(java.io.InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (in.read(buffer) >= 0) {
+                // drain what was sent before the close
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset
+        }
     }
 
     private static Replica unusedPort() throws IOException {
