@@ -463,6 +463,34 @@ public final class Codecs {
     }
 
     /**
+     * The same codec, but {@code null} when absent: for a boxed primitive ({@code Integer},
+     * {@code Boolean}, ...) as a method's parameter or result, which, like a record's boxed
+     * field, is {@code null} when the caller sent none (a primitive gets {@code 0}/{@code false}).
+     *
+     * @param codec the codec of the primitive
+     * @param <T> the boxed type
+     * @return a codec whose {@link Codec#absent()} is {@code null}
+     */
+    public static <T> Codec<T> nullWhenAbsent(Codec<T> codec) {
+        return new Codec<>() {
+            @Override
+            public int wireType() {
+                return codec.wireType();
+            }
+
+            @Override
+            public void write(Writer out, T value) {
+                codec.write(out, value);
+            }
+
+            @Override
+            public T read(Reader in) {
+                return codec.read(in);
+            }
+        };
+    }
+
+    /**
      * An optional: zero or one element.
      *
      * @param element the element's codec

@@ -128,12 +128,12 @@ final class ComponentWriter {
 
     private CodeBlock methodDescriptor(ComponentModel model, int index) {
         MethodModel m = model.methods().get(index);
-        CodeBlock parameters = m.resolved().getParameterTypes().stream().map(codecs::codec)
+        CodeBlock parameters = m.resolved().getParameterTypes().stream().map(this::parameterCodec)
                 .collect(CodeBlock.joining(", "));
         CodeBlock parameterList = CodeBlock.of("$T.of($L)", List.class, parameters);
         TypeMirror result = m.resolved().getReturnType();
         CodeBlock resultCodec = result.getKind() == TypeKind.VOID ? CodeBlock.of("$T.VOID", CODECS)
-                : codecs.codec(result);
+                : parameterCodec(result);
         CodeBlock exceptions = m.exceptions().stream()
                 .map(e -> CodeBlock.of("new $T<$T>($T.class, $T::new)", EXCEPTION_TYPE, TypeName.get(e),
                         TypeName.get(e), TypeName.get(e)))
@@ -141,6 +141,13 @@ final class ComponentWriter {
         return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$T.of($L)$<)", METHOD_DESCRIPTOR, model.name(),
                 index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(), parameterList,
                 resultCodec, List.class, exceptions);
+    }
+
+    /** A parameter's or result's codec: a boxed primitive is {@code null} when absent, as in a record. */
+    private CodeBlock parameterCodec(TypeMirror type) {
+        CodeBlock codec = codecs.codec(type);
+        boolean boxed = !type.getKind().isPrimitive() && valueTypes.kind(type).scalar();
+        return boxed ? CodeBlock.of("$T.nullWhenAbsent($L)", CODECS, codec) : codec;
     }
 
     private MethodSpec factory(ComponentModel model, ClassName impl) {

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.testing.compile.Compilation;
 import io.cleave.spi.Codec;
+import io.cleave.spi.MethodDescriptor;
+import io.cleave.spi.Reader;
+import io.cleave.spi.Writer;
 import java.lang.reflect.Constructor;
 import java.math.BigDecimal;
 import java.util.List;
@@ -69,6 +72,36 @@ class SchemaEvolutionTest {
         assertThat(field(read, "price")).isNull();
         assertThat(field(read, "tags")).isEqualTo(List.of());
         assertThat(field(read, "stock")).isEqualTo(0L);
+    }
+
+    @Test
+    void anAbsentBoxedArgumentOrResultIsNullAsInARecordAndAnAbsentPrimitiveZero() throws Exception {
+        Compilation compilation = Compiler.compile(
+                source("inv.Limits", """
+                        package inv;
+                        @io.cleave.Component
+                        public interface Limits {
+                            Integer cap(Integer max, int count, Boolean strict);
+                        }
+                        """),
+                source("inv.LimitsImpl", """
+                        package inv;
+                        public final class LimitsImpl implements Limits {
+                            public LimitsImpl() {}
+                            public Integer cap(Integer max, int count, Boolean strict) { return max; }
+                        }
+                        """));
+        assertThat(compilation.status()).as("%s", compilation.diagnostics()).isEqualTo(Compilation.Status.SUCCESS);
+        MethodDescriptor cap = new Generated(Compiler.load(compilation)).descriptor("inv.Limits").methods().get(0);
+
+        // What a caller built before these parameters existed sends: nothing.
+        assertThat(cap.readArguments(new Reader(new byte[0]))).containsExactly(null, 0, null);
+        Writer sent = new Writer();
+        cap.writeArguments(sent, new Object[] {null, 3, false});
+        assertThat(cap.readArguments(new Reader(sent.toByteArray()))).containsExactly(null, 3, false);
+        Writer reply = new Writer();
+        cap.writeResult(reply, null);
+        assertThat(cap.readReply(new Reader(reply.toByteArray()), "r1")).isNull();
     }
 
     @Test
