@@ -79,7 +79,7 @@ public final class RpcServer implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("cleave-server-timer").factory());
         timer.setRemoveOnCancelPolicy(true);
-        long scan = Math.min(TimeUnit.SECONDS.toNanos(1), settings.writeStallNanos / 2);
+        long scan = Math.clamp(settings.writeStallNanos / 2, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
         timer.scheduleWithFixedDelay(this::closeStalled, scan, scan, TimeUnit.NANOSECONDS);
         Thread.ofVirtual().name("cleave-server-accept").start(this::accept);
         LOG.info("serving {} on {}", components.keySet(), address());
