@@ -113,12 +113,16 @@ public final class LoadTest {
         Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("cleave-load", true), io);
         try {
+            List<Worker> warmed = List.of();
             if (!warmup.isZero()) {
                 double rate = profile.rateAt(Duration.ZERO) > 0 ? profile.rateAt(Duration.ZERO) : profile.rateAt(profile.duration().minusNanos(1));
                 Schedule warm = new Schedule(Profile.steady(rate, warmup), Long.MAX_VALUE);
-                phase(group, channelType, what, warm, Worker.Observer.NONE, p -> {});
+                phase(group, channelType, what, warm, Worker.Observer.NONE, p -> {}, List.of(), true);
+                synchronized (workers) {
+                    warmed = List.copyOf(workers);
+                }
             }
-            return phase(group, channelType, what, new Schedule(profile, maxRequests), observer, progress);
+            return phase(group, channelType, what, new Schedule(profile, maxRequests), observer, progress, warmed, false);
         } catch (InterruptedException e) {
             stop();
             throw e;
@@ -127,8 +131,16 @@ public final class LoadTest {
         }
     }
 
+    /**
+     * Runs one phase to its end and collects it.
+     *
+     * @param warmed the workers of the phase before, to carry on on their connections and
+     *     sessions; empty: new workers, connecting first
+     * @param continued whether another phase follows on this one's workers
+     */
     private LoadResult phase(EventLoopGroup group, Class<? extends Channel> channelType, Scenario what, Schedule schedule,
-            Worker.Observer watcher, Consumer<Progress> reporter) throws TargetUnreachableException, InterruptedException {
+            Worker.Observer watcher, Consumer<Progress> reporter, List<Worker> warmed, boolean continued)
+            throws TargetUnreachableException, InterruptedException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         int perWorker = Math.max(1, (connections + threads - 1) / threads);
         Worker.Plan plan = new Worker.Plan(target, what, schedule, perWorker, timeout.toNanos(), channelType, ticker, watcher);
@@ -137,9 +149,18 @@ public final class LoadTest {
         synchronized (workers) {
             workers.clear();
             for (int i = 0; i < threads; i++) {
-                Worker worker = new Worker(i, threads, plan, group.next(), events::add);
+                Worker worker;
+                if (warmed.isEmpty()) {
+                    worker = new Worker(i, threads, plan, group.next(), events::add);
+                    connected.add(worker.connect());
+                } else {
+                    worker = warmed.get(i);
+                    worker.continueWith(plan, events::add);
+                }
+                if (continued) {
+                    worker.continueAfterwards();
+                }
                 phaseWorkers.add(worker);
-                connected.add(worker.connect());
             }
             workers.addAll(phaseWorkers);
         }
@@ -344,7 +365,10 @@ public final class LoadTest {
         /**
          * Time to send load before the measured run, at the profile's starting rate (its end rate
          * if it starts at zero), so that neither this process nor the target is measured cold.
-         * Nothing of the warm-up is recorded or reported.
+         * Nothing of the warm-up is recorded or reported. The measured run carries on on the
+         * warm-up's connections and with its sessions in progress, so it starts in the steady
+         * mix of steps rather than with every session at its first step; its
+         * {@code sessions.completed} can count sessions the warm-up started.
          *
          * @param warmup zero (the default) or more, at most an hour
          * @return this builder

@@ -53,9 +53,9 @@ final class Worker {
 
     private final int index;
     private final int stride;
-    private final Plan plan;
+    private Plan plan;
     private final EventLoop loop;
-    private final Consumer<Object> events;
+    private Consumer<Object> events;
     private final Bootstrap bootstrap;
     private final FullHttpRequest[] prebuilt;
     private final List<Step> steps;
@@ -77,6 +77,8 @@ final class Worker {
     private ScheduledFuture<?> housekeeping;
     private boolean finished;
     private boolean starting = true;
+    /** Another phase follows on the same connections and sessions: finishing leaves them open. */
+    private boolean continued;
 
     Worker(int index, int stride, Plan plan, EventLoop loop, Consumer<Object> events) {
         this.index = index;
@@ -130,6 +132,32 @@ final class Worker {
             housekeeping = loop.scheduleAtFixedRate(this::housekeeping, HOUSEKEEPING_NANOS, HOUSEKEEPING_NANOS,
                     TimeUnit.NANOSECONDS);
             tick();
+        });
+    }
+
+    /**
+     * Marks this phase as followed by another ({@link #continueWith}): when it finishes, its
+     * connections stay open and its sessions stay where they are. Call before {@link #start}.
+     */
+    void continueAfterwards() {
+        loop.execute(() -> continued = true);
+    }
+
+    /**
+     * Makes this worker, which finished a phase marked {@link #continueAfterwards}, ready for the
+     * next one on the same connections (reopening any lost meanwhile) and sessions: the next
+     * phase's first requests carry on the sessions in progress rather than all starting anew,
+     * and session numbers keep counting. Then call {@link #start}.
+     */
+    void continueWith(Plan next, Consumer<Object> nextEvents) {
+        loop.execute(() -> {
+            plan = next;
+            events = nextEvents;
+            continued = false;
+            finished = false;
+            while (connections.size() + connecting < plan.connections()) {
+                open();
+            }
         });
     }
 
@@ -401,10 +429,12 @@ final class Worker {
         }
         finished = true;
         housekeeping.cancel(false);
-        connections.forEach(Connection::close);
-        for (FullHttpRequest request : prebuilt) {
-            if (request != null) {
-                request.release();
+        if (!continued) {
+            connections.forEach(Connection::close);
+            for (FullHttpRequest request : prebuilt) {
+                if (request != null) {
+                    request.release();
+                }
             }
         }
         recorder.finish(plan.ticker().nanoTime());

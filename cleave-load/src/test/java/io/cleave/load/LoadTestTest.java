@@ -73,6 +73,27 @@ class LoadTestTest {
     }
 
     @Test
+    void theMeasuredRunCarriesOnTheWarmUpsConnectionsAndSessions() throws Exception {
+        try (ShopServer fresh = new ShopServer()) {
+            LoadResult result = LoadTest.builder()
+                    .target(fresh.uri())
+                    .scenario(Scenario.parse(ScenarioTest.example()))
+                    .warmup(Duration.ofSeconds(1))
+                    .profile(Profile.steady(200, Duration.ofSeconds(1)))
+                    .connections(4)
+                    .build()
+                    .run();
+
+            assertThat(result.errors()).isZero();
+            assertThat(fresh.rejected()).isZero();
+            assertThat(fresh.connections()).as("connections opened over warm-up and run").isEqualTo(4);
+            // Session numbers go on counting: a restart would sign up user-1@example.com again.
+            assertThat(fresh.repeatedSignUps()).isZero();
+            assertThat(fresh.users()).isPositive();
+        }
+    }
+
+    @Test
     void failedExtractionEndsTheSessionAndIsCountedByKind() throws Exception {
         Scenario scenario = Scenario.parse("""
                 [[flow]]

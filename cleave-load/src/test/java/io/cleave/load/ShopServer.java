@@ -29,19 +29,37 @@ final class ShopServer implements AutoCloseable {
     private final Map<String, String> cartOfToken = new ConcurrentHashMap<>();
     private final AtomicInteger checkouts = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
+    private final Set<String> emails = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger repeatedSignUps = new AtomicInteger();
+    private final Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
 
     ShopServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-        server.createContext("/users", this::signUp);
-        server.createContext("/products", e -> respond(e, 200, "{\"items\":[{\"id\":7,\"name\":\"lamp\"},{\"id\":9}]}"));
-        server.createContext("/cart", this::addToCart);
-        server.createContext("/checkout", this::checkOut);
+        server.createContext("/users", this::signUp).getFilters().add(countClients());
+        server.createContext("/products", e -> respond(e, 200, "{\"items\":[{\"id\":7,\"name\":\"lamp\"},{\"id\":9}]}"))
+                .getFilters().add(countClients());
+        server.createContext("/cart", this::addToCart).getFilters().add(countClients());
+        server.createContext("/checkout", this::checkOut).getFilters().add(countClients());
         server.setExecutor(executor);
         server.start();
     }
 
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private com.sun.net.httpserver.Filter countClients() {
+        return com.sun.net.httpserver.Filter.beforeHandler("notes the connection", e -> clients.add(e.getRemoteAddress()));
+    }
+
+    /** Connections that carried a request: their client addresses, one per connection. */
+    int connections() {
+        return clients.size();
+    }
+
+    /** Sign-ups with an e-mail address signed up before. */
+    int repeatedSignUps() {
+        return repeatedSignUps.get();
     }
 
     int users() {
@@ -61,6 +79,9 @@ final class ShopServer implements AutoCloseable {
         if (!"POST".equals(e.getRequestMethod()) || !body.path("email").asText().matches("user-\\d+@example\\.com")) {
             reject(e);
             return;
+        }
+        if (!emails.add(body.path("email").asText())) {
+            repeatedSignUps.incrementAndGet();
         }
         String token = "tok-" + users.incrementAndGet();
         tokens.add(token);
