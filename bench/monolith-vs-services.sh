@@ -147,17 +147,37 @@ load() { # load RATE SECONDS JSON|-: the scenario against the shop
         -q "${report[@]}" >/dev/null
 }
 
-measure() { # measure TOPOLOGY DB RATE SECONDS NAME: one measured run; appends a line to $out/NAME.tsv
-    local topology="$1" db="$2" rate="$3" seconds="$4" name="$5" pids dbpids cpu0 cpu1 db0 db1 after
+measure() { # measure TOPOLOGY DB RATE SECONDS NAME [WARMUP]: one measured run; appends a line to $out/NAME.tsv
+    # With WARMUP, the same generator process warms up first and its measured run carries on its
+    # connections and sessions; the CPU meters start when it prints "measuring", not before.
+    local topology="$1" db="$2" rate="$3" seconds="$4" name="$5" warm="${6:-0}" pids dbpids cpu0 cpu1 db0 db1 after
+    local json="$out/$name-$topology-$rate.json" generator=""
     pids=$(tree "$shop_pid")
     dbpids=$(db_backends "$db")
+    if [ "$warm" != 0 ]; then
+        "${pin_load[@]}" bin/cleave load "http://127.0.0.1:$port" --scenario "$scenario" --rate "$rate" --duration "${seconds}s" \
+            --warmup "${warm}s" --json "$json" --html "${json%.json}.html" >"${json%.json}.out" 2>&1 &
+        generator=$!
+        until grep -q "^measuring" "${json%.json}.out"; do # polls a file the generator writes, at most 20 times a second
+            if ! kill -0 "$generator" 2>/dev/null; then
+                echo "cleave load ended before its measured run; its output:" >&2
+                cat "${json%.json}.out" >&2
+                exit 1
+            fi
+            sleep 0.05
+        done
+    fi
     local load_before
     load_before=$(cut -d' ' -f1 /proc/loadavg)
     cpu0=$(ticks $pids)
     db0=$(ticks $dbpids)
     python3 "$root/bench/thread-cpu.py" "$shop_pid" "$seconds" >"$out/$name-$topology-$rate-threads.txt" &
     local threads=$!
-    load "$rate" "$seconds" "$out/$name-$topology-$rate.json"
+    if [ -n "$generator" ]; then
+        wait "$generator"
+    else
+        load "$rate" "$seconds" "$json"
+    fi
     wait "$threads" || true
     cpu1=$(ticks $pids)
     db1=$(ticks $dbpids)
@@ -196,8 +216,7 @@ for topology in $topologies; do
     db="bench_${topology}_$$"
     start_shop "$topology" "$db" "$out/$topology"
     echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
-    load "$rate" "$warmup" -
-    measure "$topology" "$db" "$rate" "$duration" table
+    measure "$topology" "$db" "$rate" "$duration" table "$warmup"
     echo "$topology: ${idle}s at rest ..." >&2
     python3 "$root/bench/thread-cpu.py" "$shop_pid" "$idle" >"$out/idle-$topology-threads.txt"
     echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"

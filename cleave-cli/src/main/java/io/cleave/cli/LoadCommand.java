@@ -230,6 +230,10 @@ final class LoadCommand implements Callable<Integer> {
             if (!warmup.isZero()) {
                 out.println("warming up for " + warmup.toMillis() / 1000.0 + " s (not measured) ...");
                 out.flush();
+                builder.onMeasuring(() -> {
+                    out.println("measuring ...");
+                    out.flush();
+                });
             }
             builder.onProgress(p -> {
                 out.println(p.line());

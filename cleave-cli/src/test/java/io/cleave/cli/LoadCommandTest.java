@@ -77,6 +77,18 @@ class LoadCommandTest {
     }
 
     @Test
+    void aWarmUpIsAnnouncedAndSoIsTheStartOfTheMeasuredRun() {
+        int code = cleave("load", url(), "--rate", "100", "--duration", "1s", "--warmup", "500ms", "-c", "2", "--no-report");
+
+        assertThat(code).isZero();
+        String printed = out.toString();
+        assertThat(printed).contains("warming up for 0.5 s (not measured) ...");
+        assertThat(printed.indexOf("measuring ...")).as("after the warm-up line, before the first second's")
+                .isGreaterThan(printed.indexOf("warming up")).isLessThan(printed.indexOf("[   1s]"));
+        assertThat(printed).contains("requests   100 scheduled, 100 sent, 100 responses, 0 errors");
+    }
+
+    @Test
     void refusedConnectionIsOneLineAndExitCodeOne() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -60,6 +60,7 @@ public final class LoadTest {
     private final Duration timeout;
     private final Duration warmup;
     private final Consumer<Progress> progress;
+    private final Runnable measuring;
     private final Ticker ticker;
     private final Worker.Observer observer;
     private final List<Worker> workers = new ArrayList<>();
@@ -77,6 +78,7 @@ public final class LoadTest {
         this.timeout = builder.timeout;
         this.warmup = builder.warmup;
         this.progress = builder.progress;
+        this.measuring = builder.measuring;
         this.ticker = builder.ticker;
         this.observer = builder.observer;
     }
@@ -173,6 +175,9 @@ public final class LoadTest {
             phaseWorkers.forEach(Worker::abort);
             throw new TargetUnreachableException("cannot connect to " + target.authority() + ": no answer within 10 s");
         }
+        if (!continued) {
+            measuring.run();
+        }
         Instant startedAt = Instant.now();
         long start = ticker.nanoTime();
         phaseWorkers.forEach(w -> w.start(start));
@@ -261,6 +266,7 @@ public final class LoadTest {
         private Duration warmup = Duration.ZERO;
         private boolean allowRemote;
         private Consumer<Progress> progress = p -> {};
+        private Runnable measuring = () -> {};
         private Ticker ticker = Ticker.SYSTEM;
         private Worker.Observer observer = Worker.Observer.NONE;
 
@@ -402,6 +408,18 @@ public final class LoadTest {
          */
         public Builder onProgress(Consumer<Progress> progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /**
+         * Runs once as the measured run starts, after any warm-up, on the thread that called
+         * {@link LoadTest#run()}: what runs beside the load (a CPU meter, say) can start with it.
+         *
+         * @param measuring the action
+         * @return this builder
+         */
+        public Builder onMeasuring(Runnable measuring) {
+            this.measuring = Objects.requireNonNull(measuring, "measuring");
             return this;
         }
 

@@ -75,14 +75,19 @@ class LoadTestTest {
     @Test
     void theMeasuredRunCarriesOnTheWarmUpsConnectionsAndSessions() throws Exception {
         try (ShopServer fresh = new ShopServer()) {
+            List<Integer> usersWhenMeasuringBegan = Collections.synchronizedList(new ArrayList<>());
             LoadResult result = LoadTest.builder()
                     .target(fresh.uri())
                     .scenario(Scenario.parse(ScenarioTest.example()))
                     .warmup(Duration.ofSeconds(1))
                     .profile(Profile.steady(200, Duration.ofSeconds(1)))
                     .connections(4)
+                    .onMeasuring(() -> usersWhenMeasuringBegan.add(fresh.users()))
                     .build()
                     .run();
+
+            assertThat(usersWhenMeasuringBegan).as("told once, after the warm-up's sign-ups").singleElement()
+                    .satisfies(users -> assertThat(users).isPositive().isLessThan(fresh.users()));
 
             assertThat(result.errors()).isZero();
             assertThat(fresh.rejected()).isZero();
