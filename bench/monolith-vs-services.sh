@@ -4,7 +4,8 @@
 # PostgreSQL (a fresh database per start, created and dropped here). Prints one table: throughput,
 # latency from each request's intended start, error rate and CPU-seconds per 1,000 checkouts, the
 # CPU read from /proc/<pid>/stat (utime + stime) of every JVM of the topology (supervisor and
-# children) before and after the measured window; the load generator is not counted. Then a rate
+# children) before and after the measured window (the table's warm-up runs in the same generator
+# process, whose "measuring" line starts the meters); the load generator is not counted. Then a rate
 # sweep per topology to its saturation point. Only 127.0.0.1. See bench/README.md.
 #
 #   bench/monolith-vs-services.sh                      # ~15 minutes on 2 cores
