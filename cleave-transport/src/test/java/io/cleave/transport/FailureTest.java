@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -220,17 +219,9 @@ class FailureTest {
         RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(100), 3).build());
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(silent.replica()));
         String big = "x".repeat(15 * 1024 * 1024); // more than both ends' socket buffers hold
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread caller = Thread.ofVirtual().start(() -> {
-            try {
-                CallContext.withDeadline(Duration.ofMillis(500), () -> echo.echo(big));
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        });
+        CallerThread caller = new CallerThread(() -> CallContext.withDeadline(Duration.ofMillis(500), () -> echo.echo(big)));
 
-        assertThat(caller.join(Duration.ofSeconds(30))).as("the caller left its write").isTrue();
-        assertThat(outcome.get()).isInstanceOfSatisfying(ComponentUnavailableException.class,
+        assertThat(caller.thrown(Duration.ofSeconds(30))).as("what the caller, freed from its write, threw").isInstanceOfSatisfying(ComponentUnavailableException.class,
                 e -> assertThat(e.certainlyNotDelivered()).isFalse());
     }
 

@@ -124,18 +124,12 @@ class RpcCallTest {
 
     @Test
     void aCallerInterruptedBeforeCallingSendsNothing() throws Exception {
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread caller = Thread.ofVirtual().start(() -> {
+        CallerThread caller = new CallerThread(() -> {
             Thread.currentThread().interrupt();
-            try {
-                echo.echo("from an interrupted thread");
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
+            return echo.echo("from an interrupted thread");
         });
-        assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
 
-        assertThat(outcome.get()).isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {
+        assertThat(caller.thrown(Duration.ofSeconds(10))).isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {
             assertThat(e).hasMessageContaining("interrupted").hasMessageContaining("nothing was sent");
             assertThat(e.certainlyNotDelivered()).isTrue();
         });
@@ -158,19 +152,11 @@ class RpcCallTest {
                     command -> Thread.ofVirtual().start(command));
             assertThat(started.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
 
-            AtomicReference<Throwable> outcome = new AtomicReference<>();
-            Thread caller = Thread.ofVirtual().start(() -> {
-                try {
-                    echo.whoAmI();
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
+            CallerThread caller = new CallerThread(echo::whoAmI);
             // Both calls now wait in the handler on the same connection; the reply cannot come first.
             assertThat(started.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             caller.interrupt(); // the caller then sends CANCEL with its interrupt flag still set
-            assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
-            assertThat(outcome.get()).isInstanceOf(ComponentUnavailableException.class)
+            assertThat(caller.thrown(Duration.ofSeconds(10))).isInstanceOf(ComponentUnavailableException.class)
                     .hasMessageContaining("interrupted while waiting");
 
             release.countDown();
@@ -186,15 +172,8 @@ class RpcCallTest {
     void aShortDeadlineIsKeptWhileACallWithALongerOneWaits() throws Exception {
         impl.blockStarted = new CountDownLatch(1);
         impl.blockInterrupted = new CountDownLatch(1);
-        AtomicReference<Throwable> longOutcome = new AtomicReference<>();
         // The caller's deadline sweep is first set for this call, 60 s out.
-        Thread longCaller = Thread.ofVirtual().start(() -> {
-            try {
-                CallContext.withDeadline(Duration.ofSeconds(60), echo::block);
-            } catch (Throwable t) {
-                longOutcome.set(t);
-            }
-        });
+        CallerThread longCaller = new CallerThread(() -> CallContext.withDeadline(Duration.ofSeconds(60), echo::block));
         assertThat(impl.blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
         long start = System.nanoTime();
@@ -205,8 +184,7 @@ class RpcCallTest {
                 .isLessThan(Duration.ofSeconds(30));
 
         longCaller.interrupt();
-        longCaller.join(10_000);
-        assertThat(longOutcome.get()).isInstanceOf(ComponentUnavailableException.class).hasMessageContaining("interrupted");
+        assertThat(longCaller.thrown(Duration.ofSeconds(10))).isInstanceOf(ComponentUnavailableException.class).hasMessageContaining("interrupted");
     }
 
     @Test
@@ -231,20 +209,12 @@ class RpcCallTest {
     void interruptingTheCallerCancelsTheRemoteCall() throws Exception {
         impl.blockStarted = new CountDownLatch(1);
         impl.blockInterrupted = new CountDownLatch(1);
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread caller = Thread.ofVirtual().start(() -> {
-            try {
-                echo.block();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
+        CallerThread caller = new CallerThread(echo::block);
 
         assertThat(impl.blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
         caller.interrupt();
 
-        assertThat(outcome.get(10, TimeUnit.SECONDS))
+        assertThat(caller.thrown(Duration.ofSeconds(10)))
                 .isInstanceOf(ComponentUnavailableException.class)
                 .hasMessageContaining("interrupted");
         assertThat(impl.blockInterrupted.await(10, TimeUnit.SECONDS)).as("callee handler interrupted").isTrue();
