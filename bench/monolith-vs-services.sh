@@ -11,7 +11,7 @@
 #   bench/monolith-vs-services.sh                      # ~15 minutes on 2 cores
 #   RATE=100 WARMUP=60 DURATION=60                     # the table: req/s, seconds, seconds
 #   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=40 P99_LIMIT_MS=1000
-#   SWEEP=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
+#   SWEEP=no  TABLE=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
 #   IDLE=20                                            # seconds at rest after the table's run: idle cores
 #   OUT=dir                                            # reports and logs (default bench/target/...)
@@ -213,7 +213,8 @@ echo "machine: $(nproc) cores, $(uptime)" | tee "$out/machine.txt" >&2
 # 1. The table: each topology started fresh, warmed up, then measured at the same offered rate.
 : >"$out/table.tsv"
 : >"$out/idle.tsv"
-for topology in $topologies; do
+[ "${TABLE:-yes}" != no ] || topologies_table=""
+for topology in ${topologies_table-$topologies}; do
     db="bench_${topology}_$$"
     start_shop "$topology" "$db" "$out/$topology"
     echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
@@ -223,6 +224,7 @@ for topology in $topologies; do
     echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"
     stop_shop
 done
+if [ "${TABLE:-yes}" != no ]; then
 echo
 echo "== Monolith vs services: $rate req/s offered for ${duration}s after ${warmup}s warm-up =="
 show "$out/table.tsv" | tee "$out/table.txt"
@@ -234,6 +236,7 @@ if "monolith" in rows and "services" in rows and "n/a" not in (rows["monolith"][
     ratio = float(rows["services"][11]) / float(rows["monolith"][11])
     print(f"services / monolith JVM CPU per checkout: {ratio:.2f}x (goal <= 2x)")
 EOF
+fi
 
 # 2. The sweep: per topology, rising rates until errors > 1 %, achieved < 90 % of offered, or p99 > the limit.
 if [ "$sweep" != no ]; then
