@@ -159,7 +159,7 @@ measure() { # measure TOPOLOGY DB RATE SECONDS NAME [WARMUP]: one measured run; 
         "${pin_load[@]}" bin/cleave load "http://127.0.0.1:$port" --scenario "$scenario" --rate "$rate" --duration "${seconds}s" \
             --warmup "${warm}s" --json "$json" --html "${json%.json}.html" >"${json%.json}.out" 2>&1 &
         generator=$!
-        until grep -q "^measuring" "${json%.json}.out"; do # polls a file the generator writes, at most 20 times a second
+        until grep -qs "^measuring" "${json%.json}.out"; do # polls a file the generator writes, at most 20 times a second
             if ! kill -0 "$generator" 2>/dev/null; then
                 echo "cleave load ended before its measured run; its output:" >&2
                 cat "${json%.json}.out" >&2
