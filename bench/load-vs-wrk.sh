@@ -38,14 +38,16 @@ connections="${CONNECTIONS:-5}"
 export WRK_DELAY_MS="${WRK_DELAY_MS:-1}"
 duration="${DURATION:-10s}"
 repeat="${REPEAT:-3}"
+cleave_warmup=3 # seconds; not measured, by cleave nor on the wire
 capture="${CAPTURE:-$(command -v tcpdump >/dev/null && echo yes || echo no)}"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get update && apt-get install -y wrk" >&2; exit 1; }
 [ "$capture" = no ] || command -v tcpdump >/dev/null || { echo "CAPTURE=yes needs tcpdump: apt-get install -y tcpdump" >&2; exit 1; }
 capture_pid=
 trap '[ -z "$capture_pid" ] || kill "$capture_pid" 2>/dev/null; cleanup' EXIT
-captured() { # captured PORT OUT COMMAND...: runs the command (stdout to OUT) while tcpdump captures PORT; the wire's p50 ms (or -) to $work/wire
-    local p="$1" out="$2"; shift 2
+captured() { # captured PORT SKIP OUT COMMAND...: runs the command (stdout to OUT) while tcpdump captures PORT;
+              # the wire's p50 ms after the first SKIP seconds (or -) to $work/wire
+    local p="$1" skip="$2" out="$3"; shift 3
     echo - >"$work/wire"
     if [ "$capture" = no ]; then "$@" >"$out"; return; fi
     tcpdump -i lo -s 128 -B 16384 -w "$work/run.pcap" "tcp port $p" 2>"$work/tcpdump.log" &
@@ -53,7 +55,7 @@ captured() { # captured PORT OUT COMMAND...: runs the command (stdout to OUT) wh
     for _ in $(seq 1 50); do grep -q "listening on" "$work/tcpdump.log" && break; sleep 0.1; done
     "$@" >"$out"
     kill -INT "$capture_pid"; wait "$capture_pid" || true; capture_pid=
-    tcpdump -r "$work/run.pcap" -tt -nn -q 2>/dev/null | python3 bench/wire-latency.py "$p" | cut -d' ' -f2 >"$work/wire"
+    tcpdump -r "$work/run.pcap" -tt -nn -q 2>/dev/null | python3 bench/wire-latency.py "$p" "$skip" | cut -d' ' -f2 >"$work/wire"
 }
 build
 start_server "$port" 0
@@ -68,13 +70,13 @@ for endpoint in "$port:immediate" "$((port + 1)):1 ms"; do
     # warm the server's JIT so that neither client meets it cold
     taskset -c 1 bin/cleave load "$target" --rate 5000 --duration 5s -c "$connections" -q --no-report >/dev/null
     for i in $(seq 1 "$repeat"); do
-        captured "$p" "$work/wrk.txt" taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency -s bench/wrk-fixed-rate.lua "$target"
+        captured "$p" 0 "$work/wrk.txt" taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency -s bench/wrk-fixed-rate.lua "$target"
         wrk_wire=$(cat "$work/wire")
         wrk_rate=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")
         wrk_p50=$(awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$work/wrk.txt")
         if grep -qE "Non-2xx|Socket errors" "$work/wrk.txt"; then grep -E "Non-2xx|Socket errors" "$work/wrk.txt" >&2; fi
-        captured "$p" /dev/null taskset -c 1 bin/cleave load "$target" --rate "$(printf '%.0f' "$wrk_rate")" \
-            --duration "$duration" --warmup 3s -c "$connections" -q --html "$work/r.html" --json "$work/r.json"
+        captured "$p" "$cleave_warmup" /dev/null taskset -c 1 bin/cleave load "$target" --rate "$(printf '%.0f' "$wrk_rate")" \
+            --duration "$duration" --warmup "${cleave_warmup}s" -c "$connections" -q --html "$work/r.html" --json "$work/r.json"
         cleave_wire=$(cat "$work/wire")
         echo "$name|$wrk_rate|$wrk_p50|$(json "$work/r.json" "r['achievedRate']")|$(json "$work/r.json" "r['serviceTime']['p50']")|$(json "$work/r.json" "r['latency']['p50']")|$(json "$work/r.json" "r['errors']")|$wrk_wire|$cleave_wire" >>"$work/runs"
     done
@@ -106,10 +108,11 @@ for name, values in rows.items():
         captured = True
         # Each tool over the wire it loaded, then on wrk's wire: the two measurements compared on the
         # same server latency, with the difference in the load they offered taken out.
-        compared = (c_send - c_wire + wrk_wire) / wrk_p50
+        same_wire = c_send - c_wire + wrk_wire
+        compared = same_wire / wrk_p50
         print(f"{'':10} {'the wire under wrk / under cleave':34} {'':9} {wrk_wire:8.3f} / {c_wire:.3f}")
         print(f"{'':10} {'each over its wire: wrk / cleave':34} {'':9} {1000 * (wrk_p50 - wrk_wire):5.0f} us / {1000 * (c_send - c_wire):.0f} us")
-        print(f"{'':10} {'cleave on the same wire as wrk':34} {'':9} {c_send - c_wire + wrk_wire:8.3f}   {r_rate:.3f}, {compared:.3f}")
+        print(f"{'':10} {'cleave on the same wire as wrk':34} {'':9} {same_wire:8.3f}   {r_rate:.3f}, {compared:.3f}")
     agree = abs(r_rate - 1) <= 0.10 and abs(compared - 1) <= 0.10 and c_errors == 0
     ok = ok and agree
     print(f"{'':10} {'within 10%: ' + ('yes' if agree else 'NO')}")

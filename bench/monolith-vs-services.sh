@@ -38,6 +38,7 @@ rate="${RATE:-100}"
 warmup="${WARMUP:-60}"
 duration="${DURATION:-60}"
 sweep="${SWEEP:-yes}"
+table="${TABLE:-yes}"
 sweep_rates="${SWEEP_RATES:-50 100 200 300 400 600 800}"
 sweep_duration="${SWEEP_DURATION:-20}"
 sweep_warmup="${SWEEP_WARMUP:-40}"
@@ -211,25 +212,24 @@ echo "results and logs: $out" >&2
 echo "machine: $(nproc) cores, $(uptime)" | tee "$out/machine.txt" >&2
 
 # 1. The table: each topology started fresh, warmed up, then measured at the same offered rate.
-: >"$out/table.tsv"
-: >"$out/idle.tsv"
-[ "${TABLE:-yes}" != no ] || topologies_table=""
-for topology in ${topologies_table-$topologies}; do
-    db="bench_${topology}_$$"
-    start_shop "$topology" "$db" "$out/$topology"
-    echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
-    measure "$topology" "$db" "$rate" "$duration" table "$warmup"
-    echo "$topology: ${idle}s at rest ..." >&2
-    python3 "$root/bench/thread-cpu.py" "$shop_pid" "$idle" >"$out/idle-$topology-threads.txt"
-    echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"
-    stop_shop
-done
-if [ "${TABLE:-yes}" != no ]; then
-echo
-echo "== Monolith vs services: $rate req/s offered for ${duration}s after ${warmup}s warm-up =="
-show "$out/table.tsv" | tee "$out/table.txt"
-{ echo -e "topology\tcores at rest (${idle}s after the run)"; cat "$out/idle.tsv"; } | column -t -s $'\t' | tee -a "$out/table.txt"
-python3 - "$out/table.tsv" <<'EOF' | tee -a "$out/table.txt"
+if [ "$table" != no ]; then
+    : >"$out/table.tsv"
+    : >"$out/idle.tsv"
+    for topology in $topologies; do
+        db="bench_${topology}_$$"
+        start_shop "$topology" "$db" "$out/$topology"
+        echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
+        measure "$topology" "$db" "$rate" "$duration" table "$warmup"
+        echo "$topology: ${idle}s at rest ..." >&2
+        python3 "$root/bench/thread-cpu.py" "$shop_pid" "$idle" >"$out/idle-$topology-threads.txt"
+        echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"
+        stop_shop
+    done
+    echo
+    echo "== Monolith vs services: $rate req/s offered for ${duration}s after ${warmup}s warm-up =="
+    show "$out/table.tsv" | tee "$out/table.txt"
+    { echo -e "topology\tcores at rest (${idle}s after the run)"; cat "$out/idle.tsv"; } | column -t -s $'\t' | tee -a "$out/table.txt"
+    python3 - "$out/table.tsv" <<'EOF' | tee -a "$out/table.txt"
 import sys
 rows = {l.split("\t")[0]: l.rstrip("\n").split("\t") for l in open(sys.argv[1])}
 if "monolith" in rows and "services" in rows and "n/a" not in (rows["monolith"][11], rows["services"][11]):
