@@ -71,8 +71,16 @@ public final class CleaveLauncher implements Launcher {
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
-        Deployment deployment = deployer.deploy(new DeployContext(settings, graph, document, options));
-        return RunningApp.start(settings, graph, configs, document, context, deployment);
+        Prepared prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers())
+                : Prepared.none();
+        Deployment deployment;
+        try {
+            deployment = deployer.deploy(new DeployContext(settings, graph, document, options));
+        } catch (RuntimeException | Error e) {
+            prepared.close();
+            throw e;
+        }
+        return RunningApp.start(settings, graph, configs, document, context, deployment, prepared);
     }
 
     /** Binds every component's config record, collecting problems; rejects keys for components without one. */

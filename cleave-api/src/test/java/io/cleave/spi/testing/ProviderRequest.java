@@ -1,9 +1,12 @@
 package io.cleave.spi.testing;
 
+import io.cleave.StartupException;
+import io.cleave.spi.Codec;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +23,8 @@ public final class ProviderRequest implements ServiceProvider.Request {
     private final Map<String, Map<String, Object>> sections;
     private final Path dataDirectory;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Map<Class<?>, Object> services = new HashMap<>();
+    private List<Codec<?>> typeArguments = List.of();
 
     /**
      * @param component the asking component
@@ -50,6 +55,45 @@ public final class ProviderRequest implements ServiceProvider.Request {
     @Override
     public Class<?> type() {
         return type;
+    }
+
+    @Override
+    public List<Codec<?>> typeArguments() {
+        return typeArguments;
+    }
+
+    @Override
+    public <T> T service(Class<T> serviceType) {
+        Object service = services.get(serviceType);
+        if (service == null) {
+            throw new StartupException("component " + component + ": its constructor does not ask for "
+                    + serviceType.getName());
+        }
+        return serviceType.cast(service);
+    }
+
+    /**
+     * Makes another service available to {@link #service}.
+     *
+     * @param serviceType its type
+     * @param service the instance
+     * @param <T> the type
+     * @return this
+     */
+    public <T> ProviderRequest with(Class<T> serviceType, T service) {
+        services.put(serviceType, service);
+        return this;
+    }
+
+    /**
+     * Sets the codecs of the type arguments.
+     *
+     * @param codecs a codec per type argument
+     * @return this
+     */
+    public ProviderRequest typeArguments(Codec<?>... codecs) {
+        typeArguments = List.of(codecs);
+        return this;
     }
 
     @Override
