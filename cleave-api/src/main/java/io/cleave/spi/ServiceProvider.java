@@ -137,6 +137,16 @@ public interface ServiceProvider {
         Path dataDirectory();
 
         /**
+         * Runs a service's own lifecycle with the component's: {@code lifecycle.start()} right
+         * after the component started (when everything it depends on has started too), and
+         * {@code lifecycle.stop()} right before the component stops. For services that work in
+         * the background, such as a saga's recovery.
+         *
+         * @param lifecycle the service's start and stop
+         */
+        void attach(io.cleave.Lifecycle lifecycle);
+
+        /**
          * Registers something to close when the application stops, after the component stopped.
          *
          * @param resource what to close

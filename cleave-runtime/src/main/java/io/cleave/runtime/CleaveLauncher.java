@@ -27,7 +27,7 @@ import java.util.Set;
 public final class CleaveLauncher implements Launcher {
 
     /** Sections of {@code cleave.toml} that belong to runtime services rather than components. */
-    static final List<String> SERVICE_SECTIONS = List.of("listeners", "data", "events", "cache", "gateway", "observe",
+    static final List<String> SERVICE_SECTIONS = List.of("listeners", "data", "sagas", "events", "cache", "gateway", "observe",
             "resilience", "transport", "kube");
 
     private final LaunchContext context;

@@ -43,6 +43,10 @@ final class RunningApp implements App {
     private final List<Hosted> hosted = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile boolean constructed;
+    /** Services' lifecycles attached to a component ({@link ServiceProvider.Request#attach}), by component. */
+    private final Map<String, List<Lifecycle>> attached = new LinkedHashMap<>();
+    /** What starts, in order: each component, then what its services attached. */
+    private final List<Unit> units = new ArrayList<>();
     private int started;
 
     private final Object closeLock = new Object();
@@ -51,6 +55,10 @@ final class RunningApp implements App {
 
     /** A hosted component's instance. */
     private record Hosted(ComponentDescriptor<?> component, Object instance) {
+    }
+
+    /** Something started and stopped with a component: the component itself, or a service of it. */
+    private record Unit(String component, Lifecycle lifecycle, boolean service) {
     }
 
     private RunningApp(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
@@ -192,14 +200,22 @@ final class RunningApp implements App {
     private void startAll() {
         for (Hosted h : hosted) {
             if (h.instance() instanceof Lifecycle lifecycle) {
-                try {
-                    lifecycle.start();
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    throw new StartupException("component " + h.component().name() + " failed to start: " + describe(e), e);
+                units.add(new Unit(h.component().name(), lifecycle, false));
+            }
+            attached.getOrDefault(h.component().name(), List.of())
+                    .forEach(l -> units.add(new Unit(h.component().name(), l, true)));
+        }
+        for (Unit u : units) {
+            try {
+                u.lifecycle().start();
+            } catch (StartupException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
+                throw new StartupException("component " + u.component() + " failed to start: "
+                        + (u.service() ? u.lifecycle() + ": " : "") + describe(e), e);
             }
             started++;
         }
@@ -228,16 +244,15 @@ final class RunningApp implements App {
             LOG.log(System.Logger.Level.WARNING, "deployer " + settings.deployer() + " failed while stopping", e);
         }
         for (int i = started - 1; i >= 0; i--) {
-            Hosted h = hosted.get(i);
-            if (h.instance() instanceof Lifecycle lifecycle) {
-                try {
-                    lifecycle.stop();
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    LOG.log(System.Logger.Level.WARNING, "component " + h.component().name() + " failed to stop", e);
+            Unit u = units.get(i);
+            try {
+                u.lifecycle().stop();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
+                LOG.log(System.Logger.Level.WARNING, "component " + u.component() + " failed to stop"
+                        + (u.service() ? ": " + u.lifecycle() : ""), e);
             }
         }
         started = 0;
@@ -364,6 +379,11 @@ final class RunningApp implements App {
         @Override
         public Path dataDirectory() {
             return settings.dataDirectory();
+        }
+
+        @Override
+        public void attach(Lifecycle lifecycle) {
+            attached.computeIfAbsent(component.name(), k -> new ArrayList<>()).add(lifecycle);
         }
 
         @Override

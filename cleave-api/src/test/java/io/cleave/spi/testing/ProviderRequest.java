@@ -24,6 +24,7 @@ public final class ProviderRequest implements ServiceProvider.Request {
     private final Path dataDirectory;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final Map<Class<?>, Object> services = new HashMap<>();
+    private final List<io.cleave.Lifecycle> attached = new ArrayList<>();
     private List<Codec<?>> typeArguments = List.of();
 
     /**
@@ -112,6 +113,22 @@ public final class ProviderRequest implements ServiceProvider.Request {
     }
 
     @Override
+    public void attach(io.cleave.Lifecycle lifecycle) {
+        attached.add(lifecycle);
+    }
+
+    /**
+     * Starts what the provider attached, as the runtime does once the component started.
+     *
+     * @throws Exception if a start fails
+     */
+    public void started() throws Exception {
+        for (io.cleave.Lifecycle l : attached) {
+            l.start();
+        }
+    }
+
+    @Override
     public void closeOnStop(AutoCloseable resource) {
         toClose.add(resource);
     }
@@ -127,6 +144,10 @@ public final class ProviderRequest implements ServiceProvider.Request {
      * @throws Exception if closing fails
      */
     public void stop() throws Exception {
+        for (io.cleave.Lifecycle l : attached.reversed()) {
+            l.stop();
+        }
+        attached.clear();
         for (AutoCloseable c : toClose.reversed()) {
             c.close();
         }
