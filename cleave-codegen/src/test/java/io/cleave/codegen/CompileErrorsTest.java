@@ -240,4 +240,27 @@ class CompileErrorsTest {
         onlyCleaveError(compilation, "parameter 'later' of SvcImpl's constructor is io.cleave.Ref<java.lang.Runnable>; "
                 + "a Ref must name a @Component interface");
     }
+
+    @Test
+    void aGenericRuntimeServicesTypeArgumentMustBeAValueTheRuntimeCanStore() {
+        Compilation compilation = compile(
+                source("p.Svc", "package p;\n@io.cleave.Component public interface Svc {}"),
+                source("p.SvcImpl", "package p;\npublic class SvcImpl implements Svc { "
+                        + "public SvcImpl(io.cleave.Saga<Thread> saga) {} }"));
+
+        onlyCleaveError(compilation, "parameter 'saga' of SvcImpl's constructor is io.cleave.Saga<java.lang.Thread>: its "
+                + "type argument java.lang.Thread is what the runtime stores, and it is java.lang.Thread, which cannot cross a"
+                + " process boundary");
+    }
+
+    @Test
+    void aRawGenericRuntimeServiceIsAnError() {
+        Compilation compilation = compile(
+                source("p.Svc", "package p;\n@io.cleave.Component public interface Svc {}"),
+                source("p.SvcImpl", "package p;\npublic class SvcImpl implements Svc { "
+                        + "@SuppressWarnings(\"rawtypes\") public SvcImpl(io.cleave.Saga saga) {} }"));
+
+        onlyCleaveError(compilation, "parameter 'saga' of SvcImpl's constructor is the raw type io.cleave.Saga; give its "
+                + "type arguments, as in Saga<S>");
+    }
 }

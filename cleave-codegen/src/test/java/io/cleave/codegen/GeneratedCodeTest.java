@@ -58,7 +58,8 @@ class GeneratedCodeTest {
         assertThat(Compiler.generatedSourceNames(compilation)).contains(
                 "/SOURCE_OUTPUT/shop/Catalog_Cleave.java", "/SOURCE_OUTPUT/shop/Cart_Cleave.java",
                 "/SOURCE_OUTPUT/shop/Order_Codec.java", "/SOURCE_OUTPUT/shop/Order_Note_Codec.java",
-                "/SOURCE_OUTPUT/shop/Category_Codec.java", "/SOURCE_OUTPUT/shop/Cleave_Registry.java");
+                "/SOURCE_OUTPUT/shop/Category_Codec.java", "/SOURCE_OUTPUT/shop/Cleave_Registry.java",
+                "/SOURCE_OUTPUT/shop/Posting_Codec.java");
     }
 
     @Test
@@ -68,7 +69,7 @@ class GeneratedCodeTest {
         Registry registry = (Registry) shop.type("shop.Cleave_Registry").getConstructor().newInstance();
 
         assertThat(services).isEqualTo("shop.Cleave_Registry\n");
-        assertThat(registry.components()).extracting(ComponentDescriptor::name).containsExactly("carts", "Catalog"); // by interface name
+        assertThat(registry.components()).extracting(ComponentDescriptor::name).containsExactly("carts", "Catalog", "Ledger"); // by interface name
     }
 
     // ---------------------------------------------------------------- codecs
@@ -176,6 +177,25 @@ class GeneratedCodeTest {
         assertThat(cart.dependencies()).extracting(Dependency::parameter).containsExactly("catalog", "store", "config");
         assertThat(cart.dependencies().get(0)).isEqualTo(new Dependency.OnComponent("catalog", shop.type("shop.Catalog")));
         assertThat(cart.dependencies().get(1)).isEqualTo(new Dependency.OnService("store", shop.type("shop.Store")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGenericRuntimeServiceGetsACodecForItsTypeArgumentThatRoundTrips() throws Exception {
+        ComponentDescriptor<Object> ledger = shop.descriptor("shop.Ledger");
+        Dependency.OnService journal = (Dependency.OnService) ledger.dependencies().get(0);
+        Object posting = shop.type("shop.Posting").getConstructors()[0]
+                .newInstance("cash", new java.math.BigDecimal("12.50"), List.of("rent", "june"));
+
+        Codec<Object> codec = (Codec<Object>) journal.typeArguments().get(0);
+        Writer out = new Writer();
+        codec.write(out, posting);
+        Object back = codec.read(new Reader(out.toByteArray()));
+
+        assertThat(journal.parameter()).isEqualTo("journal");
+        assertThat(journal.type().getName()).isEqualTo("shop.Journal");
+        assertThat(journal.typeArguments()).hasSize(1);
+        assertThat(back).isEqualTo(posting);
     }
 
     @Test
