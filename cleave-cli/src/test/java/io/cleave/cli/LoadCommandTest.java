@@ -212,12 +212,4 @@ class LoadCommandTest {
         assertThatThrownBy(() -> DurationConverter.parse("20 seconds"))
                 .hasMessage("'20 seconds' is not a duration; write it like 500ms, 20s, 5m, 1h or 1m30s");
     }
-
-    @Test
-    void topLevelHelpListsTheLoadSubcommand() {
-        int code = cleave("--help");
-
-        assertThat(code).isZero();
-        assertThat(out.toString()).contains("load").contains("Usage: cleave");
-    }
 }
