@@ -118,7 +118,10 @@ final class RunningApp implements App {
                     + describe(e), e);
         }
         hosted.add(new Hosted(c, instance));
-        references.put(c.type(), deployment.local(c, instance));
+        T reference = deployment.local(c, instance);
+        // Callers never get the instance itself: a call between components follows the
+        // boundary's rules (nulls, undeclared exceptions) wherever its callee runs.
+        references.put(c.type(), reference == instance ? stub(c, new LocalInvoker<>(c, instance)) : reference);
     }
 
     private Object argument(ComponentDescriptor<?> c, Dependency d) {

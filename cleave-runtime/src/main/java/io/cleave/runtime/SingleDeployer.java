@@ -6,8 +6,9 @@ import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 
 /**
- * Every component in this process. Callers get the instance itself (a plain method call), or
- * with serialize-calls a stub over a {@link SerializingInvoker}.
+ * Every component in this process. Callers get a stub calling the instance directly (the
+ * runtime's {@link LocalInvoker}, for the instance returned here), or with serialize-calls a
+ * stub over a {@link SerializingInvoker}, which encodes every call as if it crossed processes.
  */
 final class SingleDeployer implements Deployer {
 

@@ -75,10 +75,12 @@ class LifecycleTest {
     }
 
     @Test
-    void plainSingleHandsOutTheImplementationItself() {
+    void plainSingleHandsOutAStubOverTheImplementationNotTheImplementation() {
         try (App app = start(shop, SHOP)) {
 
-            assertThat(app.component(Cart.class)).isInstanceOf(CartImpl.class);
+            Cart cart = app.component(Cart.class);
+
+            assertThat(cart).isNotInstanceOf(CartImpl.class);
         }
     }
 

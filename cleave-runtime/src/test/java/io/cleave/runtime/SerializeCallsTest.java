@@ -80,12 +80,12 @@ class SerializeCallsTest {
         }
     }
 
-    @Test
-    void serializedModeHandsOutAStubNotTheImplementation() {
-        try (App plain = app(false); App serialized = app(true)) {
+    @ParameterizedTest(name = "serialized={0}")
+    @ValueSource(booleans = {false, true})
+    void callersGetAStubNotTheImplementation(boolean serialized) {
+        try (App app = app(serialized)) {
 
-            assertThat(plain.component(Basket.class)).isInstanceOf(BasketImpl.class);
-            assertThat(serialized.component(Basket.class)).isNotInstanceOf(BasketImpl.class);
+            assertThat(app.component(Basket.class)).isNotInstanceOf(BasketImpl.class);
         }
     }
 
@@ -100,9 +100,10 @@ class SerializeCallsTest {
         }
     }
 
-    @Test
-    void undeclaredFailureArrivesAsRemoteFailureNamingComponentAndMethod() {
-        try (App app = app(true)) {
+    @ParameterizedTest(name = "serialized={0}")
+    @ValueSource(booleans = {false, true})
+    void undeclaredFailureArrivesAsRemoteFailureNamingComponentAndMethod(boolean serialized) {
+        try (App app = app(serialized)) {
 
             RemoteFailureException e = catchThrowableOfType(RemoteFailureException.class,
                     () -> app.component(Basket.class).reserve("glitch"));
@@ -115,12 +116,39 @@ class SerializeCallsTest {
     }
 
     @Test
-    void undeclaredFailureInPlainModeIsTheOriginalException() {
+    void undeclaredFailureInPlainModeKeepsTheOriginalAsItsCause() {
         try (App app = app(false)) {
 
-            assertThatThrownBy(() -> app.component(Basket.class).reserve("glitch"))
-                    .isExactlyInstanceOf(IllegalStateException.class)
-                    .hasMessage("shelf index corrupt");
+            RemoteFailureException e = catchThrowableOfType(RemoteFailureException.class,
+                    () -> app.component(Basket.class).reserve("glitch"));
+
+            assertThat(e).hasCauseExactlyInstanceOf(IllegalStateException.class).hasRootCauseMessage("shelf index corrupt");
+        }
+    }
+
+    @ParameterizedTest(name = "serialized={0}")
+    @ValueSource(booleans = {false, true})
+    void aNullListArgumentIsRefusedNamingTheParameter(boolean serialized) {
+        try (App app = app(serialized)) {
+
+            assertThatThrownBy(() -> app.component(Basket.class).fill(null))
+                    .isExactlyInstanceOf(NullPointerException.class)
+                    .hasMessage("Basket.fill: argument \"items\" is null; a collection or Optional crossing a component"
+                            + " boundary cannot be null (it would arrive empty): pass an empty one");
+        }
+    }
+
+    @ParameterizedTest(name = "serialized={0}")
+    @ValueSource(booleans = {false, true})
+    void aListArgumentHoldingNullIsRefusedNamingTheParameter(boolean serialized) {
+        List<String> items = new ArrayList<>(java.util.Arrays.asList("tea", null));
+        try (App app = app(serialized)) {
+
+            assertThatThrownBy(() -> app.component(Basket.class).fill(items))
+                    .isExactlyInstanceOf(NullPointerException.class)
+                    .hasMessage("Basket.fill: argument \"items\" holds null at [1]; collections crossing a component"
+                            + " boundary cannot hold null");
+            assertThat(items).as("the callee did not run").containsExactly("tea", null);
         }
     }
 

@@ -233,7 +233,7 @@ class RpcCallTest {
 
     @Test
     void unknownComponentIsRejectedAsCertainlyNotDelivered() {
-        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", false, -1, List.of(), io.cleave.spi.Codecs.STRING, List.of());
+        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", false, -1, List.of(), List.of(), io.cleave.spi.Codecs.STRING, List.of());
 
         assertThatThrownBy(() -> client.invoker("Ghost", RoutingTable.of(server.replica())).invoke(ghost, new Object[0]))
                 .isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {

@@ -21,7 +21,10 @@ public interface Deployment extends AutoCloseable {
 
     /**
      * What callers in this process get for a hosted component: the instance itself, or a stub
-     * ({@link ComponentDescriptor#stub()}) over an in-process invoker that decorates calls.
+     * ({@link ComponentDescriptor#stub()}) over an in-process invoker that decorates calls. For
+     * the instance itself the runtime hands callers a stub that calls it directly under the
+     * boundary's rules that need no encoding (nulls are refused, undeclared exceptions arrive as
+     * {@link io.cleave.RemoteFailureException}), so no caller depends on where the callee runs.
      *
      * @param component a hosted component
      * @param instance its constructed implementation

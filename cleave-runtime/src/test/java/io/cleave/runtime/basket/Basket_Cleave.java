@@ -13,11 +13,11 @@ public final class Basket_Cleave {
     }
 
     static final MethodDescriptor FILL = new MethodDescriptor("Basket", 0, "fill", false, -1,
-            List.of(Codecs.list(Codecs.STRING)), Codecs.INT, List.of());
+            List.of(Codecs.list(Codecs.STRING)), List.of("items"), Codecs.INT, List.of());
     static final MethodDescriptor STAMP = new MethodDescriptor("Basket", 1, "stamp", false, -1,
-            List.of(Codecs.BYTES), Codecs.INT, List.of());
+            List.of(Codecs.BYTES), List.of("data"), Codecs.INT, List.of());
     static final MethodDescriptor RESERVE = new MethodDescriptor("Basket", 2, "reserve", false, -1,
-            List.of(Codecs.STRING), Codecs.STRING,
+            List.of(Codecs.STRING), List.of("item"), Codecs.STRING,
             List.of(new ExceptionType<>(OutOfStockException.class, OutOfStockException::new)));
 
     @SuppressWarnings("unchecked")
