@@ -2,6 +2,7 @@ package io.cleave.spi;
 
 import io.cleave.RemoteFailureException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One method of a component interface, with the codecs of its arguments and result and the
@@ -13,13 +14,12 @@ import java.util.List;
  * null or void), or the exception's index in {@link #exceptions()} and its message, or the
  * failure's class name and message.
  *
- * <p>The boundary's rules about nulls are checked here, the same for every invoker: a value
- * whose codec reads an absent one as something else ({@link Codec#absent()}: a collection or
- * {@code Optional}, which would arrive empty) cannot be null, and no collection may hold null,
- * since the encoding cannot carry it. {@link #checkArguments} and {@link #checkResult} check
- * what needs no encoding (the values themselves and the collections inside collections);
- * {@link #writeArguments} and {@link #writeResult} check the same first, then whatever encoding
- * finds deeper (a null inside a record's list).
+ * <p>The boundary's rules about nulls are checked here, the same for every invoker, encoding
+ * or not: a value whose codec reads an absent one as something else ({@link Codec#absent()}: a
+ * collection or {@code Optional}, which would arrive empty) cannot be null, as an argument, a
+ * result or inside either, and no collection may hold null, which the encoding cannot carry
+ * ({@link #checkArguments}, {@link #checkResult}; {@link #writeArguments} and
+ * {@link #writeResult} check first).
  *
  * @param component the component's name
  * @param index the method's position in {@link ComponentDescriptor#methods()}
@@ -67,10 +67,10 @@ public record MethodDescriptor(
     }
 
     /**
-     * Checks a call's arguments against the boundary's rules about nulls, as far as that needs no
-     * encoding: an argument whose type cannot be null across the boundary (a collection or
-     * {@code Optional}), or a collection holding null, at any depth of collections (not inside
-     * records).
+     * Checks a call's arguments against the boundary's rules about nulls, without encoding them:
+     * an argument that is a collection or {@code Optional} cannot be null (it would arrive
+     * empty), nor can one inside it or inside a record, and a collection cannot hold null
+     * ({@link Codec#nullInside}).
      *
      * @param arguments one per parameter
      * @throws NullPointerException naming the method and the parameter at fault
@@ -84,10 +84,10 @@ public record MethodDescriptor(
                             + CANNOT_BE_NULL + ": pass an empty one");
                 }
             } else {
-                String at = nullInside(argument);
-                if (at != null) {
-                    throw new NullPointerException(fullName() + ": argument \"" + parameterNames.get(i) + "\" holds null"
-                            + where(at) + "; " + NO_NULL_ELEMENTS);
+                Optional<String> at = nullInside(parameters.get(i), argument);
+                if (at.isPresent()) {
+                    throw new NullPointerException(fullName() + ": argument \"" + parameterNames.get(i) + "\" holds null at "
+                            + at.get() + ", which " + CANNOT_CARRY);
                 }
             }
         }
@@ -110,9 +110,10 @@ public record MethodDescriptor(
             }
             return;
         }
-        String at = nullInside(value);
-        if (at != null) {
-            throw new NullPointerException(fullName() + " returned a value holding null" + where(at) + "; " + NO_NULL_ELEMENTS);
+        Optional<String> at = nullInside(result, value);
+        if (at.isPresent()) {
+            throw new NullPointerException(fullName() + " returned a value holding null at " + at.get() + ", which "
+                    + CANNOT_CARRY);
         }
     }
 
@@ -134,7 +135,7 @@ public record MethodDescriptor(
                 try {
                     write(codec, out, arg);
                 } catch (NullPointerException e) {
-                    // deeper than checkArguments looks: inside a record
+                    // a codec found what checkArguments did not: a bug of that codec's nullInside
                     throw new NullPointerException(fullName() + ": argument \"" + parameterNames.get(i) + "\": "
                             + e.getMessage());
                 }
@@ -297,66 +298,12 @@ public record MethodDescriptor(
 
     private static final String CANNOT_BE_NULL =
             "a collection or Optional crossing a component boundary cannot be null (it would arrive empty)";
-    private static final String NO_NULL_ELEMENTS = "collections crossing a component boundary cannot hold null";
+    private static final String CANNOT_CARRY = "a component boundary cannot carry: a collection or Optional cannot be null"
+            + " (it would arrive empty) and a collection cannot hold null";
 
-    /**
-     * Where a value (a collection, or an {@code Optional} of one) holds null, or null if it holds
-     * none: the list indexes on the way to it, and whether it is a map's key or value, such as
-     * {@code "[2]"}, {@code "[1][0]"}, {@code " as a value"}, or {@code ""} for an element of a
-     * set. Records are not looked into.
-     */
-    private static String nullInside(Object value) {
-        switch (value) {
-            case List<?> list -> {
-                int i = 0;
-                for (Object element : list) {
-                    String inside = element == null ? "" : nullInside(element);
-                    if (inside != null) {
-                        return "[" + i + "]" + inside;
-                    }
-                    i++;
-                }
-                return null;
-            }
-            case java.util.Collection<?> collection -> {
-                for (Object element : collection) {
-                    String inside = element == null ? "" : nullInside(element);
-                    if (inside != null) {
-                        return inside;
-                    }
-                }
-                return null;
-            }
-            case java.util.Map<?, ?> map -> {
-                for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
-                    if (entry.getKey() == null) {
-                        return " as a key";
-                    }
-                    if (entry.getValue() == null) {
-                        return " as a value";
-                    }
-                    String inside = nullInside(entry.getKey());
-                    if (inside == null) {
-                        inside = nullInside(entry.getValue());
-                    }
-                    if (inside != null) {
-                        return inside;
-                    }
-                }
-                return null;
-            }
-            case java.util.Optional<?> optional -> {
-                return optional.isPresent() ? nullInside(optional.get()) : null;
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    /** {@code "[1][0]"} reads {@code " at [1][0]"}; the other forms read as they are. */
-    private static String where(String inside) {
-        return inside.startsWith("[") ? " at " + inside : inside;
+    @SuppressWarnings("unchecked")
+    private static Optional<String> nullInside(Codec<?> codec, Object value) {
+        return ((Codec<Object>) codec).nullInside(value);
     }
 
     private static String messageOf(Throwable t) {

@@ -79,8 +79,9 @@ class MethodDescriptorTest {
 
         assertThatThrownBy(() -> reserve.checkArguments(arguments))
                 .isInstanceOf(NullPointerException.class)
-                .hasMessage("Inventory.reserve: argument \"tags\" holds null at [1]; collections crossing a component"
-                        + " boundary cannot hold null");
+                .hasMessage("Inventory.reserve: argument \"tags\" holds null at [1], which a component boundary cannot"
+                        + " carry: a collection or Optional cannot be null (it would arrive empty) and a collection cannot"
+                        + " hold null");
     }
 
     @Test
@@ -94,13 +95,13 @@ class MethodDescriptorTest {
         Set<Integer> setWithNull = new HashSet<>(Arrays.asList(1, null));
 
         assertThatThrownBy(() -> load.checkArguments(new Object[] {List.of(List.of("a"), Arrays.asList("b", null)), Map.of(),
-                Optional.empty()})).hasMessageContaining("argument \"rows\" holds null at [1][1];");
+                Optional.empty()})).hasMessageContaining("argument \"rows\" holds null at [1][1], which");
         assertThatThrownBy(() -> load.checkArguments(new Object[] {List.of(), nullValue, Optional.empty()}))
-                .hasMessageContaining("argument \"bins\" holds null as a value;");
+                .hasMessageContaining("argument \"bins\" holds null at [\"a\"], which");
         assertThatThrownBy(() -> load.checkArguments(new Object[] {List.of(), Map.of("a", setWithNull), Optional.empty()}))
-                .hasMessageContaining("argument \"bins\" holds null;");
+                .hasMessageContaining("argument \"bins\" holds null at [\"a\"][an element], which");
         assertThatThrownBy(() -> load.checkArguments(new Object[] {List.of(), Map.of(), Optional.of(Arrays.asList(1, null))}))
-                .hasMessageContaining("argument \"extra\" holds null at [1];");
+                .hasMessageContaining("argument \"extra\" holds null at [1], which");
     }
 
     @Test
@@ -114,8 +115,9 @@ class MethodDescriptorTest {
                         + " be null (it would arrive empty): return an empty one");
         assertThatThrownBy(() -> tags.checkResult(Arrays.asList("a", null)))
                 .isInstanceOf(NullPointerException.class)
-                .hasMessage("Inventory.tags returned a value holding null at [1]; collections crossing a component"
-                        + " boundary cannot hold null");
+                .hasMessage("Inventory.tags returned a value holding null at [1], which a component boundary cannot carry:"
+                        + " a collection or Optional cannot be null (it would arrive empty) and a collection cannot hold"
+                        + " null");
     }
 
     @Test

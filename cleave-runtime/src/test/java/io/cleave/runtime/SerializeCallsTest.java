@@ -146,8 +146,9 @@ class SerializeCallsTest {
 
             assertThatThrownBy(() -> app.component(Basket.class).fill(items))
                     .isExactlyInstanceOf(NullPointerException.class)
-                    .hasMessage("Basket.fill: argument \"items\" holds null at [1]; collections crossing a component"
-                            + " boundary cannot hold null");
+                    .hasMessage("Basket.fill: argument \"items\" holds null at [1], which a component boundary cannot"
+                            + " carry: a collection or Optional cannot be null (it would arrive empty) and a collection"
+                            + " cannot hold null");
             assertThat(items).as("the callee did not run").containsExactly("tea", null);
         }
     }
