@@ -107,6 +107,26 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void aRecordCodecFindsNoNullTheBoundaryCannotCarryInValuesItCarries() {
+        Codec<Object> codec = shop.codec("shop.Order");
+
+        assertThat(codec.nullInside(shop.callStatic("shop.Samples", "order", 7L))).isEmpty();
+        assertThat(codec.nullInside(shop.callStatic("shop.Samples", "sparse"))).as("null scalars and records cross").isEmpty();
+    }
+
+    @Test
+    void aRecordCodecFindsANullCollectionFieldOrANullElementDeepInsideWithItsPath() throws Exception {
+        Codec<Object> codec = shop.codec("shop.Category");
+        java.lang.reflect.Constructor<?> category = shop.type("shop.Category").getConstructor(String.class, List.class);
+        Object childless = category.newInstance("jazz", null);
+        Object holey = category.newInstance("all", List.of(category.newInstance("music",
+                java.util.Arrays.asList(category.newInstance("jazz", List.of()), null))));
+
+        assertThat(codec.nullInside(childless)).contains(".children");
+        assertThat(codec.nullInside(holey)).contains(".children[0].children[1]");
+    }
+
+    @Test
     void rejectsAFieldOfTheWrongWireTypeNamingRecordAndField() {
         Writer out = new Writer();
         int mark = out.beginLen();

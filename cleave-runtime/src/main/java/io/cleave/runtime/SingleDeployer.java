@@ -6,8 +6,9 @@ import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 
 /**
- * Every component in this process. Callers get the instance itself (a plain method call), or
- * with serialize-calls a stub over a {@link SerializingInvoker}.
+ * Every component in this process. Callers get the instance itself (a call costs what a method
+ * call costs), or with serialize-calls a stub over a {@link SerializingInvoker}, which applies
+ * every rule of a call that crosses processes (root README, "The component model").
  */
 final class SingleDeployer implements Deployer {
 

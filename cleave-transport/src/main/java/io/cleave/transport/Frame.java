@@ -35,7 +35,19 @@ final class Frame {
     /** Bytes of version, type and call id. */
     static final int HEADER_BYTES = 6;
 
-    static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /** The longest header a REQUEST can have: component and caller of 65535 bytes, trace id of 255. */
+    static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 2 + 8 + 1 + 0xff + 2 + 0xffff;
+
+    /** Room for the largest message between components ({@code Wire.MAX_MESSAGE_BYTES}) with any header. */
+    static final int DEFAULT_MAX_FRAME_BYTES = io.cleave.spi.Wire.MAX_MESSAGE_BYTES + MAX_REQUEST_HEADER_BYTES;
+
+    /**
+     * The most bytes of arguments or reply a frame of at most {@code maxFrameBytes} can carry after
+     * a header of {@code headerBytes}, and at most a message between components may take.
+     */
+    static int payloadLimit(int maxFrameBytes, int headerBytes) {
+        return Math.min(io.cleave.spi.Wire.MAX_MESSAGE_BYTES, maxFrameBytes - headerBytes);
+    }
 
     private Frame() {
     }

@@ -138,6 +138,10 @@ final class RemoteInvoker implements Invoker {
             Writer w = WRITERS.get();
             w.reset();
             method.writeArguments(w, arguments);
+            int header = Frame.HEADER_BYTES + 2 + componentBytes.length + 2 + 8 + 1 + traceId.length + 2
+                    + settings.callerBytes().length;
+            // refused here, before anything is sent: the receiver would drop the whole connection
+            method.checkArgumentsSize(w.size(), Frame.payloadLimit(settings.maxFrameBytes(), header));
             int callId = connection.nextCallId();
             byte[] frame = Frame.request(callId, componentBytes, method.index(), micros, traceId, settings.callerBytes(),
                     w.buffer(), w.size());

@@ -252,7 +252,7 @@ public final class RpcClient implements AutoCloseable {
     public static final class Builder {
         private String caller = "";
         private Balancer balancer = Balancer.LEAST_OUTSTANDING;
-        private Duration defaultTimeout = Duration.ofSeconds(30);
+        private Duration defaultTimeout = io.cleave.spi.Invoker.DEFAULT_TIMEOUT;
         private int maxAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(10);
         private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
@@ -319,7 +319,9 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * @param bytes the largest reply frame accepted; default 16 MiB
+         * @param bytes the largest reply frame accepted; default room for the largest message between
+         *     components ({@code Wire.MAX_MESSAGE_BYTES}, 16 MiB) and any header; arguments that would make
+         *     a larger request are refused before anything is sent
          * @return this builder
          * @throws IllegalArgumentException if below 1 KiB
          */

@@ -320,7 +320,9 @@ public final class RpcServer implements AutoCloseable {
         }
 
         /**
-         * @param bytes the largest frame accepted; default 16 MiB
+         * @param bytes the largest frame accepted, and sent: a reply that would be larger goes as a failure
+         *     saying so; default room for the largest message between components
+         *     ({@code Wire.MAX_MESSAGE_BYTES}, 16 MiB) and any header
          * @return this builder
          * @throws IllegalArgumentException if below 1 KiB
          */

@@ -263,6 +263,8 @@ final class ServerConnection {
             try {
                 Object result = context.call(() -> hosted.dispatch(method.index(), method.readArguments(new Reader(arguments))));
                 method.writeResult(out, result);
+                // a reply the client cannot take would close the connection under its other calls
+                method.limitReply(out, Frame.payloadLimit(server.settings().maxFrameBytes(), Frame.HEADER_BYTES));
             } catch (Throwable t) {
                 out.reset();
                 method.writeThrown(out, t);
