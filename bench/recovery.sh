@@ -7,6 +7,7 @@
 #
 #   bench/recovery.sh                 # ~6 minutes on 2 cores
 #   ROUNDS=3 RATE=40 PAYMENT_LATENCY=200ms BUILD=no PORT=18090 OUT=dir
+#   CDS=no        # without the per-group class-data archives ([multi] class-data-sharing = false)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,7 @@ rate="${RATE:-40}"
 latency="${PAYMENT_LATENCY:-200ms}"
 port="${PORT:-18090}"
 out="${OUT:-$root/bench/target/recovery/$(date +%Y%m%d-%H%M%S)}"
+cds="${CDS:-yes}"; [ "$cds" = no ] && cds=false || cds=true
 mkdir -p "$out"
 
 if [ "${BUILD:-yes}" != no ]; then
@@ -40,7 +42,7 @@ trap 'exit 130' INT TERM
 (cd "$out" && exec "$JAVA_HOME/bin/java" -cp "$root/examples/shop/target/classes:$(cat "$root/examples/shop/target/classpath.txt")" \
     io.cleave.shop.ShopMain --config="$root/examples/shop/cleave-services.toml" \
     --set=listeners.web="127.0.0.1:$port" --set=app.data-dir=\""$out/data"\" --set=multi.state-dir=\""$out/state"\" \
-    --set=multi.echo-logs=false --set=Users.password-iterations=1000 --set=Payments.latency=\""$latency"\" \
+    --set=multi.echo-logs=false --set=multi.class-data-sharing="$cds" --set=Users.password-iterations=1000 --set=Payments.latency=\""$latency"\" \
     >"$out/shop.log" 2>&1) &
 shop_pid=$!
 started=$SECONDS
@@ -52,7 +54,7 @@ until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
     fi
     sleep 1
 done
-echo "shop up in $((SECONDS - started)) s; load: $rate req/s of bench/shop/checkout.toml; payments answer in $latency" >&2
+echo "shop up in $((SECONDS - started)) s; class-data archives: $cds; load: $rate req/s of bench/shop/checkout.toml; payments answer in $latency" >&2
 bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/checkout.toml --rate "$rate" --duration 3600s -q --no-report \
     >"$out/load.log" 2>&1 &
 load_pid=$!

@@ -218,6 +218,7 @@ final class GroupDeployment implements Deployment {
         }
         server = builder.start();
         control.send(ControlLine.READY, Integer.toString(server.address().getPort()));
+        ClassDataArchive.writeIfAsked();
         LOG.log(System.Logger.Level.INFO, identity.tag() + " (pid " + ProcessHandle.current().pid() + ") serves "
                 + instances.keySet() + " on " + server.address().getHostString() + ":" + server.address().getPort());
     }

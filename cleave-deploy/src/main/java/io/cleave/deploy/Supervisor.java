@@ -199,6 +199,9 @@ final class Supervisor implements AutoCloseable {
         cmd.add(at, "-D" + GroupDeployment.Identity.REPLICA + "=" + slot.index);
         cmd.add(at, "-D" + GroupDeployment.Identity.GROUP + "=" + slot.group.name());
         cmd.add(at, "-D" + GroupDeployment.Identity.CONTROL + "=127.0.0.1:" + controlServer.getLocalPort());
+        if (settings.classDataSharing()) {
+            cmd.addAll(at, ClassDataArchive.options(directory, slot.group.name(), command));
+        }
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().put(GroupDeployment.Identity.TOKEN_VARIABLE, token);
         slot.generation++;
