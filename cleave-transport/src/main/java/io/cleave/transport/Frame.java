@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * REPLY   := reply                            (MethodDescriptor's reply encoding)
  * REJECT  := reason:str16                     (the method did not run: unknown component, overload, deadline, shutdown)
  * CANCEL, PING, PONG := (empty)               (PING/PONG echo callId as a sequence number)
- * GOAWAY  := reason:str16                     (the sender takes no new calls on this connection)
+ * GOAWAY  := reason:str16                     (the sender takes no new calls on this connection; callId
+ *                                             NOTHING_READ: it read nothing sent on it, and will not)
  * </pre>
  *
  * Integers are big-endian; {@code strN} is an unsigned N-bit byte count followed by UTF-8.
@@ -36,6 +37,12 @@ final class Frame {
     static final int HEADER_BYTES = 6;
 
     static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+    /** The call id of a GOAWAY refusing a connection: nothing sent on it was read. */
+    static final int NOTHING_READ = -1;
+
+    /** Bytes of a REQUEST frame's body besides its strings and arguments: header, lengths, method, deadline. */
+    static final int REQUEST_FIXED_BYTES = HEADER_BYTES + 2 + 2 + 8 + 1 + 2;
 
     private Frame() {
     }
@@ -78,7 +85,7 @@ final class Frame {
      */
     static byte[] request(int callId, byte[] component, int method, long remainingMicros, byte[] traceId, byte[] caller,
             byte[] arguments, int argumentsLength) {
-        int body = HEADER_BYTES + 2 + component.length + 2 + 8 + 1 + traceId.length + 2 + caller.length + argumentsLength;
+        int body = REQUEST_FIXED_BYTES + component.length + traceId.length + caller.length + argumentsLength;
         return header(body, REQUEST, callId)
                 .putShort((short) component.length).put(component)
                 .putShort((short) method)
