@@ -184,7 +184,7 @@ final class ClientConnection {
      */
     private void refused(String reason) {
         LOG.warn("replica {} refused the connection: {}", replica.replica, reason);
-        replica.goingAway(this, "refused the connection: " + reason);
+        replica.refused(this, reason);
         wire.close();
         PendingCall.Failure failure = new PendingCall.Failure("refused by " + replica.replica + ": " + reason, true, null);
         for (Integer id : List.copyOf(pending.keySet())) {

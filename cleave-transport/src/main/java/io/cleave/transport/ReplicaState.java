@@ -106,7 +106,9 @@ final class ReplicaState {
                     true, e.getCause());
         }
         if (!c.usable()) {
-            throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened", true);
+            String why = down;
+            throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened"
+                    + (why == null ? "" : " (" + why + ")"), true);
         }
         return c;
     }
@@ -161,12 +163,23 @@ final class ReplicaState {
         }
     }
 
-    /** No new calls until it answers on a connection opened from now on, or on the current one if it still may. */
+    /** The replica refused the connection, having read nothing on it (it is at its connection limit). */
+    void refused(ClientConnection c, String reason) {
+        if (connection == c) {
+            markDown("refused the connection: " + reason);
+        }
+    }
+
+    /**
+     * No new calls until it answers on a connection opened from now on, or on the current one if
+     * it still may. The first reason stays: what follows from it (a refused connection is also
+     * lost) says less.
+     */
     synchronized void markDown(String why) {
         if (down == null) {
             LOG.info("replica {} is unhealthy: {}", replica, why);
+            down = why;
         }
-        down = why;
     }
 
     /** A frame arrived on {@code c}: the replica answers. */

@@ -205,6 +205,88 @@ class FailureTest {
     }
 
     @Test
+    void anIdleConnectionIsPingedOncePerIntervalAndOneWithACallOutstandingMoreOften() throws Exception {
+        PongServer server = closeLater(new PongServer(false)); // answers pings, never replies to a call
+        Duration interval = Duration.ofMillis(500);
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(interval).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
+        client.watch(RoutingTable.of(server.replica()));
+        assertThat(eventually(() -> server.pings.get() >= 1)).isTrue();
+
+        int idleFirst = server.pings.get();
+        long idleStart = System.nanoTime();
+        assertThat(eventually(() -> server.pings.get() >= idleFirst + 3)).isTrue();
+        long idleNanos = System.nanoTime() - idleStart;
+        int callFirst = server.pings.get();
+        long callStart = System.nanoTime();
+        Throwable thrown = new CallerThread(() -> CallContext.withDeadline(Duration.ofSeconds(2), () -> echo.echo("unanswered")))
+                .thrown(Duration.ofSeconds(30));
+        long callNanos = System.nanoTime() - callStart;
+        int callPings = server.pings.get() - callFirst;
+
+        System.out.printf("pings: 3 while idle in %d ms, %d while a call was outstanding for %d ms (interval %d ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(idleNanos), callPings, TimeUnit.NANOSECONDS.toMillis(callNanos), interval.toMillis());
+        assertThat(idleNanos).as("3 idle pings take at least 3 intervals, less the first ping's delivery")
+                .isGreaterThanOrEqualTo(interval.toNanos() * 3 - TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(thrown).isInstanceOf(ComponentUnavailableException.class);
+        assertThat(callPings).as("more than twice the idle rate").isGreaterThan((int) (2 * callNanos / interval.toNanos()));
+    }
+
+    @Test
+    void aReplicaThatHangsUnderACallStopsGettingNewCallsWhileThatCallWaits() throws Exception {
+        EchoImpl hungImpl = new EchoImpl("hung");
+        CountDownLatch release = closeLater(new Release()).latch;
+        hungImpl.onCall = () -> awaitQuietly(release);
+        // Calls run on the server's reader: while one runs, the replica answers nothing, as a stopped process.
+        RpcServer hung = closeLater(RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, hungImpl).executor(new OnCallerThread()).start());
+        RpcServer healthy = serve(new EchoImpl("healthy"));
+        RpcClient client = closeLater(RpcClient.builder().balancer(Balancer.ROUND_ROBIN).build()); // ping interval 1 s
+        Echo both = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(hung.replica(), healthy.replica()));
+        Echo hungOnly = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(hung.replica()));
+        client.watch(RoutingTable.of(hung.replica(), healthy.replica()));
+        assertThat(eventually(() -> client.status(hung.replica()).health() == Health.HEALTHY
+                && client.status(healthy.replica()).health() == Health.HEALTHY)).isTrue();
+
+        CallerThread stuck = new CallerThread(hungOnly::once);
+        long hangs = System.nanoTime();
+        boolean ejected = eventually(() -> client.status(hung.replica()).health() == Health.UNHEALTHY);
+        long ejectedAfter = System.nanoTime() - hangs;
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(both.whoAmI());
+        }
+        ReplicaStatus whileHung = client.status(hung.replica());
+        release.countDown();
+
+        System.out.printf("a replica hung under a call was marked unhealthy after %d ms (ping interval 1000 ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(ejectedAfter));
+        assertThat(ejected).isTrue();
+        assertThat(answers).containsOnly("healthy");
+        assertThat(whileHung.outstanding()).as("the hung call still waits: its connection is kept").isEqualTo(1);
+        assertThat(whileHung.answering()).isFalse();
+        assertThat(stuck.thrown(Duration.ofSeconds(10))).isNull();
+        assertThat(eventually(() -> client.status(hung.replica()).health() == Health.HEALTHY)).isTrue();
+    }
+
+    /** Opens a latch when closed, so a test that fails early leaves no call blocked. */
+    private static final class Release implements AutoCloseable {
+        final CountDownLatch latch = new CountDownLatch(1);
+
+        @Override
+        public void close() {
+            latch.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void anInvokerNeverCalledConnectsNowhereAndOneCalledIsWatched() throws Exception {
         SilentServer unused = closeLater(new SilentServer());
         PongServer watched = closeLater(new PongServer(false));
