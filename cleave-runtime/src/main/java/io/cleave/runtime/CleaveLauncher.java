@@ -5,6 +5,7 @@ import io.cleave.StartupException;
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
 import io.cleave.runtime.spi.Topology;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.AppOptions;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
@@ -67,11 +68,12 @@ public final class CleaveLauncher implements Launcher {
         known.addAll(SERVICE_SECTIONS);
         deployers.keySet().stream().filter(n -> !known.contains(n)).forEach(known::add);
         document.checkSections(graph.names(), known, problems);
+        TransportSettings transport = TransportSection.read(document, problems);
         Map<String, Record> configs = bindConfigs(graph, document, problems);
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
-        Deployment deployment = deployer.deploy(new DeployContext(settings, graph, document, options));
+        Deployment deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options));
         return RunningApp.start(settings, graph, configs, document, context, deployment);
     }
 
@@ -113,7 +115,8 @@ public final class CleaveLauncher implements Launcher {
     }
 
     /** What the chosen deployer is told about the validated application. */
-    private record DeployContext(Settings settings, ComponentGraph graph, ConfigDocument document, AppOptions options) implements Deployer.Context {
+    private record DeployContext(Settings settings, TransportSettings transport, ComponentGraph graph, ConfigDocument document,
+            AppOptions options) implements Deployer.Context {
 
         @Override
         public String application() {
