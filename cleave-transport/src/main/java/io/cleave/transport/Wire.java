@@ -33,7 +33,8 @@ final class Wire {
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
-    private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES]; // guarded by writeLock
+    /** Made when frames are first written together: a connection that only ever sends one at a time needs none. */
+    private byte[] writeBuffer; // guarded by writeLock
     private volatile boolean closed;
     /** When the write in progress began its last chunk; 0 when no write is in progress. */
     private volatile long writingSince;
@@ -99,9 +100,19 @@ final class Wire {
 
     /** Writes what is queued, small frames copied together into one write. Holds the write lock. */
     private void writeQueued() throws IOException {
-        byte[] frame;
+        byte[] frame = queue.poll();
+        if (frame == null) {
+            return;
+        }
+        if (queue.isEmpty()) {
+            write(frame, frame.length); // alone: no copy
+            return;
+        }
+        if (writeBuffer == null) {
+            writeBuffer = new byte[WRITE_BUFFER_BYTES];
+        }
         int buffered = 0;
-        while ((frame = queue.poll()) != null) {
+        for (; frame != null; frame = queue.poll()) {
             if (buffered + frame.length > WRITE_BUFFER_BYTES) {
                 if (buffered > 0) {
                     write(writeBuffer, buffered);
