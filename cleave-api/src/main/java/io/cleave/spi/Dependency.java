@@ -1,5 +1,7 @@
 package io.cleave.spi;
 
+import java.util.List;
+
 /**
  * One parameter of a component implementation's constructor: what the runtime must supply.
  */
@@ -43,11 +45,30 @@ public sealed interface Dependency {
 
     /**
      * A runtime service: {@link java.time.Clock}, {@link System.Logger}, or an interface
-     * annotated {@link io.cleave.RuntimeService}.
+     * annotated {@link io.cleave.RuntimeService}, with codecs for its type arguments when it is
+     * generic (the state of a {@code Saga<PlaceOrder>}).
      *
      * @param parameter the parameter name
-     * @param type the service type
+     * @param type the service type (erased)
+     * @param typeArguments a codec per type argument, in order; empty for a non-generic service
      */
-    record OnService(String parameter, Class<?> type) implements Dependency {
+    record OnService(String parameter, Class<?> type, List<Codec<?>> typeArguments) implements Dependency {
+
+        /**
+         * Creates it; the list is copied.
+         */
+        public OnService {
+            typeArguments = List.copyOf(typeArguments);
+        }
+
+        /**
+         * A service without type arguments.
+         *
+         * @param parameter the parameter name
+         * @param type the service type
+         */
+        public OnService(String parameter, Class<?> type) {
+            this(parameter, type, List.of());
+        }
     }
 }

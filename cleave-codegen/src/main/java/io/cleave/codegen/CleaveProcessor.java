@@ -206,7 +206,7 @@ public final class CleaveProcessor extends AbstractProcessor {
         if (implementation.isEmpty()) {
             ok = false;
         } else {
-            Optional<List<DependencyModel>> deps = checkImplementation(type, implementation.get());
+            Optional<List<DependencyModel>> deps = checkImplementation(type, implementation.get(), records);
             if (deps.isEmpty()) {
                 ok = false;
             } else {
@@ -426,7 +426,8 @@ public final class CleaveProcessor extends AbstractProcessor {
         return Optional.of(found.get(0));
     }
 
-    private Optional<List<DependencyModel>> checkImplementation(TypeElement type, TypeElement implementation) {
+    private Optional<List<DependencyModel>> checkImplementation(TypeElement type, TypeElement implementation,
+            Set<TypeElement> records) {
         String impl = implementation.getSimpleName().toString();
         if (!implementation.getTypeParameters().isEmpty()) {
             error(implementation, "implementation " + impl + " of " + type.getSimpleName()
@@ -500,6 +501,34 @@ public final class CleaveProcessor extends AbstractProcessor {
                 }
             } else if (qualified.equals("java.time.Clock") || qualified.equals("java.lang.System.Logger")
                     || (element.getKind() == ElementKind.INTERFACE && hasAnnotation(element, RUNTIME_SERVICE))) {
+                boolean argumentsOk = true;
+                for (TypeMirror argument : declared.getTypeArguments()) {
+                    Set<TypeElement> found = new LinkedHashSet<>();
+                    String problem = argument.getKind() == TypeKind.DECLARED || argument.getKind() == TypeKind.ARRAY
+                            ? valueTypes.problem(argument, null, found::add)
+                            : "is " + argument + ", which is not a concrete type";
+                    if (problem != null) {
+                        error(parameter, join(where + " is " + t + ": its type argument " + argument
+                                + " is what the runtime stores, and it", problem));
+                        argumentsOk = false;
+                        continue;
+                    }
+                    for (TypeElement record : found) {
+                        if (records.add(record)) {
+                            argumentsOk &= checkRecord(record);
+                        }
+                    }
+                }
+                if (declared.getTypeArguments().isEmpty() && !element.getTypeParameters().isEmpty()) {
+                    error(parameter, where + " is the raw type " + t + "; give its type arguments, as in "
+                            + element.getSimpleName() + "<" + String.join(", ", element.getTypeParameters().stream()
+                                    .map(Object::toString).toList()) + ">");
+                    argumentsOk = false;
+                }
+                if (!argumentsOk) {
+                    ok = false;
+                    continue;
+                }
                 dependencies.add(new DependencyModel(DependencyKind.SERVICE, name, t, declared, false));
             } else {
                 error(parameter, invalid);

@@ -115,8 +115,11 @@ final class ComponentWriter {
             case COMPONENT -> CodeBlock.of("new $T($S, $T.class)", DEPENDENCY.nestedClass("OnComponent"),
                     d.parameter(), target);
             case REF -> CodeBlock.of("new $T($S, $T.class)", DEPENDENCY.nestedClass("OnRef"), d.parameter(), target);
-            case SERVICE -> CodeBlock.of("new $T($S, $T.class)", DEPENDENCY.nestedClass("OnService"), d.parameter(),
-                    target);
+            case SERVICE -> d.target().getTypeArguments().isEmpty()
+                    ? CodeBlock.of("new $T($S, $T.class)", DEPENDENCY.nestedClass("OnService"), d.parameter(), target)
+                    : CodeBlock.of("new $T($S, $T.class, $T.of($L))", DEPENDENCY.nestedClass("OnService"), d.parameter(),
+                            target, List.class, d.target().getTypeArguments().stream().map(codecs::codec)
+                                    .collect(CodeBlock.joining(", ")));
             case CONFIG -> CodeBlock.of("new $T<$T>($S, $T.class, $T::$L)", DEPENDENCY.nestedClass("OnConfig"),
                     target, d.parameter(), target, self, binderName(d));
         };

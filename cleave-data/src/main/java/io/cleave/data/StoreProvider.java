@@ -13,6 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -25,20 +29,52 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
  * Supplies {@link Store}: for each component that asks, a Hikari pool on the component's own
  * schema, migrated with Flyway from {@code db/<component in lower case>/} on the class path.
  * Configuration: table {@code [data]} with keys {@code url}, {@code user}, {@code password},
- * {@code pool-size}, {@code shared}, each overridable in {@code [<Component>.data]}; without
- * {@code url}, an embedded H2 database under the application's data directory, which
- * {@code shared = true} lets several processes open (the first serves it to the others on loopback).
+ * {@code pool-size}, each overridable in {@code [<Component>.data]}. Without {@code url}, the
+ * application's embedded PostgreSQL server ({@link EmbeddedServer}), which the process that
+ * deploys the application starts in {@link #prepare} and every process connects to, each
+ * component as a role of its own.
  *
  * <p>Found by {@link java.util.ServiceLoader}; applications do not use this class directly.
  */
 public final class StoreProvider implements ServiceProvider {
 
-    private static final String H2_BIND_ADDRESS = "h2.bindAddress";
-    private static final Duration SHARED_OPEN_TIMEOUT = Duration.ofSeconds(30);
-    private static final Set<String> OPENING_ELSEWHERE = Set.of("90020", "90067", "8000");
+    private static final System.Logger LOG = System.getLogger("cleave.data");
+    /** How long a process waits for the embedded server while its owner restarts it. */
+    private static final Duration EMBEDDED_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** Connection refused, the server starting up or shutting down: the owner restarts it. */
+    private static final Set<String> SERVER_RESTARTING = Set.of("08001", "08006", "57P03", "57P01");
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public StoreProvider() {
+    }
+
+    /**
+     * Checks every component's {@code [data]} settings, and when a component uses the embedded
+     * server, starts it (or adopts the one running) and gives each such component its role.
+     */
+    @Override
+    public AutoCloseable prepare(Preparation preparation) {
+        Map<String, StoreSettings> stores = new LinkedHashMap<>();
+        for (Need need : preparation.needs()) {
+            if (need.type() == Store.class) {
+                stores.putIfAbsent(need.component(),
+                        StoreSettings.resolve(need.component(), preparation::section, preparation.dataDirectory()));
+            }
+        }
+        List<StoreSettings> embedded = stores.values().stream().filter(StoreSettings::embedded).toList();
+        if (embedded.isEmpty()) {
+            return NOTHING;
+        }
+        embedded.forEach(s -> noticeOldFiles(preparation.dataDirectory(), s));
+        EmbeddedServer server = EmbeddedServer.own(new ClusterFiles(preparation.dataDirectory()),
+                databaseName(preparation.application()));
+        try {
+            embedded.forEach(s -> server.grantOwnSchema(s.schema()));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     @Override
@@ -48,17 +84,10 @@ public final class StoreProvider implements ServiceProvider {
             return Optional.empty();
         }
         StoreSettings settings = StoreSettings.resolve(request);
-        if (settings.embedded()) {
-            Files.createDirectories(request.dataDirectory().resolve(settings.schema()));
-        }
-        if (settings.shared()) {
-            serveSharedStoresOnLoopback();
-        }
+        Target target = target(settings, request.dataDirectory());
         HikariDataSource pool;
-        // The first connection stays open until the pool holds one: an embedded database closes
-        // with its last connection, and a shared one would stop serving the other replicas.
-        try (Connection first = openWithSchema(settings)) {
-            pool = pool(settings);
+        try (Connection first = openWithSchema(settings, target)) {
+            pool = pool(settings, target);
             try {
                 migrate(settings, pool);
             } catch (RuntimeException e) {
@@ -76,25 +105,47 @@ public final class StoreProvider implements ServiceProvider {
         return "cleave-data (Store)";
     }
 
-    /**
-     * H2 serves a shared file on all interfaces unless {@code h2.bindAddress} names one; the
-     * other processes are on this machine, so loopback is enough. Read once, when H2 first
-     * opens a database, hence set before the first connection; a value set by the application wins.
-     */
-    private static void serveSharedStoresOnLoopback() {
-        if (System.getProperty(H2_BIND_ADDRESS) == null) {
-            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+    /** Where and as whom one component connects. */
+    private record Target(String url, String user, String password, boolean embedded) {
+    }
+
+    private static Target target(StoreSettings settings, Path dataDirectory) {
+        if (!settings.embedded()) {
+            return new Target(settings.url().orElseThrow(), settings.user(), settings.password(), false);
+        }
+        ClusterFiles.Endpoint endpoint = new ClusterFiles(dataDirectory).endpoint(settings.component());
+        String password = endpoint.rolePassword(settings.schema()).orElseThrow(() -> new StartupException("component "
+                + settings.component() + ": has no role on the embedded PostgreSQL server in " + dataDirectory
+                + "; the process that deploys the application creates it, so this component was not part of the"
+                + " application when it started"));
+        return new Target(endpoint.url(endpoint.database()), settings.schema(), password, true);
+    }
+
+    /** The database of the application on its embedded server: its name where that is a plain identifier. */
+    static String databaseName(String application) {
+        String name = application.toLowerCase(Locale.ROOT).replace('-', '_');
+        return name.matches("[a-z_][a-z0-9_]{0,62}") && !name.startsWith("pg_") && !name.equals("postgres")
+                && !name.startsWith("template") ? name : "cleave";
+    }
+
+    /** Data files of the embedded H2 database that Cleave used before; nothing reads them now. */
+    private static void noticeOldFiles(Path dataDirectory, StoreSettings s) {
+        Path old = dataDirectory.resolve(s.schema()).resolve("store.mv.db");
+        if (Files.exists(old)) {
+            LOG.log(System.Logger.Level.WARNING, "component " + s.component() + ": " + old.toAbsolutePath()
+                    + " holds data of the embedded H2 database that earlier Cleave versions used; it is not read any more"
+                    + " (the component's data is now on the embedded PostgreSQL server); delete it once you no longer need it");
         }
     }
 
     /** Connects outside the pool, to fail with a clear message and to create the schema. */
-    private static Connection openWithSchema(StoreSettings settings) {
+    private static Connection openWithSchema(StoreSettings settings, Target target) {
         Properties props = new Properties();
-        props.setProperty("user", settings.user());
-        props.setProperty("password", settings.password());
+        props.setProperty("user", target.user());
+        props.setProperty("password", target.password());
         Connection c = null;
         try {
-            c = connect(settings, props);
+            c = connect(target, props);
             if (!schemaExists(c, settings.schema())) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE SCHEMA IF NOT EXISTS \"" + settings.schema() + "\"");
@@ -119,21 +170,19 @@ public final class StoreProvider implements ServiceProvider {
     }
 
     /**
-     * Opens the first connection. A shared file that another process is opening at this moment
-     * (replicas start together) is locked before that process serves it: H2 then says the file is
-     * in use (90020), the server refused (90067) or the lock file was just modified (8000). Such
-     * a store is tried again, pausing 50 ms
-     * doubling to 1 s, until {@link #SHARED_OPEN_TIMEOUT}.
+     * Opens the first connection. The embedded server may be restarting at this moment (its
+     * owner restarts it when it dies): then the connection is tried again, pausing 50 ms
+     * doubling to 1 s, for up to {@link #EMBEDDED_CONNECT_TIMEOUT}. A configured server is not
+     * waited for: an unreachable one is a configuration problem.
      */
-    private static Connection connect(StoreSettings settings, Properties props) throws SQLException {
-        long deadline = System.nanoTime() + SHARED_OPEN_TIMEOUT.toNanos();
+    private static Connection connect(Target target, Properties props) throws SQLException {
+        long deadline = System.nanoTime() + EMBEDDED_CONNECT_TIMEOUT.toNanos();
         long pauseMillis = 50;
         while (true) {
             try {
-                return DriverManager.getConnection(settings.url(), props);
+                return DriverManager.getConnection(target.url(), props);
             } catch (SQLException e) {
-                boolean beingOpenedElsewhere = OPENING_ELSEWHERE.contains(e.getSQLState());
-                if (!settings.shared() || !beingOpenedElsewhere || System.nanoTime() - deadline > 0) {
+                if (!target.embedded() || !SERVER_RESTARTING.contains(e.getSQLState()) || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 try {
@@ -154,37 +203,34 @@ public final class StoreProvider implements ServiceProvider {
     }
 
     private static String cannotConnect(StoreSettings s, SQLException e) {
-        String hint = "";
-        if (s.embedded() && "90020".equals(e.getSQLState())) {
-            hint = "; another process has it open: to run this component in several processes, set"
-                    + " [data] shared = true (the first process serves the file to the others) or [data] url"
-                    + " to a PostgreSQL database";
-        } else if (!s.embedded()) {
-            hint = "; check the server is running and " + s.urlSource() + ", user and password are right";
+        if (s.embedded()) {
+            return "component " + s.component() + ": cannot connect to the " + s.urlSource() + " as role " + s.schema()
+                    + ": " + firstLine(e.getMessage()) + " (the server's log is server.log in that directory)";
         }
-        return "component " + s.component() + ": cannot open its store at " + s.url() + " (" + s.urlSource()
-                + ", user \"" + s.user() + "\"): " + firstLine(e.getMessage()) + hint;
+        return "component " + s.component() + ": cannot open its store at " + s.url().orElseThrow() + " (" + s.urlSource()
+                + ", user \"" + s.user() + "\"): " + firstLine(e.getMessage())
+                + "; check the server is running and " + s.urlSource() + ", user and password are right";
     }
 
-    private static HikariDataSource pool(StoreSettings s) {
+    private static HikariDataSource pool(StoreSettings s, Target target) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("cleave-store-" + s.schema());
-        config.setJdbcUrl(s.url());
-        config.setUsername(s.user());
-        config.setPassword(s.password());
+        config.setJdbcUrl(target.url());
+        config.setUsername(target.user());
+        config.setPassword(target.password());
         config.setSchema(s.schema());
         config.setMaximumPoolSize(s.poolSize());
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
-        if (s.shared()) {
-            // replicas opening the file together: the first connection is tried again for as long
-            config.setInitializationFailTimeout(SHARED_OPEN_TIMEOUT.toMillis());
+        if (target.embedded()) {
+            // the owner may be restarting the server: wait for it as the first connection did
+            config.setInitializationFailTimeout(EMBEDDED_CONNECT_TIMEOUT.toMillis());
         }
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new StartupException("component " + s.component() + ": cannot open its store at " + s.url()
+            throw new StartupException("component " + s.component() + ": cannot open its store at " + target.url()
                     + " (" + s.urlSource() + "): " + firstLine(cause.getMessage()), e);
         }
     }

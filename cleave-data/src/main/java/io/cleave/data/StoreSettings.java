@@ -6,6 +6,7 @@ import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -16,56 +17,63 @@ import java.util.function.Function;
  * {@code [<Component>.data]} (the latter wins key by key).
  *
  * @param component the component's name
- * @param schema the schema holding its tables
- * @param url the JDBC URL
- * @param urlSource where the URL came from, for messages: {@code [data] url} or {@code embedded default}
- * @param user the database user
- * @param password the password; never printed
+ * @param schema the schema holding its tables; on the embedded server also its role's name
+ * @param url the JDBC URL of a configured server; empty for the embedded server
+ * @param urlSource where the URL came from, for messages: {@code [data] url} or {@code embedded server in <dir>}
+ * @param user the database user of a configured server
+ * @param password its password; never printed
  * @param poolSize the most connections the pool holds
- * @param embedded whether the URL is the embedded default
- * @param shared whether the embedded database may be opened by several processes at once
  */
-record StoreSettings(String component, String schema, String url, String urlSource, String user, String password,
-        int poolSize, boolean embedded, boolean shared) {
+record StoreSettings(String component, String schema, Optional<String> url, String urlSource, String user, String password,
+        int poolSize) {
 
-    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size", "shared");
-    /**
-     * H2's automatic mixed mode: the first process to open the file serves it to the others on
-     * a TCP port recorded in its lock file; when that process ends, the next one to reconnect
-     * takes over.
-     */
-    static final String SHARED_OPTIONS = ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
+    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size");
     static final int DEFAULT_POOL_SIZE = 5;
-    static final String EMBEDDED_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    private static final Set<String> RESERVED_SCHEMAS = Set.of("public", "information_schema", EmbeddedServer.SUPERUSER);
 
     static StoreSettings resolve(ServiceProvider.Request request) {
-        String component = request.component();
+        return resolve(request.component(), request::section, request.dataDirectory());
+    }
+
+    static StoreSettings resolve(String component, Function<String, ConfigSection> sections, Path dataDirectory) {
         String schema = component.toLowerCase(Locale.ROOT);
-        if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+        if (!schema.matches("[a-z_][a-z0-9_]{0,62}") || schema.startsWith("pg_") || RESERVED_SCHEMAS.contains(schema)) {
             throw new ConfigError("component " + component + ": its name cannot name a database schema"
-                    + " (letters, digits and _ only, at most 63); rename the component to use a Store");
+                    + " (letters, digits and _ only, at most 63, not starting with pg_, not " + String.join(", ",
+                            RESERVED_SCHEMAS.stream().sorted().toList()) + "); rename the component to use a Store");
         }
-        ConfigSection shared = request.section("data");
-        ConfigSection own = request.section(component + ".data");
-        shared.rejectUnknown(KEYS);
-        own.rejectUnknown(KEYS);
+        ConfigSection shared = sections.apply("data");
+        ConfigSection own = sections.apply(component + ".data");
+        for (ConfigSection section : List.of(shared, own)) {
+            if (section.has("shared")) {
+                throw new ConfigError("[" + section.path() + "] shared: no longer a setting: the replicas of a component"
+                        + " always share its data (on the embedded PostgreSQL server, or on the server [data] url names);"
+                        + " remove the key");
+            }
+            section.rejectUnknown(KEYS);
+        }
         Function<String, Optional<ConfigSection>> from = key -> own.has(key) ? Optional.of(own)
                 : shared.has(key) ? Optional.of(shared) : Optional.empty();
 
         Optional<ConfigSection> urlFrom = from.apply("url");
-        String url;
+        Optional<String> url = Optional.empty();
         String urlSource;
-        boolean sharedFile = from.apply("shared").map(s -> s.bool("shared")).orElse(false);
         if (urlFrom.isPresent()) {
-            url = urlFrom.get().string("url").strip();
+            String configured = urlFrom.get().string("url").strip();
             urlSource = "[" + urlFrom.get().path() + "] url";
-            checkUrl(component, url, urlSource);
+            checkUrl(component, configured, urlSource);
+            url = Optional.of(configured);
         } else {
-            Path dir = request.dataDirectory().resolve(schema).toAbsolutePath();
-            url = "jdbc:h2:file:" + dir.resolve("store") + EMBEDDED_OPTIONS + (sharedFile ? SHARED_OPTIONS : "");
-            urlSource = (sharedFile ? "shared " : "") + "embedded default in " + dir;
+            urlSource = "embedded PostgreSQL server in " + dataDirectory.resolve(ClusterFiles.DIRECTORY).toAbsolutePath().normalize();
+            for (String key : List.of("user", "password")) {
+                Optional<ConfigSection> at = from.apply(key);
+                if (at.isPresent()) {
+                    throw new ConfigError("[" + at.get().path() + "] " + key + " for component " + component
+                            + ": only with [data] url; the embedded server gives each component a role and password of its own");
+                }
+            }
         }
-        String user = from.apply("user").map(s -> s.string("user")).orElse(urlFrom.isPresent() ? "" : "sa");
+        String user = from.apply("user").map(s -> s.string("user")).orElse("");
         String password = from.apply("password").map(s -> s.string("password")).orElse("");
         int poolSize = DEFAULT_POOL_SIZE;
         Optional<ConfigSection> poolFrom = from.apply("pool-size");
@@ -76,31 +84,35 @@ record StoreSettings(String component, String schema, String url, String urlSour
                         + " for component " + component + ": must be 1 to 1000");
             }
         }
-        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize, urlFrom.isEmpty(),
-                sharedFile && urlFrom.isEmpty());
+        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize);
     }
 
     private static void checkUrl(String component, String url, String source) {
-        boolean known = url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:");
+        if (url.startsWith("jdbc:h2:")) {
+            throw new ConfigError(source + " = \"" + url + "\" for component " + component
+                    + ": H2 is no longer supported (it lost committed transactions when a process was killed);"
+                    + " remove the url to use the embedded PostgreSQL server, or name a PostgreSQL server"
+                    + " (jdbc:postgresql://host:5432/database)");
+        }
         boolean accepted;
         try {
-            accepted = known && DriverManager.getDriver(url) != null;
+            accepted = url.startsWith("jdbc:postgresql:") && DriverManager.getDriver(url) != null;
         } catch (SQLException e) {
             accepted = false;
         }
         if (!accepted) {
             throw new ConfigError(source + " = \"" + url + "\" for component " + component
-                    + ": not a JDBC URL of a supported database; expected PostgreSQL"
-                    + " (jdbc:postgresql://host:5432/database) or H2 (jdbc:h2:...)");
+                    + ": not a JDBC URL of a supported database; expected PostgreSQL (jdbc:postgresql://host:5432/database)");
         }
     }
 
-    boolean postgres() {
-        return url.startsWith("jdbc:postgresql:");
+    boolean embedded() {
+        return url.isEmpty();
     }
 
     @Override
     public String toString() {
-        return "StoreSettings[" + component + ", " + url + " from " + urlSource + ", user " + user + ", pool " + poolSize + "]";
+        return "StoreSettings[" + component + ", " + url.orElse("embedded") + " from " + urlSource + ", user " + user
+                + ", pool " + poolSize + "]";
     }
 }

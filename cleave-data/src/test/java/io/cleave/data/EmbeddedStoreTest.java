@@ -1,81 +1,93 @@
 package io.cleave.data;
 
-import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.StartupException;
 import io.cleave.Store;
 import io.cleave.StoreException;
-import io.cleave.spi.ConfigSection.ConfigError;
+import io.cleave.spi.testing.AppPreparation;
+import io.cleave.spi.testing.ProviderRequest;
 import java.io.Serial;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Stores on the embedded PostgreSQL server, which the test prepares once for the class as the
+ * process that deploys an application would.
+ */
 class EmbeddedStoreTest {
 
     @TempDir
-    Path dataDir;
+    static Path dataDir;
+    private static AutoCloseable server;
 
     private final StoreProvider provider = new StoreProvider();
-    private ProviderRequest request;
+    private final List<ProviderRequest> requests = new ArrayList<>();
+
+    @BeforeAll
+    static void prepareTheServer() throws Exception {
+        server = new StoreProvider().prepare(new AppPreparation("shop", dataDir, Map.of())
+                .need("Catalog", Store.class).need("Inventory", Store.class).need("Broken", Store.class));
+    }
+
+    @AfterAll
+    static void stopTheServer() throws Exception {
+        server.close();
+    }
 
     @AfterEach
     void closeStores() throws Exception {
-        if (request != null) {
-            request.stop();
+        for (ProviderRequest r : requests.reversed()) {
+            r.stop();
         }
+        requests.clear();
     }
 
-    private Store open(String component, Map<String, Map<String, Object>> config) throws Exception {
-        request = new ProviderRequest(component, Store.class, "store", config, dataDir);
+    private Store open(String component) throws Exception {
+        ProviderRequest request = new ProviderRequest(component, Store.class, "store", Map.of(), dataDir);
+        requests.add(request);
         return (Store) provider.provide(request).orElseThrow();
     }
 
     @Test
-    void answersNothingForOtherTypes() throws Exception {
-        ProviderRequest other = new ProviderRequest("Catalog", String.class, "store", Map.of(), dataDir);
+    void migratesFromTheComponentsDirectoryIntoItsOwnSchemaAsItsOwnRole() throws Exception {
+        Store store = open("Catalog");
 
-        Optional<?> supplied = provider.provide(other);
-
-        assertThat(supplied).isEmpty();
-        assertThat(other.toClose()).isEmpty();
-    }
-
-    @Test
-    void migratesFromTheComponentsDirectoryIntoFilesUnderTheDataDirectory() throws Exception {
-        Store store = open("Catalog", Map.of());
-
-        String name = store.read(c -> single(c, "select name from item where id = 'c-1'"));
-
-        assertThat(name).isEqualTo("catalog item");
-        assertThat(dataDir.resolve("catalog/store.mv.db")).isRegularFile();
+        assertThat(query(store, "select name from item where id = 'c-1'")).isEqualTo("catalog item");
+        assertThat(query(store, "select current_schema()")).isEqualTo("catalog");
+        assertThat(query(store, "select current_user")).isEqualTo("catalog");
+        assertThat(query(store, "select current_database()")).isEqualTo("shop");
     }
 
     @Test
     void runsEachMigrationOnceAcrossRestarts() throws Exception {
-        open("Catalog", Map.of());
-        request.stop();
+        open("Catalog").run(c -> insert(c, "c-restart", "kept"));
+        closeStores();
 
-        Store reopened = open("Catalog", Map.of());
+        Store reopened = open("Catalog");
 
-        assertThat(query(reopened, "select count(*) from item")).isEqualTo("1");
-        assertThat(query(reopened, "select count(*) from \"flyway_schema_history\" where \"success\" and \"type\" = 'SQL'"))
+        assertThat(query(reopened, "select name from item where id = 'c-restart'")).isEqualTo("kept");
+        assertThat(query(reopened, "select count(*) from flyway_schema_history where success and type = 'SQL'"))
                 .isEqualTo("2");
     }
 
     @Test
     void commitsWhatTheTransactionWrote() throws Exception {
-        Store store = open("Catalog", Map.of());
+        Store store = open("Catalog");
 
         int inserted = store.transaction(c -> insert(c, "c-2", "lamp"));
 
@@ -85,7 +97,7 @@ class EmbeddedStoreTest {
 
     @Test
     void rollsBackAndRethrowsWhenTheWorkThrows() throws Exception {
-        Store store = open("Catalog", Map.of());
+        Store store = open("Catalog");
         IllegalStateException failure = new IllegalStateException("payment declined");
 
         assertThatThrownBy(() -> store.run(c -> {
@@ -98,7 +110,7 @@ class EmbeddedStoreTest {
 
     @Test
     void passesTheWorksCheckedExceptionThroughUnwrapped() throws Exception {
-        Store store = open("Catalog", Map.of());
+        Store store = open("Catalog");
 
         assertThatThrownBy(() -> store.transaction(c -> {
             insert(c, "c-4", "desk");
@@ -110,7 +122,7 @@ class EmbeddedStoreTest {
 
     @Test
     void wrapsSqlFailuresWithTheirSqlStateAndRollsBack() throws Exception {
-        Store store = open("Catalog", Map.of());
+        Store store = open("Catalog");
 
         assertThatThrownBy(() -> store.run(c -> {
             insert(c, "c-5", "sofa");
@@ -124,8 +136,34 @@ class EmbeddedStoreTest {
     }
 
     @Test
+    void readOnlyWorkCannotWrite() throws Exception {
+        Store store = open("Catalog");
+
+        assertThatThrownBy(() -> store.read(c -> insert(c, "c-6", "nope")))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("25006"));
+    }
+
+    @Test
+    void aComponentCannotReadChangeOrDeleteAnotherComponentsTables() throws Exception {
+        open("Inventory");
+        Store catalog = open("Catalog");
+
+        for (String sql : List.of("select count(*) from inventory.stock_movement",
+                "insert into inventory.item (id, quantity) values ('x', 1)",
+                "delete from inventory.item",
+                "create table inventory.intruder (id int)")) {
+            assertThatThrownBy(() -> catalog.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.execute();
+                }
+            })).as(sql).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("42501"));
+        }
+        assertThat(query(open("Inventory"), "select quantity from item where id = 'i-1'")).isEqualTo("7");
+    }
+
+    @Test
     void aFailedMigrationNamesTheComponentAndTheScript() {
-        assertThatThrownBy(() -> open("Broken", Map.of()))
+        assertThatThrownBy(() -> open("Broken"))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("component Broken")
                 .hasMessageContaining("db/broken/V2__select_missing_table.sql")
@@ -133,59 +171,30 @@ class EmbeddedStoreTest {
     }
 
     @Test
-    void rejectsAnUnknownKeyInTheSharedSection() {
-        assertThatThrownBy(() -> open("Catalog", Map.of("data", Map.of("uri", "jdbc:h2:mem:x"))))
-                .isInstanceOf(ConfigError.class)
-                .hasMessageContaining("[data]")
-                .hasMessageContaining("\"uri\"");
-    }
-
-    @Test
-    void rejectsAnUnknownKeyInTheComponentsSection() {
-        assertThatThrownBy(() -> open("Catalog", Map.of("Catalog.data", Map.of("poolsize", 3))))
-                .isInstanceOf(ConfigError.class)
-                .hasMessageContaining("[Catalog.data]")
-                .hasMessageContaining("\"poolsize\"");
-    }
-
-    @Test
-    void rejectsAUrlOfAnUnsupportedDatabaseNamingTheSectionAndComponent() {
-        assertThatThrownBy(() -> open("Catalog", Map.of("Catalog.data", Map.of("url", "mysql://localhost/shop"))))
-                .isInstanceOf(ConfigError.class)
-                .hasMessageContaining("[Catalog.data] url = \"mysql://localhost/shop\"")
-                .hasMessageContaining("component Catalog")
-                .hasMessageContaining("jdbc:postgresql://");
-    }
-
-    @Test
-    void rejectsAPoolSizeOutOfRange() {
-        assertThatThrownBy(() -> open("Catalog", Map.of("data", Map.of("pool-size", 0))))
-                .isInstanceOf(ConfigError.class)
-                .hasMessageContaining("[data] pool-size = 0")
-                .hasMessageContaining("1 to 1000");
-    }
-
-    @Test
-    void anUnreachableDatabaseNamesTheComponentAndWhereTheUrlCameFrom() {
-        String url = "jdbc:postgresql://127.0.0.1:1/shop";
-
-        assertThatThrownBy(() -> open("Catalog", Map.of("data", Map.of("url", url, "user", "shop", "password", "s3cret"))))
+    void aComponentTheServerWasNotPreparedForIsRefusedNamingIt() {
+        assertThatThrownBy(() -> open("Orders"))
                 .isInstanceOf(StartupException.class)
-                .hasMessageContaining("component Catalog: cannot open its store at " + url)
-                .hasMessageContaining("[data] url")
-                .hasMessageNotContaining("s3cret");
+                .hasMessageContaining("component Orders: has no role on the embedded PostgreSQL server");
     }
 
     @Test
-    void aComponentSectionOverridesTheSharedOneKeyByKey() throws Exception {
-        Path elsewhere = Files.createDirectories(dataDir.resolve("elsewhere"));
-        String url = "jdbc:h2:file:" + elsewhere.resolve("shared") + StoreSettings.EMBEDDED_OPTIONS;
+    void keepsItsFilesReadableByTheOwnerOnly() throws Exception {
+        Path root = dataDir.resolve("postgres");
 
-        Store store = open("Catalog", Map.of("data", Map.of("url", "jdbc:h2:mem:unused", "pool-size", 2),
-                "Catalog.data", Map.of("url", url)));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("cleave.properties"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("cluster"))))
+                .isEqualTo("rwx------");
+    }
 
-        assertThat(store.<String, RuntimeException>read(c -> c.getMetaData().getURL())).startsWith("jdbc:h2:file:" + elsewhere);
-        assertThat(store.<String, RuntimeException>read(Connection::getSchema)).isEqualTo("catalog");
+    @Test
+    void aSecondApplicationCannotTakeTheSameDataDirectory() {
+        AppPreparation second = new AppPreparation("shop", dataDir, Map.of()).need("Catalog", Store.class);
+
+        assertThatThrownBy(() -> new StoreProvider().prepare(second))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("is in use by another running Cleave application (pid " + ProcessHandle.current().pid() + ")");
     }
 
     static String query(Store store, String sql) {

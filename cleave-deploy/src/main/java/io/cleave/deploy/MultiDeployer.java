@@ -33,6 +33,12 @@ public final class MultiDeployer implements Deployer {
         return NAME;
     }
 
+    /** A child of a supervisor hosts a part; the supervisor deploys. */
+    @Override
+    public boolean deploysApplication() {
+        return GroupDeployment.Identity.ofThisProcess().isEmpty();
+    }
+
     /**
      * Plans this process's part: a child of a supervisor hosts its group; any other process
      * becomes the supervisor and returns once every replica serves or crash-loops.

@@ -28,7 +28,7 @@ import java.util.Set;
 public final class CleaveLauncher implements Launcher {
 
     /** Sections of {@code cleave.toml} that belong to runtime services rather than components. */
-    static final List<String> SERVICE_SECTIONS = List.of("listeners", "data", "events", "cache", "gateway", "observe",
+    static final List<String> SERVICE_SECTIONS = List.of("listeners", "data", "sagas", "events", "cache", "gateway", "observe",
             "resilience", "transport", "kube");
 
     private final LaunchContext context;
@@ -73,8 +73,16 @@ public final class CleaveLauncher implements Launcher {
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
-        Deployment deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options));
-        return RunningApp.start(settings, graph, configs, document, context, deployment);
+        Prepared prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers())
+                : Prepared.none();
+        Deployment deployment;
+        try {
+            deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options));
+        } catch (RuntimeException | Error e) {
+            prepared.close();
+            throw e;
+        }
+        return RunningApp.start(settings, graph, configs, document, context, deployment, prepared);
     }
 
     /** Binds every component's config record, collecting problems; rejects keys for components without one. */

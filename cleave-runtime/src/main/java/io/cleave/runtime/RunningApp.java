@@ -4,6 +4,7 @@ import io.cleave.App;
 import io.cleave.Lifecycle;
 import io.cleave.StartupException;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.spi.Codec;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Dependency;
@@ -34,11 +35,18 @@ final class RunningApp implements App {
     private final ConfigDocument document;
     private final LaunchContext context;
     private final Deployment deployment;
+    private final Prepared prepared;
 
     private final Map<Class<?>, Object> references = new ConcurrentHashMap<>();
+    /** Runtime services by component and type: one instance per component, whoever asks. */
+    private final Map<String, Map<Class<?>, Object>> services = new LinkedHashMap<>();
     private final List<Hosted> hosted = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile boolean constructed;
+    /** Services' lifecycles attached to a component ({@link ServiceProvider.Request#attach}), by component. */
+    private final Map<String, List<Lifecycle>> attached = new LinkedHashMap<>();
+    /** What starts, in order: each component, then what its services attached. */
+    private final List<Unit> units = new ArrayList<>();
     private int started;
 
     private final Object closeLock = new Object();
@@ -49,14 +57,19 @@ final class RunningApp implements App {
     private record Hosted(ComponentDescriptor<?> component, Object instance) {
     }
 
+    /** Something started and stopped with a component: the component itself, or a service of it. */
+    private record Unit(String component, Lifecycle lifecycle, boolean service) {
+    }
+
     private RunningApp(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
-            LaunchContext context, Deployment deployment) {
+            LaunchContext context, Deployment deployment, Prepared prepared) {
         this.settings = settings;
         this.graph = graph;
         this.configs = configs;
         this.document = document;
         this.context = context;
         this.deployment = deployment;
+        this.prepared = prepared;
     }
 
     /**
@@ -65,8 +78,8 @@ final class RunningApp implements App {
      * @throws StartupException if any cannot be constructed or started; what started is stopped
      */
     static RunningApp start(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
-            LaunchContext context, Deployment deployment) {
-        RunningApp app = new RunningApp(settings, graph, configs, document, context, deployment);
+            LaunchContext context, Deployment deployment, Prepared prepared) {
+        RunningApp app = new RunningApp(settings, graph, configs, document, context, deployment, prepared);
         try {
             app.construct();
             app.startAll();
@@ -141,12 +154,25 @@ final class RunningApp implements App {
         if (d.type() == System.Logger.class) {
             return System.getLogger("cleave." + c.name());
         }
-        Request request = new Request(c.name(), d.parameter(), d.type());
+        Map<Class<?>, Object> own = services.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
+        Object existing = own.get(d.type());
+        if (existing != null) {
+            return existing;
+        }
+        Object created = supply(c, d);
+        own.put(d.type(), created);
+        return created;
+    }
+
+    private Object supply(ComponentDescriptor<?> c, Dependency.OnService d) {
+        Request request = new Request(c, d);
         List<String> tried = new ArrayList<>();
         for (ServiceProvider provider : context.providers()) {
             Optional<?> supplied;
             try {
                 supplied = provider.provide(request);
+            } catch (StartupException e) {
+                throw e;
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -174,14 +200,22 @@ final class RunningApp implements App {
     private void startAll() {
         for (Hosted h : hosted) {
             if (h.instance() instanceof Lifecycle lifecycle) {
-                try {
-                    lifecycle.start();
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    throw new StartupException("component " + h.component().name() + " failed to start: " + describe(e), e);
+                units.add(new Unit(h.component().name(), lifecycle, false));
+            }
+            attached.getOrDefault(h.component().name(), List.of())
+                    .forEach(l -> units.add(new Unit(h.component().name(), l, true)));
+        }
+        for (Unit u : units) {
+            try {
+                u.lifecycle().start();
+            } catch (StartupException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
+                throw new StartupException("component " + u.component() + " failed to start: "
+                        + (u.service() ? u.lifecycle() + ": " : "") + describe(e), e);
             }
             started++;
         }
@@ -202,7 +236,7 @@ final class RunningApp implements App {
         return message == null || message.isBlank() ? e.getClass().getName() : message;
     }
 
-    /** Stops what started, in reverse order, then closes resources and the deployment. */
+    /** Stops what started, in reverse order, then closes resources, the deployment and what was prepared. */
     private void shutdown() {
         try {
             deployment.stopping();
@@ -210,16 +244,15 @@ final class RunningApp implements App {
             LOG.log(System.Logger.Level.WARNING, "deployer " + settings.deployer() + " failed while stopping", e);
         }
         for (int i = started - 1; i >= 0; i--) {
-            Hosted h = hosted.get(i);
-            if (h.instance() instanceof Lifecycle lifecycle) {
-                try {
-                    lifecycle.stop();
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    LOG.log(System.Logger.Level.WARNING, "component " + h.component().name() + " failed to stop", e);
+            Unit u = units.get(i);
+            try {
+                u.lifecycle().stop();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
+                LOG.log(System.Logger.Level.WARNING, "component " + u.component() + " failed to stop"
+                        + (u.service() ? ": " + u.lifecycle() : ""), e);
             }
         }
         started = 0;
@@ -243,6 +276,7 @@ final class RunningApp implements App {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "deployer " + settings.deployer() + " failed to close", e);
         }
+        prepared.close();
     }
 
     @Override
@@ -291,29 +325,45 @@ final class RunningApp implements App {
 
     /** What a component's constructor parameter asks a {@link ServiceProvider} for. */
     private final class Request implements ServiceProvider.Request {
-        private final String component;
-        private final String parameter;
-        private final Class<?> type;
+        private final ComponentDescriptor<?> component;
+        private final Dependency.OnService dependency;
 
-        Request(String component, String parameter, Class<?> type) {
+        Request(ComponentDescriptor<?> component, Dependency.OnService dependency) {
             this.component = component;
-            this.parameter = parameter;
-            this.type = type;
+            this.dependency = dependency;
         }
 
         @Override
         public String component() {
-            return component;
+            return component.name();
         }
 
         @Override
         public String parameter() {
-            return parameter;
+            return dependency.parameter();
         }
 
         @Override
         public Class<?> type() {
-            return type;
+            return dependency.type();
+        }
+
+        @Override
+        public List<Codec<?>> typeArguments() {
+            return dependency.typeArguments();
+        }
+
+        @Override
+        public <T> T service(Class<T> type) {
+            for (Dependency d : component.dependencies()) {
+                if (d instanceof Dependency.OnService on && on.type() == type) {
+                    return type.cast(RunningApp.this.service(component, on));
+                }
+            }
+            throw new StartupException("component " + component.name() + ": constructor parameter \"" + dependency.parameter()
+                    + "\" (" + dependency.type().getSimpleName() + ") needs the component's " + type.getSimpleName()
+                    + ", which its constructor does not ask for; add a " + type.getSimpleName() + " parameter to the"
+                    + " constructor of " + component.implementation().getSimpleName());
         }
 
         @Override
@@ -332,6 +382,11 @@ final class RunningApp implements App {
         }
 
         @Override
+        public void attach(Lifecycle lifecycle) {
+            attached.computeIfAbsent(component.name(), k -> new ArrayList<>()).add(lifecycle);
+        }
+
+        @Override
         public void closeOnStop(AutoCloseable resource) {
             synchronized (resources) {
                 resources.add(resource);
@@ -340,7 +395,7 @@ final class RunningApp implements App {
 
         @Override
         public String toString() {
-            return type.getName() + " for " + component + " (parameter \"" + parameter + "\")";
+            return dependency.type().getName() + " for " + component.name() + " (parameter \"" + dependency.parameter() + "\")";
         }
     }
 }

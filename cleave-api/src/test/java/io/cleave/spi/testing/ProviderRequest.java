@@ -1,9 +1,12 @@
 package io.cleave.spi.testing;
 
+import io.cleave.StartupException;
+import io.cleave.spi.Codec;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +23,9 @@ public final class ProviderRequest implements ServiceProvider.Request {
     private final Map<String, Map<String, Object>> sections;
     private final Path dataDirectory;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Map<Class<?>, Object> services = new HashMap<>();
+    private final List<io.cleave.Lifecycle> attached = new ArrayList<>();
+    private List<Codec<?>> typeArguments = List.of();
 
     /**
      * @param component the asking component
@@ -53,6 +59,45 @@ public final class ProviderRequest implements ServiceProvider.Request {
     }
 
     @Override
+    public List<Codec<?>> typeArguments() {
+        return typeArguments;
+    }
+
+    @Override
+    public <T> T service(Class<T> serviceType) {
+        Object service = services.get(serviceType);
+        if (service == null) {
+            throw new StartupException("component " + component + ": its constructor does not ask for "
+                    + serviceType.getName());
+        }
+        return serviceType.cast(service);
+    }
+
+    /**
+     * Makes another service available to {@link #service}.
+     *
+     * @param serviceType its type
+     * @param service the instance
+     * @param <T> the type
+     * @return this
+     */
+    public <T> ProviderRequest with(Class<T> serviceType, T service) {
+        services.put(serviceType, service);
+        return this;
+    }
+
+    /**
+     * Sets the codecs of the type arguments.
+     *
+     * @param codecs a codec per type argument
+     * @return this
+     */
+    public ProviderRequest typeArguments(Codec<?>... codecs) {
+        typeArguments = List.of(codecs);
+        return this;
+    }
+
+    @Override
     public ConfigSection section(String path) {
         return new MapConfigSection(path, sections.getOrDefault(path, Map.of()));
     }
@@ -65,6 +110,22 @@ public final class ProviderRequest implements ServiceProvider.Request {
     @Override
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    @Override
+    public void attach(io.cleave.Lifecycle lifecycle) {
+        attached.add(lifecycle);
+    }
+
+    /**
+     * Starts what the provider attached, as the runtime does once the component started.
+     *
+     * @throws Exception if a start fails
+     */
+    public void started() throws Exception {
+        for (io.cleave.Lifecycle l : attached) {
+            l.start();
+        }
     }
 
     @Override
@@ -83,6 +144,10 @@ public final class ProviderRequest implements ServiceProvider.Request {
      * @throws Exception if closing fails
      */
     public void stop() throws Exception {
+        for (io.cleave.Lifecycle l : attached.reversed()) {
+            l.stop();
+        }
+        attached.clear();
         for (AutoCloseable c : toClose.reversed()) {
             c.close();
         }

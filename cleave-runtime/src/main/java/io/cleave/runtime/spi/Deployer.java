@@ -22,6 +22,18 @@ public interface Deployer {
     String name();
 
     /**
+     * Whether this process deploys the application as a whole, rather than hosting a part of it
+     * for another process that does (a child of the {@code multi} supervisor). Runtime services
+     * prepare what components share ({@link io.cleave.spi.ServiceProvider#prepare}) only in the
+     * process that deploys.
+     *
+     * @return true unless this process was started to host part of an application
+     */
+    default boolean deploysApplication() {
+        return true;
+    }
+
+    /**
      * Plans this process's part of the application. Called after configuration and the
      * component graph were validated, before any component is constructed.
      *

@@ -5,6 +5,7 @@ import io.cleave.Idempotent;
 import io.cleave.Key;
 import io.cleave.shop.InvalidInputException;
 import io.cleave.shop.catalog.UnknownProductException;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -52,10 +53,14 @@ public interface Cart {
     CartContents setQuantity(@Key UUID userId, String productId, int quantity) throws UnknownProductException, InvalidInputException;
 
     /**
-     * Empties the cart.
+     * Takes what an order bought out of the customer's cart: each product's line loses the
+     * ordered units, and goes when none are left. Units added after the order stay. Once per
+     * order: removing the same order's units again changes nothing.
      *
      * @param userId the customer
+     * @param orderId the order, whose id makes repeating this harmless
+     * @param ordered units bought per SKU
      */
     @Idempotent
-    void clear(@Key UUID userId);
+    void removeOrdered(@Key UUID userId, UUID orderId, Map<String, Integer> ordered);
 }

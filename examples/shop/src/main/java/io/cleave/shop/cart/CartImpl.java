@@ -104,11 +104,34 @@ final class CartImpl implements Cart {
     }
 
     @Override
-    public void clear(UUID userId) {
+    public void removeOrdered(UUID userId, UUID orderId, Map<String, Integer> ordered) {
         store.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("delete from cart_item where user_id = ?")) {
-                ps.setObject(1, userId);
-                ps.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement("insert into removed_order (order_id, user_id, removed_at)"
+                    + " values (?, ?, ?) on conflict (order_id) do nothing")) {
+                ps.setObject(1, orderId);
+                ps.setObject(2, userId);
+                ps.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                if (ps.executeUpdate() == 0) {
+                    return; // removed before
+                }
+            }
+            for (Map.Entry<String, Integer> line : ordered.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "delete from cart_item where user_id = ? and product_id = ? and quantity <= ?")) {
+                    ps.setObject(1, userId);
+                    ps.setString(2, line.getKey());
+                    ps.setInt(3, line.getValue());
+                    if (ps.executeUpdate() == 1) {
+                        continue;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update cart_item set quantity = quantity - ? where user_id = ? and product_id = ?")) {
+                    ps.setInt(1, line.getValue());
+                    ps.setObject(2, userId);
+                    ps.setString(3, line.getKey());
+                    ps.executeUpdate();
+                }
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.cleave.shop.checkout;
 
+import io.cleave.Saga;
 import io.cleave.Store;
 import io.cleave.StoreException;
 import io.cleave.shop.InvalidInputException;
@@ -8,7 +9,6 @@ import io.cleave.shop.cart.CartContents;
 import io.cleave.shop.inventory.Inventory;
 import io.cleave.shop.inventory.Item;
 import io.cleave.shop.inventory.OutOfStockException;
-import io.cleave.shop.inventory.ReservationExpiredException;
 import io.cleave.shop.notifications.Notifications;
 import io.cleave.shop.payments.CardNumber;
 import io.cleave.shop.payments.Charge;
@@ -21,7 +21,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,48 +30,71 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * {@link Checkout}: the saga reserve → charge → commit → confirm, recorded in its own store
- * (tables {@code customer_order}, {@code order_line}). Every step it calls is idempotent by
- * order id, so an interrupted attempt is resumed by simply running the steps again. A lease on
- * the order row keeps two requests from running the same order's saga at once.
+ * {@link Checkout}: places an order with a durable saga, reserve → charge → take the stock →
+ * confirm, compensating (release, refund) when a step fails, journaled in its own store beside
+ * the orders (tables {@code customer_order}, {@code order_line}). The order and its saga are
+ * written in one transaction; after a crash, any replica of Checkout resumes the saga, so no
+ * order stays pending past {@link CheckoutConfig#orderDeadline()}. Every step is idempotent by
+ * order id. Once confirmed, the cart loses what was bought, the customer is notified and the
+ * order taught to the recommendations: each at least once, retried until it succeeds.
  */
 final class CheckoutImpl implements Checkout {
 
-    private static final Duration LEASE = Duration.ofSeconds(30);
-
     private final Store store;
+    private final Saga<PlaceOrder> placeOrder;
     private final Cart cart;
-    private final Inventory inventory;
-    private final Payments payments;
-    private final Notifications notifications;
-    private final Recommendations recommendations;
     private final Clock clock;
-    private final System.Logger log;
 
     /**
      * Creates the component.
      *
      * @param store its own store
+     * @param placeOrder the saga that places an order, journaled in {@code store}
+     * @param config how long an order's steps are retried
      * @param cart where orders come from
      * @param inventory holds and takes the stock
      * @param payments charges and refunds
      * @param notifications tells the customer
      * @param recommendations learns from confirmed orders
-     * @param clock the time source for order timestamps and leases
-     * @param log where failed steps are reported
+     * @param clock the time source for order timestamps
      */
-    public CheckoutImpl(Store store, Cart cart, Inventory inventory, Payments payments, Notifications notifications,
-            Recommendations recommendations, Clock clock, System.Logger log) {
+    public CheckoutImpl(Store store, Saga<PlaceOrder> placeOrder, CheckoutConfig config, Cart cart, Inventory inventory,
+            Payments payments, Notifications notifications, Recommendations recommendations, Clock clock) {
         this.store = store;
+        this.placeOrder = placeOrder;
         this.cart = cart;
-        this.inventory = inventory;
-        this.payments = payments;
-        this.notifications = notifications;
-        this.recommendations = recommendations;
         this.clock = clock;
-        this.log = log;
+        placeOrder.define(Saga.<PlaceOrder>steps("place-order")
+                .step("reserve", o -> {
+                    inventory.reserve(o.orderId(), o.items());
+                    return o;
+                }, o -> inventory.release(o.orderId()))
+                .step("charge", o -> {
+                    Charge charge = payments.charge(o.orderId(), o.userId(), o.total(), o.card());
+                    if (charge.status() != ChargeStatus.APPROVED) {
+                        throw new PaymentDeclinedException("payment declined: " + charge.message());
+                    }
+                    return o.charged(charge.cardLast4());
+                }, o -> payments.refund(o.orderId()))
+                .step("take-stock", o -> {
+                    inventory.commit(o.orderId());
+                    return o;
+                }, o -> inventory.release(o.orderId()))
+                .onSuccess(CheckoutImpl::confirm)
+                .then("empty-cart", o -> cart.removeOrdered(o.userId(), o.orderId(), o.items().stream()
+                        .collect(Collectors.toMap(Item::productId, Item::quantity, Integer::sum))))
+                .then("notify", o -> {
+                    Order order = find(o.orderId()).orElseThrow().order();
+                    notifications.send(o.userId(), "order-confirmed:" + o.orderId(), confirmationSubject(order),
+                            confirmationBody(order));
+                })
+                .then("teach-recommendations", o -> recommendations.recordOrder(o.orderId(),
+                        o.items().stream().map(Item::productId).toList()))
+                .onFailure(CheckoutImpl::fail)
+                .deadline(config.orderDeadline()));
     }
 
     @Override
@@ -87,111 +109,103 @@ final class CheckoutImpl implements Checkout {
             if (contents.lines().isEmpty()) {
                 throw new InvalidInputException("the cart is empty");
             }
-            Optional<Order> created = create(userId, orderId, contents);
-            if (created.isPresent()) {
-                return runSaga(userId, created.get(), cardNumber);
+            if (!create(userId, orderId, cardNumber, contents)) {
+                existing = find(orderId); // another request created it first
             }
-            existing = find(orderId); // another request created it first
         }
-        Stored stored = existing.orElseThrow(() -> new IllegalStateException("order " + orderId + " vanished"));
-        if (!stored.userId().equals(userId)) {
+        if (existing.isPresent() && !existing.get().userId().equals(userId)) {
             throw new InvalidInputException("order id " + orderId + " is already taken; choose a new one");
         }
-        Order order = stored.order();
-        return switch (order.status()) {
-            case CONFIRMED -> order;
-            case FAILED -> repeatFailure(stored.failureKind(), order.failure());
-            case PENDING -> {
-                if (!claimLease(orderId)) {
-                    throw new CheckoutFailedException("order " + orderId + " is being placed by another request; try again in a moment");
-                }
-                yield runSaga(userId, order, cardNumber);
-            }
+        Saga.Outcome<PlaceOrder> outcome = placeOrder.run(orderId.toString());
+        Stored stored = find(orderId).orElseThrow(() -> new IllegalStateException("order " + orderId + " vanished"));
+        return switch (outcome) {
+            case Saga.Outcome.Succeeded<PlaceOrder> s -> stored.order();
+            case Saga.Outcome.Failed<PlaceOrder> f -> repeatFailure(stored.failureKind(), stored.order().failure());
+            case Saga.Outcome.Running<PlaceOrder> r -> throw new CheckoutFailedException(r.compensating()
+                    ? "the order could not be completed and is being undone; nothing will stay charged. Check the order"
+                            + " with the same id in a moment"
+                    : "the order is still being placed; try again in a moment with the same order id");
         };
     }
 
-    private Order runSaga(UUID userId, Order order, String cardNumber)
-            throws InvalidInputException, OutOfStockException, PaymentDeclinedException, CheckoutFailedException {
-        UUID id = order.id();
-        List<Item> items = order.lines().stream().map(line -> new Item(line.productId(), line.quantity())).toList();
+    /** Inserts the order as pending with its saga, in one transaction; false if the id exists already. */
+    private boolean create(UUID userId, UUID orderId, String cardNumber, CartContents contents) {
+        Instant now = clock.instant();
+        List<OrderLine> lines = contents.lines().stream()
+                .map(line -> new OrderLine(line.productId(), line.name(), line.unitPrice(), line.quantity(), line.lineTotal()))
+                .toList();
+        PlaceOrder state = new PlaceOrder(orderId, userId, cardNumber, contents.total(),
+                lines.stream().map(line -> new Item(line.productId(), line.quantity())).toList(), "");
         try {
-            inventory.reserve(id, items);
-        } catch (OutOfStockException e) {
-            fail(id, "OUT_OF_STOCK", e.getMessage());
+            store.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into customer_order (id, user_id, status, total, card_last4, failure_kind, failure, placed_at)
+                        values (?, ?, 'PENDING', ?, '', '', '', ?)""")) {
+                    ps.setObject(1, orderId);
+                    ps.setObject(2, userId);
+                    ps.setBigDecimal(3, contents.total());
+                    ps.setObject(4, timestamp(now));
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into order_line (order_id, position, product_id, name, unit_price, quantity)
+                        values (?, ?, ?, ?, ?, ?)""")) {
+                    int position = 0;
+                    for (OrderLine line : lines) {
+                        ps.setObject(1, orderId);
+                        ps.setInt(2, position++);
+                        ps.setString(3, line.productId());
+                        ps.setString(4, line.name());
+                        ps.setBigDecimal(5, line.unitPrice());
+                        ps.setInt(6, line.quantity());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                placeOrder.start(c, orderId.toString(), state);
+            });
+            return true;
+        } catch (StoreException e) {
+            if ("23505".equals(e.sqlState())) {
+                return false;
+            }
             throw e;
-        } catch (InvalidInputException | RuntimeException e) {
-            throw compensate(id, "reserving stock", e, false);
         }
-
-        Charge charge;
-        try {
-            charge = payments.charge(id, userId, order.total(), cardNumber);
-        } catch (InvalidInputException | RuntimeException e) {
-            throw compensate(id, "charging the card", e, true);
-        }
-        if (charge.status() != ChargeStatus.APPROVED) {
-            String reason = "payment declined: " + charge.message();
-            try {
-                inventory.release(id);
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.WARNING, "order " + id + ": releasing stock after a declined payment failed;"
-                        + " the reservation will expire instead", e);
-            }
-            fail(id, "DECLINED", reason);
-            throw new PaymentDeclinedException(reason);
-        }
-
-        try {
-            inventory.commit(id);
-        } catch (ReservationExpiredException e) {
-            throw compensate(id, "taking the stock", e, true);
-        } catch (RuntimeException e) {
-            // whether the stock was taken is unknown: compensating could lose units; a retry finishes the commit
-            log.log(System.Logger.Level.WARNING, "order " + id + ": committing stock failed; the order stays pending", e);
-            throw new CheckoutFailedException("the order could not be completed right now; try again with the same order id");
-        }
-
-        Order confirmed = confirm(id, charge.cardLast4());
-        afterConfirmation(userId, confirmed);
-        return confirmed;
     }
 
-    /**
-     * Undoes what may have been done for an order after a step failed unexpectedly, then fails
-     * it. If compensation fails too, the order stays pending for a retry to resume or compensate.
-     */
-    private CheckoutFailedException compensate(UUID id, String step, Exception cause, boolean mayHaveCharged) {
-        log.log(System.Logger.Level.WARNING, "order " + id + ": " + step + " failed; compensating", cause);
-        try {
-            if (mayHaveCharged) {
-                payments.refund(id);
-            }
-            inventory.release(id);
-        } catch (RuntimeException e) {
-            log.log(System.Logger.Level.ERROR, "order " + id + ": compensation failed; the order stays pending", e);
-            return new CheckoutFailedException("the order could not be completed (" + step
-                    + " failed); try again with the same order id");
+    /** Confirms the order, in the transaction that records the saga's success. */
+    private static void confirm(Connection c, PlaceOrder o) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update customer_order set status = 'CONFIRMED', card_last4 = ? where id = ? and status = 'PENDING'")) {
+            ps.setString(1, o.cardLast4());
+            ps.setObject(2, o.orderId());
+            ps.executeUpdate();
         }
-        String reason = step + " failed; nothing was charged";
-        fail(id, "ERROR", reason);
-        return new CheckoutFailedException("the order could not be completed: " + reason + "; try again");
     }
 
-    private void afterConfirmation(UUID userId, Order order) {
-        try {
-            cart.clear(userId);
-        } catch (RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "order " + order.id() + " confirmed, but emptying the cart failed", e);
+    /** Fails the order once every step was undone, in the transaction that records the saga's failure. */
+    private static void fail(Connection c, PlaceOrder o, Saga.Failure failure) throws SQLException {
+        String kind;
+        String reason;
+        if (failure.is(OutOfStockException.class)) {
+            kind = "OUT_OF_STOCK";
+            reason = failure.message();
+        } else if (failure.is(PaymentDeclinedException.class)) {
+            kind = "DECLINED";
+            reason = failure.message();
+        } else if (failure.is(InvalidInputException.class)) {
+            kind = "INVALID";
+            reason = failure.message();
+        } else {
+            kind = "ERROR";
+            reason = failure.step() + " failed (" + failure.message() + "); nothing was charged";
         }
-        try {
-            notifications.send(userId, "order-confirmed:" + order.id(), confirmationSubject(order), confirmationBody(order));
-        } catch (InvalidInputException | RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "order " + order.id() + " confirmed, but notifying the customer failed", e);
-        }
-        try {
-            recommendations.recordOrder(order.id(), order.lines().stream().map(OrderLine::productId).toList());
-        } catch (RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "order " + order.id() + " confirmed, but recording it for recommendations failed", e);
+        try (PreparedStatement ps = c.prepareStatement(
+                "update customer_order set status = 'FAILED', failure_kind = ?, failure = ? where id = ? and status = 'PENDING'")) {
+            ps.setString(1, kind);
+            ps.setString(2, reason.length() > 500 ? reason.substring(0, 500) : reason);
+            ps.setObject(3, o.orderId());
+            ps.executeUpdate();
         }
     }
 
@@ -213,11 +227,12 @@ final class CheckoutImpl implements Checkout {
 
     /** The failure a failed order ended with, for a retry of it. */
     private static Order repeatFailure(String kind, String message)
-            throws OutOfStockException, PaymentDeclinedException, CheckoutFailedException {
+            throws InvalidInputException, OutOfStockException, PaymentDeclinedException, CheckoutFailedException {
         switch (kind) {
             case "OUT_OF_STOCK" -> throw new OutOfStockException(message);
             case "DECLINED" -> throw new PaymentDeclinedException(message);
-            default -> throw new CheckoutFailedException("this order failed earlier (" + message + "); place it with a new order id");
+            case "INVALID" -> throw new InvalidInputException(message);
+            default -> throw new CheckoutFailedException("this order failed (" + message + "); place it with a new order id");
         }
     }
 
@@ -250,88 +265,6 @@ final class CheckoutImpl implements Checkout {
                 .filter(stored -> stored.userId().equals(userId))
                 .map(Stored::order)
                 .orElseThrow(() -> new UnknownOrderException("no order " + orderId));
-    }
-
-    /** Inserts the order as pending, leased to this request; empty if the id exists already. */
-    private Optional<Order> create(UUID userId, UUID orderId, CartContents contents) {
-        Instant now = clock.instant();
-        List<OrderLine> lines = contents.lines().stream()
-                .map(line -> new OrderLine(line.productId(), line.name(), line.unitPrice(), line.quantity(), line.lineTotal()))
-                .toList();
-        Order order = new Order(orderId, OrderStatus.PENDING, lines, contents.total(), "", "", now);
-        try {
-            store.run(c -> {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into customer_order (id, user_id, status, total, card_last4, failure_kind, failure, placed_at, lease_until)
-                        values (?, ?, 'PENDING', ?, '', '', '', ?, ?)""")) {
-                    ps.setObject(1, orderId);
-                    ps.setObject(2, userId);
-                    ps.setBigDecimal(3, order.total());
-                    ps.setObject(4, timestamp(now));
-                    ps.setObject(5, timestamp(now.plus(LEASE)));
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into order_line (order_id, position, product_id, name, unit_price, quantity)
-                        values (?, ?, ?, ?, ?, ?)""")) {
-                    int position = 0;
-                    for (OrderLine line : lines) {
-                        ps.setObject(1, orderId);
-                        ps.setInt(2, position++);
-                        ps.setString(3, line.productId());
-                        ps.setString(4, line.name());
-                        ps.setBigDecimal(5, line.unitPrice());
-                        ps.setInt(6, line.quantity());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            });
-            return Optional.of(order);
-        } catch (StoreException e) {
-            if ("23505".equals(e.sqlState())) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    private boolean claimLease(UUID orderId) {
-        Instant now = clock.instant();
-        return store.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update customer_order set lease_until = ? where id = ? and status = 'PENDING' and lease_until <= ?")) {
-                ps.setObject(1, timestamp(now.plus(LEASE)));
-                ps.setObject(2, orderId);
-                ps.setObject(3, timestamp(now));
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    private Order confirm(UUID orderId, String cardLast4) {
-        return store.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update customer_order set status = 'CONFIRMED', card_last4 = ? where id = ? and status = 'PENDING'")) {
-                ps.setString(1, cardLast4);
-                ps.setObject(2, orderId);
-                ps.executeUpdate();
-            }
-            return load(c, orderId).orElseThrow().order();
-        });
-    }
-
-    private void fail(UUID orderId, String kind, String reason) {
-        String bounded = reason.length() > 500 ? reason.substring(0, 500) : reason;
-        store.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update customer_order set status = 'FAILED', failure_kind = ?, failure = ? where id = ? and status = 'PENDING'")) {
-                ps.setString(1, kind);
-                ps.setString(2, bounded);
-                ps.setObject(3, orderId);
-                ps.executeUpdate();
-            }
-        });
     }
 
     private Optional<Stored> find(UUID orderId) {

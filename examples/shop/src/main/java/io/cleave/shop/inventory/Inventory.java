@@ -27,7 +27,9 @@ public interface Inventory {
 
     /**
      * Holds units of every item for an order, or none if any is short. Reserving again for the
-     * same order returns the first reservation unchanged.
+     * same order returns the first reservation unchanged; reserving for an order that was
+     * released (even one never reserved) is refused, so a late retry cannot hold stock for an
+     * order that ended.
      *
      * @param orderId the order the units are for
      * @param items what to hold; each product at most once, quantities 1 or more
@@ -35,7 +37,7 @@ public interface Inventory {
      * @throws OutOfStockException if some product has fewer units available than asked; the
      *     message names it and how many are left; nothing is held
      * @throws InvalidInputException if the items are empty, repeat a product or have a
-     *     quantity below 1
+     *     quantity below 1, or the order was released
      */
     @Idempotent
     Reservation reserve(@Key UUID orderId, List<Item> items) throws OutOfStockException, InvalidInputException;
@@ -52,8 +54,9 @@ public interface Inventory {
     void commit(@Key UUID orderId) throws ReservationExpiredException;
 
     /**
-     * Returns held units to the available stock. Releasing a released, expired, committed or
-     * unknown reservation does nothing.
+     * Undoes an order's reservation: held units return to the available stock, committed ones
+     * to the units on hand; the order cannot be reserved afterwards. Releasing again, or
+     * releasing an expired or unknown reservation, changes nothing more.
      *
      * @param orderId the reservation's order
      */

@@ -154,8 +154,12 @@ final class InventoryImpl implements Inventory, Lifecycle {
         sweepExpired();
         Instant expiresAt = clock.instant().plus(config.reservationTtl());
         List<Item> sorted = items.stream().sorted(Comparator.comparing(Item::productId)).toList();
+        Optional<Reservation> reserved;
         try {
-            return store.transaction(c -> {
+            reserved = store.transaction(c -> {
+                if (!claimOrder(c, orderId)) {
+                    return Optional.<Reservation>empty(); // released before: refused below
+                }
                 for (Item item : sorted) {
                     try (PreparedStatement ps = c.prepareStatement(
                             "update stock set reserved = reserved + ? where product_id = ? and on_hand - reserved >= ?")) {
@@ -181,7 +185,7 @@ final class InventoryImpl implements Inventory, Lifecycle {
                     }
                     ps.executeBatch();
                 }
-                return new Reservation(orderId, sorted, expiresAt);
+                return Optional.of(new Reservation(orderId, sorted, expiresAt));
             });
         } catch (StoreException e) {
             // the same order was reserved concurrently and that attempt committed first
@@ -192,6 +196,29 @@ final class InventoryImpl implements Inventory, Lifecycle {
                 }
             }
             throw e;
+        }
+        return reserved.orElseThrow(() -> new InvalidInputException("order " + orderId
+                + " was released before it could be reserved; reserve for a new order id"));
+    }
+
+    /**
+     * Marks the order as reserving, first thing in the transaction. An order released before
+     * (even before it was ever reserved: a compensation overtaking a late request) stays
+     * released: false. A release running at the same time waits for this transaction.
+     */
+    private static boolean claimOrder(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into order_state (order_id, state) values (?, 'RESERVED') on conflict (order_id) do nothing")) {
+            ps.setObject(1, orderId);
+            if (ps.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("select state from order_state where order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getString(1).equals("RESERVED");
+            }
         }
     }
 
@@ -232,9 +259,21 @@ final class InventoryImpl implements Inventory, Lifecycle {
     @Override
     public void release(UUID orderId) {
         store.run(c -> {
+            // first, so a reservation for this order that is being made now finishes before, and one made later is refused
+            try (PreparedStatement ps = c.prepareStatement("insert into order_state (order_id, state) values (?, 'RELEASED')"
+                    + " on conflict (order_id) do update set state = 'RELEASED'")) {
+                ps.setObject(1, orderId);
+                ps.executeUpdate();
+            }
             for (Row row : rows(c, orderId)) {
-                if (row.status().equals("HELD") && transition(c, orderId, row, "RELEASED")) {
+                if (row.status().equals("HELD") && transition(c, orderId, row, "HELD", "RELEASED")) {
                     returnHeld(c, row);
+                } else if (row.status().equals("COMMITTED") && transition(c, orderId, row, "COMMITTED", "RETURNED")) {
+                    try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = on_hand + ? where product_id = ?")) {
+                        ps.setInt(1, row.quantity());
+                        ps.setString(2, row.productId());
+                        ps.executeUpdate();
+                    }
                 }
             }
         });
@@ -319,11 +358,16 @@ final class InventoryImpl implements Inventory, Lifecycle {
     }
 
     private static boolean transition(Connection c, UUID orderId, Row row, String to) throws SQLException {
+        return transition(c, orderId, row, "HELD", to);
+    }
+
+    private static boolean transition(Connection c, UUID orderId, Row row, String from, String to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "update reservation set status = ? where order_id = ? and product_id = ? and status = 'HELD'")) {
+                "update reservation set status = ? where order_id = ? and product_id = ? and status = ?")) {
             ps.setString(1, to);
             ps.setObject(2, orderId);
             ps.setString(3, row.productId());
+            ps.setString(4, from);
             return ps.executeUpdate() == 1;
         }
     }
