@@ -14,7 +14,7 @@ import java.time.Duration;
  *     encoded arguments or result); a request over it fails at the caller before it is sent
  * @param maxBufferedBytes memory a server holds for large frames (over 64 KiB) at once, arriving or
  *     not yet decoded; at least {@code maxFrameBytes}
- * @param defaultTimeout the deadline of a call made without one
+ * @param defaultTimeout the deadline of a call made without one, or with a later one
  * @param pingInterval how often clients ping an idle connection; a replica with calls outstanding
  *     that stops answering is marked unhealthy within 0.9 of it
  * @param writeStallLimit how long a server waits for a client that takes nothing of a reply
