@@ -44,14 +44,21 @@ final class ClientConnection {
         this.pingSent = lastHeard;
     }
 
-    /** Connects and starts reading replies. */
+    /** Connects; {@link #start()} then reads replies. */
     static ClientConnection open(ReplicaState replica, RpcClient.Settings settings) throws IOException {
         Wire wire = Wire.connect(replica.replica.host(), replica.replica.port(), settings.connectTimeoutMillis(),
                 settings.maxFrameBytes());
         ClientConnection c = new ClientConnection(wire, replica, settings.maxCallsPerConnection());
         replica.client().remember(c);
-        Thread.ofPlatform().daemon().name("cleave-client-reader-" + replica.replica).start(c::readReplies);
         return c;
+    }
+
+    /**
+     * Starts reading replies; once the replica holds this connection as its current one, so what
+     * the first frames say (an answer, a refusal) is about it.
+     */
+    void start() {
+        Thread.ofPlatform().daemon().name("cleave-client-reader-" + replica.replica).start(this::readReplies);
     }
 
     boolean usable() {

@@ -140,6 +140,7 @@ final class ReplicaState {
             synchronized (this) {
                 connection = opened;
             }
+            opened.start();
             opened.ping();
             if (client.closed()) {
                 opened.close(); // closed while connecting: nobody else will
