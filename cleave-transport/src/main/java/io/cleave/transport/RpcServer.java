@@ -64,6 +64,7 @@ public final class RpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
     /** Refused sockets held open at once so their GOAWAY is read; more are closed at once. */
     private static final int MAX_REFUSING = 64;
+    private static final long REFUSALS_LOGGED_EVERY = TimeUnit.SECONDS.toNanos(10);
 
     private final Map<String, Hosted<?>> components;
     private final Settings settings;
@@ -78,7 +79,8 @@ public final class RpcServer implements AutoCloseable {
     /** Refused sockets waiting to be closed; see {@link #refuse}. */
     private final Set<Socket> refusing = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
-    private volatile long refusalLogged;
+    /** When refusals were last logged; long enough ago at first that the first one is. */
+    private volatile long refusalLogged = System.nanoTime() - REFUSALS_LOGGED_EVERY;
     private volatile boolean closing;
 
     private RpcServer(Builder b) {
@@ -161,7 +163,7 @@ public final class RpcServer implements AutoCloseable {
     private void refuse(Socket socket) {
         int n = refused.incrementAndGet();
         long now = System.nanoTime();
-        if (now - refusalLogged > TimeUnit.SECONDS.toNanos(10)) {
+        if (now - refusalLogged >= REFUSALS_LOGGED_EVERY) {
             refusalLogged = now;
             refused.set(0);
             LOG.warn("refusing connections on {}: {} are open, the limit ([transport] max-connections); {} refused since the"
