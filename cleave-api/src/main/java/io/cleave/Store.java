@@ -33,6 +33,28 @@ import javax.sql.DataSource;
  * tables by accident. The embedded database runs in PostgreSQL compatibility mode, so the same
  * migrations and queries work on both for ordinary SQL.
  *
+ * <p>Checked exceptions of the work's own reach the caller as themselves, after the rollback;
+ * their type is inferred. Java infers <em>one</em> thrown type from a lambda, though: when it
+ * throws two types, the nearest supertype of both (JLS 18.2.5 gives every thrown type as a
+ * lower bound to every thrown-type variable; 18.4 resolves it to their least upper bound), often
+ * {@code Exception} itself. To catch each precisely, name them as type arguments, after the
+ * result type; the work's lambda is then checked against exactly those:
+ *
+ * <pre>{@code
+ * try {
+ *     Receipt receipt = store.<Receipt, OutOfStockException, PaymentDeclinedException>transaction(c -> {
+ *         reserve(c, items);   // throws OutOfStockException
+ *         return charge(c);    // throws PaymentDeclinedException
+ *     });
+ * } catch (OutOfStockException e) {
+ *     ...
+ * } catch (PaymentDeclinedException e) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@code run} likewise takes {@code store.<OutOfStockException, PaymentDeclinedException>run(...)}.
+ *
  * <p>Instances are thread-safe. The runtime closes the pool when the application stops.
  */
 @RuntimeService
@@ -58,7 +80,29 @@ public interface Store {
      *     {@link SQLException}; the transaction is rolled back
      * @throws X as thrown by {@code work}, after rolling back; runtime exceptions likewise
      */
-    <T, X extends Exception> T transaction(SqlFunction<T, X> work) throws X;
+    @SuppressWarnings("overloads") // not ambiguous: SqlFunction is the more specific (a subtype of SqlFunction2)
+    default <T, X extends Exception> T transaction(SqlFunction<T, X> work) throws X {
+        // the type arguments choose the overload: without them this method would call itself
+        return this.<T, X, X>transaction(work);
+    }
+
+    /**
+     * Runs {@code work}, which may throw two checked exception types of its own, in one
+     * transaction, as {@link #transaction(SqlFunction)}. Name the types as type arguments: {@code
+     * store.<Receipt, OutOfStockException, PaymentDeclinedException>transaction(c -> ...)}.
+     *
+     * @param work what to do with the connection; it must not commit, roll back or close it
+     * @param <T> the result type
+     * @param <X1> an exception type {@code work} may throw besides {@link SQLException}
+     * @param <X2> another such type
+     * @return what {@code work} returned
+     * @throws StoreException if a connection cannot be had, or {@code work} or the commit throws
+     *     {@link SQLException}; the transaction is rolled back
+     * @throws X1 as thrown by {@code work}, after rolling back; runtime exceptions likewise
+     * @throws X2 as thrown by {@code work}, after rolling back
+     */
+    @SuppressWarnings("overloads")
+    <T, X1 extends Exception, X2 extends Exception> T transaction(SqlFunction2<T, X1, X2> work) throws X1, X2;
 
     /**
      * Runs {@code work} in one transaction that returns nothing, as {@link #transaction}.
@@ -69,7 +113,26 @@ public interface Store {
      *     {@link SQLException}; the transaction is rolled back
      * @throws X as thrown by {@code work}, after rolling back; runtime exceptions likewise
      */
-    <X extends Exception> void run(SqlAction<X> work) throws X;
+    @SuppressWarnings("overloads") // not ambiguous: SqlAction is the more specific (a subtype of SqlAction2)
+    default <X extends Exception> void run(SqlAction<X> work) throws X {
+        this.<X, X>run(work);
+    }
+
+    /**
+     * Runs {@code work}, which may throw two checked exception types of its own, in one
+     * transaction that returns nothing, as {@link #transaction(SqlFunction2)}: {@code
+     * store.<OutOfStockException, PaymentDeclinedException>run(c -> ...)}.
+     *
+     * @param work what to do with the connection
+     * @param <X1> an exception type {@code work} may throw besides {@link SQLException}
+     * @param <X2> another such type
+     * @throws StoreException if a connection cannot be had, or {@code work} or the commit throws
+     *     {@link SQLException}; the transaction is rolled back
+     * @throws X1 as thrown by {@code work}, after rolling back; runtime exceptions likewise
+     * @throws X2 as thrown by {@code work}, after rolling back
+     */
+    @SuppressWarnings("overloads")
+    <X1 extends Exception, X2 extends Exception> void run(SqlAction2<X1, X2> work) throws X1, X2;
 
     /**
      * Runs {@code work} on a read-only connection in one transaction, then rolls it back. The
@@ -84,7 +147,28 @@ public interface Store {
      *     {@link SQLException}
      * @throws X as thrown by {@code work}; runtime exceptions likewise
      */
-    <T, X extends Exception> T read(SqlFunction<T, X> work) throws X;
+    @SuppressWarnings("overloads") // not ambiguous: SqlFunction is the more specific (a subtype of SqlFunction2)
+    default <T, X extends Exception> T read(SqlFunction<T, X> work) throws X {
+        return this.<T, X, X>read(work);
+    }
+
+    /**
+     * Runs {@code work}, which may throw two checked exception types of its own, on a read-only
+     * connection, as {@link #read(SqlFunction)}: {@code store.<Stock, UnknownProductException,
+     * InvalidInputException>read(c -> ...)}.
+     *
+     * @param work what to read
+     * @param <T> the result type
+     * @param <X1> an exception type {@code work} may throw besides {@link SQLException}
+     * @param <X2> another such type
+     * @return what {@code work} returned
+     * @throws StoreException if a connection cannot be had or {@code work} throws
+     *     {@link SQLException}
+     * @throws X1 as thrown by {@code work}; runtime exceptions likewise
+     * @throws X2 as thrown by {@code work}
+     */
+    @SuppressWarnings("overloads")
+    <T, X1 extends Exception, X2 extends Exception> T read(SqlFunction2<T, X1, X2> work) throws X1, X2;
 
     /**
      * Work on a connection that produces a value.
@@ -94,7 +178,7 @@ public interface Store {
      *     {@link RuntimeException} when it throws none
      */
     @FunctionalInterface
-    interface SqlFunction<T, X extends Exception> {
+    interface SqlFunction<T, X extends Exception> extends SqlFunction2<T, X, X> {
 
         /**
          * Does the work.
@@ -104,7 +188,31 @@ public interface Store {
          * @throws SQLException if a statement fails
          * @throws X a failure of the caller's own
          */
+        @Override
         T apply(Connection connection) throws SQLException, X;
+    }
+
+    /**
+     * Work on a connection that produces a value and may throw two exception types of the
+     * caller's own, named as type arguments where it is passed (see {@link Store}).
+     *
+     * @param <T> the result type
+     * @param <X1> an exception type the work may throw
+     * @param <X2> another exception type the work may throw
+     */
+    @FunctionalInterface
+    interface SqlFunction2<T, X1 extends Exception, X2 extends Exception> {
+
+        /**
+         * Does the work.
+         *
+         * @param connection a connection inside the transaction
+         * @return the result
+         * @throws SQLException if a statement fails
+         * @throws X1 a failure of the caller's own
+         * @throws X2 another failure of the caller's own
+         */
+        T apply(Connection connection) throws SQLException, X1, X2;
     }
 
     /**
@@ -114,7 +222,7 @@ public interface Store {
      *     {@link RuntimeException} when it throws none
      */
     @FunctionalInterface
-    interface SqlAction<X extends Exception> {
+    interface SqlAction<X extends Exception> extends SqlAction2<X, X> {
 
         /**
          * Does the work.
@@ -123,6 +231,28 @@ public interface Store {
          * @throws SQLException if a statement fails
          * @throws X a failure of the caller's own
          */
+        @Override
         void accept(Connection connection) throws SQLException, X;
+    }
+
+    /**
+     * Work on a connection that produces nothing and may throw two exception types of the
+     * caller's own, named as type arguments where it is passed (see {@link Store}).
+     *
+     * @param <X1> an exception type the work may throw
+     * @param <X2> another exception type the work may throw
+     */
+    @FunctionalInterface
+    interface SqlAction2<X1 extends Exception, X2 extends Exception> {
+
+        /**
+         * Does the work.
+         *
+         * @param connection a connection inside the transaction
+         * @throws SQLException if a statement fails
+         * @throws X1 a failure of the caller's own
+         * @throws X2 another failure of the caller's own
+         */
+        void accept(Connection connection) throws SQLException, X1, X2;
     }
 }

@@ -1,5 +1,7 @@
 package io.cleave.spi;
 
+import java.util.Optional;
+
 /**
  * Encodes and decodes values of one type in Cleave's compact binary format. Generated per
  * record type by {@code cleave-codegen}; built in for the other supported types
@@ -46,5 +48,19 @@ public interface Codec<T> {
      */
     default T absent() {
         return null;
+    }
+
+    /**
+     * Where a value holds a null that cannot cross a component boundary: a collection or
+     * {@code Optional} that is null (it would arrive {@linkplain #absent() empty}), or a null
+     * element, key or value of a collection, at any depth of collections and records. The
+     * boundary's rules are applied with this without encoding; encoding refuses the same.
+     *
+     * @param value a non-null value
+     * @return the path to the first such null from the value, such as {@code "[2]"},
+     *     {@code ".lines[0].tags"} or {@code "[\"tea\"]"} (a map's value); empty if there is none
+     */
+    default Optional<String> nullInside(T value) {
+        return Optional.empty();
     }
 }

@@ -379,6 +379,20 @@ public final class Codecs {
             public List<E> absent() {
                 return List.of();
             }
+
+            @Override
+            public Optional<String> nullInside(List<E> value) {
+                int i = 0;
+                for (E e : value) {
+                    Optional<String> inside = e == null ? Optional.of("") : element.nullInside(e);
+                    if (inside.isPresent()) {
+                        String index = "[" + i + "]";
+                        return inside.map(index::concat);
+                    }
+                    i++;
+                }
+                return Optional.empty();
+            }
         };
     }
 
@@ -416,6 +430,17 @@ public final class Codecs {
             @Override
             public Set<E> absent() {
                 return Set.of();
+            }
+
+            @Override
+            public Optional<String> nullInside(Set<E> value) {
+                for (E e : value) {
+                    Optional<String> inside = e == null ? Optional.of("") : element.nullInside(e);
+                    if (inside.isPresent()) {
+                        return inside.map("[an element]"::concat);
+                    }
+                }
+                return Optional.empty();
             }
         };
     }
@@ -459,6 +484,25 @@ public final class Codecs {
             public Map<K, V> absent() {
                 return Map.of();
             }
+
+            @Override
+            public Optional<String> nullInside(Map<K, V> map) {
+                for (Map.Entry<K, V> e : map.entrySet()) {
+                    if (e.getKey() == null) {
+                        return Optional.of("[a key]");
+                    }
+                    Optional<String> inside = key.nullInside(e.getKey());
+                    if (inside.isPresent()) {
+                        return inside.map("[a key]"::concat);
+                    }
+                    String at = "[" + (e.getKey() instanceof String text ? "\"" + text + "\"" : e.getKey()) + "]";
+                    inside = e.getValue() == null ? Optional.of("") : value.nullInside(e.getValue());
+                    if (inside.isPresent()) {
+                        return inside.map(at::concat);
+                    }
+                }
+                return Optional.empty();
+            }
         };
     }
 
@@ -486,6 +530,11 @@ public final class Codecs {
             @Override
             public T read(Reader in) {
                 return codec.read(in);
+            }
+
+            @Override
+            public Optional<String> nullInside(T value) {
+                return codec.nullInside(value);
             }
         };
     }
@@ -517,6 +566,11 @@ public final class Codecs {
             @Override
             public Optional<E> absent() {
                 return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> nullInside(Optional<E> value) {
+                return value.isPresent() ? element.nullInside(value.get()) : Optional.empty();
             }
         };
     }

@@ -1,11 +1,19 @@
 package io.cleave.spi;
 
+import java.time.Duration;
+
 /**
  * Where a generated stub sends a call: in process with or without encoding, or over the
  * network. Implementations decorate each other (metrics, resilience, tracing).
  */
 @FunctionalInterface
 public interface Invoker {
+
+    /**
+     * The deadline of an encoded call (across processes, or in process as if it were) whose
+     * caller set none: 30 seconds.
+     */
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Performs one call.

@@ -2,6 +2,7 @@ package io.cleave.spi;
 
 import io.cleave.RemoteFailureException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One method of a component interface, with the codecs of its arguments and result and the
@@ -13,12 +14,20 @@ import java.util.List;
  * null or void), or the exception's index in {@link #exceptions()} and its message, or the
  * failure's class name and message.
  *
+ * <p>The boundary's rules about nulls are checked here, the same for every invoker, encoding
+ * or not: a value whose codec reads an absent one as something else ({@link Codec#absent()}: a
+ * collection or {@code Optional}, which would arrive empty) cannot be null, as an argument, a
+ * result or inside either, and no collection may hold null, which the encoding cannot carry
+ * ({@link #checkArguments}, {@link #checkResult}; {@link #writeArguments} and
+ * {@link #writeResult} check first).
+ *
  * @param component the component's name
  * @param index the method's position in {@link ComponentDescriptor#methods()}
  * @param name the method's name (overloads share it; {@code index} tells them apart)
  * @param idempotent whether it carries {@link io.cleave.Idempotent}
  * @param keyParameter the index of the {@link io.cleave.Key} parameter, or {@code -1}
  * @param parameters the codecs of the parameters, in order
+ * @param parameterNames the parameters' names, in order, for messages
  * @param result the codec of the result; {@link Codecs#VOID} for {@code void}
  * @param exceptions the declared checked exceptions, in declaration order
  */
@@ -29,6 +38,7 @@ public record MethodDescriptor(
         boolean idempotent,
         int keyParameter,
         List<Codec<?>> parameters,
+        List<String> parameterNames,
         Codec<?> result,
         List<ExceptionType<?>> exceptions) {
 
@@ -36,10 +46,19 @@ public record MethodDescriptor(
     private static final int DECLARED = 1;
     private static final int FAILURE = 2;
 
-    /** Creates a descriptor; lists are copied. */
+    /**
+     * Creates a descriptor; lists are copied.
+     *
+     * @throws IllegalArgumentException if there is not one name per parameter
+     */
     public MethodDescriptor {
         parameters = List.copyOf(parameters);
+        parameterNames = List.copyOf(parameterNames);
         exceptions = List.copyOf(exceptions);
+        if (parameterNames.size() != parameters.size()) {
+            throw new IllegalArgumentException(component + "." + name + ": " + parameters.size() + " parameters but "
+                    + parameterNames.size() + " names");
+        }
     }
 
     /** @return {@code Component.method}, for messages and metrics */
@@ -48,19 +67,111 @@ public record MethodDescriptor(
     }
 
     /**
-     * Encodes a call's arguments.
+     * Checks a call's arguments against the boundary's rules about nulls, without encoding them:
+     * an argument that is a collection or {@code Optional} cannot be null (it would arrive
+     * empty), nor can one inside it or inside a record, and a collection cannot hold null
+     * ({@link Codec#nullInside}).
+     *
+     * @param arguments one per parameter
+     * @throws NullPointerException naming the method and the parameter at fault
+     */
+    public void checkArguments(Object[] arguments) {
+        for (int i = 0; i < arguments.length; i++) {
+            Object argument = arguments[i];
+            if (argument == null) {
+                if (parameters.get(i).absent() != null) {
+                    throw new NullPointerException(fullName() + ": argument \"" + parameterNames.get(i) + "\" is null; "
+                            + CANNOT_BE_NULL + ": pass an empty one");
+                }
+            } else {
+                Optional<String> at = nullInside(parameters.get(i), argument);
+                if (at.isPresent()) {
+                    throw new NullPointerException(fullName() + ": argument \"" + parameterNames.get(i) + "\" holds null at "
+                            + at.get() + ", which " + CANNOT_CARRY);
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks a result against the boundary's rules about nulls, as {@link #checkArguments} does.
+     * A callee that breaks them fails: its caller gets {@link RemoteFailureException}.
+     *
+     * @param value the result; {@code null} for void
+     * @throws NullPointerException naming the method
+     */
+    public void checkResult(Object value) {
+        if (result == Codecs.VOID) {
+            return;
+        }
+        if (value == null) {
+            if (result.absent() != null) {
+                throw new NullPointerException(fullName() + " returned null; " + CANNOT_BE_NULL + ": return an empty one");
+            }
+            return;
+        }
+        Optional<String> at = nullInside(result, value);
+        if (at.isPresent()) {
+            throw new NullPointerException(fullName() + " returned a value holding null at " + at.get() + ", which "
+                    + CANNOT_CARRY);
+        }
+    }
+
+    /**
+     * Encodes a call's arguments, after {@link #checkArguments}.
      *
      * @param out the destination
      * @param arguments one per parameter
+     * @throws NullPointerException naming the method and the parameter, for a null the
+     *     boundary cannot carry
      */
     public void writeArguments(Writer out, Object[] arguments) {
+        checkArguments(arguments);
         for (int i = 0; i < arguments.length; i++) {
             Object arg = arguments[i];
             if (arg != null) {
                 Codec<?> codec = parameters.get(i);
                 out.writeTag(i + 1, codec.wireType());
-                write(codec, out, arg);
+                try {
+                    write(codec, out, arg);
+                } catch (NullPointerException e) {
+                    // a codec found what checkArguments did not: a bug of that codec's nullInside
+                    throw new NullPointerException(fullName() + ": argument \"" + parameterNames.get(i) + "\": "
+                            + e.getMessage());
+                }
             }
+        }
+    }
+
+    /**
+     * Fails a call whose encoded arguments are larger than a message between components may be,
+     * before it is made.
+     *
+     * @param bytes the size of the encoded arguments
+     * @param limit the most bytes allowed: {@link Wire#MAX_MESSAGE_BYTES}, or what
+     *     {@code [transport] max-message-bytes} sets
+     * @throws io.cleave.MessageTooLargeException if {@code bytes} exceeds {@code limit}
+     */
+    public void checkArgumentsSize(int bytes, int limit) {
+        if (bytes > limit) {
+            throw new io.cleave.MessageTooLargeException(component, name, false, bytes, limit);
+        }
+    }
+
+    /**
+     * Replaces an encoded reply larger than a message between components may be by an
+     * unexpected failure saying so ({@link io.cleave.MessageTooLargeException}), which the caller
+     * gets as {@link RemoteFailureException}.
+     *
+     * @param reply the encoded reply
+     * @param limit the most bytes allowed: {@link Wire#MAX_MESSAGE_BYTES}, or what
+     *     {@code [transport] max-message-bytes} sets
+     */
+    public void limitReply(Writer reply, int limit) {
+        if (reply.size() > limit) {
+            int size = reply.size();
+            reply.reset();
+            writeThrown(reply, new io.cleave.MessageTooLargeException(component, name, true, size, limit));
         }
     }
 
@@ -98,16 +209,22 @@ public record MethodDescriptor(
     }
 
     /**
-     * Encodes a successful reply.
+     * Encodes a successful reply, after {@link #checkResult}.
      *
      * @param out the destination
      * @param value the result; {@code null} for void or a null result
+     * @throws NullPointerException naming the method, for a null the boundary cannot carry
      */
     public void writeResult(Writer out, Object value) {
+        checkResult(value);
         out.writeRawByte(OK);
         if (value != null && result != Codecs.VOID) {
             out.writeTag(1, result.wireType());
-            write(result, out, value);
+            try {
+                write(result, out, value);
+            } catch (NullPointerException e) {
+                throw new NullPointerException(fullName() + " returned a value the boundary cannot carry: " + e.getMessage());
+            }
         }
     }
 
@@ -177,6 +294,16 @@ public record MethodDescriptor(
             }
             default -> throw new CodecException(fullName() + ": unknown reply status " + status);
         }
+    }
+
+    private static final String CANNOT_BE_NULL =
+            "a collection or Optional crossing a component boundary cannot be null (it would arrive empty)";
+    private static final String CANNOT_CARRY = "a component boundary cannot carry: a collection or Optional cannot be null"
+            + " (it would arrive empty) and a collection cannot hold null";
+
+    @SuppressWarnings("unchecked")
+    private static Optional<String> nullInside(Codec<?> codec, Object value) {
+        return ((Codec<Object>) codec).nullInside(value);
     }
 
     private static String messageOf(Throwable t) {

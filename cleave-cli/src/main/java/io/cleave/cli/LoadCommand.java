@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
                     + " writes an HTML report with charts and a JSON file with the same numbers.",
             "",
             "Examples:",
-            "  cleave load http://127.0.0.1:8080/health --rate 20000 --duration 30s",
+            "  cleave load http://127.0.0.1:8080/api/health --rate 20000 --duration 30s",
             "  cleave load http://127.0.0.1:8080 --scenario examples/shop/load/checkout.toml --profile ramp --rate 100 --to-rate 1000 --duration 1m",
             "  cleave load http://127.0.0.1:8080 --scenario examples/shop/load/checkout.toml --profile spike --rate 200 --spike-factor 10"
                     + " --warm 20s --spike 20s --cool 20s",
@@ -56,8 +56,9 @@ final class LoadCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "URL",
-            description = "Target, such as http://127.0.0.1:8080/health. Without --scenario every request is a GET of it;"
-                    + " with one, its path prefixes the scenario's paths. Only loopback addresses unless --allow-remote.")
+            description = "Target, such as http://127.0.0.1:8080/api/health. Without --scenario every request is a GET of it"
+                    + " (its path and query exactly); with one, its path prefixes the scenario's paths."
+                    + " Only loopback addresses unless --allow-remote.")
     private String url;
 
     @Option(names = "--rate", required = true, paramLabel = "N",

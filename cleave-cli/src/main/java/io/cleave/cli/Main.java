@@ -35,6 +35,26 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
+        // picocli lets a help option win over words it did not recognise, so "cleave compat --help"
+        // printed the top-level help and exited 0, as if compat existed
+        commandLine.setExecutionStrategy(parseResult -> {
+            for (CommandLine.ParseResult level : parseResult.asCommandLineList().stream()
+                    .map(CommandLine::getParseResult).toList()) {
+                if (!level.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        CommandLine.IParameterExceptionHandler usageErrors = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && e.getCommandLine() == commandLine
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                commandLine.getErr().println(unknownCommand(commandLine, unmatched.getUnmatched().get(0)));
+                return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+            }
+            return usageErrors.handleParseException(e, args);
+        });
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
             // an unexpected failure: one line by default, the stack trace on request
             cl.getErr().println(cl.getCommandName() + ": internal error: " + e);
@@ -46,6 +66,11 @@ public final class Main implements Runnable {
             return 1;
         });
         return commandLine;
+    }
+
+    private static String unknownCommand(CommandLine commandLine, String word) {
+        return "cleave: there is no command \"" + word + "\"; the commands are "
+                + String.join(", ", commandLine.getSubcommands().keySet()) + " (cleave help COMMAND describes one)";
     }
 
     @Override

@@ -14,8 +14,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,6 +27,8 @@ import picocli.CommandLine;
 class LoadCommandTest {
 
     private static HttpServer server;
+    /** The request target of every request the server got, as it was on the request line. */
+    private static final List<String> requestTargets = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path dir;
@@ -35,8 +40,9 @@ class LoadCommandTest {
     static void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", e -> {
+            requestTargets.add(e.getRequestURI().toString());
             byte[] body = "{\"ok\":true}".getBytes();
-            e.sendResponseHeaders(200, body.length);
+            e.sendResponseHeaders(e.getRequestURI().getPath().startsWith("/missing") ? 404 : 200, body.length);
             try (OutputStream stream = e.getResponseBody()) {
                 stream.write(body);
             }
@@ -49,6 +55,11 @@ class LoadCommandTest {
         server.stop(0);
     }
 
+    @BeforeEach
+    void forgetRequests() {
+        requestTargets.clear();
+    }
+
     private int cleave(String... args) {
         CommandLine commandLine = Main.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
@@ -57,7 +68,11 @@ class LoadCommandTest {
     }
 
     private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return url("/");
+    }
+
+    private String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
     }
 
     @Test
@@ -86,6 +101,50 @@ class LoadCommandTest {
         assertThat(printed.indexOf("measuring ...")).as("after the warm-up line, before the first second's")
                 .isGreaterThan(printed.indexOf("warming up")).isLessThan(printed.indexOf("[   1s]"));
         assertThat(printed).contains("requests   100 scheduled, 100 sent, 100 responses, 0 errors");
+    }
+
+    @Test
+    void requestsGoToExactlyTheUrlsPathAndQuery() {
+        int code = cleave("load", url("/api/categories?limit=2"), "--rate", "100", "--max-requests", "10", "-c", "2",
+                "--no-report");
+
+        assertThat(code).isZero();
+        assertThat(requestTargets).hasSize(10).containsOnly("/api/categories?limit=2");
+        assertThat(out.toString()).contains("10 responses, 0 errors");
+    }
+
+    @Test
+    void aMethodHeaderOrBodyStillSendsTheUrlsPathOnce() {
+        int code = cleave("load", url("/api/categories?limit=2"), "-X", "POST", "-H", "Accept: application/json",
+                "--body", "{}", "--rate", "100", "--max-requests", "10", "-c", "2", "--no-report");
+
+        assertThat(code).isZero();
+        assertThat(requestTargets).hasSize(10).containsOnly("/api/categories?limit=2");
+    }
+
+    @Test
+    void aScenariosPathsGoBelowTheUrlsPath() throws IOException {
+        Path scenario = dir.resolve("browse.toml");
+        Files.writeString(scenario, """
+                [[flow]]
+                name = "browse"
+                  [[flow.step]]
+                  path = "/categories?limit=2"
+                """);
+
+        int code = cleave("load", url("/api"), "--scenario", scenario.toString(), "--rate", "100", "--max-requests", "10",
+                "-c", "2", "--no-report");
+
+        assertThat(code).isZero();
+        assertThat(requestTargets).hasSize(10).containsOnly("/api/categories?limit=2");
+    }
+
+    @Test
+    void aRunOfMostlyErrorsEndsInAWarning() {
+        int code = cleave("load", url("/missing"), "--rate", "100", "--max-requests", "10", "-c", "2", "--no-report");
+
+        assertThat(code).as("the target's errors are in the report, not in the exit code").isZero();
+        assertThat(out.toString()).contains("WARNING    MOST REQUESTS FAILED: 10 of 10 (100%), most often status 404 (10).");
     }
 
     @Test
@@ -152,13 +211,5 @@ class LoadCommandTest {
         assertThat(DurationConverter.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
         assertThatThrownBy(() -> DurationConverter.parse("20 seconds"))
                 .hasMessage("'20 seconds' is not a duration; write it like 500ms, 20s, 5m, 1h or 1m30s");
-    }
-
-    @Test
-    void topLevelHelpListsTheLoadSubcommand() {
-        int code = cleave("--help");
-
-        assertThat(code).isZero();
-        assertThat(out.toString()).contains("load").contains("Usage: cleave");
     }
 }

@@ -303,6 +303,9 @@ public final class CleaveProcessor extends AbstractProcessor {
                 }
             }
             String problem = valueTypes.problem(resolved.getParameterTypes().get(i), null, records::add);
+            if (problem == null) {
+                problem = nullableProblem(parameter, parameter.asType(), "take");
+            }
             if (problem != null) {
                 error(parameter, join("parameter '" + parameter.getSimpleName() + "' of " + where, problem));
                 ok = false;
@@ -311,6 +314,9 @@ public final class CleaveProcessor extends AbstractProcessor {
         TypeMirror result = resolved.getReturnType();
         if (result.getKind() != TypeKind.VOID) {
             String problem = valueTypes.problem(result, null, records::add);
+            if (problem == null) {
+                problem = nullableProblem(method, method.getReturnType(), "return");
+            }
             if (problem != null) {
                 error(method, join("the result of " + where, problem));
                 ok = false;
@@ -331,6 +337,55 @@ public final class CleaveProcessor extends AbstractProcessor {
         }
         return Optional.of(new MethodModel(method, resolved, hasAnnotation(method, "io.cleave.Idempotent"), key,
                 exceptions));
+    }
+
+    /**
+     * Why a {@code @Nullable} (any annotation of that simple name, on the declaration or the
+     * type) cannot hold for a value crossing a component boundary, or null: a collection or
+     * {@code Optional} that is null would arrive empty, and a collection cannot carry null
+     * elements, so both are refused at run time; here they are refused before it.
+     *
+     * @param verb what the component does with such a value, {@code take} or {@code return}
+     */
+    private String nullableProblem(Element declaration, TypeMirror type, String verb) {
+        if (isContainer(type) && (nullable(type) || nullable(declaration))) {
+            return "is a @Nullable " + ValueTypes.element(type).getSimpleName() + ", but a collection or Optional crossing a"
+                    + " component boundary cannot be null (a null would arrive empty): " + verb + " an empty one for none";
+        }
+        String elements = nullableElements(type);
+        return elements == null ? null : "is a " + elements + ", but collections crossing a component boundary cannot hold"
+                + " null";
+    }
+
+    /** {@code "List with @Nullable elements"}, for the outermost container that has them, or null. */
+    private String nullableElements(TypeMirror type) {
+        if (!isContainer(type)) {
+            return null;
+        }
+        for (TypeMirror argument : ((DeclaredType) type).getTypeArguments()) {
+            if (nullable(argument)) {
+                return ValueTypes.element(type).getSimpleName() + " with @Nullable elements";
+            }
+        }
+        for (TypeMirror argument : ((DeclaredType) type).getTypeArguments()) {
+            String inside = nullableElements(argument);
+            if (inside != null) {
+                return inside;
+            }
+        }
+        return null;
+    }
+
+    private boolean isContainer(TypeMirror type) {
+        return switch (valueTypes.kind(type)) {
+            case LIST, SET, MAP, OPTIONAL -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean nullable(javax.lang.model.AnnotatedConstruct construct) {
+        return construct.getAnnotationMirrors().stream()
+                .anyMatch(a -> a.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable"));
     }
 
     private static String join(String where, String problem) {

@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeSpec;
 import io.cleave.codegen.ValueTypes.Kind;
 import io.cleave.spi.Wire;
 import java.util.List;
+import java.util.Optional;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
@@ -138,6 +139,8 @@ final class CodecWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addParameter(WRITER, "out").addParameter(recordName, "value").addCode(encode.build()).build());
 
+        type.addMethod(nullInside(recordName, components));
+
         CodeBlock.Builder decode = CodeBlock.builder().addStatement("int limit_ = in.beginLen()");
         for (RecordComponentElement component : components) {
             TypeMirror t = component.asType();
@@ -185,6 +188,48 @@ final class CodecWriter {
                 .addParameter(READER, "in").addCode(decode.build()).build());
 
         return JavaFile.builder(self.packageName(), type.build()).skipJavaLangImports(true).build();
+    }
+
+    /**
+     * {@code nullInside}: a collection or {@code Optional} field that is null (it would arrive
+     * empty), or a null inside a collection or record field, as a path from the record such as
+     * {@code ".lines[0].tags"}.
+     */
+    private MethodSpec nullInside(ClassName recordName, List<? extends RecordComponentElement> components) {
+        ParameterizedTypeName optionalString = ParameterizedTypeName.get(Optional.class, String.class);
+        CodeBlock.Builder body = CodeBlock.builder();
+        boolean declared = false;
+        for (RecordComponentElement component : components) {
+            String name = component.getSimpleName().toString();
+            TypeMirror t = component.asType();
+            Kind kind = valueTypes.kind(t);
+            boolean container = hoisted(kind) && kind != Kind.ENUM;
+            if (!container && kind != Kind.RECORD) {
+                continue;
+            }
+            if (!declared) {
+                body.addStatement("$T inside_", optionalString);
+                declared = true;
+            }
+            String local = local(name);
+            body.addStatement("$T $L = value.$L()", TypeName.get(t), local, name);
+            if (container) {
+                body.beginControlFlow("if ($L == null)", local)
+                        .addStatement("return $T.of($S)", Optional.class, "." + name)
+                        .endControlFlow()
+                        .addStatement("inside_ = $L.nullInside($L)", codecField(name), local);
+            } else {
+                body.addStatement("inside_ = $L == null ? $T.empty() : $T.INSTANCE.nullInside($L)", local, Optional.class,
+                        codecOf(ValueTypes.element(t)), local);
+            }
+            body.beginControlFlow("if (inside_.isPresent())")
+                    .addStatement("return inside_.map($S::concat)", "." + name)
+                    .endControlFlow();
+        }
+        body.addStatement("return $T.empty()", Optional.class);
+        return MethodSpec.methodBuilder("nullInside").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(optionalString).addParameter(recordName, "value")
+                .addCode(body.build()).build();
     }
 
     /** The tag of a field as a literal, so that the decoder can switch on it. */

@@ -134,6 +134,9 @@ final class ComponentWriter {
         CodeBlock parameters = m.resolved().getParameterTypes().stream().map(this::parameterCodec)
                 .collect(CodeBlock.joining(", "));
         CodeBlock parameterList = CodeBlock.of("$T.of($L)", List.class, parameters);
+        CodeBlock names = m.element().getParameters().stream().map(p -> CodeBlock.of("$S", p.getSimpleName().toString()))
+                .collect(CodeBlock.joining(", "));
+        CodeBlock nameList = CodeBlock.of("$T.of($L)", List.class, names);
         TypeMirror result = m.resolved().getReturnType();
         CodeBlock resultCodec = result.getKind() == TypeKind.VOID ? CodeBlock.of("$T.VOID", CODECS)
                 : parameterCodec(result);
@@ -141,8 +144,8 @@ final class ComponentWriter {
                 .map(e -> CodeBlock.of("new $T<$T>($T.class, $T::new)", EXCEPTION_TYPE, TypeName.get(e),
                         TypeName.get(e), TypeName.get(e)))
                 .collect(CodeBlock.joining(", "));
-        return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$T.of($L)$<)", METHOD_DESCRIPTOR, model.name(),
-                index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(), parameterList,
+        return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L)$<)", METHOD_DESCRIPTOR, model.name(),
+                index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(), parameterList, nameList,
                 resultCodec, List.class, exceptions);
     }
 

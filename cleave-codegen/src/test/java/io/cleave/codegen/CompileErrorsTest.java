@@ -118,6 +118,63 @@ class CompileErrorsTest {
                 + "which cannot cross a process boundary (use an exact type)");
     }
 
+    /** A type-use {@code @Nullable}, as JSpecify's; any annotation of that simple name counts. */
+    private static final JavaFileObject TYPE_USE_NULLABLE = source("q.Nullable", """
+            package q;
+            @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE_USE)
+            public @interface Nullable {}
+            """);
+
+    /** A declaration {@code @Nullable}, as javax.annotation's. */
+    private static final JavaFileObject DECLARATION_NULLABLE = source("r.Nullable", """
+            package r;
+            @java.lang.annotation.Target({java.lang.annotation.ElementType.METHOD, java.lang.annotation.ElementType.PARAMETER})
+            public @interface Nullable {}
+            """);
+
+    @Test
+    void nullableCollectionParameterIsAnErrorOnTheParameter() {
+        JavaFileObject[] api = api("import q.Nullable; import java.util.List;", "void add(@Nullable List<String> items);");
+
+        Compilation compilation = compile(TYPE_USE_NULLABLE, api[0], api[1]);
+
+        Diagnostic<? extends JavaFileObject> error = onlyCleaveError(compilation, "parameter 'items'");
+        assertThat(error.getMessage(Locale.ROOT)).isEqualTo("parameter 'items' of Api.add is a @Nullable List, but a"
+                + " collection or Optional crossing a component boundary cannot be null (a null would arrive empty):"
+                + " take an empty one for none");
+        assertThat(error.getLineNumber()).isEqualTo(4);
+    }
+
+    @Test
+    void nullableOptionalResultIsAnErrorAsADeclarationAnnotationToo() {
+        JavaFileObject[] api = api("import r.Nullable;", "@Nullable java.util.Optional<String> find(String id);");
+
+        Compilation compilation = compile(DECLARATION_NULLABLE, api[0], api[1]);
+
+        onlyCleaveError(compilation, "the result of Api.find is a @Nullable Optional, but a collection or Optional crossing"
+                + " a component boundary cannot be null (a null would arrive empty): return an empty one for none");
+    }
+
+    @Test
+    void nullableElementsOfACollectionAreAnErrorAtAnyDepth() {
+        JavaFileObject[] api = api("import q.Nullable;",
+                "void tag(java.util.Map<String, java.util.List<@Nullable String>> tags);");
+
+        Compilation compilation = compile(TYPE_USE_NULLABLE, api[0], api[1]);
+
+        onlyCleaveError(compilation, "parameter 'tags' of Api.tag is a List with @Nullable elements, but collections"
+                + " crossing a component boundary cannot hold null");
+    }
+
+    @Test
+    void nullableValuesOtherThanCollectionsMayCross() {
+        JavaFileObject[] api = api("import q.Nullable;", "@Nullable String rename(@Nullable String name);");
+
+        Compilation compilation = compile(TYPE_USE_NULLABLE, api[0], api[1]);
+
+        assertThat(errors(compilation)).noneMatch(e -> e.contains("@Nullable"));
+    }
+
     @Test
     void genericMethodIsAnError() {
         Compilation compilation = compile(api("", "<T> T echo(T value);"));
@@ -239,5 +296,28 @@ class CompileErrorsTest {
 
         onlyCleaveError(compilation, "parameter 'later' of SvcImpl's constructor is io.cleave.Ref<java.lang.Runnable>; "
                 + "a Ref must name a @Component interface");
+    }
+
+    @Test
+    void aGenericRuntimeServicesTypeArgumentMustBeAValueTheRuntimeCanStore() {
+        Compilation compilation = compile(
+                source("p.Svc", "package p;\n@io.cleave.Component public interface Svc {}"),
+                source("p.SvcImpl", "package p;\npublic class SvcImpl implements Svc { "
+                        + "public SvcImpl(io.cleave.Saga<Thread> saga) {} }"));
+
+        onlyCleaveError(compilation, "parameter 'saga' of SvcImpl's constructor is io.cleave.Saga<java.lang.Thread>: its "
+                + "type argument java.lang.Thread is what the runtime stores, and it is java.lang.Thread, which cannot cross a"
+                + " process boundary");
+    }
+
+    @Test
+    void aRawGenericRuntimeServiceIsAnError() {
+        Compilation compilation = compile(
+                source("p.Svc", "package p;\n@io.cleave.Component public interface Svc {}"),
+                source("p.SvcImpl", "package p;\npublic class SvcImpl implements Svc { "
+                        + "@SuppressWarnings(\"rawtypes\") public SvcImpl(io.cleave.Saga saga) {} }"));
+
+        onlyCleaveError(compilation, "parameter 'saga' of SvcImpl's constructor is the raw type io.cleave.Saga; give its "
+                + "type arguments, as in Saga<S>");
     }
 }

@@ -58,7 +58,8 @@ class GeneratedCodeTest {
         assertThat(Compiler.generatedSourceNames(compilation)).contains(
                 "/SOURCE_OUTPUT/shop/Catalog_Cleave.java", "/SOURCE_OUTPUT/shop/Cart_Cleave.java",
                 "/SOURCE_OUTPUT/shop/Order_Codec.java", "/SOURCE_OUTPUT/shop/Order_Note_Codec.java",
-                "/SOURCE_OUTPUT/shop/Category_Codec.java", "/SOURCE_OUTPUT/shop/Cleave_Registry.java");
+                "/SOURCE_OUTPUT/shop/Category_Codec.java", "/SOURCE_OUTPUT/shop/Cleave_Registry.java",
+                "/SOURCE_OUTPUT/shop/Posting_Codec.java");
     }
 
     @Test
@@ -68,7 +69,7 @@ class GeneratedCodeTest {
         Registry registry = (Registry) shop.type("shop.Cleave_Registry").getConstructor().newInstance();
 
         assertThat(services).isEqualTo("shop.Cleave_Registry\n");
-        assertThat(registry.components()).extracting(ComponentDescriptor::name).containsExactly("carts", "Catalog"); // by interface name
+        assertThat(registry.components()).extracting(ComponentDescriptor::name).containsExactly("carts", "Catalog", "Ledger"); // by interface name
     }
 
     // ---------------------------------------------------------------- codecs
@@ -103,6 +104,26 @@ class GeneratedCodeTest {
         Object tree = shop.callStatic("shop.Samples", "tree");
 
         assertThat(decode(codec, encode(codec, tree))).isEqualTo(tree);
+    }
+
+    @Test
+    void aRecordCodecFindsNoNullTheBoundaryCannotCarryInValuesItCarries() {
+        Codec<Object> codec = shop.codec("shop.Order");
+
+        assertThat(codec.nullInside(shop.callStatic("shop.Samples", "order", 7L))).isEmpty();
+        assertThat(codec.nullInside(shop.callStatic("shop.Samples", "sparse"))).as("null scalars and records cross").isEmpty();
+    }
+
+    @Test
+    void aRecordCodecFindsANullCollectionFieldOrANullElementDeepInsideWithItsPath() throws Exception {
+        Codec<Object> codec = shop.codec("shop.Category");
+        java.lang.reflect.Constructor<?> category = shop.type("shop.Category").getConstructor(String.class, List.class);
+        Object childless = category.newInstance("jazz", null);
+        Object holey = category.newInstance("all", List.of(category.newInstance("music",
+                java.util.Arrays.asList(category.newInstance("jazz", List.of()), null))));
+
+        assertThat(codec.nullInside(childless)).contains(".children");
+        assertThat(codec.nullInside(holey)).contains(".children[0].children[1]");
     }
 
     @Test
@@ -176,6 +197,25 @@ class GeneratedCodeTest {
         assertThat(cart.dependencies()).extracting(Dependency::parameter).containsExactly("catalog", "store", "config");
         assertThat(cart.dependencies().get(0)).isEqualTo(new Dependency.OnComponent("catalog", shop.type("shop.Catalog")));
         assertThat(cart.dependencies().get(1)).isEqualTo(new Dependency.OnService("store", shop.type("shop.Store")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGenericRuntimeServiceGetsACodecForItsTypeArgumentThatRoundTrips() throws Exception {
+        ComponentDescriptor<Object> ledger = shop.descriptor("shop.Ledger");
+        Dependency.OnService journal = (Dependency.OnService) ledger.dependencies().get(0);
+        Object posting = shop.type("shop.Posting").getConstructors()[0]
+                .newInstance("cash", new java.math.BigDecimal("12.50"), List.of("rent", "june"));
+
+        Codec<Object> codec = (Codec<Object>) journal.typeArguments().get(0);
+        Writer out = new Writer();
+        codec.write(out, posting);
+        Object back = codec.read(new Reader(out.toByteArray()));
+
+        assertThat(journal.parameter()).isEqualTo("journal");
+        assertThat(journal.type().getName()).isEqualTo("shop.Journal");
+        assertThat(journal.typeArguments()).hasSize(1);
+        assertThat(back).isEqualTo(posting);
     }
 
     @Test

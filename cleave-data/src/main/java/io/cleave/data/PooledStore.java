@@ -24,24 +24,25 @@ final class PooledStore implements Store, AutoCloseable {
     }
 
     @Override
-    public <T, X extends Exception> T transaction(SqlFunction<T, X> work) throws X {
+    public <T, X1 extends Exception, X2 extends Exception> T transaction(SqlFunction2<T, X1, X2> work) throws X1, X2 {
         return inTransaction(work, false);
     }
 
     @Override
-    public <X extends Exception> void run(SqlAction<X> work) throws X {
-        inTransaction(c -> {
+    public <X1 extends Exception, X2 extends Exception> void run(SqlAction2<X1, X2> work) throws X1, X2 {
+        this.<Boolean, X1, X2>inTransaction(c -> {
             work.accept(c);
             return Boolean.TRUE;
         }, false);
     }
 
     @Override
-    public <T, X extends Exception> T read(SqlFunction<T, X> work) throws X {
+    public <T, X1 extends Exception, X2 extends Exception> T read(SqlFunction2<T, X1, X2> work) throws X1, X2 {
         return inTransaction(work, true);
     }
 
-    private <T, X extends Exception> T inTransaction(SqlFunction<T, X> work, boolean readOnly) throws X {
+    private <T, X1 extends Exception, X2 extends Exception> T inTransaction(SqlFunction2<T, X1, X2> work, boolean readOnly)
+            throws X1, X2 {
         Connection connection;
         try {
             connection = pool.getConnection();

@@ -17,7 +17,7 @@ final class Transport {
     static RpcClient.Builder client(TransportSettings settings, String caller) {
         return RpcClient.builder()
                 .caller(caller)
-                .maxFrameBytes(settings.maxFrameBytes())
+                .maxMessageBytes(settings.maxMessageBytes())
                 .defaultTimeout(settings.defaultTimeout())
                 .pingInterval(settings.pingInterval())
                 .connectTimeout(settings.connectTimeout())
@@ -27,7 +27,7 @@ final class Transport {
     /** @return a server builder with every setting of {@code [transport]} a server uses */
     static RpcServer.Builder server(TransportSettings settings) {
         return RpcServer.builder()
-                .maxFrameBytes(settings.maxFrameBytes())
+                .maxMessageBytes(settings.maxMessageBytes())
                 .maxBufferedBytes(settings.maxBufferedBytes())
                 .writeStallLimit(settings.writeStallLimit())
                 .readTimeout(settings.readTimeout())

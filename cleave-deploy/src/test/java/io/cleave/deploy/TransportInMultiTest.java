@@ -52,7 +52,7 @@ class TransportInMultiTest {
 
                 [transport]
                 default-timeout = "500ms"
-                max-frame-bytes = "64KiB"
+                max-message-bytes = "64KiB"
                 ping-interval = "500ms"
                 """)).start();
         supervisor = SupervisorHandle.find(TestApps.stateDirectory(TransportInMultiTest.class), Optional.of("transport-test"));
@@ -78,39 +78,41 @@ class TransportInMultiTest {
 
     @Test
     @Order(2)
-    void theSupervisorsClientRefusesARequestOverTheFrameLimitBeforeSendingIt() {
+    void theSupervisorsClientRefusesArgumentsOverTheMessageLimitBeforeSendingThem() {
         Counter counter = app.component(Counter.class);
 
         assertThatThrownBy(() -> counter.increment("n".repeat(100_000)))
                 .isInstanceOfSatisfying(MessageTooLargeException.class, e -> {
                     assertThat(e.limit()).isEqualTo(LIMIT);
-                    assertThat(e).hasMessageStartingWith("Counter.increment: the request is ").hasMessageEndingWith("it was not sent");
+                    assertThat(e).hasMessageStartingWith("Counter.increment: its arguments encode to ")
+                            .hasMessageEndingWith("more than the 65536 a call between components may carry ([transport]"
+                                    + " max-message-bytes); it was not sent");
                 });
     }
 
     @Test
     @Order(3)
-    void aChildsServerAnswersAReplyOverTheFrameLimitWithTheReason() {
+    void aChildsServerAnswersAReplyOverTheMessageLimitWithTheReason() {
         Counter counter = app.component(Counter.class);
 
         assertThatThrownBy(() -> counter.fill(100_000)).isInstanceOfSatisfying(RemoteFailureException.class, e -> {
             assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
-            assertThat(e).hasMessageContaining("Counter.fill: the reply is 1000")
-                    .hasMessageContaining("over the transport's limit of 65536 bytes per message ([transport] max-frame-bytes)");
+            assertThat(e).hasMessageContaining("Counter.fill: its reply encodes to 100005 bytes, more than the 65536 a call"
+                    + " between components may carry ([transport] max-message-bytes); the method ran and its result was dropped");
         });
         assertThat(counter.fill(1_000)).hasSize(1_000);
     }
 
     @Test
     @Order(4)
-    void aChildsClientRefusesARequestOverTheFrameLimitBeforeSendingIt() {
+    void aChildsClientRefusesArgumentsOverTheMessageLimitBeforeSendingThem() {
         Greeter greeter = app.component(Greeter.class);
 
         assertThatThrownBy(() -> greeter.countLongName(100_000)).isInstanceOfSatisfying(RemoteFailureException.class, e -> {
             assertThat(e.remoteType()).as("what Greeter's process threw when it called Counter")
                     .isEqualTo(MessageTooLargeException.class.getName());
-            assertThat(e).hasMessageContaining("Counter.increment: the request is ")
-                    .hasMessageContaining("limit of 65536 bytes").hasMessageEndingWith("it was not sent");
+            assertThat(e).hasMessageContaining("Counter.increment: its arguments encode to ")
+                    .hasMessageContaining("more than the 65536 a call between components may carry").hasMessageEndingWith("it was not sent");
         });
         assertThat(greeter.countLongName(10)).isEqualTo(1);
     }

@@ -72,6 +72,10 @@ public final class LoadTest {
         this.target = Target.of(builder.target, builder.allowRemote);
         this.profile = Objects.requireNonNull(builder.profile, "profile");
         this.scenario = builder.scenario;
+        if (builder.target.getRawQuery() != null && scenario.map(Scenario::belowTargetPath).orElse(false)) {
+            throw new IllegalArgumentException("target " + builder.target + " has a query; with a scenario file the URL's path"
+                    + " only prefixes each step's path, so write the query in the steps' paths instead");
+        }
         this.maxRequests = builder.maxRequests;
         this.connections = builder.connections;
         this.threads = builder.threads;
@@ -273,8 +277,10 @@ public final class LoadTest {
         private Builder() {}
 
         /**
-         * Where to send the load. Without a scenario every request is a GET of this URL; with one,
-         * the URL's path is a prefix of every step's path.
+         * Where to send the load. Without a scenario every request is a GET of this URL, its path
+         * and query exactly; with a scenario read from a file, the URL's path is a prefix of every
+         * step's path (and the URL may have no query); a scenario of {@link Scenario#request(String, String, Map, Optional) one
+         * request} sends its own path, whatever the URL's.
          *
          * @param target an {@code http://} URL on this machine (or anywhere, with
          *     {@link #allowRemote(boolean)})
@@ -438,7 +444,8 @@ public final class LoadTest {
          *
          * @return the test, ready to run
          * @throws IllegalArgumentException if the target is not an {@code http://} URL, its host
-         *     is unknown, or it is not a loopback address and remote targets were not allowed
+         *     is unknown, or it is not a loopback address and remote targets were not allowed, or
+         *     it has a query and the scenario comes from a file
          * @throws NullPointerException if the target or the profile is missing
          */
         public LoadTest build() {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Renders a {@link LoadResult} as a terminal table, JSON, or a self-contained HTML page. */
@@ -64,7 +65,25 @@ final class Report {
                         step.requests(), step.errors(), Format.millis(step.latency().p50()), Format.millis(step.latency().p99())));
             }
         }
+        warning(r).ifPresent(warning -> out.append('\n').append("WARNING    ").append(warning).append('\n'));
         return out.toString();
+    }
+
+    /**
+     * A warning when most requests failed: the figures above then measure errors (often a wrong
+     * path, answered 404 at full speed), not the service, and must not pass for its latency.
+     */
+    static Optional<String> warning(LoadResult r) {
+        if (r.sent() == 0 || r.errors() * 2 <= r.sent()) {
+            return Optional.empty();
+        }
+        Map.Entry<String, Long> commonest = r.errorsByKind().entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow();
+        return Optional.of(String.format(Locale.ROOT,
+                "MOST REQUESTS FAILED: %d of %d (%d%%), most often %s (%d). The latencies above are mostly those of errors,"
+                        + " not of the service: check the URL, and the paths and expected statuses of the scenario if any.",
+                r.errors(), r.sent(), Math.round(100.0 * r.errors() / r.sent()), commonest.getKey(), commonest.getValue()));
     }
 
     private static String latencyRow(String label, LoadResult.Latency l) {
@@ -97,6 +116,7 @@ final class Report {
         }
         return PAGE
                 .replace("{{title}}", escape("cleave load: " + r.target()))
+                .replace("{{warning}}", warning(r).map(w -> "<p class=\"warning\">" + escape(w) + "</p>").orElse(""))
                 .replace("{{target}}", escape(r.target()))
                 .replace("{{profile}}", escape(r.profile()))
                 .replace("{{scenario}}", escape(r.scenario()))
@@ -179,10 +199,12 @@ final class Report {
               td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
               .chart { width: 100%; height: 320px; }
               .note { color: #666; font-size: 12px; }
+              .warning { background: #fdd; border: 2px solid #c00; padding: 8px 12px; font-weight: bold; }
             </style>
             </head>
             <body>
             <h1>{{title}}</h1>
+            {{warning}}
             <table>
               <tr><th>profile</th><td>{{profile}}</td></tr>
               <tr><th>scenario</th><td>{{scenario}}</td></tr>

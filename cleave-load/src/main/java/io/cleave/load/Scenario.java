@@ -26,12 +26,18 @@ public final class Scenario {
     private final List<Flow> flows;
     private final Map<String, JsonNode> vars;
     private final List<Step.Header> headers;
+    private final boolean belowTargetPath;
 
-    Scenario(String name, List<Flow> flows, Map<String, JsonNode> vars, List<Step.Header> headers) {
+    /**
+     * @param belowTargetPath whether the steps' paths go below the target URL's path (a file's
+     *     steps), rather than being whole request targets themselves (a single request)
+     */
+    Scenario(String name, List<Flow> flows, Map<String, JsonNode> vars, List<Step.Header> headers, boolean belowTargetPath) {
         this.name = name;
         this.flows = List.copyOf(flows);
         this.vars = Map.copyOf(vars);
         this.headers = List.copyOf(headers);
+        this.belowTargetPath = belowTargetPath;
     }
 
     /**
@@ -59,10 +65,12 @@ public final class Scenario {
     }
 
     /**
-     * A scenario of one request, sent again and again. Placeholders are not expanded.
+     * A scenario of one request, sent again and again. Placeholders are not expanded. Unlike a
+     * file's steps, its path is the whole request target: the target URL's path does not prefix
+     * it (so a URL's own path and query are sent by passing them here).
      *
      * @param method an HTTP method such as {@code GET}
-     * @param pathAndQuery the request target, starting with {@code /}
+     * @param pathAndQuery the request target, starting with {@code /}, sent exactly as given
      * @param headers extra request headers
      * @param body the request body, if any
      * @return the scenario
@@ -81,7 +89,7 @@ public final class Scenario {
         Step step = new Step("request", method.toUpperCase(java.util.Locale.ROOT) + " " + pathAndQuery, 0,
                 ScenarioParser.method(method), Template.parse(pathAndQuery.replace("$", "$$")), stepHeaders, stepBody,
                 Map.of(), Step.Expect.DEFAULT);
-        return new Scenario("request", List.of(new Flow("request", 1, List.of(step))), Map.of(), List.of());
+        return new Scenario("request", List.of(new Flow("request", 1, List.of(step))), Map.of(), List.of(), false);
     }
 
     /**
@@ -103,6 +111,11 @@ public final class Scenario {
 
     List<Step.Header> headers() {
         return headers;
+    }
+
+    /** Whether each step's path is sent below the target URL's path, not as the whole request target. */
+    boolean belowTargetPath() {
+        return belowTargetPath;
     }
 
     /** Every step of every flow, in the order of their ids. */

@@ -114,7 +114,7 @@ final class ScenarioParser {
             }
             flows.add(flow);
         }
-        return new Scenario(name, flows, vars, headers);
+        return new Scenario(name, flows, vars, headers, true);
     }
 
     private Scenario.Flow flow(TomlTable table, int index, int line, Set<String> known) throws ScenarioException {

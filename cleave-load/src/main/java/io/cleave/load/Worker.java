@@ -243,7 +243,8 @@ final class Worker {
     private FullHttpRequest build(Step step, Exchange exchange) {
         java.util.function.Function<String, JsonNode> values =
                 exchange == null ? name -> { throw new IllegalStateException("constant step uses " + name); } : exchange::value;
-        String uri = plan.target().basePath() + step.path().expand(values, Template.Escape.URL);
+        String prefix = plan.scenario().belowTargetPath() ? plan.target().basePath() : "";
+        String uri = prefix + step.path().expand(values, Template.Escape.URL);
         byte[] body = step.body().render(values);
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, step.method(), uri,
                 body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));

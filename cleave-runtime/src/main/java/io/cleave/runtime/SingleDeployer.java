@@ -2,12 +2,14 @@ package io.cleave.runtime;
 
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 
 /**
- * Every component in this process. Callers get the instance itself (a plain method call), or
- * with serialize-calls a stub over a {@link SerializingInvoker}.
+ * Every component in this process. Callers get the instance itself (a call costs what a method
+ * call costs), or with serialize-calls a stub over a {@link SerializingInvoker}, which applies
+ * every rule of a call that crosses processes (root README, "The component model").
  */
 final class SingleDeployer implements Deployer {
 
@@ -21,6 +23,7 @@ final class SingleDeployer implements Deployer {
     @Override
     public Deployment deploy(Context context) {
         boolean serialize = context.serializeCalls();
+        TransportSettings transport = context.transport();
         return new Deployment() {
             @Override
             public boolean hosts(ComponentDescriptor<?> component) {
@@ -29,7 +32,7 @@ final class SingleDeployer implements Deployer {
 
             @Override
             public <T> T local(ComponentDescriptor<T> component, T instance) {
-                return serialize ? component.stub().apply(new SerializingInvoker<>(component, instance)) : instance;
+                return serialize ? component.stub().apply(new SerializingInvoker<>(component, instance, transport)) : instance;
             }
 
             @Override

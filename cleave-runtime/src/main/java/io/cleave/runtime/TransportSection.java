@@ -16,12 +16,12 @@ final class TransportSection {
 
     static final String NAME = "transport";
 
-    private static final Set<String> KEYS = Set.of("max-frame-bytes", "max-buffered-bytes", "default-timeout",
+    private static final Set<String> KEYS = Set.of("max-message-bytes", "max-buffered-bytes", "default-timeout",
             "ping-interval", "write-stall-limit", "connect-timeout", "read-timeout", "idle-timeout", "max-connections",
             "max-calls-per-connection", "max-concurrent-calls");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
-    private static final long MIN_FRAME_BYTES = 1024;
-    private static final long MAX_FRAME_BYTES = 1L << 30;
+    private static final long MIN_MESSAGE_BYTES = 1024;
+    private static final long MAX_MESSAGE_BYTES = 1L << 30;
     private static final Duration MIN_PING_INTERVAL = Duration.ofMillis(10);
 
     private final TomlSection section;
@@ -42,11 +42,11 @@ final class TransportSection {
     private TransportSettings read() {
         section.rejectUnknown(KEYS);
         TransportSettings d = TransportSettings.defaults();
-        long frame = size("max-frame-bytes", d.maxFrameBytes(), MIN_FRAME_BYTES, MAX_FRAME_BYTES);
-        long buffered = size("max-buffered-bytes", d.maxBufferedBytes(), MIN_FRAME_BYTES, Long.MAX_VALUE);
-        if (buffered < frame) {
-            problems.add(origin("max-buffered-bytes", "max-frame-bytes") + ": [transport] max-buffered-bytes (" + buffered
-                    + ") is below max-frame-bytes (" + frame + "): a message of the largest size could never be read");
+        long message = size("max-message-bytes", d.maxMessageBytes(), MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES);
+        long buffered = size("max-buffered-bytes", d.maxBufferedBytes(), MIN_MESSAGE_BYTES, Long.MAX_VALUE);
+        if (buffered < message) {
+            problems.add(origin("max-buffered-bytes", "max-message-bytes") + ": [transport] max-buffered-bytes (" + buffered
+                    + ") is below max-message-bytes (" + message + "): a message of the largest size could never be read");
         }
         Duration ping = duration("ping-interval", d.pingInterval(), MIN_PING_INTERVAL);
         Duration idle = duration("idle-timeout", d.idleTimeout(), Duration.ofMillis(1));
@@ -55,7 +55,7 @@ final class TransportSection {
                     + ") must be more than twice ping-interval (" + text(ping) + "): a server closes a connection quiet for"
                     + " idle-timeout, and a live client pings a quiet one once per ping-interval");
         }
-        return new TransportSettings((int) frame, buffered,
+        return new TransportSettings((int) message, buffered,
                 duration("default-timeout", d.defaultTimeout(), Duration.ofMillis(1)), ping,
                 duration("write-stall-limit", d.writeStallLimit(), Duration.ofMillis(1)),
                 duration("connect-timeout", d.connectTimeout(), Duration.ofMillis(1)),

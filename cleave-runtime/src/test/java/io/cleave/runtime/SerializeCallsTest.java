@@ -6,14 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cleave.App;
+import io.cleave.CallContext;
+import io.cleave.ComponentUnavailableException;
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.runtime.basket.Basket;
 import io.cleave.runtime.basket.BasketImpl;
 import io.cleave.runtime.basket.OutOfStockException;
 import io.cleave.runtime.shop.Checkout;
 import io.cleave.runtime.shop.Journal;
+import io.cleave.spi.Invoker;
+import io.cleave.spi.Wire;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -81,11 +88,10 @@ class SerializeCallsTest {
     }
 
     @Test
-    void serializedModeHandsOutAStubNotTheImplementation() {
-        try (App plain = app(false); App serialized = app(true)) {
+    void callersGetAStubNotTheImplementation() {
+        try (App app = app(true)) {
 
-            assertThat(plain.component(Basket.class)).isInstanceOf(BasketImpl.class);
-            assertThat(serialized.component(Basket.class)).isNotInstanceOf(BasketImpl.class);
+            assertThat(app.component(Basket.class)).isNotInstanceOf(BasketImpl.class);
         }
     }
 
@@ -115,12 +121,110 @@ class SerializeCallsTest {
     }
 
     @Test
-    void undeclaredFailureInPlainModeIsTheOriginalException() {
+    void plainSingleCallsTheImplementationItselfAndChecksNothing() {
         try (App app = app(false)) {
 
+            assertThat(app.component(Basket.class)).isInstanceOf(BasketImpl.class);
             assertThatThrownBy(() -> app.component(Basket.class).reserve("glitch"))
-                    .isExactlyInstanceOf(IllegalStateException.class)
-                    .hasMessage("shelf index corrupt");
+                    .isExactlyInstanceOf(IllegalStateException.class).hasMessage("shelf index corrupt");
+        }
+    }
+
+    @Test
+    void aNullListArgumentIsRefusedNamingTheParameter() {
+        try (App app = app(true)) {
+
+            assertThatThrownBy(() -> app.component(Basket.class).fill(null))
+                    .isExactlyInstanceOf(NullPointerException.class)
+                    .hasMessage("Basket.fill: argument \"items\" is null; a collection or Optional crossing a component"
+                            + " boundary cannot be null (it would arrive empty): pass an empty one");
+        }
+    }
+
+    @Test
+    void aListArgumentHoldingNullIsRefusedNamingTheParameter() {
+        List<String> items = new ArrayList<>(java.util.Arrays.asList("tea", null));
+        try (App app = app(true)) {
+
+            assertThatThrownBy(() -> app.component(Basket.class).fill(items))
+                    .isExactlyInstanceOf(NullPointerException.class)
+                    .hasMessage("Basket.fill: argument \"items\" holds null at [1], which a component boundary cannot"
+                            + " carry: a collection or Optional cannot be null (it would arrive empty) and a collection"
+                            + " cannot hold null");
+            assertThat(items).as("the callee did not run").containsExactly("tea", null);
+        }
+    }
+
+    @Test
+    void aSerializedCallStillRunningAtItsDeadlineFailsThenAndItsCalleeIsCancelledAndInterrupted() throws Exception {
+        try (App app = app(true)) {
+            Basket basket = app.component(Basket.class);
+
+            ComponentUnavailableException e = catchThrowableOfType(ComponentUnavailableException.class,
+                    () -> CallContext.withDeadline(Duration.ofMillis(200), basket::hold));
+
+            assertThat(e).hasMessage("Basket.hold: deadline exceeded waiting for local; the call was cancelled");
+            assertThat(e.certainlyNotDelivered()).isFalse();
+            assertThat(BasketImpl.HELD.get(10, TimeUnit.SECONDS)).as("its context was cancelled").isTrue();
+        }
+    }
+
+    @Test
+    void aSerializedCalleeRunsWithTheDefaultDeadlineWhenItsCallerHasNone() {
+        try (App app = app(true)) {
+
+            long seconds = app.component(Basket.class).secondsLeft();
+
+            assertThat(seconds).isBetween(0L, Invoker.DEFAULT_TIMEOUT.toSeconds());
+        }
+    }
+
+    @Test
+    void aSerializedReplyLargerThanAMessageMayBeArrivesAsRemoteFailure() {
+        try (App app = app(true)) {
+
+            RemoteFailureException e = catchThrowableOfType(RemoteFailureException.class,
+                    () -> app.component(Basket.class).bytes(Wire.MAX_MESSAGE_BYTES));
+
+            assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
+            assertThat(e).hasMessageEndingWith("bytes, more than the 16777216 a call between components may carry"
+                    + " ([transport] max-message-bytes); the method ran and its result was dropped");
+        }
+    }
+
+    @Test
+    void theTransportsMessageLimitFromTheConfigHoldsSerializedCalls() {
+        String config = APP + "[transport]\nmax-message-bytes = \"64KiB\"\n";
+        try (App app = start(baskets, Launches.serialized(config))) {
+            Basket basket = app.component(Basket.class);
+
+            assertThatThrownBy(() -> basket.stamp(new byte[100_000]))
+                    .isInstanceOfSatisfying(MessageTooLargeException.class, e -> assertThat(e.limit()).isEqualTo(65_536))
+                    .hasMessageEndingWith("more than the 65536 a call between components may carry ([transport]"
+                            + " max-message-bytes); it was not sent");
+            assertThat(catchThrowableOfType(RemoteFailureException.class, () -> basket.bytes(100_000)))
+                    .hasMessageContaining("more than the 65536 a call between components may carry");
+            assertThat(basket.bytes(60_000)).hasSize(60_000);
+        }
+    }
+
+    @Test
+    void theTransportsDefaultTimeoutFromTheConfigIsASerializedCalleesDeadline() {
+        String config = APP + "[transport]\ndefault-timeout = \"5s\"\n";
+        try (App app = start(baskets, Launches.serialized(config))) {
+
+            long seconds = app.component(Basket.class).secondsLeft();
+
+            assertThat(seconds).as("under 5 s, not the 30 s default").isBetween(0L, 5L);
+        }
+    }
+
+    @Test
+    void plainCallsAreNotLimitedByWhatEncodingNeeds() {
+        try (App app = app(false)) {
+
+            assertThat(app.component(Basket.class).bytes(Wire.MAX_MESSAGE_BYTES)).hasSize(Wire.MAX_MESSAGE_BYTES);
+            assertThat(app.component(Basket.class).secondsLeft()).as("the caller's own context: none").isEqualTo(-1);
         }
     }
 

@@ -31,7 +31,7 @@ class TransportConfigTest {
                 deployer = "capture"
 
                 [transport]
-                max-frame-bytes = "1MiB"
+                max-message-bytes = "1MiB"
                 max-buffered-bytes = 8388608
                 default-timeout = "1ms"
                 ping-interval = "250ms"
@@ -89,7 +89,7 @@ class TransportConfigTest {
                 name = "hello"
 
                 [transport]
-                max-frame-bytes = "lots"
+                max-message-bytes = "lots"
                 default-timeout = "0s"
                 ping-interval = "1s"
                 idle-timeout = "2s"
@@ -101,7 +101,7 @@ class TransportConfigTest {
         StartupException e = failure(greet, toml);
 
         assertThat(e.getMessage().lines().skip(1).map(String::strip)).containsExactly(
-                "<config text>:5: [transport] key \"max-frame-bytes\" must be a size in bytes such as 16777216 or \"16MiB\""
+                "<config text>:5: [transport] key \"max-message-bytes\" must be a size in bytes such as 16777216 or \"16MiB\""
                         + " (units B, KiB, MiB, GiB), got string \"lots\"",
                 "<config text>:8: [transport] idle-timeout (2s) must be more than twice ping-interval (1s): a server closes a"
                         + " connection quiet for idle-timeout, and a live client pings a quiet one once per ping-interval",
@@ -118,16 +118,16 @@ class TransportConfigTest {
                 name = "hello"
 
                 [transport]
-                max-frame-bytes = "2GiB"
+                max-message-bytes = "2GiB"
                 max-buffered-bytes = "512KiB"
                 """ + GREETER;
 
         StartupException e = failure(greet, toml);
 
         assertThat(e.getMessage().lines().skip(1).map(String::strip)).containsExactly(
-                "<config text>:5: [transport] key \"max-frame-bytes\" must be between 1024 and 1073741824 bytes (1 KiB to 1 GiB),"
+                "<config text>:5: [transport] key \"max-message-bytes\" must be between 1024 and 1073741824 bytes (1 KiB to 1 GiB),"
                         + " got 2147483648",
-                "<config text>:6: [transport] max-buffered-bytes (524288) is below max-frame-bytes (16777216): a message of the"
+                "<config text>:6: [transport] max-buffered-bytes (524288) is below max-message-bytes (16777216): a message of the"
                         + " largest size could never be read");
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -24,8 +25,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Backs {@link CleaveTest}: one invocation of each {@link TopologyTest} method per topology, an
@@ -69,7 +72,36 @@ final class CleaveExtension implements TestTemplateInvocationContextProvider {
 
         @Override
         public List<Extension> getAdditionalExtensions() {
-            return List.of(new Resolver(topology, settings));
+            return List.of(new Resolver(topology, settings), new FailureNamer(topology));
+        }
+    }
+
+    /**
+     * Puts the topology's name in front of an assertion's message. Surefire's console names the
+     * runs of a test template by their index ({@code fails(Library)[2]}), not by their display
+     * names, and JUnit offers no hook to change that; the message is what its failure summary
+     * does show.
+     */
+    private record FailureNamer(TestTopology topology) implements TestExecutionExceptionHandler {
+        @Override
+        public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+            throw failure instanceof AssertionError assertion ? named(assertion, "[" + topology.name() + "] ") : failure;
+        }
+
+        private static AssertionError named(AssertionError failure, String prefix) {
+            String message = prefix + Objects.requireNonNullElse(failure.getMessage(), "");
+            AssertionError named;
+            if (failure instanceof AssertionFailedError diff && diff.isExpectedDefined() && diff.isActualDefined()) {
+                // keeps expected and actual, for the IDE's comparison
+                named = new AssertionFailedError(message, diff.getExpected(), diff.getActual(), failure.getCause());
+            } else {
+                named = new AssertionFailedError(message, failure.getCause());
+            }
+            named.setStackTrace(failure.getStackTrace());
+            for (Throwable suppressed : failure.getSuppressed()) {
+                named.addSuppressed(suppressed);
+            }
+            return named;
         }
     }
 

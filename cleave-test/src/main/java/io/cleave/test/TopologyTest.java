@@ -9,7 +9,8 @@ import org.junit.jupiter.api.TestTemplate;
 
 /**
  * A test method of a {@link CleaveTest} class, run once per topology; each run is named after
- * its topology, such as {@code [single-serialized]}. Its parameters may be component
+ * its topology, such as {@code [single-serialized]}, and a failed assertion's message starts
+ * with that name (Surefire's console shows runs by index). Its parameters may be component
  * interfaces, {@link io.cleave.App} and {@link TestTopology}.
  */
 @Documented

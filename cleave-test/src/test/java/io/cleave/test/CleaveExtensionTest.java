@@ -13,6 +13,7 @@ import io.cleave.App;
 import io.cleave.StartupException;
 import io.cleave.test.app.LibraryImpl;
 import io.cleave.test.samples.BrokenConfigScenarios;
+import io.cleave.test.samples.FailingScenarios;
 import io.cleave.test.samples.LibraryScenarios;
 import io.cleave.test.samples.NestedScenarios;
 import io.cleave.test.samples.SerializedOnlyScenarios;
@@ -22,6 +23,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.opentest4j.AssertionFailedError;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -54,6 +57,34 @@ class CleaveExtensionTest {
         List<String> names = tests.finished().stream().map(Event::getTestDescriptor).map(d -> d.getDisplayName()).toList();
         assertThat(names).hasSize(8).containsOnly("[single]", "[single-serialized]");
         assertThat(names).filteredOn("[single]"::equals).hasSize(4);
+    }
+
+    @Test
+    void aFailedAssertionNamesItsTopologyAndKeepsExpectedAndActual() {
+        Events tests = run(FailingScenarios.class).testEvents();
+
+        List<Throwable> failures = tests.failed().stream()
+                .filter(e -> e.getTestDescriptor().getUniqueId().toString().contains("assertsItRunsInSingle"))
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .toList();
+        assertThat(failures).hasSize(1);
+        Throwable failure = failures.get(0);
+        assertThat(failure).isInstanceOf(AssertionFailedError.class).hasMessageStartingWith("[single-serialized] ")
+                .hasMessageContaining("expected: \"single\"");
+        AssertionFailedError diff = (AssertionFailedError) failure;
+        // AssertJ passes its representations of the values, quoted
+        assertThat(diff.getExpected().getValue()).isEqualTo("\"single\"");
+        assertThat(diff.getActual().getValue()).isEqualTo("\"single-serialized\"");
+        assertThat(failure.getStackTrace()[0].getClassName()).as("where the assertion failed")
+                .doesNotStartWith("io.cleave.test.CleaveExtension");
+    }
+
+    @Test
+    void anExceptionThatIsNoAssertionIsLeftAsItIs() {
+        Events tests = run(FailingScenarios.class).testEvents();
+
+        tests.assertThatEvents().haveExactly(1, event(test("throwsOutsideSingle"), finishedWithFailure(
+                instanceOf(IllegalStateException.class), message("not an assertion"))));
     }
 
     @Test

@@ -203,17 +203,17 @@ final class ClientConnection {
     }
 
     /**
-     * A reply over this client's frame limit, read and dropped (see {@link FrameReader}): its
-     * call fails with the reason (the method did run). Its server has a larger limit than this
+     * A reply too large for a frame this client reads, read and dropped (see {@link FrameReader}):
+     * its call fails with the reason (the method did run). Its server has a larger limit than this
      * client, or it would have answered the error itself.
      */
     private void tooLarge(int callId) {
-        int length = wire.reader().declaredLength();
-        LOG.warn("dropped a reply of {} bytes from {}: over the limit of {} bytes", length, replica.replica,
-                replica.client().settings().maxFrameBytes());
+        int bytes = wire.reader().declaredLength() - Frame.HEADER_BYTES;
+        LOG.warn("dropped a reply of {} bytes from {}: over the limit of {} bytes", bytes, replica.replica,
+                replica.client().settings().maxMessageBytes());
         PendingCall call = pending.remove(callId);
         if (call != null) {
-            call.complete(new PendingCall.TooLarge(length));
+            call.complete(new PendingCall.TooLarge(bytes));
         }
     }
 

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * The frame format, shared by client and server.
  *
  * <pre>
- * frame   := length:int32 body               length = bytes of body; at most the configured maximum
+ * frame   := length:int32 body               length = bytes of body; at most the largest message plus the largest header
  * body    := version:u8 type:u8 callId:int32 payload
  * REQUEST := component:str16 method:u16 remainingMicros:int64 (-1 = none) traceId:str8 caller:str16 arguments
  * REPLY   := reply                            (MethodDescriptor's reply encoding)
@@ -36,7 +36,16 @@ final class Frame {
     /** Bytes of version, type and call id. */
     static final int HEADER_BYTES = 6;
 
-    static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /** The longest header a REQUEST can have: component and caller of 65535 bytes, trace id of 255. */
+    static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 2 + 8 + 1 + 0xff + 2 + 0xffff;
+
+    /**
+     * The largest frame that carries a message (encoded arguments or reply) of at most
+     * {@code maxMessageBytes} with any header: frames longer than that are not read.
+     */
+    static int maxFrameBytes(int maxMessageBytes) {
+        return maxMessageBytes + MAX_REQUEST_HEADER_BYTES;
+    }
 
     /** The call id of a GOAWAY refusing a connection: nothing sent on it was read. */
     static final int NOTHING_READ = -1;

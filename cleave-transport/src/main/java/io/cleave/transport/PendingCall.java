@@ -25,7 +25,7 @@ final class PendingCall {
     record Failure(String reason, boolean certainlyNotDelivered, Throwable cause) {
     }
 
-    /** The reply was over the client's frame limit; its bytes were dropped. */
+    /** The reply, of {@code bytes} encoded, was too large for a frame this client reads; it was dropped. */
     record TooLarge(int bytes) {
     }
 

@@ -77,12 +77,8 @@ final class RemoteInvoker implements Invoker {
         encoded.reset();
         try {
             method.writeArguments(encoded, arguments);
-            int size = Frame.REQUEST_FIXED_BYTES + componentBytes.length + traceId.length + settings.callerBytes().length
-                    + encoded.size();
-            if (size > settings.maxFrameBytes()) {
-                throw new MessageTooLargeException(component, method.name(), "request", size, settings.maxFrameBytes(),
-                        "it was not sent");
-            }
+            // refused here, before anything is sent (not even a connection opened), and never retried
+            method.checkArgumentsSize(encoded.size(), settings.maxMessageBytes());
             return send(method, encoded, deadline, traceId, what, keyed, keyHash, context);
         } finally {
             if (encoded.buffer().length > KEEP_WRITER_BYTES) {
@@ -187,8 +183,10 @@ final class RemoteInvoker implements Invoker {
             throw new ComponentUnavailableException(what + ": " + f.reason(), f.certainlyNotDelivered(), f.cause());
         }
         replica.succeeded();
-        if (outcome instanceof PendingCall.TooLarge t) {
-            throw new MessageTooLargeException(component, method.name(), "reply", t.bytes(), settings.maxFrameBytes(),
+        int replied = outcome instanceof PendingCall.TooLarge t ? t.bytes() : ((byte[]) outcome).length;
+        if (replied > settings.maxMessageBytes()) {
+            // the replica's limit is larger than this client's: what this client takes, it decodes
+            throw new MessageTooLargeException(component, method.name(), true, replied, settings.maxMessageBytes(),
                     "the method ran on " + replica.replica + " and its result was dropped");
         }
         try {

@@ -71,7 +71,7 @@ public final class RpcClient implements AutoCloseable {
 
     private RpcClient(Builder b) {
         this.settings = new Settings(b.caller, b.caller.getBytes(StandardCharsets.UTF_8), b.balancer,
-                b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxFrameBytes,
+                b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxMessageBytes,
                 b.maxCallsPerConnection, b.pingInterval.toNanos(), b.ejectAfterFailures,
                 b.ejectionTime.toNanos(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, b.connectTimeout.toMillis())));
         this.healthChecker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cleave-client-health").factory());
@@ -276,8 +276,13 @@ public final class RpcClient implements AutoCloseable {
      * (once no call waits on it).
      */
     record Settings(String caller, byte[] callerBytes, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
-            long retryBackoffNanos, int maxFrameBytes, int maxCallsPerConnection, long pingIntervalNanos,
+            long retryBackoffNanos, int maxMessageBytes, int maxCallsPerConnection, long pingIntervalNanos,
             int ejectAfterFailures, long ejectionNanos, int connectTimeoutMillis) {
+
+        /** Frames over this are not read: a reply's, or anything else's. */
+        int maxFrameBytes() {
+            return Frame.maxFrameBytes(maxMessageBytes);
+        }
 
         long answerTimeoutNanos() {
             return pingIntervalNanos / 2;
@@ -292,10 +297,10 @@ public final class RpcClient implements AutoCloseable {
     public static final class Builder {
         private String caller = "";
         private Balancer balancer = Balancer.LEAST_OUTSTANDING;
-        private Duration defaultTimeout = Duration.ofSeconds(30);
+        private Duration defaultTimeout = io.cleave.spi.Invoker.DEFAULT_TIMEOUT;
         private int maxAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(10);
-        private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
+        private int maxMessageBytes = io.cleave.spi.Wire.MAX_MESSAGE_BYTES;
         private int maxCallsPerConnection = 1024;
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration pingInterval = Duration.ofSeconds(1);
@@ -358,19 +363,17 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * The largest message, as a frame: a request over it fails at the caller with
-         * {@link io.cleave.MessageTooLargeException} before it is sent (and is never retried), a
-         * reply over it is dropped as it arrives and its call fails the same way.
+         * The most bytes a call's encoded arguments, or its encoded reply, may take: arguments over
+         * it fail at the caller with {@link io.cleave.MessageTooLargeException} before anything is
+         * sent (and are never retried); a reply over it is dropped as it arrives, and its call fails
+         * the same way (a server with the same limit answers that failure itself).
          *
-         * @param bytes default 16 MiB
+         * @param bytes default {@link io.cleave.spi.Wire#MAX_MESSAGE_BYTES} (16 MiB)
          * @return this builder
-         * @throws IllegalArgumentException if below 1 KiB
+         * @throws IllegalArgumentException if below 1 KiB or over 1 GiB
          */
-        public Builder maxFrameBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxFrameBytes " + bytes + " is below 1024");
-            }
-            this.maxFrameBytes = bytes;
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = messageBytes(bytes);
             return this;
         }
 
@@ -434,6 +437,13 @@ public final class RpcClient implements AutoCloseable {
         /** @return a running client; connections open on first use */
         public RpcClient build() {
             return new RpcClient(this);
+        }
+
+        static int messageBytes(int bytes) {
+            if (bytes < 1024 || bytes > 1 << 30) {
+                throw new IllegalArgumentException("maxMessageBytes " + bytes + " is outside [1 KiB, 1 GiB]");
+            }
+            return bytes;
         }
 
         private static Duration positive(Duration d, String what) {

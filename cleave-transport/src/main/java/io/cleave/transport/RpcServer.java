@@ -42,15 +42,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>at most {@link Builder#maxConnections(int)} connections; more are refused with GOAWAY;
  *   <li>memory for a frame is taken as its bytes arrive, never ahead of them; frames over 64 KiB
- *       share {@link Builder#maxBufferedBytes(long)} (one connection at most one frame's worth),
+ *       share {@link Builder#maxBufferedBytes(long)} (one connection at most one message's worth),
  *       and wait for it when it is taken;
  *   <li>a frame that began to arrive must be whole within {@link Builder#readTimeout(Duration)},
  *       and a connection that sends nothing for {@link Builder#idleTimeout(Duration)} is closed
  *       (a live client pings a quiet connection every second or so);
- *   <li>a request over {@link Builder#maxFrameBytes(int)} is dropped and answered with
- *       {@link io.cleave.MessageTooLargeException}, as is a reply over it; any other frame that
- *       large, or otherwise malformed, closes that connection (logged with the reason) and nothing
- *       else;
+ *   <li>a request whose arguments are over {@link Builder#maxMessageBytes(int)} is dropped
+ *       unrun and answered with {@link io.cleave.MessageTooLargeException}, and so is a reply
+ *       over it; any other frame too large, or otherwise malformed, closes that connection (logged
+ *       with the reason) and nothing else;
  *   <li>a connection with more than {@link Builder#maxCallsPerConnection(int)} calls in flight,
  *       or a server with more than {@link Builder#maxConcurrentCalls(int)}, has the excess calls
  *       rejected before they run (the client sees {@link io.cleave.ComponentUnavailableException}
@@ -85,14 +85,16 @@ public final class RpcServer implements AutoCloseable {
 
     private RpcServer(Builder b) {
         this.components = Map.copyOf(b.components);
-        if (b.maxBufferedBytes < b.maxFrameBytes) {
-            throw new IllegalArgumentException("maxBufferedBytes " + b.maxBufferedBytes + " is below maxFrameBytes "
-                    + b.maxFrameBytes + ": a frame of the largest size could never be read");
+        if (b.maxBufferedBytes < b.maxMessageBytes) {
+            throw new IllegalArgumentException("maxBufferedBytes " + b.maxBufferedBytes + " is below maxMessageBytes "
+                    + b.maxMessageBytes + ": a message of the largest size could never be read");
         }
-        this.settings = new Settings(b.maxFrameBytes, b.maxCallsPerConnection, b.maxConcurrentCalls,
+        this.settings = new Settings(b.maxMessageBytes, b.maxCallsPerConnection, b.maxConcurrentCalls,
                 b.writeStallLimit.toNanos(), b.maxConnections, b.idleTimeout.toNanos(), b.readTimeout.toNanos(),
                 b.maxBufferedBytes, b.demoteAfter.toNanos());
-        this.budget = new ByteBudget(b.maxBufferedBytes, b.maxFrameBytes, settings.readTimeoutNanos);
+        // A largest message comes with a header of up to 128 KiB: room for one is always left.
+        this.budget = new ByteBudget(Math.max(b.maxBufferedBytes, settings.maxFrameBytes()), settings.maxFrameBytes(),
+                settings.readTimeoutNanos);
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor
                 : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cleave-call-", 0).factory());
@@ -132,7 +134,7 @@ public final class RpcServer implements AutoCloseable {
             }
             try {
                 ByteBudget.Account account = budget.account();
-                Wire wire = new Wire(socket, ServerConnection.IDLE_READ_BUFFER_BYTES, settings.maxFrameBytes, Frame.REQUEST,
+                Wire wire = new Wire(socket, ServerConnection.IDLE_READ_BUFFER_BYTES, settings.maxFrameBytes(), Frame.REQUEST,
                         account);
                 ServerConnection c = new ServerConnection(this, wire, account);
                 connections.add(c);
@@ -369,8 +371,13 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    record Settings(int maxFrameBytes, int maxCallsPerConnection, int maxConcurrentCalls, long writeStallNanos,
+    record Settings(int maxMessageBytes, int maxCallsPerConnection, int maxConcurrentCalls, long writeStallNanos,
             int maxConnections, long idleTimeoutNanos, long readTimeoutNanos, long maxBufferedBytes, long demoteAfterNanos) {
+
+        /** Frames over this are not read, but dropped (a request: answered) or refused. */
+        int maxFrameBytes() {
+            return Frame.maxFrameBytes(maxMessageBytes);
+        }
     }
 
     /** Options of an {@link RpcServer}. */
@@ -378,7 +385,7 @@ public final class RpcServer implements AutoCloseable {
         private final Map<String, Hosted<?>> components = new LinkedHashMap<>();
         private String bindHost = "127.0.0.1";
         private int port;
-        private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
+        private int maxMessageBytes = io.cleave.spi.Wire.MAX_MESSAGE_BYTES;
         private int maxCallsPerConnection = 1024;
         private int maxConcurrentCalls = 10_000;
         private ExecutorService executor;
@@ -432,15 +439,18 @@ public final class RpcServer implements AutoCloseable {
         }
 
         /**
-         * @param bytes the largest frame accepted; default 16 MiB
+         * The most bytes a call's encoded arguments, or its encoded reply, may take. A request over
+         * it is read and dropped without running, and answered with
+         * {@link io.cleave.MessageTooLargeException}; a reply over it is not sent, the call answered
+         * the same way. Frames longer than a message of this size with the largest header are not
+         * read.
+         *
+         * @param bytes default {@link io.cleave.spi.Wire#MAX_MESSAGE_BYTES} (16 MiB)
          * @return this builder
-         * @throws IllegalArgumentException if below 1 KiB
+         * @throws IllegalArgumentException if below 1 KiB or over 1 GiB
          */
-        public Builder maxFrameBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxFrameBytes " + bytes + " is below 1024");
-            }
-            this.maxFrameBytes = bytes;
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = RpcClient.Builder.messageBytes(bytes);
             return this;
         }
 
@@ -533,11 +543,12 @@ public final class RpcServer implements AutoCloseable {
 
         /**
          * Memory for frames over 64 KiB held at once over all connections, arriving or received
-         * and not yet decoded; one connection holds at most {@link #maxFrameBytes(int)} of it.
+         * and not yet decoded; one connection holds at most one message's worth of it (see
+         * {@link #maxMessageBytes(int)}), and one message, header included, always fits.
          * A frame that cannot have more waits (its connection is not read meanwhile) until its
          * read timeout. Frames up to 64 KiB are bounded by the call limits instead.
          *
-         * @param bytes default 64 MiB; at least {@link #maxFrameBytes(int)} when the server starts
+         * @param bytes default 64 MiB; at least {@link #maxMessageBytes(int)} when the server starts
          * @return this builder
          * @throws IllegalArgumentException if not positive
          */
@@ -582,7 +593,7 @@ public final class RpcServer implements AutoCloseable {
          *
          * @return the running server
          * @throws IllegalStateException if no component is hosted
-         * @throws IllegalArgumentException if {@code maxBufferedBytes} is below {@code maxFrameBytes}
+         * @throws IllegalArgumentException if {@code maxBufferedBytes} is below {@code maxMessageBytes}
          * @throws UncheckedIOException if the address cannot be bound
          */
         public RpcServer start() {

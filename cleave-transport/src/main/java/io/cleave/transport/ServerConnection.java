@@ -168,35 +168,44 @@ final class ServerConnection {
     }
 
     /**
-     * A request over the limit, of which only the first bytes were kept (the rest was read and
-     * dropped; see {@link FrameReader}). It is answered with {@link MessageTooLargeException} as
-     * its failure, so the caller learns why and does not retry it, and the connection goes on.
-     * Its client has a larger limit than this server, or it would not have sent it.
+     * A request too large for a frame this server reads, of which only the first bytes were kept
+     * (the rest was read and dropped; see {@link FrameReader}). It is answered like arguments
+     * over the limit in a frame that was read, and the connection goes on. Its client has a larger
+     * limit than this server, or it would not have sent it.
      */
     private void tooLarge(int callId, ByteBuffer in, int length) {
-        int limit = server.settings().maxFrameBytes();
         MethodDescriptor method = null;
-        String component = "";
         try {
-            component = Frame.readString(in, 2, "component name");
+            String component = Frame.readString(in, 2, "component name");
             int index = in.getShort() & 0xffff;
+            in.getLong(); // remaining micros
+            Frame.readString(in, 1, "trace id");
+            Frame.readString(in, 2, "caller");
             RpcServer.Hosted<?> hosted = server.component(component);
             if (hosted != null && index < hosted.descriptor().methods().size()) {
                 method = hosted.descriptor().methods().get(index);
             }
         } catch (Frame.MalformedFrameException | BufferUnderflowException e) {
-            // a name too long for the kept bytes: answered without it
+            // a header longer than the kept bytes: answered without naming the method
         }
-        LOG.warn("dropped a request of {} bytes from {} to {}: over the limit of {} bytes", length, wire.remoteAddress(),
-                method == null ? "component \"" + component + "\"" : method.fullName(), limit);
         if (method == null) {
-            reject(callId, "a request of " + length + " bytes is over this server's limit of " + limit
-                    + " bytes per message ([transport] max-frame-bytes)");
+            reject(callId, "a request of " + length + " bytes is more than this server reads ([transport] max-message-bytes = "
+                    + server.settings().maxMessageBytes() + ")");
             return;
         }
+        tooLarge(callId, method, length - in.position());
+    }
+
+    /**
+     * Answers a request whose arguments are over the limit with {@link MessageTooLargeException} as
+     * its failure, without running it: the caller learns why, and does not retry.
+     */
+    private void tooLarge(int callId, MethodDescriptor method, int bytes) {
+        LOG.warn("dropped a call of {} from {}: its arguments encode to {} bytes, over the limit of {}", method.fullName(),
+                wire.remoteAddress(), bytes, server.settings().maxMessageBytes());
         Writer out = new Writer(256);
-        method.writeThrown(out, new MessageTooLargeException(component, method.name(), "request", length, limit,
-                "the replica " + server.replica() + " dropped it without running it"));
+        method.writeThrown(out, new MessageTooLargeException(method.component(), method.name(), false, bytes,
+                server.settings().maxMessageBytes(), "the replica " + server.replica() + " dropped it without running it"));
         send(Frame.withPayload(Frame.REPLY, callId, out.buffer(), out.size()));
     }
 
@@ -234,6 +243,10 @@ final class ServerConnection {
         if (methodIndex >= methods.size()) {
             reject(callId, component + " has no method #" + methodIndex + " (it has " + methods.size()
                     + "): caller and callee were built from different versions");
+            return false;
+        }
+        if (arguments.length > server.settings().maxMessageBytes()) {
+            tooLarge(callId, methods.get(methodIndex), arguments.length);
             return false;
         }
         if (goingAway || server.closing()) {
@@ -401,20 +414,11 @@ final class ServerConnection {
             try {
                 Object result = context.call(() -> hosted.dispatch(method.index(), decodeArguments()));
                 method.writeResult(out, result);
+                // Sent, it would be dropped by the client, or break its connection; this failure says why.
+                method.limitReply(out, server.settings().maxMessageBytes());
             } catch (Throwable t) {
                 out.reset();
                 method.writeThrown(out, t);
-            }
-            int size = Frame.HEADER_BYTES + out.size();
-            int limit = server.settings().maxFrameBytes();
-            if (size > limit) {
-                // Sent, it would break the caller's connection and leave it guessing (and retrying an
-                // idempotent call that can only fail again); this failure tells it why instead.
-                LOG.warn("the reply of {} is {} bytes, over the limit of {}; answering an error instead", method.fullName(),
-                        size, limit);
-                out.reset();
-                method.writeThrown(out, new MessageTooLargeException(method.component(), method.name(), "reply", size, limit,
-                        "the method ran on " + server.replica() + " and its result was dropped"));
             }
             boolean send;
             synchronized (this) {

@@ -2,6 +2,7 @@ package io.cleave.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.cleave.ComponentUnavailableException;
 import io.cleave.MessageTooLargeException;
@@ -59,7 +60,7 @@ class BoundedPeerTest {
 
     @Test
     void halfFramesFromManyConnectionsHoldNoMoreThanTheBudgetAndAreDroppedAtTheReadTimeout() throws Exception {
-        RpcServer server = serve(new EchoImpl("r"), b -> b.maxFrameBytes(MIB).maxBufferedBytes(4L * MIB)
+        RpcServer server = serve(new EchoImpl("r"), b -> b.maxMessageBytes(MIB).maxBufferedBytes(4L * MIB)
                 .readTimeout(Duration.ofSeconds(1)));
         int threadsBefore = platformThreads();
         ExecutorService senders = closeLater(Executors.newVirtualThreadPerTaskExecutor());
@@ -192,16 +193,17 @@ class BoundedPeerTest {
     void anOversizeRequestFailsAtTheCallerBeforeAnythingIsSent() {
         EchoImpl impl = new EchoImpl("r");
         RpcServer server = serve(impl, b -> b);
-        Echo echo = client(server, b -> b.maxFrameBytes(64 * 1024));
+        Echo echo = client(server, b -> b.maxMessageBytes(64 * 1024));
         String big = "x".repeat(100_000);
 
         assertThatThrownBy(() -> echo.echo(big)).isInstanceOfSatisfying(MessageTooLargeException.class, e -> {
             assertThat(e.component()).isEqualTo("Echo");
             assertThat(e.method()).isEqualTo("echo");
-            assertThat(e.bytes()).isGreaterThan(100_000);
+            assertThat(e.reply()).isFalse();
+            assertThat(e.bytes()).isEqualTo(100_004); // the string's tag and length, then its bytes
             assertThat(e.limit()).isEqualTo(64 * 1024);
-            assertThat(e).hasMessage("Echo.echo: the request is " + e.bytes() + " bytes, over the transport's limit of"
-                    + " 65536 bytes per message ([transport] max-frame-bytes); it was not sent");
+            assertThat(e).hasMessage("Echo.echo: its arguments encode to 100004 bytes, more than the 65536 a call between"
+                    + " components may carry ([transport] max-message-bytes); it was not sent");
         });
         assertThat(impl.calls.get()).isZero();
         assertThat(server.connectionCount()).as("not even a connection was opened").isZero();
@@ -210,15 +212,14 @@ class BoundedPeerTest {
     @Test
     void anOversizeReplyIsAnsweredAsAFailureNamingItAndAnIdempotentCallIsNotRetried() {
         EchoImpl impl = new EchoImpl("r");
-        RpcServer server = serve(impl, b -> b.maxFrameBytes(64 * 1024));
+        RpcServer server = serve(impl, b -> b.maxMessageBytes(64 * 1024));
         Echo echo = client(server, b -> b);
 
         assertThatThrownBy(() -> echo.fill(200_000)).isInstanceOfSatisfying(RemoteFailureException.class, e -> {
             assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
-            assertThat(e).hasMessageStartingWith("Echo.fill failed on " + server.replica() + ": "
-                    + MessageTooLargeException.class.getName() + ": Echo.fill: the reply is 2000")
-                    .hasMessageContaining("over the transport's limit of 65536 bytes per message ([transport] max-frame-bytes)")
-                    .hasMessageEndingWith("the method ran on " + server.replica() + " and its result was dropped");
+            assertThat(e).hasMessage("Echo.fill failed on " + server.replica() + ": " + MessageTooLargeException.class.getName()
+                    + ": Echo.fill: its reply encodes to 200005 bytes, more than the 65536 a call between components may"
+                    + " carry ([transport] max-message-bytes); the method ran and its result was dropped");
         });
         assertThat(impl.calls.get()).as("the @Idempotent call ran once").isEqualTo(1);
         assertThat(echo.fill(10)).hasSize(10);
@@ -228,16 +229,21 @@ class BoundedPeerTest {
     void aReplyOverTheClientsLimitIsDroppedAndItsCallFailsWithoutLosingTheConnection() {
         EchoImpl impl = new EchoImpl("r");
         RpcServer server = serve(impl, b -> b);
-        RpcClient client = closeLater(RpcClient.builder().maxFrameBytes(64 * 1024).build());
+        RpcClient client = closeLater(RpcClient.builder().maxMessageBytes(64 * 1024).build());
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
 
-        assertThatThrownBy(() -> echo.fill(200_000)).isInstanceOfSatisfying(MessageTooLargeException.class, e -> {
-            assertThat(e.bytes()).isGreaterThan(200_000);
-            assertThat(e.limit()).isEqualTo(64 * 1024);
-            assertThat(e).hasMessageStartingWith("Echo.fill: the reply is " + e.bytes() + " bytes")
-                    .hasMessageEndingWith("the method ran on " + server.replica() + " and its result was dropped");
-        });
-        assertThat(impl.calls.get()).as("the @Idempotent call ran once").isEqualTo(1);
+        Throwable overFrame = catchThrowable(() -> echo.fill(300_000)); // more than a frame this client reads
+        Throwable overMessage = catchThrowable(() -> echo.fill(100_000)); // read, but more than it takes
+
+        assertThat(List.of(overFrame, overMessage)).allSatisfy(t -> assertThat(t)
+                .isInstanceOfSatisfying(MessageTooLargeException.class, e -> {
+                    assertThat(e.reply()).isTrue();
+                    assertThat(e.limit()).isEqualTo(64 * 1024);
+                    assertThat(e).hasMessageEndingWith("the method ran on " + server.replica() + " and its result was dropped");
+                }));
+        assertThat(((MessageTooLargeException) overFrame).bytes()).isEqualTo(300_005);
+        assertThat(((MessageTooLargeException) overMessage).bytes()).isEqualTo(100_005);
+        assertThat(impl.calls.get()).as("each @Idempotent call ran once").isEqualTo(2);
         assertThat(echo.echo("same connection")).isEqualTo("same connection");
         assertThat(client.status(server.replica()).consecutiveFailures()).isZero();
         assertThat(server.connectionCount()).isEqualTo(1);
@@ -246,15 +252,21 @@ class BoundedPeerTest {
     @Test
     void aRequestOverTheServersLimitIsDroppedUnrunAndAnsweredWithTheReason() {
         EchoImpl impl = new EchoImpl("r");
-        RpcServer server = serve(impl, b -> b.maxFrameBytes(64 * 1024));
+        RpcServer server = serve(impl, b -> b.maxMessageBytes(64 * 1024));
         Echo echo = client(server, b -> b);
 
-        assertThatThrownBy(() -> echo.echo("x".repeat(100_000))).isInstanceOfSatisfying(RemoteFailureException.class, e -> {
-            assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
-            assertThat(e).hasMessageContaining("Echo.echo: the request is 100")
-                    .hasMessageContaining("over the transport's limit of 65536 bytes per message")
-                    .hasMessageEndingWith("the replica " + server.replica() + " dropped it without running it");
-        });
+        Throwable overFrame = catchThrowable(() -> echo.echo("x".repeat(300_000))); // more than a frame it reads
+        Throwable overMessage = catchThrowable(() -> echo.echo("x".repeat(100_000))); // read, but more than it takes
+
+        assertThat(List.of(overFrame, overMessage)).allSatisfy(t -> assertThat(t)
+                .isInstanceOfSatisfying(RemoteFailureException.class, e -> {
+                    assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
+                    assertThat(e).hasMessageContaining("Echo.echo: its arguments encode to ")
+                            .hasMessageContaining("more than the 65536 a call between components may carry")
+                            .hasMessageEndingWith("the replica " + server.replica() + " dropped it without running it");
+                }));
+        assertThat(overFrame).hasMessageContaining("encode to 300004 bytes");
+        assertThat(overMessage).hasMessageContaining("encode to 100004 bytes");
         assertThat(impl.calls.get()).isZero();
         assertThat(echo.echo("small")).isEqualTo("small");
         assertThat(server.connectionCount()).isEqualTo(1);

@@ -30,7 +30,7 @@ class MalformedFrameTest {
 
     @BeforeAll
     static void start() {
-        server = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, new EchoImpl("r")).maxFrameBytes(64 * 1024).start();
+        server = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, new EchoImpl("r")).maxMessageBytes(64 * 1024).start();
         client = RpcClient.builder().build();
         echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
     }
@@ -58,7 +58,7 @@ class MalformedFrameTest {
     void oversizedFrameThatIsNotARequestClosesTheConnection() throws IOException {
         try (Socket raw = connect()) {
             DataOutputStream out = new DataOutputStream(raw.getOutputStream());
-            out.writeInt(64 * 1024 + 1);
+            out.writeInt(Frame.maxFrameBytes(64 * 1024) + 1);
             out.writeByte(Frame.VERSION);
             out.writeByte(Frame.PING);
             out.writeInt(1);
@@ -75,7 +75,7 @@ class MalformedFrameTest {
             DataOutputStream out = new DataOutputStream(raw.getOutputStream());
             DataInputStream in = new DataInputStream(raw.getInputStream());
 
-            out.write(request(1, Echo_Cleave.ECHO, "x".repeat(100_000)));
+            out.write(request(1, Echo_Cleave.ECHO, "x".repeat(300_000))); // more than a frame the server reads
             out.write(request(2, Echo_Cleave.ECHO, "small"));
             out.flush();
 
@@ -86,8 +86,8 @@ class MalformedFrameTest {
                     first.limit() - Frame.HEADER_BYTES), "raw"))
                     .isInstanceOfSatisfying(RemoteFailureException.class, e -> {
                         assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
-                        assertThat(e).hasMessageContaining("Echo.echo: the request is 100").hasMessageContaining(
-                                "over the transport's limit of 65536 bytes per message").hasMessageContaining("without running it");
+                        assertThat(e).hasMessageContaining("Echo.echo: its arguments encode to 300004 bytes, more than the"
+                                + " 65536 a call between components may carry").hasMessageContaining("without running it");
                     });
             ByteBuffer second = readFrame(in);
             assertThat(second.getInt(2)).isEqualTo(2);

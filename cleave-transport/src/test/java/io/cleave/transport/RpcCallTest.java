@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.spi.MethodDescriptor;
+import io.cleave.spi.Wire;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,6 +64,35 @@ class RpcCallTest {
         String big = "x".repeat(3_000_000);
 
         assertThat(echo.echo(big)).isEqualTo(big);
+    }
+
+    @Test
+    void argumentsLargerThanAMessageMayBeAreRefusedBeforeAnythingIsSent() {
+        String tooBig = "x".repeat(Wire.MAX_MESSAGE_BYTES);
+        int callsBefore = impl.calls.get();
+
+        assertThatThrownBy(() -> echo.echo(tooBig))
+                .isExactlyInstanceOf(MessageTooLargeException.class)
+                .hasMessage("Echo.echo: its arguments encode to 16777221 bytes, more than the 16777216 a call between"
+                        + " components may carry ([transport] max-message-bytes); it was not sent");
+        assertThat(impl.calls).as("the callee never ran").hasValue(callsBefore);
+        assertThat(echo.echo("still connected")).isEqualTo("still connected");
+    }
+
+    @Test
+    void aReplyLargerThanTheServerMaySendArrivesAsRemoteFailureOnAConnectionThatStays() {
+        try (RpcServer small = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, new EchoImpl("small"))
+                .maxMessageBytes(64 * 1024).start()) {
+            Echo stub = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(small.replica()));
+
+            assertThatThrownBy(() -> stub.mirror(Map.of(), new byte[0], 70_000))
+                    .isInstanceOfSatisfying(RemoteFailureException.class,
+                            e -> assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName()))
+                    .hasMessageContaining(": its reply encodes to ")
+                    .hasMessageEndingWith(" bytes, more than the 65536 a call between components may carry"
+                            + " ([transport] max-message-bytes); the method ran and its result was dropped");
+            assertThat(stub.echo("still connected")).isEqualTo("still connected");
+        }
     }
 
     @Test
@@ -233,7 +264,7 @@ class RpcCallTest {
 
     @Test
     void unknownComponentIsRejectedAsCertainlyNotDelivered() {
-        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", false, -1, List.of(), io.cleave.spi.Codecs.STRING, List.of());
+        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", false, -1, List.of(), List.of(), io.cleave.spi.Codecs.STRING, List.of());
 
         assertThatThrownBy(() -> client.invoker("Ghost", RoutingTable.of(server.replica())).invoke(ghost, new Object[0]))
                 .isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {

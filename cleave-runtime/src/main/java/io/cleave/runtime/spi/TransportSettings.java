@@ -1,5 +1,7 @@
 package io.cleave.runtime.spi;
 
+import io.cleave.spi.Invoker;
+import io.cleave.spi.Wire;
 import java.time.Duration;
 
 /**
@@ -8,12 +10,14 @@ import java.time.Duration;
  * deployer that runs components in other processes builds its clients and servers from these,
  * and {@code single} with serialize-calls holds its calls to the same message limit.
  *
- * <p>The defaults are those of the transport's own builders.
+ * <p>The defaults are those of the transport's own builders, and of {@code single} without the
+ * section: {@link Wire#MAX_MESSAGE_BYTES}, {@link Invoker#DEFAULT_TIMEOUT}.
  *
- * @param maxFrameBytes the largest message, request or reply, as a frame (a small header plus the
- *     encoded arguments or result); a request over it fails at the caller before it is sent
+ * @param maxMessageBytes the most bytes a call's encoded arguments, or its encoded reply, may take;
+ *     arguments over it fail at the caller before anything is sent, a reply over it is dropped,
+ *     both with {@link io.cleave.MessageTooLargeException}
  * @param maxBufferedBytes memory a server holds for large frames (over 64 KiB) at once, arriving or
- *     not yet decoded; at least {@code maxFrameBytes}
+ *     not yet decoded; at least {@code maxMessageBytes}
  * @param defaultTimeout the deadline of a call made without one, or with a later one
  * @param pingInterval how often clients ping an idle connection; a replica with calls outstanding
  *     that stops answering is marked unhealthy within 0.9 of it
@@ -25,13 +29,13 @@ import java.time.Duration;
  * @param maxCallsPerConnection calls one connection carries at once
  * @param maxConcurrentCalls calls a server runs at once
  */
-public record TransportSettings(int maxFrameBytes, long maxBufferedBytes, Duration defaultTimeout, Duration pingInterval,
+public record TransportSettings(int maxMessageBytes, long maxBufferedBytes, Duration defaultTimeout, Duration pingInterval,
         Duration writeStallLimit, Duration connectTimeout, Duration readTimeout, Duration idleTimeout, int maxConnections,
         int maxCallsPerConnection, int maxConcurrentCalls) {
 
     /** @return the settings of an application without {@code [transport]} */
     public static TransportSettings defaults() {
-        return new TransportSettings(16 * 1024 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1),
+        return new TransportSettings(Wire.MAX_MESSAGE_BYTES, 64L * 1024 * 1024, Invoker.DEFAULT_TIMEOUT, Duration.ofSeconds(1),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1024, 1024,
                 10_000);
     }

@@ -12,4 +12,13 @@ public interface Basket {
     int stamp(byte[] data);
 
     String reserve(String item) throws OutOfStockException;
+
+    /** Waits until interrupted, noting what it saw then (see {@link BasketImpl#HELD}). */
+    String hold();
+
+    /** @return the callee's remaining time in whole seconds, -1 without a deadline */
+    long secondsLeft();
+
+    /** @return that many zero bytes */
+    byte[] bytes(int size);
 }

@@ -17,10 +17,10 @@ public final class Greeter_Cleave {
     }
 
     static final MethodDescriptor GREET = new MethodDescriptor("Greeter", 0, "greet", false, -1, List.of(Codecs.STRING),
-            Codecs.STRING, List.of());
+            List.of("name"), Codecs.STRING, List.of());
     static final MethodDescriptor MAX_CONNECTIONS = new MethodDescriptor("Greeter", 1, "maxConnections", false, -1,
-            List.of(), Codecs.INT, List.of());
-    static final MethodDescriptor NOW = new MethodDescriptor("Greeter", 2, "now", false, -1, List.of(), Codecs.INSTANT,
+            List.of(), List.of(), Codecs.INT, List.of());
+    static final MethodDescriptor NOW = new MethodDescriptor("Greeter", 2, "now", false, -1, List.of(), List.of(), Codecs.INSTANT,
             List.of());
 
     public static final ComponentDescriptor<Greeter> DESCRIPTOR = new ComponentDescriptor<>(

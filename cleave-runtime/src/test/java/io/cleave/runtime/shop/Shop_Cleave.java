@@ -15,11 +15,11 @@ public final class Shop_Cleave {
     }
 
     static final MethodDescriptor PRICE = new MethodDescriptor("Catalog", 0, "price", false, -1, List.of(Codecs.STRING),
-            Codecs.INT, List.of());
+            List.of("item"), Codecs.INT, List.of());
     static final MethodDescriptor ADD = new MethodDescriptor("Cart", 0, "add", false, -1, List.of(Codecs.STRING),
-            Codecs.INT, List.of());
+            List.of("item"), Codecs.INT, List.of());
     static final MethodDescriptor CHECKOUT = new MethodDescriptor("Checkout", 0, "checkout", false, -1, List.of(),
-            Codecs.STRING, List.of());
+            List.of(), Codecs.STRING, List.of());
 
     public static final ComponentDescriptor<Catalog> CATALOG = new ComponentDescriptor<>(
             "Catalog", Catalog.class, CatalogImpl.class,

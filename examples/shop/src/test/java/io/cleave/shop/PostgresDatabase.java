@@ -63,6 +63,11 @@ final class PostgresDatabase implements AutoCloseable {
         return Map.of("data.url", "\"" + url + "\"", "data.user", "\"" + USER + "\"", "data.password", "\"" + PASSWORD + "\"");
     }
 
+    /** A connection to this database as the administrator, who reads every component's schema. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, USER, PASSWORD);
+    }
+
     @Override
     public void close() throws SQLException {
         try (Connection c = admin(); Statement s = c.createStatement()) {

@@ -20,7 +20,11 @@ final class ShopClient {
     private final URI base;
 
     ShopClient(Storefront storefront) {
-        this.base = URI.create(storefront.address());
+        this(URI.create(storefront.address()));
+    }
+
+    ShopClient(URI base) {
+        this.base = base;
     }
 
     URI base() {

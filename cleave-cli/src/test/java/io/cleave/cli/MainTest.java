@@ -1,0 +1,77 @@
+package io.cleave.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The {@code cleave} command itself: which commands exist, and what a word that is none gets. */
+class MainTest {
+
+    private static final String NO_COMPAT = "cleave: there is no command \"compat\"; the commands are load, run, status, logs,"
+            + " help (cleave help COMMAND describes one)" + System.lineSeparator();
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int cleave(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void topLevelHelpListsTheCommands() {
+        int code = cleave("--help");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("Usage: cleave").contains("load", "run", "status", "logs");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageErrorNamingTheCommandsThatExist() {
+        int code = cleave("compat");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(NO_COMPAT);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void helpOfAnUnknownCommandIsTheSameError() {
+        int code = cleave("compat", "--help");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(NO_COMPAT);
+        assertThat(out.toString()).as("no help, as if compat existed").isEmpty();
+    }
+
+    @Test
+    void helpBeforeAnUnknownCommandIsTheSameError() {
+        int code = cleave("--help", "compat");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(NO_COMPAT);
+    }
+
+    @Test
+    void helpOfAKnownCommandStillWorks() {
+        int code = cleave("load", "--help");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).startsWith("Usage: cleave load");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnexpectedWordAfterAKnownCommandsHelpIsAUsageError() {
+        int code = cleave("status", "--help", "--verbose");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Unknown option: '--verbose'");
+        assertThat(out.toString()).isEmpty();
+    }
+}

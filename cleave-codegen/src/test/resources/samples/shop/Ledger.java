@@ -1,0 +1,8 @@
+package shop;
+
+import io.cleave.Component;
+
+@Component
+public interface Ledger {
+    long balance(String account);
+}
