@@ -144,34 +144,34 @@ public record MethodDescriptor(
     }
 
     /**
-     * Fails a call whose encoded arguments are larger than a message between components may be.
+     * Fails a call whose encoded arguments are larger than a message between components may be,
+     * before it is made.
      *
      * @param bytes the size of the encoded arguments
-     * @param limit the most bytes allowed, {@link Wire#MAX_MESSAGE_BYTES} unless a transport
-     *     allows fewer
-     * @throws IllegalArgumentException if {@code bytes} exceeds {@code limit}
+     * @param limit the most bytes allowed: {@link Wire#MAX_MESSAGE_BYTES}, or what
+     *     {@code [transport] max-message-bytes} sets
+     * @throws io.cleave.MessageTooLargeException if {@code bytes} exceeds {@code limit}
      */
     public void checkArgumentsSize(int bytes, int limit) {
         if (bytes > limit) {
-            throw new IllegalArgumentException(fullName() + ": its arguments encode to " + bytes + " bytes, more than the "
-                    + limit + " a call between components may carry");
+            throw new io.cleave.MessageTooLargeException(component, name, false, bytes, limit);
         }
     }
 
     /**
      * Replaces an encoded reply larger than a message between components may be by an
-     * unexpected failure saying so, which the caller gets as {@link RemoteFailureException}.
+     * unexpected failure saying so ({@link io.cleave.MessageTooLargeException}), which the caller
+     * gets as {@link RemoteFailureException}.
      *
      * @param reply the encoded reply
-     * @param limit the most bytes allowed, {@link Wire#MAX_MESSAGE_BYTES} unless a transport
-     *     allows fewer
+     * @param limit the most bytes allowed: {@link Wire#MAX_MESSAGE_BYTES}, or what
+     *     {@code [transport] max-message-bytes} sets
      */
     public void limitReply(Writer reply, int limit) {
         if (reply.size() > limit) {
             int size = reply.size();
             reply.reset();
-            writeThrown(reply, new IllegalStateException("its reply encodes to " + size + " bytes, more than the " + limit
-                    + " a call between components may carry"));
+            writeThrown(reply, new io.cleave.MessageTooLargeException(component, name, true, size, limit));
         }
     }
 

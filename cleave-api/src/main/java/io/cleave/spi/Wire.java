@@ -25,9 +25,10 @@ public final class Wire {
     public static final int FIELD_ID_RANGE = 262_139;
 
     /**
-     * The most bytes a call's encoded arguments, or its encoded reply, may take: 16 MiB. Every
-     * invoker that encodes enforces it, the in-process one too, so that a call too large to
-     * cross processes fails in a test that runs in one.
+     * The most bytes a call's encoded arguments, or its encoded reply, may take by default: 16 MiB
+     * ({@code [transport] max-message-bytes} sets it). Every invoker that encodes enforces the
+     * limit, the in-process one too, so that a call too large to cross processes fails in a test
+     * that runs in one.
      */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 

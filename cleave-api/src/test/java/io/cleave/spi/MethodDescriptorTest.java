@@ -3,6 +3,7 @@ package io.cleave.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import java.io.Serial;
 import java.util.Arrays;
@@ -123,9 +124,9 @@ class MethodDescriptorTest {
     @Test
     void argumentsLargerThanTheLimitAreRefusedWithTheirSize() {
         assertThatThrownBy(() -> reserve.checkArgumentsSize(Wire.MAX_MESSAGE_BYTES + 1, Wire.MAX_MESSAGE_BYTES))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MessageTooLargeException.class)
                 .hasMessage("Inventory.reserve: its arguments encode to 16777217 bytes, more than the 16777216 a call"
-                        + " between components may carry");
+                        + " between components may carry ([transport] max-message-bytes); it was not sent");
     }
 
     @Test
@@ -137,8 +138,9 @@ class MethodDescriptorTest {
 
         assertThatThrownBy(() -> reserve.readReply(new Reader(out.toByteArray()), "inventory/1"))
                 .isInstanceOf(RemoteFailureException.class)
-                .hasMessage("Inventory.reserve failed on inventory/1: java.lang.IllegalStateException: its reply encodes"
-                        + " to 12 bytes, more than the 5 a call between components may carry");
+                .hasMessage("Inventory.reserve failed on inventory/1: io.cleave.MessageTooLargeException: Inventory.reserve:"
+                        + " its reply encodes to 12 bytes, more than the 5 a call between components may carry"
+                        + " ([transport] max-message-bytes); the method ran and its result was dropped");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cleave.deploy;
 
 import io.cleave.StartupException;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 import io.cleave.transport.Replica;
@@ -36,6 +37,7 @@ final class GroupDeployment implements Deployment {
     private final Map<String, ComponentDescriptor<?>> descriptors = new LinkedHashMap<>();
     private final Map<String, RoutingTable> tables = new LinkedHashMap<>();
     private final RpcClient client;
+    private final TransportSettings transport;
     private final ControlLine control;
     private volatile RpcServer server;
     private volatile boolean stopping;
@@ -76,8 +78,10 @@ final class GroupDeployment implements Deployment {
         }
     }
 
-    private GroupDeployment(Identity identity, Plan.Group group, List<ComponentDescriptor<?>> components, ControlLine control) {
+    private GroupDeployment(Identity identity, Plan.Group group, List<ComponentDescriptor<?>> components,
+            TransportSettings transport, ControlLine control) {
         this.identity = identity;
+        this.transport = transport;
         this.hosted = Set.copyOf(group.components());
         this.control = control;
         for (ComponentDescriptor<?> c : components) {
@@ -86,7 +90,7 @@ final class GroupDeployment implements Deployment {
                 tables.put(c.name(), RoutingTable.of());
             }
         }
-        this.client = RpcClient.builder().caller(identity.tag()).build();
+        this.client = Transport.client(transport, identity.tag()).build();
     }
 
     /**
@@ -95,7 +99,8 @@ final class GroupDeployment implements Deployment {
      *
      * @throws StartupException if the supervisor cannot be reached, refuses, or does not answer
      */
-    static GroupDeployment join(Identity identity, Plan plan, List<ComponentDescriptor<?>> components) {
+    static GroupDeployment join(Identity identity, Plan plan, List<ComponentDescriptor<?>> components,
+            TransportSettings transport) {
         Plan.Group group = plan.group(identity.group()).orElseThrow(() -> new StartupException("deployer multi: the supervisor"
                 + " started this process for group " + identity.group() + ", which this configuration does not have (groups: "
                 + String.join(", ", plan.groups().stream().map(Plan.Group::name).toList())
@@ -112,7 +117,7 @@ final class GroupDeployment implements Deployment {
             throw new StartupException("deployer multi: cannot reach the supervisor at " + identity.control() + ": "
                     + e.getMessage(), e);
         }
-        GroupDeployment deployment = new GroupDeployment(identity, group, components, control);
+        GroupDeployment deployment = new GroupDeployment(identity, group, components, transport, control);
         try {
             deployment.awaitGo();
         } catch (IOException | RuntimeException e) {
@@ -212,7 +217,7 @@ final class GroupDeployment implements Deployment {
 
     @Override
     public void started(Map<String, Object> instances) throws IOException {
-        RpcServer.Builder builder = RpcServer.builder().port(0);
+        RpcServer.Builder builder = Transport.server(transport).port(0);
         for (Map.Entry<String, Object> e : instances.entrySet()) {
             host(builder, descriptors.get(e.getKey()), e.getValue());
         }

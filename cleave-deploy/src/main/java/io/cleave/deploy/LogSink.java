@@ -68,12 +68,13 @@ final class LogSink implements AutoCloseable {
     /** Appends one line; a failure to write is reported once on standard error and otherwise ignored. */
     void line(String tag, String text) {
         String clean = text.length() > MAX_LINE ? text.substring(0, MAX_LINE) + " [cut at " + MAX_LINE + " chars]" : text;
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String line = TIMESTAMP.format(now) + " " + tag + " " + clean;
         synchronized (this) {
             if (closed) {
                 return;
             }
+            // Stamped under the lock: stamped outside, two lines could be written out of time order.
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            String line = TIMESTAMP.format(now) + " " + tag + " " + clean;
             try {
                 writer.write(line);
                 writer.newLine();

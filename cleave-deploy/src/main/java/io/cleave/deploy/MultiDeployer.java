@@ -58,10 +58,10 @@ public final class MultiDeployer implements Deployer {
         }
         Optional<GroupDeployment.Identity> child = GroupDeployment.Identity.ofThisProcess();
         if (child.isPresent()) {
-            return GroupDeployment.join(child.get(), plan, context.components());
+            return GroupDeployment.join(child.get(), plan, context.components(), context.transport());
         }
-        Supervisor supervisor = Supervisor.start(context.application(), plan, settings, context.options(),
-                context.components());
+        Supervisor supervisor = Supervisor.start(context.application(), plan, settings, context.transport(),
+                context.options(), context.components());
         return new SupervisorDeployment(supervisor);
     }
 

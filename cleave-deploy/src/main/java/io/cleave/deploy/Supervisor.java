@@ -1,10 +1,10 @@
 package io.cleave.deploy;
 
 import io.cleave.StartupException;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.AppOptions;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
-import io.cleave.transport.Health;
 import io.cleave.transport.Replica;
 import io.cleave.transport.RoutingTable;
 import io.cleave.transport.RpcClient;
@@ -50,7 +50,6 @@ final class Supervisor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("cleave.multi");
     private static final String TAG = "supervisor";
     private static final Duration HEALTH_INTERVAL = Duration.ofMillis(250);
-    private static final Duration SUPERVISOR_PING_INTERVAL = Duration.ofSeconds(1);
     private static final String ONE_LINE_LOGS = "-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n";
 
     private final String application;
@@ -75,7 +74,7 @@ final class Supervisor implements AutoCloseable {
     private boolean stopping;
     private boolean closed;
 
-    private Supervisor(String application, Plan plan, MultiSettings settings, AppOptions options,
+    private Supervisor(String application, Plan plan, MultiSettings settings, TransportSettings transport, AppOptions options,
             List<ComponentDescriptor<?>> components, Clock clock) throws IOException {
         this.application = application;
         this.plan = plan;
@@ -94,8 +93,8 @@ final class Supervisor implements AutoCloseable {
         this.controlServer = new ServerSocket(0, 128, loopback);
         this.statusServer = new ServerSocket(0, 16, loopback);
         this.log = LogSink.open(directory.resolve("cleave.log"), settings.echoLogs() ? System.out : null, clock);
-        // Its health checks feed status and unhealthy-timeout (seconds), not routing: a slower pace will do.
-        this.client = RpcClient.builder().caller(TAG).healthChecks(SUPERVISOR_PING_INTERVAL, 3).build();
+        // Its pings tell which children answer (see checkHealth); its calls are the supervisor process's own.
+        this.client = Transport.client(transport, TAG).build();
         for (ComponentDescriptor<?> c : components) {
             RoutingTable table = RoutingTable.of();
             tables.put(c.name(), table);
@@ -117,11 +116,11 @@ final class Supervisor implements AutoCloseable {
      *
      * @throws StartupException if the supervisor cannot set up its directory or sockets; nothing is left running
      */
-    static Supervisor start(String application, Plan plan, MultiSettings settings, AppOptions options,
-            List<ComponentDescriptor<?>> components) {
+    static Supervisor start(String application, Plan plan, MultiSettings settings, TransportSettings transport,
+            AppOptions options, List<ComponentDescriptor<?>> components) {
         Supervisor s;
         try {
-            s = new Supervisor(application, plan, settings, options, components, Clock.systemUTC());
+            s = new Supervisor(application, plan, settings, transport, options, components, Clock.systemUTC());
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("deployer multi: cannot set up the supervisor in "
                     + settings.applicationDirectory(application).toAbsolutePath() + ": " + e.getMessage(), e);
@@ -473,6 +472,12 @@ final class Supervisor implements AutoCloseable {
 
     // ---- health ---------------------------------------------------------------------------
 
+    /**
+     * Kills a ready replica that has not answered (a pong, a reply) for the unhealthy timeout,
+     * without a break: a stopped or hung process, whose kernel still accepts connections. Whether
+     * it answers is what the supervisor's client has seen on its connection, not whether the
+     * connection opens.
+     */
     private void checkHealth() {
         List<Process> toKill = new ArrayList<>();
         synchronized (lock) {
@@ -486,12 +491,11 @@ final class Supervisor implements AutoCloseable {
                     if (address.isEmpty()) {
                         continue;
                     }
-                    Health h = client.status(address.get()).health();
-                    if (h == Health.UNHEALTHY || h == Health.EJECTED) {
+                    if (!client.status(address.get()).answering()) {
                         if (s.unhealthySince == 0) {
                             s.unhealthySince = now;
                         } else if (now - s.unhealthySince > settings.unhealthyTimeout().toNanos() && s.process != null) {
-                            log.line(TAG, s.tag() + " failed health checks for " + StatusReport.human(settings.unhealthyTimeout())
+                            log.line(TAG, s.tag() + " has not answered for " + StatusReport.human(settings.unhealthyTimeout())
                                     + " ([multi] unhealthy-timeout); killing it");
                             toKill.add(s.process);
                             s.unhealthySince = 0;

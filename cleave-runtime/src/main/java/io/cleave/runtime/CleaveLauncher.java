@@ -5,6 +5,7 @@ import io.cleave.StartupException;
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
 import io.cleave.runtime.spi.Topology;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.AppOptions;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
@@ -67,6 +68,7 @@ public final class CleaveLauncher implements Launcher {
         known.addAll(SERVICE_SECTIONS);
         deployers.keySet().stream().filter(n -> !known.contains(n)).forEach(known::add);
         document.checkSections(graph.names(), known, problems);
+        TransportSettings transport = TransportSection.read(document, problems);
         Map<String, Record> configs = bindConfigs(graph, document, problems);
         problems.throwIfAny(settings.name());
 
@@ -75,7 +77,7 @@ public final class CleaveLauncher implements Launcher {
                 : Prepared.none();
         Deployment deployment;
         try {
-            deployment = deployer.deploy(new DeployContext(settings, graph, document, options));
+            deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options));
         } catch (RuntimeException | Error e) {
             prepared.close();
             throw e;
@@ -121,7 +123,8 @@ public final class CleaveLauncher implements Launcher {
     }
 
     /** What the chosen deployer is told about the validated application. */
-    private record DeployContext(Settings settings, ComponentGraph graph, ConfigDocument document, AppOptions options) implements Deployer.Context {
+    private record DeployContext(Settings settings, TransportSettings transport, ComponentGraph graph, ConfigDocument document,
+            AppOptions options) implements Deployer.Context {
 
         @Override
         public String application() {

@@ -2,6 +2,7 @@ package io.cleave.runtime;
 
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 import io.cleave.spi.MethodDescriptor;
@@ -19,8 +20,10 @@ import java.util.concurrent.TimeoutException;
  * encoded and decoded into fresh copies, the reply (result or thrown exception) likewise, so
  * declared checked exceptions arrive as themselves and anything else as
  * {@link io.cleave.RemoteFailureException}. It enforces what the transport enforces, with the
- * same messages: the boundary's rules about nulls, {@link Wire#MAX_MESSAGE_BYTES} for the
- * arguments and the reply, and the deadline (the caller's, else {@link Invoker#DEFAULT_TIMEOUT}):
+ * same messages: the boundary's rules about nulls, the message limit for the arguments and the
+ * reply ({@code [transport] max-message-bytes}, else {@link Wire#MAX_MESSAGE_BYTES}), and the
+ * deadline (the caller's, capped by {@code [transport] default-timeout}, else
+ * {@link Invoker#DEFAULT_TIMEOUT}, as a remote caller's is):
  * a call whose deadline passed or whose caller was cancelled or interrupted is not made, and the
  * callee runs on a thread of its own, in a context with that deadline, so that a caller whose
  * deadline passes gets {@link ComponentUnavailableException} at once while the callee is
@@ -29,14 +32,20 @@ import java.util.concurrent.TimeoutException;
 final class SerializingInvoker<T> implements Invoker {
 
     static final String REPLICA = "local";
-    private static final long DEFAULT_TIMEOUT_NANOS = Invoker.DEFAULT_TIMEOUT.toNanos();
 
     private final ComponentDescriptor<T> component;
     private final T target;
+    private final int maxMessageBytes;
+    private final long defaultTimeoutNanos;
 
-    SerializingInvoker(ComponentDescriptor<T> component, T target) {
+    /**
+     * @param transport the limits a call between processes has: its message size and default deadline
+     */
+    SerializingInvoker(ComponentDescriptor<T> component, T target, TransportSettings transport) {
         this.component = component;
         this.target = target;
+        this.maxMessageBytes = transport.maxMessageBytes();
+        this.defaultTimeoutNanos = transport.defaultTimeout().toNanos();
     }
 
     @Override
@@ -53,12 +62,12 @@ final class SerializingInvoker<T> implements Invoker {
         if (remaining <= 0) {
             throw new ComponentUnavailableException(what + ": deadline passed before the call", true);
         }
-        long deadline = System.nanoTime() + Math.min(remaining, DEFAULT_TIMEOUT_NANOS);
+        long deadline = System.nanoTime() + Math.min(remaining, defaultTimeoutNanos);
 
         // A fresh writer per call: a component may call another from inside a call.
         Writer request = new Writer();
         method.writeArguments(request, arguments);
-        method.checkArgumentsSize(request.size(), Wire.MAX_MESSAGE_BYTES);
+        method.checkArgumentsSize(request.size(), maxMessageBytes);
         byte[] encoded = request.toByteArray();
         CallContext calleeContext = CallContext.builder()
                 .remainingNanos(deadline - System.nanoTime())
@@ -94,7 +103,7 @@ final class SerializingInvoker<T> implements Invoker {
             Object result = context.call(() -> component.dispatcher().dispatch(target, method.index(),
                     method.readArguments(new Reader(request))));
             method.writeResult(reply, result);
-            method.limitReply(reply, Wire.MAX_MESSAGE_BYTES);
+            method.limitReply(reply, maxMessageBytes);
         } catch (Throwable t) {
             reply.reset();
             method.writeThrown(reply, t);

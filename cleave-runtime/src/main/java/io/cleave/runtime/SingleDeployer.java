@@ -2,6 +2,7 @@ package io.cleave.runtime;
 
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 
@@ -22,6 +23,7 @@ final class SingleDeployer implements Deployer {
     @Override
     public Deployment deploy(Context context) {
         boolean serialize = context.serializeCalls();
+        TransportSettings transport = context.transport();
         return new Deployment() {
             @Override
             public boolean hosts(ComponentDescriptor<?> component) {
@@ -30,7 +32,7 @@ final class SingleDeployer implements Deployer {
 
             @Override
             public <T> T local(ComponentDescriptor<T> component, T instance) {
-                return serialize ? component.stub().apply(new SerializingInvoker<>(component, instance)) : instance;
+                return serialize ? component.stub().apply(new SerializingInvoker<>(component, instance, transport)) : instance;
             }
 
             @Override

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.cleave.App;
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.runtime.basket.Basket;
 import io.cleave.runtime.basket.BasketImpl;
@@ -185,8 +186,36 @@ class SerializeCallsTest {
             RemoteFailureException e = catchThrowableOfType(RemoteFailureException.class,
                     () -> app.component(Basket.class).bytes(Wire.MAX_MESSAGE_BYTES));
 
-            assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
-            assertThat(e).hasMessageEndingWith("bytes, more than the 16777216 a call between components may carry");
+            assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName());
+            assertThat(e).hasMessageEndingWith("bytes, more than the 16777216 a call between components may carry"
+                    + " ([transport] max-message-bytes); the method ran and its result was dropped");
+        }
+    }
+
+    @Test
+    void theTransportsMessageLimitFromTheConfigHoldsSerializedCalls() {
+        String config = APP + "[transport]\nmax-message-bytes = \"64KiB\"\n";
+        try (App app = start(baskets, Launches.serialized(config))) {
+            Basket basket = app.component(Basket.class);
+
+            assertThatThrownBy(() -> basket.stamp(new byte[100_000]))
+                    .isInstanceOfSatisfying(MessageTooLargeException.class, e -> assertThat(e.limit()).isEqualTo(65_536))
+                    .hasMessageEndingWith("more than the 65536 a call between components may carry ([transport]"
+                            + " max-message-bytes); it was not sent");
+            assertThat(catchThrowableOfType(RemoteFailureException.class, () -> basket.bytes(100_000)))
+                    .hasMessageContaining("more than the 65536 a call between components may carry");
+            assertThat(basket.bytes(60_000)).hasSize(60_000);
+        }
+    }
+
+    @Test
+    void theTransportsDefaultTimeoutFromTheConfigIsASerializedCalleesDeadline() {
+        String config = APP + "[transport]\ndefault-timeout = \"5s\"\n";
+        try (App app = start(baskets, Launches.serialized(config))) {
+
+            long seconds = app.component(Basket.class).secondsLeft();
+
+            assertThat(seconds).as("under 5 s, not the 30 s default").isBetween(0L, 5L);
         }
     }
 

@@ -26,23 +26,39 @@ final class ClientConnection {
     private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pingSequence = new AtomicInteger();
     volatile boolean goingAway;
-    /** When the replica last sent anything: a pong, a reply, any frame proves it is alive. */
-    volatile long lastHeard = System.nanoTime();
+    /**
+     * When the last frame from the replica began to arrive (when the connection opened, before
+     * any): a pong, a reply, any frame proves it alive.
+     */
+    volatile long lastHeard;
+    /** When the last PING was sent; it is unanswered while this is after {@link #lastHeard}. */
+    volatile long pingSent;
+    /** Whether the replica has sent anything on this connection: an open connection alone proves nothing. */
+    volatile boolean answered;
 
     private ClientConnection(Wire wire, ReplicaState replica, int maxCalls) {
         this.wire = wire;
         this.permits = new Semaphore(maxCalls);
         this.replica = replica;
+        this.lastHeard = wire.reader().frameStart();
+        this.pingSent = lastHeard;
     }
 
-    /** Connects and starts reading replies. */
+    /** Connects; {@link #start()} then reads replies. */
     static ClientConnection open(ReplicaState replica, RpcClient.Settings settings) throws IOException {
         Wire wire = Wire.connect(replica.replica.host(), replica.replica.port(), settings.connectTimeoutMillis(),
                 settings.maxFrameBytes());
         ClientConnection c = new ClientConnection(wire, replica, settings.maxCallsPerConnection());
         replica.client().remember(c);
-        Thread.ofPlatform().daemon().name("cleave-client-reader-" + replica.replica).start(c::readReplies);
         return c;
+    }
+
+    /**
+     * Starts reading replies; once the replica holds this connection as its current one, so what
+     * the first frames say (an answer, a refusal) is about it.
+     */
+    void start() {
+        Thread.ofPlatform().daemon().name("cleave-client-reader-" + replica.replica).start(this::readReplies);
     }
 
     boolean usable() {
@@ -83,7 +99,13 @@ final class ClientConnection {
     /** Pings on a thread of its own: a replica that stopped reading must not stall the health checks. */
     void ping() {
         byte[] frame = Frame.control(Frame.PING, pingSequence.incrementAndGet());
+        pingSent = System.nanoTime();
         Thread.ofVirtual().name("cleave-ping").start(() -> trySend(frame));
+    }
+
+    /** @return whether a PING sent is still unanswered (nothing at all was heard since) */
+    boolean pingPending() {
+        return pingSent - lastHeard > 0;
     }
 
     void close() {
@@ -121,7 +143,17 @@ final class ClientConnection {
     private void read(ByteBuffer in) {
         int type = Frame.readType(in, "client");
         int callId = in.getInt();
-        lastHeard = System.nanoTime();
+        lastHeard = wire.reader().frameStart();
+        if (!answered) {
+            answered = true;
+            replica.answered(this);
+        } else if (replica.down()) {
+            replica.answered(this);
+        }
+        if (wire.reader().truncated()) {
+            tooLarge(callId);
+            return;
+        }
         switch (type) {
             case Frame.REPLY -> {
                 PendingCall call = pending.remove(callId);
@@ -142,10 +174,46 @@ final class ClientConnection {
             case Frame.GOAWAY -> {
                 goingAway = true;
                 String reason = Frame.readString(in, 2, "goaway reason");
+                if (callId == Frame.NOTHING_READ) {
+                    refused(reason);
+                    return;
+                }
                 LOG.info("replica {} is going away: {}", replica.replica, reason);
-                replica.goingAway(this);
+                replica.goingAway(this, reason);
             }
             default -> throw new Frame.MalformedFrameException("a server may not send " + Frame.typeName(type));
+        }
+    }
+
+    /**
+     * The server refused this connection and read nothing sent on it (it is at its connection
+     * limit): the calls on it certainly were not delivered, and may go to another replica.
+     */
+    private void refused(String reason) {
+        LOG.warn("replica {} refused the connection: {}", replica.replica, reason);
+        replica.refused(this, reason);
+        wire.close();
+        PendingCall.Failure failure = new PendingCall.Failure("refused by " + replica.replica + ": " + reason, true, null);
+        for (Integer id : List.copyOf(pending.keySet())) {
+            PendingCall call = pending.remove(id);
+            if (call != null) {
+                call.complete(failure);
+            }
+        }
+    }
+
+    /**
+     * A reply too large for a frame this client reads, read and dropped (see {@link FrameReader}):
+     * its call fails with the reason (the method did run). Its server has a larger limit than this
+     * client, or it would have answered the error itself.
+     */
+    private void tooLarge(int callId) {
+        int bytes = wire.reader().declaredLength() - Frame.HEADER_BYTES;
+        LOG.warn("dropped a reply of {} bytes from {}: over the limit of {} bytes", bytes, replica.replica,
+                replica.client().settings().maxMessageBytes());
+        PendingCall call = pending.remove(callId);
+        if (call != null) {
+            call.complete(new PendingCall.TooLarge(bytes));
         }
     }
 

@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
  * The frame format, shared by client and server.
  *
  * <pre>
- * frame   := length:int32 body               length = bytes of body; at most the configured maximum
+ * frame   := length:int32 body               length = bytes of body; at most the largest message plus the largest header
  * body    := version:u8 type:u8 callId:int32 payload
  * REQUEST := component:str16 method:u16 remainingMicros:int64 (-1 = none) traceId:str8 caller:str16 arguments
  * REPLY   := reply                            (MethodDescriptor's reply encoding)
  * REJECT  := reason:str16                     (the method did not run: unknown component, overload, deadline, shutdown)
  * CANCEL, PING, PONG := (empty)               (PING/PONG echo callId as a sequence number)
- * GOAWAY  := reason:str16                     (the sender takes no new calls on this connection)
+ * GOAWAY  := reason:str16                     (the sender takes no new calls on this connection; callId
+ *                                             NOTHING_READ: it read nothing sent on it, and will not)
  * </pre>
  *
  * Integers are big-endian; {@code strN} is an unsigned N-bit byte count followed by UTF-8.
@@ -38,16 +39,19 @@ final class Frame {
     /** The longest header a REQUEST can have: component and caller of 65535 bytes, trace id of 255. */
     static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 2 + 8 + 1 + 0xff + 2 + 0xffff;
 
-    /** Room for the largest message between components ({@code Wire.MAX_MESSAGE_BYTES}) with any header. */
-    static final int DEFAULT_MAX_FRAME_BYTES = io.cleave.spi.Wire.MAX_MESSAGE_BYTES + MAX_REQUEST_HEADER_BYTES;
-
     /**
-     * The most bytes of arguments or reply a frame of at most {@code maxFrameBytes} can carry after
-     * a header of {@code headerBytes}, and at most a message between components may take.
+     * The largest frame that carries a message (encoded arguments or reply) of at most
+     * {@code maxMessageBytes} with any header: frames longer than that are not read.
      */
-    static int payloadLimit(int maxFrameBytes, int headerBytes) {
-        return Math.min(io.cleave.spi.Wire.MAX_MESSAGE_BYTES, maxFrameBytes - headerBytes);
+    static int maxFrameBytes(int maxMessageBytes) {
+        return maxMessageBytes + MAX_REQUEST_HEADER_BYTES;
     }
+
+    /** The call id of a GOAWAY refusing a connection: nothing sent on it was read. */
+    static final int NOTHING_READ = -1;
+
+    /** Bytes of a REQUEST frame's body besides its strings and arguments: header, lengths, method, deadline. */
+    static final int REQUEST_FIXED_BYTES = HEADER_BYTES + 2 + 2 + 8 + 1 + 2;
 
     private Frame() {
     }
@@ -90,7 +94,7 @@ final class Frame {
      */
     static byte[] request(int callId, byte[] component, int method, long remainingMicros, byte[] traceId, byte[] caller,
             byte[] arguments, int argumentsLength) {
-        int body = HEADER_BYTES + 2 + component.length + 2 + 8 + 1 + traceId.length + 2 + caller.length + argumentsLength;
+        int body = REQUEST_FIXED_BYTES + component.length + traceId.length + caller.length + argumentsLength;
         return header(body, REQUEST, callId)
                 .putShort((short) component.length).put(component)
                 .putShort((short) method)

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One call sent on a client connection, waited for by its caller's thread. The outcome is the
- * reply's bytes or a {@link Failure}; the first outcome wins (a reply racing a timeout).
+ * reply's bytes, a {@link Failure} or {@link TooLarge}; the first outcome wins (a reply racing a
+ * timeout).
  */
 final class PendingCall {
 
@@ -22,6 +23,10 @@ final class PendingCall {
 
     /** Why a call did not get a reply. */
     record Failure(String reason, boolean certainlyNotDelivered, Throwable cause) {
+    }
+
+    /** The reply, of {@code bytes} encoded, was too large for a frame this client reads; it was dropped. */
+    record TooLarge(int bytes) {
     }
 
     static final Failure GAVE_UP = new Failure("caller gave up", false, null);

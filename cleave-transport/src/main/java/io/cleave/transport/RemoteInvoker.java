@@ -2,6 +2,7 @@ package io.cleave.transport;
 
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.spi.CodecException;
 import io.cleave.spi.Codec;
@@ -71,12 +72,29 @@ final class RemoteInvoker implements Invoker {
         traceId = Frame.truncated(traceId, 0xff);
         boolean keyed = method.keyParameter() >= 0 && arguments[method.keyParameter()] != null;
         long keyHash = keyed ? keyHash(method, arguments[method.keyParameter()]) : 0;
+        // Encoded once for every attempt. Nothing else runs on this thread until the call ends.
+        Writer encoded = WRITERS.get();
+        encoded.reset();
+        try {
+            method.writeArguments(encoded, arguments);
+            // refused here, before anything is sent (not even a connection opened), and never retried
+            method.checkArgumentsSize(encoded.size(), settings.maxMessageBytes());
+            return send(method, encoded, deadline, traceId, what, keyed, keyHash, context);
+        } finally {
+            if (encoded.buffer().length > KEEP_WRITER_BYTES) {
+                WRITERS.remove();
+            }
+        }
+    }
 
+    /** Tries the call until it succeeds, fails in a way not safe to retry, or runs out of attempts or time. */
+    private Object send(MethodDescriptor method, Writer encoded, long deadline, byte[] traceId, String what, boolean keyed,
+            long keyHash, CallContext context) throws Exception {
         List<ReplicaState> tried = null;
         for (int attempt = 1; ; attempt++) {
             ReplicaState replica = choose(what, keyed, keyHash, tried);
             try {
-                return attempt(replica, method, arguments, deadline, traceId, what);
+                return attempt(replica, method, encoded, deadline, traceId, what);
             } catch (ComponentUnavailableException e) {
                 boolean safe = e.certainlyNotDelivered() || method.idempotent();
                 long left = deadline - System.nanoTime();
@@ -102,7 +120,7 @@ final class RemoteInvoker implements Invoker {
         }
     }
 
-    private Object attempt(ReplicaState replica, MethodDescriptor method, Object[] arguments, long deadline,
+    private Object attempt(ReplicaState replica, MethodDescriptor method, Writer encoded, long deadline,
             byte[] traceId, String what) throws Exception {
         if (client.closed()) {
             throw new ComponentUnavailableException(what + ": the RpcClient is closed", true);
@@ -131,23 +149,14 @@ final class RemoteInvoker implements Invoker {
         }
         replica.outstanding.incrementAndGet();
         replica.calls.incrementAndGet();
+        client.callStarted();
         Object outcome;
         PendingCall call;
         try {
             long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime()));
-            Writer w = WRITERS.get();
-            w.reset();
-            method.writeArguments(w, arguments);
-            int header = Frame.HEADER_BYTES + 2 + componentBytes.length + 2 + 8 + 1 + traceId.length + 2
-                    + settings.callerBytes().length;
-            // refused here, before anything is sent: the receiver would drop the whole connection
-            method.checkArgumentsSize(w.size(), Frame.payloadLimit(settings.maxFrameBytes(), header));
             int callId = connection.nextCallId();
             byte[] frame = Frame.request(callId, componentBytes, method.index(), micros, traceId, settings.callerBytes(),
-                    w.buffer(), w.size());
-            if (w.buffer().length > KEEP_WRITER_BYTES) {
-                WRITERS.remove();
-            }
+                    encoded.buffer(), encoded.size());
             call = new PendingCall(callId, deadline);
             connection.send(call, frame);
             client.expireBy(deadline);
@@ -174,6 +183,12 @@ final class RemoteInvoker implements Invoker {
             throw new ComponentUnavailableException(what + ": " + f.reason(), f.certainlyNotDelivered(), f.cause());
         }
         replica.succeeded();
+        int replied = outcome instanceof PendingCall.TooLarge t ? t.bytes() : ((byte[]) outcome).length;
+        if (replied > settings.maxMessageBytes()) {
+            // the replica's limit is larger than this client's: what this client takes, it decodes
+            throw new MessageTooLargeException(component, method.name(), true, replied, settings.maxMessageBytes(),
+                    "the method ran on " + replica.replica + " and its result was dropped");
+        }
         try {
             return method.readReply(new Reader((byte[]) outcome), replica.replica.toString());
         } catch (CodecException e) {

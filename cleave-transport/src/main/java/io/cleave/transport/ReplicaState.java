@@ -11,7 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A client's connection to, and opinion of, one replica. */
+/**
+ * A client's connection to, and opinion of, one replica.
+ *
+ * <p>A replica is healthy when it answers: when a frame (a pong, a reply) arrived on its current
+ * connection and no ping since has gone unanswered for the answer timeout. An open connection
+ * proves nothing: the kernel accepts connections for a process that is stopped or hung.
+ */
 final class ReplicaState {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaState.class);
@@ -24,9 +30,16 @@ final class ReplicaState {
     private final RpcClient client;
     private volatile ClientConnection connection;
     private CompletableFuture<ClientConnection> connecting; // guarded by this
-    private volatile Health health = Health.UNKNOWN;
+    /**
+     * Why the replica gets no new calls until it answers on its current connection (refused, lost,
+     * going away, silent), or null when it may get them.
+     */
+    private volatile String down;
     private volatile long ejectedUntil;
+    private volatile boolean ejected;
     private int ejections; // guarded by this
+    /** {@link #calls} at the last health check: calls since keep the checks fast. Only the health checker. */
+    private long callsAtLastCheck;
 
     ReplicaState(RpcClient client, Replica replica) {
         this.client = client;
@@ -40,26 +53,33 @@ final class ReplicaState {
 
     /** Whether new calls may be routed here now. */
     boolean available(long now) {
-        Health h = health;
-        if (h == Health.UNHEALTHY) {
-            return false;
-        }
-        if (h == Health.EJECTED) {
-            if (now - ejectedUntil < 0) {
-                return false;
-            }
-            health = connection != null && connection.usable() ? Health.HEALTHY : Health.UNKNOWN;
-        }
-        return true;
+        return down == null && !(ejected && now - ejectedUntil < 0);
     }
 
+    /** Whether the replica is down (see {@link #down}); read by the reader on every frame. */
+    boolean down() {
+        return down != null;
+    }
+
+    /** An ejection in force shows over being down: it is timed, and routing waits for its end either way. */
     Health health() {
-        Health h = health;
-        return h == Health.EJECTED && System.nanoTime() - ejectedUntil >= 0 ? Health.UNKNOWN : h;
+        if (ejected && System.nanoTime() - ejectedUntil < 0) {
+            return Health.EJECTED;
+        }
+        if (down != null) {
+            return Health.UNHEALTHY;
+        }
+        return answering() ? Health.HEALTHY : Health.UNKNOWN;
+    }
+
+    /** Whether the replica answered on its current connection and left no ping unanswered since. */
+    boolean answering() {
+        ClientConnection c = connection;
+        return down == null && c != null && c.answered;
     }
 
     ReplicaStatus status() {
-        return new ReplicaStatus(replica, health(), outstanding.get(), calls.get(), consecutiveFailures.get());
+        return new ReplicaStatus(replica, health(), answering(), outstanding.get(), calls.get(), consecutiveFailures.get());
     }
 
     /**
@@ -86,12 +106,18 @@ final class ReplicaState {
                     true, e.getCause());
         }
         if (!c.usable()) {
-            throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened", true);
+            String why = down;
+            throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened"
+                    + (why == null ? "" : " (" + why + ")"), true);
         }
         return c;
     }
 
-    /** Starts connecting unless a connection is up or being made; returns the attempt. */
+    /**
+     * Starts connecting unless a connection is up or being made; returns the attempt. A new
+     * connection is pinged at once: the replica is healthy when it answers, not when the kernel
+     * accepts the connection.
+     */
     synchronized CompletableFuture<ClientConnection> connect() {
         ClientConnection c = connection;
         if (c != null && c.usable()) {
@@ -107,16 +133,15 @@ final class ReplicaState {
             try {
                 opened = ClientConnection.open(this, client.settings());
             } catch (IOException e) {
-                markUnhealthy("cannot connect: " + describe(e));
+                markDown("cannot connect: " + describe(e));
                 f.completeExceptionally(e);
                 return;
             }
             synchronized (this) {
                 connection = opened;
-                if (health != Health.EJECTED) {
-                    health = Health.HEALTHY;
-                }
             }
+            opened.start();
+            opened.ping();
             if (client.closed()) {
                 opened.close(); // closed while connecting: nobody else will
             }
@@ -129,70 +154,101 @@ final class ReplicaState {
     /** The connection dropped; in-flight calls on it were failed. */
     void connectionLost(ClientConnection c, int callsLost) {
         if (connection == c) {
-            markUnhealthy("connection lost" + (callsLost > 0 ? " with " + callsLost + " calls in flight" : ""));
+            markDown("connection lost" + (callsLost > 0 ? " with " + callsLost + " calls in flight" : ""));
         }
     }
 
-    void goingAway(ClientConnection c) {
+    void goingAway(ClientConnection c, String reason) {
         if (connection == c) {
-            markUnhealthy("going away");
+            markDown("going away: " + reason);
         }
     }
 
-    synchronized void markUnhealthy(String why) {
-        // An ejection is timed and stronger: a connection that drops while the replica is
-        // ejected must not shorten it (the check loop reconnects ejected replicas anyway).
-        if (health == Health.EJECTED) {
-            return;
-        }
-        if (health != Health.UNHEALTHY) {
-            LOG.info("replica {} is unhealthy: {}", replica, why);
-        }
-        health = Health.UNHEALTHY;
-    }
-
-    private synchronized void markAnswering(ClientConnection c) {
-        if (connection == c && health == Health.UNHEALTHY) {
-            LOG.info("replica {} answers again", replica);
-            health = Health.HEALTHY;
+    /** The replica refused the connection, having read nothing on it (it is at its connection limit). */
+    void refused(ClientConnection c, String reason) {
+        if (connection == c) {
+            markDown("refused the connection: " + reason);
         }
     }
 
     /**
-     * Health check tick: ping a live connection that has been quiet for half a ping interval
-     * (one carrying replies needs no ping), reconnect a dead one, notice silent ones. A
-     * silent replica gets no new calls while another is available, but its connection is closed
-     * only once no call is in flight on it: a replica short of CPU or in a long pause still owes
-     * those replies, and closing would fail every one of them and cancel their work, turning a
-     * slow replica into a failing one (calls in flight to a hung replica end at their deadlines).
-     * The exception is a replica that also stopped reading: a caller blocked writing to it would
-     * never reach its deadline, so a write that has waited that long closes the connection.
-     * A silent replica that answers again is healthy again.
+     * No new calls until it answers on a connection opened from now on, or on the current one if
+     * it still may. The first reason stays: what follows from it (a refused connection is also
+     * lost) says less.
      */
-    void check(long now, long pingInterval, long pongTimeout) {
-        ClientConnection c = connection;
-        if (c != null && c.wire.open()) {
-            long silent = now - c.lastHeard;
-            if (silent > pongTimeout) {
-                markUnhealthy("no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
-                long stalled = c.wire.stalledNanos(now);
-                if (stalled > pongTimeout) {
-                    LOG.info("closing the connection to {}: it took nothing of a write for {} ms", replica,
-                            TimeUnit.NANOSECONDS.toMillis(stalled));
-                }
-                if (outstanding.get() == 0 || stalled > pongTimeout) {
-                    c.close();
-                    return;
-                }
-            } else if (health == Health.UNHEALTHY && c.usable()) {
-                markAnswering(c);
-            }
-            if (2 * silent >= pingInterval) { // half: a pong to the last tick's ping must not skip this one
-                c.ping();
-            }
-        } else if (health == Health.UNHEALTHY || health == Health.EJECTED) {
-            connect();
+    synchronized void markDown(String why) {
+        if (down == null) {
+            LOG.info("replica {} is unhealthy: {}", replica, why);
+            down = why;
         }
+    }
+
+    /** A frame arrived on {@code c}: the replica answers. */
+    synchronized void answered(ClientConnection c) {
+        if (connection != c || !c.usable()) {
+            return;
+        }
+        if (down != null) {
+            LOG.info("replica {} answers again", replica);
+            down = null;
+        }
+    }
+
+    /**
+     * Health check tick. Pings a live connection that has been quiet: for a fifth of the ping
+     * interval when calls are outstanding or were made since the last tick (a replica that hangs
+     * under calls is then marked unhealthy within 0.9 interval: quiet 0.2, the tick 0.1, the
+     * answer timeout 0.5, the tick 0.1), else for half an interval (idle connections cost one
+     * ping per interval). A connection carrying replies proves its replica alive and is not
+     * pinged. A ping unanswered for the answer timeout marks the replica unhealthy: it gets no new
+     * calls while another replica is available, and is healthy again when it answers.
+     *
+     * <p>A connection silent for {@link RpcClient.Settings#closeAfterNanos()} is closed (and
+     * reconnected) only once no call is in flight on it: a replica short of CPU or in a long pause
+     * still owes those replies, and closing would fail every one of them and cancel their work,
+     * turning a slow replica into a failing one (calls in flight to a hung replica end at their
+     * deadlines). The exception is a replica that also stopped reading: a caller blocked writing
+     * to it would never reach its deadline, so a write that has waited that long closes the
+     * connection.
+     *
+     * @return whether the next tick should come soon: calls are outstanding or were made, or a
+     *     ping awaits its answer
+     */
+    boolean check(long now) {
+        RpcClient.Settings s = client.settings();
+        long callsNow = calls.get();
+        boolean busy = outstanding.get() > 0 || callsNow != callsAtLastCheck;
+        callsAtLastCheck = callsNow;
+        ClientConnection c = connection;
+        if (c == null || !c.wire.open()) {
+            if (down != null || ejected) {
+                connect();
+            }
+            return busy;
+        }
+        long silent = now - c.lastHeard;
+        boolean pending = c.pingPending();
+        boolean overdue = pending && now - c.pingSent > s.answerTimeoutNanos();
+        if (overdue) {
+            markDown("no answer to a ping for " + TimeUnit.NANOSECONDS.toMillis(now - c.pingSent) + " ms");
+        }
+        if (silent > s.closeAfterNanos()) {
+            long stalled = c.wire.stalledNanos(now);
+            if (stalled > s.closeAfterNanos()) {
+                LOG.info("closing the connection to {}: it took nothing of a write for {} ms", replica,
+                        TimeUnit.NANOSECONDS.toMillis(stalled));
+            }
+            if (outstanding.get() == 0 || stalled > s.closeAfterNanos()) {
+                c.close();
+                return busy;
+            }
+        }
+        if (!pending && silent >= (busy ? s.pingIntervalNanos() / 5 : s.pingIntervalNanos() / 2)) {
+            c.ping();
+            pending = true;
+            overdue = false;
+        }
+        return busy || (pending && !overdue);
     }
 
     /** A call completed at the transport level (any reply, even an exception). */
@@ -208,13 +264,14 @@ final class ReplicaState {
         RpcClient.Settings s = client.settings();
         if (n >= s.ejectAfterFailures()) {
             synchronized (this) {
-                if (health == Health.EJECTED) {
+                long now = System.nanoTime();
+                if (ejected && now - ejectedUntil < 0) {
                     return;
                 }
                 ejections++;
                 long nanos = s.ejectionNanos() * Math.min(ejections, 10);
-                ejectedUntil = System.nanoTime() + nanos;
-                health = Health.EJECTED;
+                ejectedUntil = now + nanos;
+                ejected = true;
                 consecutiveFailures.set(0);
                 LOG.warn("replica {} ejected for {} ms after {} consecutive failures", replica,
                         TimeUnit.NANOSECONDS.toMillis(nanos), n);

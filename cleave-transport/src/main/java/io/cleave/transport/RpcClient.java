@@ -60,17 +60,24 @@ public final class RpcClient implements AutoCloseable {
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     /** Wakes callers whose deadline passed; see {@link PendingCall#await()}. */
     private final DeadlineSweep expiry;
+    /** Runs the health checks: every ping interval, or every tenth of it while that matters. */
+    private final DeadlineSweep ticks;
+    /**
+     * Whether the health checks tick fast. A call sent while they do not wakes them: a replica
+     * that hangs under calls is noticed within one interval, however long it was idle before.
+     */
+    private volatile boolean ticking;
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
         this.settings = new Settings(b.caller, b.caller.getBytes(StandardCharsets.UTF_8), b.balancer,
-                b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxFrameBytes,
-                b.maxCallsPerConnection, b.pingInterval.toNanos(), b.pingInterval.toNanos() * b.missedPings, b.ejectAfterFailures,
+                b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxMessageBytes,
+                b.maxCallsPerConnection, b.pingInterval.toNanos(), b.ejectAfterFailures,
                 b.ejectionTime.toNanos(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, b.connectTimeout.toMillis())));
         this.healthChecker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cleave-client-health").factory());
-        long every = b.pingInterval.toNanos();
-        healthChecker.scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
+        this.ticks = new DeadlineSweep(healthChecker, this::checkHealth);
         this.expiry = new DeadlineSweep(healthChecker, this::expireCalls);
+        ticks.by(System.nanoTime() + settings.pingIntervalNanos());
     }
 
     /**
@@ -138,7 +145,7 @@ public final class RpcClient implements AutoCloseable {
      */
     public ReplicaStatus status(Replica replica) {
         ReplicaState s = replicas.get(replica);
-        return s == null ? new ReplicaStatus(replica, Health.UNKNOWN, 0, 0, 0) : s.status();
+        return s == null ? new ReplicaStatus(replica, Health.UNKNOWN, false, 0, 0, 0) : s.status();
     }
 
     /** @return the status of every replica this client knows, in no particular order */
@@ -188,6 +195,17 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * A call is about to be sent: makes the health checks tick fast if they do not (a volatile
+     * read on the call path otherwise).
+     */
+    void callStarted() {
+        if (!ticking) {
+            ticking = true;
+            ticks.by(System.nanoTime());
+        }
+    }
+
+    /**
      * Makes sure callers waiting past {@code deadline} are woken: called once the call is in its
      * connection's pending map. Calls answered in time never meet the sweep.
      */
@@ -210,15 +228,23 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private void checkHealth() {
+        // Cleared before looking, so a call that starts meanwhile either is seen or wakes the next tick.
+        ticking = false;
+        boolean soon = false;
         try {
-            checkReplicas();
+            soon = checkReplicas();
         } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again: log it and keep checking.
             LOG.warn("health check failed; checking again in the next interval", e);
         }
+        if (soon) {
+            ticking = true;
+        }
+        ticks.by(System.nanoTime() + (soon ? settings.pingIntervalNanos() / 10 : settings.pingIntervalNanos()));
     }
 
-    private void checkReplicas() {
+    /** @return whether a replica wants the next check soon */
+    private boolean checkReplicas() {
+        boolean soon = false;
         long now = System.nanoTime();
         Set<Replica> listed = new HashSet<>();
         for (RoutingTable t : tables) {
@@ -233,7 +259,7 @@ public final class RpcClient implements AutoCloseable {
                 }
                 continue;
             }
-            s.check(now, settings.pingIntervalNanos(), settings.pongTimeoutNanos());
+            soon |= s.check(now);
         }
         for (Replica r : listed) {
             ReplicaState s = state(r);
@@ -241,11 +267,30 @@ public final class RpcClient implements AutoCloseable {
                 s.connect(); // connect ahead of the first call, so its health is known
             }
         }
+        return soon;
     }
 
+    /**
+     * The client's settings, with what the health checks derive from the ping interval: a ping
+     * is unanswered after half of it, and a connection silent for three is closed and reopened
+     * (once no call waits on it).
+     */
     record Settings(String caller, byte[] callerBytes, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
-            long retryBackoffNanos, int maxFrameBytes, int maxCallsPerConnection, long pingIntervalNanos, long pongTimeoutNanos,
+            long retryBackoffNanos, int maxMessageBytes, int maxCallsPerConnection, long pingIntervalNanos,
             int ejectAfterFailures, long ejectionNanos, int connectTimeoutMillis) {
+
+        /** Frames over this are not read: a reply's, or anything else's. */
+        int maxFrameBytes() {
+            return Frame.maxFrameBytes(maxMessageBytes);
+        }
+
+        long answerTimeoutNanos() {
+            return pingIntervalNanos / 2;
+        }
+
+        long closeAfterNanos() {
+            return pingIntervalNanos * 3;
+        }
     }
 
     /** Options of an {@link RpcClient}; each has a sensible default. */
@@ -255,11 +300,10 @@ public final class RpcClient implements AutoCloseable {
         private Duration defaultTimeout = io.cleave.spi.Invoker.DEFAULT_TIMEOUT;
         private int maxAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(10);
-        private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
+        private int maxMessageBytes = io.cleave.spi.Wire.MAX_MESSAGE_BYTES;
         private int maxCallsPerConnection = 1024;
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration pingInterval = Duration.ofSeconds(1);
-        private int missedPings = 3;
         private int ejectAfterFailures = 5;
         private Duration ejectionTime = Duration.ofSeconds(5);
 
@@ -319,17 +363,17 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * @param bytes the largest reply frame accepted; default room for the largest message between
-         *     components ({@code Wire.MAX_MESSAGE_BYTES}, 16 MiB) and any header; arguments that would make
-         *     a larger request are refused before anything is sent
+         * The most bytes a call's encoded arguments, or its encoded reply, may take: arguments over
+         * it fail at the caller with {@link io.cleave.MessageTooLargeException} before anything is
+         * sent (and are never retried); a reply over it is dropped as it arrives, and its call fails
+         * the same way (a server with the same limit answers that failure itself).
+         *
+         * @param bytes default {@link io.cleave.spi.Wire#MAX_MESSAGE_BYTES} (16 MiB)
          * @return this builder
-         * @throws IllegalArgumentException if below 1 KiB
+         * @throws IllegalArgumentException if below 1 KiB or over 1 GiB
          */
-        public Builder maxFrameBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxFrameBytes " + bytes + " is below 1024");
-            }
-            this.maxFrameBytes = bytes;
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = messageBytes(bytes);
             return this;
         }
 
@@ -356,22 +400,20 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * Active health checks: a PING on every connection that has been quiet for half an interval
-         * (a connection carrying replies proves its replica alive and is not pinged); a replica
-         * that sends nothing (no pong, no reply) for {@code missed} intervals is marked
-         * unhealthy, and is reconnected once no call is in flight to it; it is healthy again
-         * when it answers.
+         * Active health checks. An idle connection that has been quiet for half an interval gets a
+         * PING each interval; while calls are outstanding to its replica, one quiet for a fifth of
+         * it does, checked every tenth (a connection carrying replies proves its replica alive and
+         * is not pinged). A ping unanswered for half an interval marks the replica unhealthy: no
+         * new calls while another replica is available, until it answers. So a replica that hangs
+         * under calls stops getting them within 0.9 interval, while idle connections cost one ping
+         * per interval. A connection silent for 3 intervals is closed and reopened once no call is
+         * in flight on it.
          *
-         * @param interval between pings; default 1 s
-         * @param missed pings without answer before the replica is unhealthy; default 3
+         * @param interval default 1 s
          * @return this builder
          */
-        public Builder healthChecks(Duration interval, int missed) {
-            if (missed < 1) {
-                throw new IllegalArgumentException("missed pings " + missed + " is below 1");
-            }
+        public Builder pingInterval(Duration interval) {
             this.pingInterval = positive(interval, "ping interval");
-            this.missedPings = missed;
             return this;
         }
 
@@ -395,6 +437,13 @@ public final class RpcClient implements AutoCloseable {
         /** @return a running client; connections open on first use */
         public RpcClient build() {
             return new RpcClient(this);
+        }
+
+        static int messageBytes(int bytes) {
+            if (bytes < 1024 || bytes > 1 << 30) {
+                throw new IllegalArgumentException("maxMessageBytes " + bytes + " is outside [1 KiB, 1 GiB]");
+            }
+            return bytes;
         }
 
         private static Duration positive(Duration d, String what) {

@@ -38,16 +38,33 @@ import org.slf4j.LoggerFactory;
  * trace id and identity. When the deadline passes or the caller cancels, the handler's context
  * is cancelled and its thread interrupted, and no reply is sent.
  *
- * <p>Limits protect the process: a frame longer than {@link Builder#maxFrameBytes(int)} or
- * otherwise malformed closes that connection (logged with the reason) and nothing else; a
- * connection with more than {@link Builder#maxCallsPerConnection(int)} calls in flight, or a
- * server with more than {@link Builder#maxConcurrentCalls(int)}, has the excess calls rejected
- * before they run (the client sees {@link io.cleave.ComponentUnavailableException} with
- * {@code certainlyNotDelivered() == true}, so it may retry elsewhere).
+ * <p>Limits protect the process from its peers, whatever they send:
+ * <ul>
+ *   <li>at most {@link Builder#maxConnections(int)} connections; more are refused with GOAWAY;
+ *   <li>memory for a frame is taken as its bytes arrive, never ahead of them; frames over 64 KiB
+ *       share {@link Builder#maxBufferedBytes(long)} (one connection at most one message's worth),
+ *       and wait for it when it is taken;
+ *   <li>a frame that began to arrive must be whole within {@link Builder#readTimeout(Duration)},
+ *       and a connection that sends nothing for {@link Builder#idleTimeout(Duration)} is closed
+ *       (a live client pings a quiet connection every second or so);
+ *   <li>a request whose arguments are over {@link Builder#maxMessageBytes(int)} is dropped
+ *       unrun and answered with {@link io.cleave.MessageTooLargeException}, and so is a reply
+ *       over it; any other frame too large, or otherwise malformed, closes that connection (logged
+ *       with the reason) and nothing else;
+ *   <li>a connection with more than {@link Builder#maxCallsPerConnection(int)} calls in flight,
+ *       or a server with more than {@link Builder#maxConcurrentCalls(int)}, has the excess calls
+ *       rejected before they run (the client sees {@link io.cleave.ComponentUnavailableException}
+ *       with {@code certainlyNotDelivered() == true}, so it may retry elsewhere);
+ *   <li>a connection is read by a virtual thread until it carries calls: idle connections cost
+ *       no platform thread.
+ * </ul>
  */
 public final class RpcServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+    /** Refused sockets held open at once so their GOAWAY is read; more are closed at once. */
+    private static final int MAX_REFUSING = 64;
+    private static final long REFUSALS_LOGGED_EVERY = TimeUnit.SECONDS.toNanos(10);
 
     private final Map<String, Hosted<?>> components;
     private final Settings settings;
@@ -58,12 +75,26 @@ public final class RpcServer implements AutoCloseable {
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
     private final ServerSocket listener;
+    private final ByteBudget budget;
+    /** Refused sockets waiting to be closed; see {@link #refuse}. */
+    private final Set<Socket> refusing = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refused = new AtomicInteger();
+    /** When refusals were last logged; long enough ago at first that the first one is. */
+    private volatile long refusalLogged = System.nanoTime() - REFUSALS_LOGGED_EVERY;
     private volatile boolean closing;
 
     private RpcServer(Builder b) {
         this.components = Map.copyOf(b.components);
-        this.settings = new Settings(b.maxFrameBytes, b.maxCallsPerConnection, b.maxConcurrentCalls,
-                b.writeStallLimit.toNanos());
+        if (b.maxBufferedBytes < b.maxMessageBytes) {
+            throw new IllegalArgumentException("maxBufferedBytes " + b.maxBufferedBytes + " is below maxMessageBytes "
+                    + b.maxMessageBytes + ": a message of the largest size could never be read");
+        }
+        this.settings = new Settings(b.maxMessageBytes, b.maxCallsPerConnection, b.maxConcurrentCalls,
+                b.writeStallLimit.toNanos(), b.maxConnections, b.idleTimeout.toNanos(), b.readTimeout.toNanos(),
+                b.maxBufferedBytes, b.demoteAfter.toNanos());
+        // A largest message comes with a header of up to 128 KiB: room for one is always left.
+        this.budget = new ByteBudget(Math.max(b.maxBufferedBytes, settings.maxFrameBytes()), settings.maxFrameBytes(),
+                settings.readTimeoutNanos);
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor
                 : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cleave-call-", 0).factory());
@@ -79,8 +110,9 @@ public final class RpcServer implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("cleave-server-timer").factory());
         timer.setRemoveOnCancelPolicy(true);
-        long scan = Math.clamp(settings.writeStallNanos / 2, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
-        timer.scheduleWithFixedDelay(this::closeStalled, scan, scan, TimeUnit.NANOSECONDS);
+        long shortest = Math.min(settings.writeStallNanos, Math.min(settings.readTimeoutNanos, settings.idleTimeoutNanos));
+        long scan = Math.clamp(shortest / 2, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+        timer.scheduleWithFixedDelay(this::sweep, scan, scan, TimeUnit.NANOSECONDS);
         Thread.ofVirtual().name("cleave-server-accept").start(this::accept);
         LOG.info("serving {} on {}", components.keySet(), address());
     }
@@ -96,8 +128,15 @@ public final class RpcServer implements AutoCloseable {
                 }
                 return;
             }
+            if (connections.size() >= settings.maxConnections) {
+                refuse(socket);
+                continue;
+            }
             try {
-                ServerConnection c = new ServerConnection(this, new Wire(socket, settings.maxFrameBytes));
+                ByteBudget.Account account = budget.account();
+                Wire wire = new Wire(socket, ServerConnection.IDLE_READ_BUFFER_BYTES, settings.maxFrameBytes(), Frame.REQUEST,
+                        account);
+                ServerConnection c = new ServerConnection(this, wire, account);
                 connections.add(c);
                 if (closing) {
                     connections.remove(c);
@@ -113,6 +152,52 @@ public final class RpcServer implements AutoCloseable {
                     // dropping it anyway
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses a connection over the limit: a GOAWAY that says why and that nothing sent on it was
+     * read (its client fails those calls as certainly not delivered, to retry elsewhere), then
+     * closed. Closing at once could reset the connection before its client read the GOAWAY (the
+     * kernel resets a socket closed with unread bytes), so it closes a little later, up to a bounded
+     * number of such sockets at a time.
+     */
+    private void refuse(Socket socket) {
+        int n = refused.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - refusalLogged >= REFUSALS_LOGGED_EVERY) {
+            refusalLogged = now;
+            refused.set(0);
+            LOG.warn("refusing connections on {}: {} are open, the limit ([transport] max-connections); {} refused since the"
+                    + " last report", address(), settings.maxConnections, n);
+        }
+        try {
+            socket.getOutputStream().write(Frame.withReason(Frame.GOAWAY, Frame.NOTHING_READ,
+                    "the replica is at its limit of " + settings.maxConnections + " connections ([transport] max-connections)"));
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            // closed below anyway
+        }
+        if (refusing.size() >= MAX_REFUSING || !refusing.add(socket)) {
+            closeQuietly(socket);
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                refusing.remove(socket);
+                closeQuietly(socket);
+            }, 200, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refusing.remove(socket);
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // dropping it anyway
         }
     }
 
@@ -138,6 +223,16 @@ public final class RpcServer implements AutoCloseable {
     /** @return calls running now, over all connections */
     public int callsInFlight() {
         return running.get();
+    }
+
+    /** @return bytes of large frames held now: arriving, or received and not yet decoded; for tests */
+    long bufferedBytes() {
+        return budget.used();
+    }
+
+    /** @return connections open now; for tests */
+    int connectionCount() {
+        return connections.size();
     }
 
     /**
@@ -190,22 +285,35 @@ public final class RpcServer implements AutoCloseable {
             c.close(reset);
         }
         timer.shutdownNow();
+        refusing.forEach(RpcServer::closeQuietly);
         if (ownsExecutor) {
             executor.shutdownNow();
         }
     }
 
     /**
-     * Closes connections whose client has taken nothing of a reply for the write stall limit: the
-     * handler writing it is blocked (the socket buffers are full) and only closing frees it.
+     * Closes connections that hold the server without doing their part: a client that has taken
+     * nothing of a reply for the write stall limit (the handler writing it is blocked, the socket
+     * buffers being full, and only closing frees it), a frame not whole within the read timeout
+     * (a peer sending it slowly, or half of it, holds memory and a reader), and a connection that
+     * sent nothing for the idle timeout.
      */
-    private void closeStalled() {
+    private void sweep() {
         long now = System.nanoTime();
         for (ServerConnection c : connections) {
             long stalled = c.stalledNanos(now);
+            long arriving = c.frameArrivingNanos(now);
             if (stalled > settings.writeStallNanos) {
                 LOG.warn("closing the connection from {}: it took nothing of a write for {} ms", c.remoteAddress(),
                         TimeUnit.NANOSECONDS.toMillis(stalled));
+                c.close(false);
+            } else if (arriving > settings.readTimeoutNanos) {
+                LOG.warn("closing the connection from {}: a frame has been arriving for {} ms ([transport] read-timeout)",
+                        c.remoteAddress(), TimeUnit.NANOSECONDS.toMillis(arriving));
+                c.close(false);
+            } else if (c.quietNanos(now) > settings.idleTimeoutNanos) {
+                LOG.debug("closing the connection from {}: nothing received for {} ms ([transport] idle-timeout)",
+                        c.remoteAddress(), TimeUnit.NANOSECONDS.toMillis(c.quietNanos(now)));
                 c.close(false);
             }
         }
@@ -263,7 +371,13 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    record Settings(int maxFrameBytes, int maxCallsPerConnection, int maxConcurrentCalls, long writeStallNanos) {
+    record Settings(int maxMessageBytes, int maxCallsPerConnection, int maxConcurrentCalls, long writeStallNanos,
+            int maxConnections, long idleTimeoutNanos, long readTimeoutNanos, long maxBufferedBytes, long demoteAfterNanos) {
+
+        /** Frames over this are not read, but dropped (a request: answered) or refused. */
+        int maxFrameBytes() {
+            return Frame.maxFrameBytes(maxMessageBytes);
+        }
     }
 
     /** Options of an {@link RpcServer}. */
@@ -271,11 +385,16 @@ public final class RpcServer implements AutoCloseable {
         private final Map<String, Hosted<?>> components = new LinkedHashMap<>();
         private String bindHost = "127.0.0.1";
         private int port;
-        private int maxFrameBytes = Frame.DEFAULT_MAX_FRAME_BYTES;
+        private int maxMessageBytes = io.cleave.spi.Wire.MAX_MESSAGE_BYTES;
         private int maxCallsPerConnection = 1024;
         private int maxConcurrentCalls = 10_000;
         private ExecutorService executor;
         private Duration writeStallLimit = Duration.ofSeconds(10);
+        private int maxConnections = 1024;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofSeconds(10);
+        private long maxBufferedBytes = 64L * 1024 * 1024;
+        private Duration demoteAfter = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -320,17 +439,18 @@ public final class RpcServer implements AutoCloseable {
         }
 
         /**
-         * @param bytes the largest frame accepted, and sent: a reply that would be larger goes as a failure
-         *     saying so; default room for the largest message between components
-         *     ({@code Wire.MAX_MESSAGE_BYTES}, 16 MiB) and any header
+         * The most bytes a call's encoded arguments, or its encoded reply, may take. A request over
+         * it is read and dropped without running, and answered with
+         * {@link io.cleave.MessageTooLargeException}; a reply over it is not sent, the call answered
+         * the same way. Frames longer than a message of this size with the largest header are not
+         * read.
+         *
+         * @param bytes default {@link io.cleave.spi.Wire#MAX_MESSAGE_BYTES} (16 MiB)
          * @return this builder
-         * @throws IllegalArgumentException if below 1 KiB
+         * @throws IllegalArgumentException if below 1 KiB or over 1 GiB
          */
-        public Builder maxFrameBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxFrameBytes " + bytes + " is below 1024");
-            }
-            this.maxFrameBytes = bytes;
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = RpcClient.Builder.messageBytes(bytes);
             return this;
         }
 
@@ -379,6 +499,84 @@ public final class RpcServer implements AutoCloseable {
         }
 
         /**
+         * @param connections connections open at once; more are refused with a GOAWAY saying why
+         *     (their client tries another replica); default 1024
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnections " + connections + " is not positive");
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * How long a connection may send nothing before it is closed. A live client pings a quiet
+         * connection about once per ping interval (1 s by default), so only a connection that
+         * does not speak the protocol, or a frozen client, gets there; keep it well above the
+         * clients' ping interval.
+         *
+         * @param timeout default 30 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * How long a frame may take to arrive once its first byte did; then its connection is
+         * closed. A live peer writes a frame at network speed; one that sends it a little at a
+         * time, or half of it, holds memory and a reader until then.
+         *
+         * @param timeout default 10 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * Memory for frames over 64 KiB held at once over all connections, arriving or received
+         * and not yet decoded; one connection holds at most one message's worth of it (see
+         * {@link #maxMessageBytes(int)}), and one message, header included, always fits.
+         * A frame that cannot have more waits (its connection is not read meanwhile) until its
+         * read timeout. Frames up to 64 KiB are bounded by the call limits instead.
+         *
+         * @param bytes default 64 MiB; at least {@link #maxMessageBytes(int)} when the server starts
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxBufferedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBufferedBytes " + bytes + " is not positive");
+            }
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long a connection read by a platform thread may go without a request before a
+         * virtual thread reads it again; for tests.
+         */
+        Builder demoteAfter(Duration time) {
+            this.demoteAfter = positive(time, "demoteAfter");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " " + d + " is not positive");
+            }
+            return d;
+        }
+
+        /**
          * Runs calls on this executor instead of a virtual thread per call. The server does not
          * shut it down.
          *
@@ -395,6 +593,7 @@ public final class RpcServer implements AutoCloseable {
          *
          * @return the running server
          * @throws IllegalStateException if no component is hosted
+         * @throws IllegalArgumentException if {@code maxBufferedBytes} is below {@code maxMessageBytes}
          * @throws UncheckedIOException if the address cannot be bound
          */
         public RpcServer start() {

@@ -1,11 +1,13 @@
 package io.cleave.transport;
 
 import io.cleave.CallContext;
+import io.cleave.MessageTooLargeException;
 import io.cleave.spi.MethodDescriptor;
 import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -20,37 +22,60 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection on the server: a reader thread parses frames and starts calls; each
  * call's handler writes its own reply.
+ *
+ * <p>The reader is a virtual thread until the connection sends a request, then a platform thread
+ * (woken by the kernel directly: two wake-ups less per frame than through the JDK's poller), and
+ * a virtual thread again once it has sent no request for a while. Platform threads so follow the
+ * connections that carry calls: idle connections, or a flood of them, cost a parked virtual
+ * thread each, and the server's sweep closes those that send nothing at all.
  */
 final class ServerConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+    /** Read buffer while a virtual thread reads the connection: pings and small requests fit. */
+    static final int IDLE_READ_BUFFER_BYTES = 512;
 
     private final RpcServer server;
     private final Wire wire;
+    private final ByteBudget.Account budget;
     /** Calls running, by call id. */
     private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
     /** Cancels calls at the earliest deadline of a running call. */
     private final DeadlineSweep expiry;
     private volatile boolean goingAway;
+    /** Whether a platform thread reads the connection; only the reader. */
+    private boolean onPlatform;
+    /** When the last request began to arrive; only the reader. */
+    private long lastRequest;
+    /** Whether the last request started a call: a connection proves itself so. Only the reader. */
+    private boolean started;
 
-    ServerConnection(RpcServer server, Wire wire) {
+    ServerConnection(RpcServer server, Wire wire, ByteBudget.Account budget) {
         this.server = server;
         this.wire = wire;
+        this.budget = budget;
         this.expiry = new DeadlineSweep(server.timer(), this::cancelExpired);
     }
 
     void start() {
-        Thread.ofPlatform().daemon().name("cleave-server-reader").start(this::readCalls);
-    }
-
-    private void readCalls() {
-        try {
+        Thread.ofVirtual().name("cleave-server-reader").start(() -> {
             if (server.closing()) {
                 goAway("server shutting down");
             }
+            readCalls();
+        });
+    }
+
+    private void readCalls() {
+        boolean handedOver = false;
+        try {
             ByteBuffer frame;
             while ((frame = wire.receive()) != null) {
-                read(frame);
+                int type = read(frame);
+                if (handOver(type)) {
+                    handedOver = true;
+                    return;
+                }
             }
         } catch (Frame.MalformedFrameException | io.cleave.spi.CodecException e) {
             LOG.warn("closing connection from {}: malformed frame: {}", wire.remoteAddress(), e.getMessage());
@@ -61,9 +86,34 @@ final class ServerConnection {
         } catch (RuntimeException e) {
             LOG.warn("closing connection from {} after an unexpected error", wire.remoteAddress(), e);
         } finally {
-            wire.close();
-            closed();
+            if (!handedOver) {
+                close(false);
+                closed();
+            }
         }
+    }
+
+    /**
+     * Moves reading to a platform thread after a call started on a virtual one, and back after a ping
+     * when no request came for the demotion time (a live client pings a quiet connection about
+     * once a second, so an idle one gets there). The new thread goes on from the next frame.
+     *
+     * @return whether another thread reads from now on
+     */
+    private boolean handOver(int type) {
+        boolean platform;
+        if (!onPlatform && type == Frame.REQUEST && started) {
+            platform = true;
+        } else if (onPlatform && type == Frame.PING
+                && wire.reader().frameStart() - lastRequest > server.settings().demoteAfterNanos()) {
+            platform = false;
+        } else {
+            return false;
+        }
+        wire.reader().bufferSize(platform ? Wire.READ_BUFFER_BYTES : IDLE_READ_BUFFER_BYTES);
+        onPlatform = platform;
+        (platform ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("cleave-server-reader").start(this::readCalls);
+        return true;
     }
 
     /** The caller is gone: nobody will read the replies. */
@@ -78,11 +128,33 @@ final class ServerConnection {
         server.connectionClosed(this);
     }
 
-    private void read(ByteBuffer in) {
-        int type = Frame.readType(in, "server");
-        int callId = in.getInt();
+    /** Handles one frame; returns its type. */
+    private int read(ByteBuffer in) {
+        FrameReader reader = wire.reader();
+        int charged = reader.charged();
+        int type;
+        try {
+            type = Frame.readType(in, "server");
+            int callId = in.getInt();
+            if (reader.truncated()) {
+                tooLarge(callId, in, reader.declaredLength());
+                return type;
+            }
+            if (type == Frame.REQUEST) {
+                lastRequest = reader.frameStart();
+                charged = 0; // the call gives it back once it has decoded its arguments
+                request(callId, in, reader.charged());
+                return type;
+            }
+            other(type, callId);
+        } finally {
+            budget.release(charged);
+        }
+        return type;
+    }
+
+    private void other(int type, int callId) {
         switch (type) {
-            case Frame.REQUEST -> request(callId, in);
             case Frame.CANCEL -> {
                 ServerCall call = calls.remove(callId);
                 if (call != null) {
@@ -95,7 +167,63 @@ final class ServerConnection {
         }
     }
 
-    private void request(int callId, ByteBuffer in) {
+    /**
+     * A request too large for a frame this server reads, of which only the first bytes were kept
+     * (the rest was read and dropped; see {@link FrameReader}). It is answered like arguments
+     * over the limit in a frame that was read, and the connection goes on. Its client has a larger
+     * limit than this server, or it would not have sent it.
+     */
+    private void tooLarge(int callId, ByteBuffer in, int length) {
+        MethodDescriptor method = null;
+        try {
+            String component = Frame.readString(in, 2, "component name");
+            int index = in.getShort() & 0xffff;
+            in.getLong(); // remaining micros
+            Frame.readString(in, 1, "trace id");
+            Frame.readString(in, 2, "caller");
+            RpcServer.Hosted<?> hosted = server.component(component);
+            if (hosted != null && index < hosted.descriptor().methods().size()) {
+                method = hosted.descriptor().methods().get(index);
+            }
+        } catch (Frame.MalformedFrameException | BufferUnderflowException e) {
+            // a header longer than the kept bytes: answered without naming the method
+        }
+        if (method == null) {
+            reject(callId, "a request of " + length + " bytes is more than this server reads ([transport] max-message-bytes = "
+                    + server.settings().maxMessageBytes() + ")");
+            return;
+        }
+        tooLarge(callId, method, length - in.position());
+    }
+
+    /**
+     * Answers a request whose arguments are over the limit with {@link MessageTooLargeException} as
+     * its failure, without running it: the caller learns why, and does not retry.
+     */
+    private void tooLarge(int callId, MethodDescriptor method, int bytes) {
+        LOG.warn("dropped a call of {} from {}: its arguments encode to {} bytes, over the limit of {}", method.fullName(),
+                wire.remoteAddress(), bytes, server.settings().maxMessageBytes());
+        Writer out = new Writer(256);
+        method.writeThrown(out, new MessageTooLargeException(method.component(), method.name(), false, bytes,
+                server.settings().maxMessageBytes(), "the replica " + server.replica() + " dropped it without running it"));
+        send(Frame.withPayload(Frame.REPLY, callId, out.buffer(), out.size()));
+    }
+
+    /** @param charged budget the request's bytes hold; given back here unless a call takes it */
+    private void request(int callId, ByteBuffer in, int charged) {
+        boolean taken = false;
+        try {
+            taken = startCall(callId, in, charged);
+        } finally {
+            started = taken;
+            if (!taken) {
+                budget.release(charged);
+            }
+        }
+    }
+
+    /** @return whether a call was started, and took the budget with it */
+    private boolean startCall(int callId, ByteBuffer in, int charged) {
         String component = Frame.readString(in, 2, "component name");
         if (in.remaining() < 10) {
             throw new Frame.MalformedFrameException("truncated request header of " + component);
@@ -109,32 +237,36 @@ final class ServerConnection {
         RpcServer.Hosted<?> hosted = server.component(component);
         if (hosted == null) {
             reject(callId, "no component \"" + component + "\" here; this server hosts " + server.componentNames());
-            return;
+            return false;
         }
         List<MethodDescriptor> methods = hosted.descriptor().methods();
         if (methodIndex >= methods.size()) {
             reject(callId, component + " has no method #" + methodIndex + " (it has " + methods.size()
                     + "): caller and callee were built from different versions");
-            return;
+            return false;
+        }
+        if (arguments.length > server.settings().maxMessageBytes()) {
+            tooLarge(callId, methods.get(methodIndex), arguments.length);
+            return false;
         }
         if (goingAway || server.closing()) {
             reject(callId, "replica is shutting down");
-            return;
+            return false;
         }
         if (remainingMicros == 0 || remainingMicros < -1) {
             reject(callId, "deadline passed before the call started");
-            return;
+            return false;
         }
         if (calls.size() >= server.settings().maxCallsPerConnection()) {
             reject(callId, "overloaded: " + calls.size() + " calls already running on this connection");
-            return;
+            return false;
         }
         if (calls.containsKey(callId)) {
             throw new Frame.MalformedFrameException("call id " + callId + " reused while that call is running");
         }
         if (!server.tryStartCall()) {
             reject(callId, "overloaded: server runs " + server.settings().maxConcurrentCalls() + " calls");
-            return;
+            return false;
         }
         CallContext.Builder context = CallContext.builder().traceId(traceId).caller(caller);
         long deadline = Long.MAX_VALUE;
@@ -143,17 +275,19 @@ final class ServerConnection {
             context.remainingNanos(nanos);
             deadline = System.nanoTime() + nanos;
         }
-        ServerCall call = new ServerCall(callId, hosted, methods.get(methodIndex), arguments, context.build(), deadline);
+        ServerCall call = new ServerCall(callId, hosted, methods.get(methodIndex), arguments, charged, context.build(), deadline);
         calls.put(callId, call);
         if (remainingMicros > 0) {
             expiry.by(deadline);
         }
         try {
             server.executor().execute(call);
+            return true;
         } catch (RejectedExecutionException e) {
             calls.remove(callId);
             server.callEnded();
             reject(callId, "replica is shutting down");
+            return false;
         }
     }
 
@@ -215,6 +349,18 @@ final class ServerConnection {
         return wire.stalledNanos(now);
     }
 
+    /** @return how long the frame arriving now has been arriving, or 0 between frames */
+    long frameArrivingNanos(long now) {
+        FrameReader r = wire.reader();
+        return r.inFrame() ? now - r.frameStart() : 0;
+    }
+
+    /** @return how long since the last frame began to arrive (since the connection opened, before any), or 0 inside a frame */
+    long quietNanos(long now) {
+        FrameReader r = wire.reader();
+        return r.inFrame() ? 0 : now - r.frameStart();
+    }
+
     SocketAddress remoteAddress() {
         return wire.remoteAddress();
     }
@@ -226,6 +372,7 @@ final class ServerConnection {
         } else {
             wire.close();
         }
+        budget.close();
     }
 
     /** One call being served. */
@@ -233,19 +380,22 @@ final class ServerConnection {
         private final int callId;
         private final RpcServer.Hosted<?> hosted;
         private final MethodDescriptor method;
-        private final byte[] arguments;
+        private byte[] arguments;
+        /** Budget the arguments hold until decoded. */
+        private final int charged;
         private final CallContext context;
         final long deadline;
         private Thread thread;
         private boolean cancelled;
         private boolean finished;
 
-        ServerCall(int callId, RpcServer.Hosted<?> hosted, MethodDescriptor method, byte[] arguments,
+        ServerCall(int callId, RpcServer.Hosted<?> hosted, MethodDescriptor method, byte[] arguments, int charged,
                 CallContext context, long deadline) {
             this.callId = callId;
             this.hosted = hosted;
             this.method = method;
             this.arguments = arguments;
+            this.charged = charged;
             this.context = context;
             this.deadline = deadline;
         }
@@ -254,6 +404,7 @@ final class ServerConnection {
         public void run() {
             synchronized (this) {
                 if (cancelled) {
+                    budget.release(charged);
                     server.callEnded();
                     return;
                 }
@@ -261,10 +412,10 @@ final class ServerConnection {
             }
             Writer out = new Writer(128);
             try {
-                Object result = context.call(() -> hosted.dispatch(method.index(), method.readArguments(new Reader(arguments))));
+                Object result = context.call(() -> hosted.dispatch(method.index(), decodeArguments()));
                 method.writeResult(out, result);
-                // a reply the client cannot take would close the connection under its other calls
-                method.limitReply(out, Frame.payloadLimit(server.settings().maxFrameBytes(), Frame.HEADER_BYTES));
+                // Sent, it would be dropped by the client, or break its connection; this failure says why.
+                method.limitReply(out, server.settings().maxMessageBytes());
             } catch (Throwable t) {
                 out.reset();
                 method.writeThrown(out, t);
@@ -280,6 +431,16 @@ final class ServerConnection {
                 send(Frame.withPayload(Frame.REPLY, callId, out.buffer(), out.size()));
             }
             server.callEnded(); // after the reply is written: a draining server closes once none is running
+        }
+
+        /** Decodes the arguments and lets go of their bytes, and of the budget they held. */
+        private Object[] decodeArguments() {
+            try {
+                return method.readArguments(new Reader(arguments));
+            } finally {
+                arguments = null;
+                budget.release(charged);
+            }
         }
 
         /** Cancels the handler: the caller gave up, the deadline passed or the connection closed. */

@@ -1,8 +1,5 @@
 package io.cleave.transport;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * One TCP connection carrying frames, in blocking mode on virtual threads. The thread with
  * something to say writes it itself: a caller writes its request and a handler its reply, with
  * no hand-off to an I/O thread (each hand-off is a thread wake-up, the main cost of a small
- * call). One reader thread per connection takes frames in.
+ * call). One reader thread per connection takes frames in, through a {@link FrameReader}.
  *
  * <p>Writers combine rather than queue up: a frame is put in the connection's queue and the
  * thread that holds the write lock writes everything queued in one system call; a thread that
@@ -26,36 +23,41 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Wire {
 
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** Read buffer of a connection that carries calls: one read then takes many frames. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
     /** Frames written together are copied into one buffer of up to this size. */
     private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     private final Socket socket;
-    private final DataInputStream in;
+    private final FrameReader in;
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
-    private final byte[] writeBuffer = new byte[WRITE_BUFFER_BYTES]; // guarded by writeLock
-    private final int maxFrameBytes;
+    /** Made when frames are first written together: a connection that only ever sends one at a time needs none. */
+    private byte[] writeBuffer; // guarded by writeLock
     private volatile boolean closed;
     /** When the write in progress began its last chunk; 0 when no write is in progress. */
     private volatile long writingSince;
 
-    Wire(Socket socket, int maxFrameBytes) throws IOException {
+    /**
+     * @param readBufferBytes the read buffer's initial size
+     * @param budget grants memory to large frames as they arrive
+     */
+    Wire(Socket socket, int readBufferBytes, int maxFrameBytes, int oversizeType, FrameReader.Budget budget)
+            throws IOException {
         this.socket = socket;
-        this.maxFrameBytes = maxFrameBytes;
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES));
+        this.in = new FrameReader(socket.getInputStream(), readBufferBytes, maxFrameBytes, oversizeType, budget);
         this.out = socket.getOutputStream();
     }
 
-    /** Connects, waiting at most {@code timeoutMillis}. */
+    /** Connects, waiting at most {@code timeoutMillis}; a client's connection, without a budget. */
     static Wire connect(String host, int port, int timeoutMillis, int maxFrameBytes) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-            return new Wire(socket, maxFrameBytes);
+            return new Wire(socket, READ_BUFFER_BYTES, maxFrameBytes, Frame.REPLY, FrameReader.Budget.NONE);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -98,9 +100,19 @@ final class Wire {
 
     /** Writes what is queued, small frames copied together into one write. Holds the write lock. */
     private void writeQueued() throws IOException {
-        byte[] frame;
+        byte[] frame = queue.poll();
+        if (frame == null) {
+            return;
+        }
+        if (queue.isEmpty()) {
+            write(frame, frame.length); // alone: no copy
+            return;
+        }
+        if (writeBuffer == null) {
+            writeBuffer = new byte[WRITE_BUFFER_BYTES];
+        }
         int buffered = 0;
-        while ((frame = queue.poll()) != null) {
+        for (; frame != null; frame = queue.poll()) {
             if (buffered + frame.length > WRITE_BUFFER_BYTES) {
                 if (buffered > 0) {
                     write(writeBuffer, buffered);
@@ -141,26 +153,15 @@ final class Wire {
      * Reads the next frame: its body, from the version byte on. Only the connection's reader.
      *
      * @return the body, or null when the peer closed the connection between frames
-     * @throws Frame.MalformedFrameException if the length prefix is out of bounds
-     * @throws IOException if the connection failed or closed inside a frame
+     * @see FrameReader#receive()
      */
     ByteBuffer receive() throws IOException {
-        int length;
-        try {
-            length = in.readInt();
-        } catch (EOFException e) {
-            return null;
-        }
-        if (length > maxFrameBytes || length < 0) {
-            throw new Frame.MalformedFrameException("frame of " + Integer.toUnsignedString(length)
-                    + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
-        }
-        if (length < Frame.HEADER_BYTES) {
-            throw new Frame.MalformedFrameException("frame of " + length + " bytes is shorter than its header");
-        }
-        byte[] body = new byte[length];
-        in.readFully(body);
-        return ByteBuffer.wrap(body);
+        return in.receive();
+    }
+
+    /** @return the reader, for what it knows of the last frame and of the one arriving */
+    FrameReader reader() {
+        return in;
     }
 
     boolean open() {

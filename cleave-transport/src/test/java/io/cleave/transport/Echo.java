@@ -31,4 +31,8 @@ public interface Echo {
     String once();
 
     String owner(@Key String key);
+
+    /** @return that many bytes: a reply of any size */
+    @Idempotent
+    byte[] fill(int bytes);
 }

@@ -84,6 +84,12 @@ final class EchoImpl implements Echo {
     }
 
     @Override
+    public byte[] fill(int bytes) {
+        calls.incrementAndGet();
+        return new byte[bytes];
+    }
+
+    @Override
     public String owner(String key) {
         calls.incrementAndGet();
         return name;

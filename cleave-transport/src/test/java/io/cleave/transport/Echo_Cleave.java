@@ -32,10 +32,11 @@ public final class Echo_Cleave {
     static final MethodDescriptor WHO_AM_I = new MethodDescriptor(NAME, 6, "whoAmI", true, -1, List.of(), List.of(), Codecs.STRING, NONE);
     static final MethodDescriptor ONCE = new MethodDescriptor(NAME, 7, "once", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
     static final MethodDescriptor OWNER = new MethodDescriptor(NAME, 8, "owner", false, 0, List.of(Codecs.STRING), List.of("key"), Codecs.STRING, NONE);
+    static final MethodDescriptor FILL = new MethodDescriptor(NAME, 9, "fill", true, -1, List.of(Codecs.INT), List.of("bytes"), Codecs.BYTES, NONE);
 
     public static final ComponentDescriptor<Echo> DESCRIPTOR = new ComponentDescriptor<>(NAME, Echo.class, EchoImpl.class,
             List.of(), args -> new EchoImpl("factory"),
-            List.of(ECHO, MIRROR, RESERVE, CRASH, CONTEXT, BLOCK, WHO_AM_I, ONCE, OWNER),
+            List.of(ECHO, MIRROR, RESERVE, CRASH, CONTEXT, BLOCK, WHO_AM_I, ONCE, OWNER, FILL),
             Stub::new, Echo_Cleave::dispatch);
 
     private Echo_Cleave() {
@@ -59,6 +60,7 @@ public final class Echo_Cleave {
             case 6 -> target.whoAmI();
             case 7 -> target.once();
             case 8 -> target.owner((String) a[0]);
+            case 9 -> target.fill((Integer) a[0]);
             default -> throw new IllegalArgumentException("Echo has no method #" + method);
         };
     }
@@ -130,6 +132,11 @@ public final class Echo_Cleave {
         @Override
         public String owner(String key) {
             return (String) call(OWNER, key);
+        }
+
+        @Override
+        public byte[] fill(int bytes) {
+            return (byte[]) call(FILL, bytes);
         }
     }
 }

@@ -16,7 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -152,7 +154,7 @@ class FailureTest {
         RpcClient client = closeLater(RpcClient.builder()
                 .maxAttempts(1)
                 .ejection(3, Duration.ofMinutes(1))
-                .healthChecks(Duration.ofMinutes(1), 3)
+                .pingInterval(Duration.ofMinutes(1))
                 .build());
         RoutingTable table = RoutingTable.of(flaky.replica());
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, table);
@@ -171,27 +173,117 @@ class FailureTest {
     }
 
     @Test
-    void replicaThatStopsAnsweringPingsIsMarkedUnhealthy() throws Exception {
+    void replicaWhoseConnectionsOpenButWhichNeverAnswersIsNeverHealthy() throws Exception {
+        // As a stopped process: the kernel accepts its connections, nothing answers on them.
         SilentServer silent = closeLater(new SilentServer());
-        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(100)).build());
+        Set<Health> seen = EnumSet.noneOf(Health.class);
+
         client.watch(RoutingTable.of(silent.replica()));
 
-        assertThat(eventually(() -> client.status(silent.replica()).health() == Health.HEALTHY)).isTrue();
-        assertThat(eventually(() -> client.status(silent.replica()).health() == Health.UNHEALTHY)).isTrue();
+        assertThat(eventually(() -> {
+            seen.add(client.status(silent.replica()).health());
+            return silent.accepted.size() >= 3; // closed as silent and reopened twice
+        })).isTrue();
+        assertThat(client.status(silent.replica()).health()).isEqualTo(Health.UNHEALTHY);
+        assertThat(seen).doesNotContain(Health.HEALTHY).contains(Health.UNHEALTHY);
     }
 
     @Test
     void onlyQuietConnectionsArePinged() throws Exception {
         PongServer quiet = closeLater(new PongServer(false));
         PongServer busy = closeLater(new PongServer(true));
-        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(100), 3).build());
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(100)).build());
         client.watch(RoutingTable.of(quiet.replica(), busy.replica()));
 
         assertThat(eventually(() -> quiet.pings.get() >= 10)).isTrue();
         // A connection that keeps bringing frames proves its replica alive: pinging it is waste.
+        // (Each connection is pinged once as it opens: an open connection alone proves nothing.)
         assertThat(busy.pings.get()).isLessThanOrEqualTo(quiet.pings.get() / 3);
-        assertThat(client.status(busy.replica()).health()).isEqualTo(Health.HEALTHY);
-        assertThat(client.status(quiet.replica()).health()).isEqualTo(Health.HEALTHY);
+        assertThat(eventually(() -> client.status(busy.replica()).health() == Health.HEALTHY
+                && client.status(quiet.replica()).health() == Health.HEALTHY)).isTrue();
+    }
+
+    @Test
+    void anIdleConnectionIsPingedOncePerIntervalAndOneWithACallOutstandingMoreOften() throws Exception {
+        PongServer server = closeLater(new PongServer(false)); // answers pings, never replies to a call
+        Duration interval = Duration.ofMillis(500);
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(interval).build());
+        Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
+        client.watch(RoutingTable.of(server.replica()));
+        assertThat(eventually(() -> server.pings.get() >= 1)).isTrue();
+
+        int idleFirst = server.pings.get();
+        long idleStart = System.nanoTime();
+        assertThat(eventually(() -> server.pings.get() >= idleFirst + 3)).isTrue();
+        long idleNanos = System.nanoTime() - idleStart;
+        int callFirst = server.pings.get();
+        long callStart = System.nanoTime();
+        Throwable thrown = new CallerThread(() -> CallContext.withDeadline(Duration.ofSeconds(2), () -> echo.echo("unanswered")))
+                .thrown(Duration.ofSeconds(30));
+        long callNanos = System.nanoTime() - callStart;
+        int callPings = server.pings.get() - callFirst;
+
+        System.out.printf("pings: 3 while idle in %d ms, %d while a call was outstanding for %d ms (interval %d ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(idleNanos), callPings, TimeUnit.NANOSECONDS.toMillis(callNanos), interval.toMillis());
+        assertThat(idleNanos).as("3 idle pings take at least 3 intervals, less the first ping's delivery")
+                .isGreaterThanOrEqualTo(interval.toNanos() * 3 - TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(thrown).isInstanceOf(ComponentUnavailableException.class);
+        assertThat(callPings).as("more than twice the idle rate").isGreaterThan((int) (2 * callNanos / interval.toNanos()));
+    }
+
+    @Test
+    void aReplicaThatHangsUnderACallStopsGettingNewCallsWhileThatCallWaits() throws Exception {
+        EchoImpl hungImpl = new EchoImpl("hung");
+        CountDownLatch release = closeLater(new Release()).latch;
+        hungImpl.onCall = () -> awaitQuietly(release);
+        // Calls run on the server's reader: while one runs, the replica answers nothing, as a stopped process.
+        RpcServer hung = closeLater(RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, hungImpl).executor(new OnCallerThread()).start());
+        RpcServer healthy = serve(new EchoImpl("healthy"));
+        RpcClient client = closeLater(RpcClient.builder().balancer(Balancer.ROUND_ROBIN).build()); // ping interval 1 s
+        Echo both = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(hung.replica(), healthy.replica()));
+        Echo hungOnly = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(hung.replica()));
+        client.watch(RoutingTable.of(hung.replica(), healthy.replica()));
+        assertThat(eventually(() -> client.status(hung.replica()).health() == Health.HEALTHY
+                && client.status(healthy.replica()).health() == Health.HEALTHY)).isTrue();
+
+        CallerThread stuck = new CallerThread(hungOnly::once);
+        long hangs = System.nanoTime();
+        boolean ejected = eventually(() -> client.status(hung.replica()).health() == Health.UNHEALTHY);
+        long ejectedAfter = System.nanoTime() - hangs;
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(both.whoAmI());
+        }
+        ReplicaStatus whileHung = client.status(hung.replica());
+        release.countDown();
+
+        System.out.printf("a replica hung under a call was marked unhealthy after %d ms (ping interval 1000 ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(ejectedAfter));
+        assertThat(ejected).isTrue();
+        assertThat(answers).containsOnly("healthy");
+        assertThat(whileHung.outstanding()).as("the hung call still waits: its connection is kept").isEqualTo(1);
+        assertThat(whileHung.answering()).isFalse();
+        assertThat(stuck.thrown(Duration.ofSeconds(10))).isNull();
+        assertThat(eventually(() -> client.status(hung.replica()).health() == Health.HEALTHY)).isTrue();
+    }
+
+    /** Opens a latch when closed, so a test that fails early leaves no call blocked. */
+    private static final class Release implements AutoCloseable {
+        final CountDownLatch latch = new CountDownLatch(1);
+
+        @Override
+        public void close() {
+            latch.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -200,7 +292,7 @@ class FailureTest {
         PongServer watched = closeLater(new PongServer(false));
         EchoImpl impl = new EchoImpl("called");
         RpcServer called = serve(impl);
-        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(100)).build());
         client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(unused.replica())); // never called
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(called.replica()));
         client.watch(RoutingTable.of(watched.replica()));
@@ -216,7 +308,7 @@ class FailureTest {
     @Test
     void aCallerBlockedWritingToAReplicaThatStoppedReadingIsFreed() throws Exception {
         SilentServer silent = closeLater(new SilentServer()); // accepts, never reads
-        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(100), 3).build());
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(100)).build());
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(silent.replica()));
         String big = "x".repeat(15 * 1024 * 1024); // more than both ends' socket buffers hold
         CallerThread caller = new CallerThread(() -> CallContext.withDeadline(Duration.ofMillis(500), () -> echo.echo(big)));
@@ -258,7 +350,7 @@ class FailureTest {
         // Calls run on the server's event loop, so while one runs the server answers no pings:
         // a replica that is alive and working, but starved, as on an overloaded machine.
         RpcServer busy = closeLater(RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, impl).executor(new OnCallerThread()).start());
-        RpcClient client = closeLater(RpcClient.builder().healthChecks(Duration.ofMillis(50), 3).build());
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(100)).build());
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(busy.replica()));
         assertThat(echo.echo("warm")).isEqualTo("warm");
         int before = impl.calls.get();

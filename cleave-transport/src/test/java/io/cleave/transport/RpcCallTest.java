@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.spi.MethodDescriptor;
 import io.cleave.spi.Wire;
@@ -71,9 +72,9 @@ class RpcCallTest {
         int callsBefore = impl.calls.get();
 
         assertThatThrownBy(() -> echo.echo(tooBig))
-                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .isExactlyInstanceOf(MessageTooLargeException.class)
                 .hasMessage("Echo.echo: its arguments encode to 16777221 bytes, more than the 16777216 a call between"
-                        + " components may carry");
+                        + " components may carry ([transport] max-message-bytes); it was not sent");
         assertThat(impl.calls).as("the callee never ran").hasValue(callsBefore);
         assertThat(echo.echo("still connected")).isEqualTo("still connected");
     }
@@ -81,14 +82,15 @@ class RpcCallTest {
     @Test
     void aReplyLargerThanTheServerMaySendArrivesAsRemoteFailureOnAConnectionThatStays() {
         try (RpcServer small = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, new EchoImpl("small"))
-                .maxFrameBytes(64 * 1024).start()) {
+                .maxMessageBytes(64 * 1024).start()) {
             Echo stub = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(small.replica()));
 
             assertThatThrownBy(() -> stub.mirror(Map.of(), new byte[0], 70_000))
                     .isInstanceOfSatisfying(RemoteFailureException.class,
-                            e -> assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName()))
+                            e -> assertThat(e.remoteType()).isEqualTo(MessageTooLargeException.class.getName()))
                     .hasMessageContaining(": its reply encodes to ")
-                    .hasMessageEndingWith(" bytes, more than the 65530 a call between components may carry");
+                    .hasMessageEndingWith(" bytes, more than the 65536 a call between components may carry"
+                            + " ([transport] max-message-bytes); the method ran and its result was dropped");
             assertThat(stub.echo("still connected")).isEqualTo("still connected");
         }
     }

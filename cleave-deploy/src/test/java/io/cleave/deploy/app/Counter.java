@@ -33,4 +33,17 @@ public interface Counter {
      */
     @Idempotent
     long pidFor(@Key String key);
+
+    /**
+     * @param millis how long to take
+     * @return the process id of the replica that served the call
+     */
+    long sleep(long millis);
+
+    /**
+     * @param bytes how many
+     * @return that many zero bytes: a reply of any size
+     */
+    @Idempotent
+    byte[] fill(int bytes);
 }

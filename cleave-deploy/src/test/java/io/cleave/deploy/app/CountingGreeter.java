@@ -22,4 +22,9 @@ public final class CountingGreeter implements Greeter {
         }
         return config.greeting() + ", " + name + "! (visit " + counter.increment(name) + ")";
     }
+
+    @Override
+    public long countLongName(int length) {
+        return counter.increment("n".repeat(length));
+    }
 }

@@ -12,4 +12,13 @@ public interface Greeter {
      * @throws NamelessException if the name is blank
      */
     String greet(String name) throws NamelessException;
+
+    /**
+     * Counts a visitor whose name is {@code length} characters long, through {@link Counter}: a
+     * request of any size from this process.
+     *
+     * @param length the name's length
+     * @return the count
+     */
+    long countLongName(int length);
 }

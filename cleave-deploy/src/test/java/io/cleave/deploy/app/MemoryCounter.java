@@ -32,4 +32,19 @@ public final class MemoryCounter implements Counter {
     public long pidFor(String key) {
         return ProcessHandle.current().pid();
     }
+
+    @Override
+    public long sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the call was cancelled
+        }
+        return ProcessHandle.current().pid();
+    }
+
+    @Override
+    public byte[] fill(int bytes) {
+        return new byte[bytes];
+    }
 }

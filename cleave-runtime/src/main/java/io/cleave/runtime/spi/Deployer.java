@@ -65,6 +65,15 @@ public interface Deployer {
          */
         boolean serializeCalls();
 
+        /**
+         * The transport's settings from {@code [transport]}: a deployer that puts components in
+         * other processes builds its clients and servers from them, and one that serializes
+         * in-process calls holds them to the same message limit.
+         *
+         * @return the validated settings; the defaults when the section is absent
+         */
+        TransportSettings transport();
+
         /** @return the directory where the application keeps local files */
         Path dataDirectory();
 

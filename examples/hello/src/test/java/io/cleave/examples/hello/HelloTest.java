@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.spi.Wire;
 import io.cleave.test.CleaveTest;
@@ -109,9 +110,10 @@ class HelloTest {
             Visitor verbose = new Visitor("x".repeat(Wire.MAX_MESSAGE_BYTES), List.of());
 
             assertThatThrownBy(() -> greeter.greet(verbose))
-                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .isExactlyInstanceOf(MessageTooLargeException.class)
                     .hasMessageStartingWith("Greeter.greet: its arguments encode to ")
-                    .hasMessageEndingWith(" bytes, more than the 16777216 a call between components may carry");
+                    .hasMessageEndingWith(" bytes, more than the 16777216 a call between components may carry"
+                            + " ([transport] max-message-bytes); it was not sent");
         }
 
         @TopologyTest
