@@ -68,8 +68,10 @@ def main():
         for group in groups:
             old = replica(status(state_dir), group, 0)["pid"]
             in_flight = []
-            if "Checkout" in group:
-                in_flight = psql(data_dir, "select id from checkout.cleave_saga where phase in ('FORWARD','COMPENSATING')")
+            if "Checkout" in group:  # kill it while sagas are in flight (waits up to 10 s for some)
+                waited = time.monotonic()
+                while not in_flight and time.monotonic() - waited < 10:
+                    in_flight = psql(data_dir, "select id from checkout.cleave_saga where phase in ('FORWARD','COMPENSATING')")
             killed = time.monotonic()
             os.kill(old, signal.SIGKILL)
             while True:

@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-(cd "$out" && exec "$JAVA_HOME/bin/java" -cp "$root/examples/shop/target/classes:$(cat "$root/examples/shop/target/classpath.txt")" \
+(cd "$out" && exec "$JAVA_HOME/bin/java" -cp "$(ls "$root"/examples/shop/target/cleave-example-shop-*.jar):$(cat "$root/examples/shop/target/classpath.txt")" \
     io.cleave.shop.ShopMain --config="$root/examples/shop/cleave-services.toml" \
     --set=listeners.web="127.0.0.1:$port" --set=app.data-dir=\""$out/data"\" --set=multi.state-dir=\""$out/state"\" \
     --set=multi.echo-logs=false --set=multi.class-data-sharing="$cds" --set=Users.password-iterations=1000 --set=Payments.latency=\""$latency"\" \

@@ -22,7 +22,8 @@ import javax.management.ObjectName;
  * process of a group to serve writes it (the JDK's dynamic archive, dumped in process); later
  * processes of that group start from it. The archive's name carries a digest of what it depends
  * on (the JDK, the JVM options, every class path entry's size and modification time), so a
- * rebuilt application or a new JDK gets a new archive instead of a stale one.
+ * rebuilt application or a new JDK gets a new archive instead of a stale one. Only for a class
+ * path of jars ({@link #onlyJars}).
  */
 final class ClassDataArchive {
 
@@ -45,6 +46,9 @@ final class ClassDataArchive {
      * @return JVM options to add before the main class
      */
     static List<String> options(Path directory, String group, List<String> command) {
+        if (!onlyJars(command)) {
+            return List.of();
+        }
         Path archive = directory.resolve("archives").resolve(group.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + digest(command)
                 + ".jsa");
         if (Files.isRegularFile(archive)) {
@@ -86,6 +90,31 @@ final class ClassDataArchive {
                         + " jars): " + e.getMessage());
             }
         });
+    }
+
+    /**
+     * Whether the class path holds only jars (or nothing at a path): the JDK archives classes
+     * from jars only, and a dump with a non-empty directory on the class path ends the process.
+     * An application run from its build's {@code classes} directory (as tests are) gets no archive.
+     */
+    static boolean onlyJars(List<String> command) {
+        int at = command.indexOf("-cp");
+        if (at < 0 || at + 1 >= command.size()) {
+            return false;
+        }
+        for (String entry : command.get(at + 1).split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) {
+                try (var listing = Files.list(p)) {
+                    if (listing.findAny().isPresent()) {
+                        return false;
+                    }
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A digest of what an archive depends on: the command line and each class path entry's size and time. */
