@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,11 +87,8 @@ final class CheckoutImpl implements Checkout {
                 .onSuccess(CheckoutImpl::confirm)
                 .then("empty-cart", o -> cart.removeOrdered(o.userId(), o.orderId(), o.items().stream()
                         .collect(Collectors.toMap(Item::productId, Item::quantity, Integer::sum))))
-                .then("notify", o -> {
-                    Order order = find(o.orderId()).orElseThrow().order();
-                    notifications.send(o.userId(), "order-confirmed:" + o.orderId(), confirmationSubject(order),
-                            confirmationBody(order));
-                })
+                .then("notify", o -> notifications.send(o.userId(), "order-confirmed:" + o.orderId(),
+                        confirmationSubject(o.confirmed()), confirmationBody(o.confirmed())))
                 .then("teach-recommendations", o -> recommendations.recordOrder(o.orderId(),
                         o.items().stream().map(Item::productId).toList()))
                 .onFailure(CheckoutImpl::fail)
@@ -116,11 +114,9 @@ final class CheckoutImpl implements Checkout {
         if (existing.isPresent() && !existing.get().userId().equals(userId)) {
             throw new InvalidInputException("order id " + orderId + " is already taken; choose a new one");
         }
-        Saga.Outcome<PlaceOrder> outcome = placeOrder.run(orderId.toString());
-        Stored stored = find(orderId).orElseThrow(() -> new IllegalStateException("order " + orderId + " vanished"));
-        return switch (outcome) {
-            case Saga.Outcome.Succeeded<PlaceOrder> s -> stored.order();
-            case Saga.Outcome.Failed<PlaceOrder> f -> repeatFailure(stored.failureKind(), stored.order().failure());
+        return switch (placeOrder.run(orderId.toString())) {
+            case Saga.Outcome.Succeeded<PlaceOrder> s -> s.state().confirmed();
+            case Saga.Outcome.Failed<PlaceOrder> f -> repeatFailure(kind(f.failure()), reason(f.failure()));
             case Saga.Outcome.Running<PlaceOrder> r -> throw new CheckoutFailedException(r.compensating()
                     ? "the order could not be completed and is being undone; nothing will stay charged. Check the order"
                             + " with the same id in a moment"
@@ -130,12 +126,11 @@ final class CheckoutImpl implements Checkout {
 
     /** Inserts the order as pending with its saga, in one transaction; false if the id exists already. */
     private boolean create(UUID userId, UUID orderId, String cardNumber, CartContents contents) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // as the database keeps it
         List<OrderLine> lines = contents.lines().stream()
                 .map(line -> new OrderLine(line.productId(), line.name(), line.unitPrice(), line.quantity(), line.lineTotal()))
                 .toList();
-        PlaceOrder state = new PlaceOrder(orderId, userId, cardNumber, contents.total(),
-                lines.stream().map(line -> new Item(line.productId(), line.quantity())).toList(), "");
+        PlaceOrder state = new PlaceOrder(orderId, userId, cardNumber, lines, contents.total(), now, "");
         try {
             store.run(c -> {
                 try (PreparedStatement ps = c.prepareStatement("""
@@ -183,23 +178,26 @@ final class CheckoutImpl implements Checkout {
         }
     }
 
+    /** How a failed order's failure is recorded and repeated. */
+    private static String kind(Saga.Failure failure) {
+        if (failure.is(OutOfStockException.class)) {
+            return "OUT_OF_STOCK";
+        }
+        if (failure.is(PaymentDeclinedException.class)) {
+            return "DECLINED";
+        }
+        return failure.is(InvalidInputException.class) ? "INVALID" : "ERROR";
+    }
+
+    private static String reason(Saga.Failure failure) {
+        return kind(failure).equals("ERROR") ? failure.step() + " failed (" + failure.message() + "); nothing was charged"
+                : failure.message();
+    }
+
     /** Fails the order once every step was undone, in the transaction that records the saga's failure. */
     private static void fail(Connection c, PlaceOrder o, Saga.Failure failure) throws SQLException {
-        String kind;
-        String reason;
-        if (failure.is(OutOfStockException.class)) {
-            kind = "OUT_OF_STOCK";
-            reason = failure.message();
-        } else if (failure.is(PaymentDeclinedException.class)) {
-            kind = "DECLINED";
-            reason = failure.message();
-        } else if (failure.is(InvalidInputException.class)) {
-            kind = "INVALID";
-            reason = failure.message();
-        } else {
-            kind = "ERROR";
-            reason = failure.step() + " failed (" + failure.message() + "); nothing was charged";
-        }
+        String kind = kind(failure);
+        String reason = reason(failure);
         try (PreparedStatement ps = c.prepareStatement(
                 "update customer_order set status = 'FAILED', failure_kind = ?, failure = ? where id = ? and status = 'PENDING'")) {
             ps.setString(1, kind);
