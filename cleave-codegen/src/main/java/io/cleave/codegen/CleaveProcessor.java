@@ -332,11 +332,90 @@ public final class CleaveProcessor extends AbstractProcessor {
                 exceptions.add(thrown);
             }
         }
+        Optional<ExecutableElement> fallback = Optional.empty();
+        Optional<String> fallbackName = annotationValue(method, "io.cleave.Fallback");
+        if (fallbackName.isPresent()) {
+            fallback = checkFallback(type, method, resolved, fallbackName.get());
+            ok &= fallback.isPresent();
+        }
         if (!ok) {
             return Optional.empty();
         }
         return Optional.of(new MethodModel(method, resolved, hasAnnotation(method, "io.cleave.Idempotent"), key,
-                exceptions));
+                exceptions, fallback));
+    }
+
+    /** The {@code value} of an annotation on an element, if it carries the annotation. */
+    private static Optional<String> annotationValue(Element element, String annotation) {
+        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+            if (mirror.getAnnotationType().toString().equals(annotation)) {
+                for (var entry : mirror.getElementValues().entrySet()) {
+                    if (entry.getKey().getSimpleName().contentEquals("value")) {
+                        return Optional.of(entry.getValue().getValue().toString());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks the static method a {@code @Fallback} names: declared by the component interface, with
+     * the call's parameter types, a result the call can return, and no checked exception the
+     * call does not declare.
+     */
+    private Optional<ExecutableElement> checkFallback(TypeElement type, ExecutableElement method, ExecutableType resolved,
+            String name) {
+        String where = "@Fallback(\"" + name + "\") on " + type.getSimpleName() + "." + method.getSimpleName();
+        List<String> expected = resolved.getParameterTypes().stream().map(t -> types.erasure(t).toString()).toList();
+        String signature = name + "(" + String.join(", ", resolved.getParameterTypes().stream().map(Object::toString).toList())
+                + ")";
+        List<ExecutableElement> named = ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .filter(m -> m.getSimpleName().contentEquals(name)).toList();
+        Optional<ExecutableElement> match = named.stream()
+                .filter(m -> m.getParameters().stream().map(p -> types.erasure(p.asType()).toString()).toList().equals(expected))
+                .findFirst();
+        if (match.isEmpty()) {
+            error(method, where + ": " + type.getSimpleName() + " has no method " + signature
+                    + (named.isEmpty() ? "" : " (it has " + name + " with other parameters)")
+                    + "; declare static " + resolved.getReturnType() + " " + signature + " in " + type.getSimpleName());
+            return Optional.empty();
+        }
+        ExecutableElement fallback = match.get();
+        if (fallback.getModifiers().contains(Modifier.PRIVATE)) {
+            error(method, where + ": " + type.getSimpleName() + "." + name + " is private; the generated code calls it");
+            return Optional.empty();
+        }
+        if (!fallback.getModifiers().contains(Modifier.STATIC)) {
+            error(method, where + ": " + type.getSimpleName() + "." + name + " must be static: a fallback runs in the caller's"
+                    + " process, where there is no instance of the component");
+            return Optional.empty();
+        }
+        for (int i = 0; i < fallback.getParameters().size(); i++) {
+            if (!types.isSameType(fallback.getParameters().get(i).asType(), resolved.getParameterTypes().get(i))) {
+                error(method, where + ": parameter " + (i + 1) + " of " + name + " is " + fallback.getParameters().get(i).asType()
+                        + ", not " + resolved.getParameterTypes().get(i) + " as in " + method.getSimpleName());
+                return Optional.empty();
+            }
+        }
+        TypeMirror result = resolved.getReturnType();
+        TypeMirror answers = fallback.getReturnType();
+        boolean fits = result.getKind() == TypeKind.VOID ? answers.getKind() == TypeKind.VOID
+                : answers.getKind() != TypeKind.VOID && types.isAssignable(answers, result);
+        if (!fits) {
+            error(method, where + ": " + name + " returns " + answers + ", which " + method.getSimpleName() + " cannot return"
+                    + " (it returns " + result + ")");
+            return Optional.empty();
+        }
+        for (TypeMirror thrown : fallback.getThrownTypes()) {
+            boolean declared = resolved.getThrownTypes().stream().anyMatch(t -> types.isSubtype(thrown, t));
+            if (isChecked(thrown) && !declared) {
+                error(method, where + ": " + name + " throws " + thrown + ", which " + method.getSimpleName()
+                        + " does not declare");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(fallback);
     }
 
     /**

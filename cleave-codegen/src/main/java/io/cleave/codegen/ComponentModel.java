@@ -29,7 +29,7 @@ record ComponentModel(TypeElement type, String name, TypeElement implementation,
      * @param exceptions the declared checked exceptions, in declaration order
      */
     record MethodModel(ExecutableElement element, ExecutableType resolved, boolean idempotent, int keyParameter,
-            List<TypeMirror> exceptions) {
+            List<TypeMirror> exceptions, java.util.Optional<ExecutableElement> fallback) {
     }
 
     /** What a constructor parameter is. */

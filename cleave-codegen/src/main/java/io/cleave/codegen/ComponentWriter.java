@@ -72,8 +72,12 @@ final class ComponentWriter {
 
         List<MethodModel> methods = model.methods();
         for (int i = 0; i < methods.size(); i++) {
-            out.addField(FieldSpec.builder(METHOD_DESCRIPTOR, "METHOD_" + i, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer(methodDescriptor(model, i)).build());
+            FieldSpec.Builder field = FieldSpec.builder(METHOD_DESCRIPTOR, "METHOD_" + i, Modifier.PRIVATE, Modifier.STATIC,
+                    Modifier.FINAL).initializer(methodDescriptor(model, i));
+            if (methods.get(i).fallback().isPresent()) {
+                field.addAnnotation(UNCHECKED); // the fallback casts each argument to its parameter type
+            }
+            out.addField(field.build());
         }
 
         CodeBlock methodList = methods.isEmpty() ? CodeBlock.of("$T.of()", List.class)
@@ -144,9 +148,29 @@ final class ComponentWriter {
                 .map(e -> CodeBlock.of("new $T<$T>($T.class, $T::new)", EXCEPTION_TYPE, TypeName.get(e),
                         TypeName.get(e), TypeName.get(e)))
                 .collect(CodeBlock.joining(", "));
+        if (m.fallback().isPresent()) {
+            return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L),\n$T.of($L)$<)", METHOD_DESCRIPTOR,
+                    model.name(), index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(),
+                    parameterList, nameList, resultCodec, List.class, exceptions, java.util.Optional.class,
+                    fallback(model, m));
+        }
         return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L)$<)", METHOD_DESCRIPTOR, model.name(),
                 index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(), parameterList, nameList,
                 resultCodec, List.class, exceptions);
+    }
+
+    /** A lambda calling the fallback's static method with the call's arguments. */
+    private CodeBlock fallback(ComponentModel model, MethodModel m) {
+        List<CodeBlock> args = new ArrayList<>();
+        List<? extends TypeMirror> parameterTypes = m.resolved().getParameterTypes();
+        for (int p = 0; p < parameterTypes.size(); p++) {
+            args.add(CodeBlock.of("($T) arguments[$L]", TypeName.get(parameterTypes.get(p)), p));
+        }
+        CodeBlock call = CodeBlock.of("$T.$L($L)", ClassName.get(model.type()), m.fallback().orElseThrow().getSimpleName(),
+                CodeBlock.join(args, ", "));
+        return m.resolved().getReturnType().getKind() == TypeKind.VOID
+                ? CodeBlock.of("($T) arguments -> {\n$>$L;\nreturn null;\n$<}", METHOD_DESCRIPTOR.nestedClass("Fallback"), call)
+                : CodeBlock.of("($T) arguments -> $L", METHOD_DESCRIPTOR.nestedClass("Fallback"), call);
     }
 
     /** A parameter's or result's codec: a boxed primitive is {@code null} when absent, as in a record. */

@@ -320,4 +320,47 @@ class CompileErrorsTest {
         onlyCleaveError(compilation, "parameter 'saga' of SvcImpl's constructor is the raw type io.cleave.Saga; give its "
                 + "type arguments, as in Saga<S>");
     }
+
+    private static JavaFileObject[] recommendations(String fallbacks) {
+        return new JavaFileObject[] {
+            source("p.Recs", "package p;\n@io.cleave.Component public interface Recs {\n"
+                    + "@io.cleave.Fallback(\"none\") java.util.List<String> together(String product, int limit);\n"
+                    + fallbacks + "\n}"),
+            source("p.RecsImpl", "package p;\npublic class RecsImpl implements Recs { public RecsImpl() {} "
+                    + "public java.util.List<String> together(String product, int limit) { return java.util.List.of(); } }")};
+    }
+
+    @Test
+    void aFallbackMustNameAMethodOfTheComponentWithTheCallsParameters() {
+        Compilation compilation = compile(recommendations("static java.util.List<String> none(String product) { return java.util.List.of(); }"));
+
+        onlyCleaveError(compilation, "@Fallback(\"none\") on Recs.together: Recs has no method none(java.lang.String, int)"
+                + " (it has none with other parameters); declare static java.util.List<java.lang.String>"
+                + " none(java.lang.String, int) in Recs");
+    }
+
+    @Test
+    void aFallbackMustBeStatic() {
+        Compilation compilation = compile(recommendations("default java.util.List<String> none(String product, int limit) { return java.util.List.of(); }"));
+
+        onlyCleaveError(compilation, "@Fallback(\"none\") on Recs.together: Recs.none must be static: a fallback runs in the"
+                + " caller's process, where there is no instance of the component");
+    }
+
+    @Test
+    void aFallbackMustReturnWhatTheCallReturns() {
+        Compilation compilation = compile(recommendations("static String none(String product, int limit) { return \"\"; }"));
+
+        onlyCleaveError(compilation, "@Fallback(\"none\") on Recs.together: none returns java.lang.String, which together"
+                + " cannot return (it returns java.util.List<java.lang.String>)");
+    }
+
+    @Test
+    void aFallbackMayNotThrowWhatTheCallDoesNotDeclare() {
+        Compilation compilation = compile(recommendations(
+                "static java.util.List<String> none(String product, int limit) throws java.io.IOException { return java.util.List.of(); }"));
+
+        onlyCleaveError(compilation, "@Fallback(\"none\") on Recs.together: none throws java.io.IOException, which together"
+                + " does not declare");
+    }
 }

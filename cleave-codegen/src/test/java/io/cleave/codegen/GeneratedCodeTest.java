@@ -69,7 +69,7 @@ class GeneratedCodeTest {
         Registry registry = (Registry) shop.type("shop.Cleave_Registry").getConstructor().newInstance();
 
         assertThat(services).isEqualTo("shop.Cleave_Registry\n");
-        assertThat(registry.components()).extracting(ComponentDescriptor::name).containsExactly("carts", "Catalog", "Ledger"); // by interface name
+        assertThat(registry.components()).extracting(ComponentDescriptor::name).containsExactly("Advisor", "carts", "Catalog", "Ledger"); // by interface name
     }
 
     // ---------------------------------------------------------------- codecs
@@ -197,6 +197,18 @@ class GeneratedCodeTest {
         assertThat(cart.dependencies()).extracting(Dependency::parameter).containsExactly("catalog", "store", "config");
         assertThat(cart.dependencies().get(0)).isEqualTo(new Dependency.OnComponent("catalog", shop.type("shop.Catalog")));
         assertThat(cart.dependencies().get(1)).isEqualTo(new Dependency.OnService("store", shop.type("shop.Store")));
+    }
+
+    @Test
+    void aFallbackCallsTheStaticMethodItNamesWithTheCallsArguments() throws Exception {
+        ComponentDescriptor<Object> advisor = shop.descriptor("shop.Advisor");
+
+        Object advice = advisor.methods().get(0).fallback().orElseThrow().answer(new Object[] {"ada", 3});
+        Object nothing = advisor.methods().get(1).fallback().orElseThrow().answer(new Object[] {"ada"});
+
+        assertThat(advice).isEqualTo(List.of("fallback for ada up to 3"));
+        assertThat(nothing).isNull();
+        assertThat(shop.descriptor("shop.Catalog").methods()).allSatisfy(m -> assertThat(m.fallback()).isEmpty());
     }
 
     @Test

@@ -202,11 +202,6 @@ final class GroupDeployment implements Deployment {
     }
 
     @Override
-    public <T> T local(ComponentDescriptor<T> component, T instance) {
-        return instance;
-    }
-
-    @Override
     public Invoker remote(ComponentDescriptor<?> component) {
         RoutingTable table = tables.get(component.name());
         if (table == null) {

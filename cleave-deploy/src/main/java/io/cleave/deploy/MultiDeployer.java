@@ -74,11 +74,6 @@ public final class MultiDeployer implements Deployer {
         }
 
         @Override
-        public <T> T local(ComponentDescriptor<T> component, T instance) {
-            throw new IllegalStateException("the multi supervisor hosts no component, not even " + component.name());
-        }
-
-        @Override
         public Invoker remote(ComponentDescriptor<?> component) {
             return supervisor.invoker(component.name());
         }

@@ -2,6 +2,7 @@ package io.cleave.runtime;
 
 import io.cleave.App;
 import io.cleave.StartupException;
+import io.cleave.runtime.spi.CallDecorator;
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
 import io.cleave.runtime.spi.Topology;
@@ -28,8 +29,7 @@ import java.util.Set;
 public final class CleaveLauncher implements Launcher {
 
     /** Sections of {@code cleave.toml} that belong to runtime services rather than components. */
-    static final List<String> SERVICE_SECTIONS = List.of("listeners", "data", "sagas", "events", "cache", "gateway", "observe",
-            "resilience", "transport", "kube");
+    static final List<String> SERVICE_SECTIONS = List.of("listeners", "data", "sagas", "transport");
 
     private final LaunchContext context;
 
@@ -66,10 +66,12 @@ public final class CleaveLauncher implements Launcher {
         Settings settings = Settings.read(document, options, graph.names(), deployers.keySet(), problems);
         List<String> known = new ArrayList<>(List.of("app", "single", "multi"));
         known.addAll(SERVICE_SECTIONS);
+        context.decorators().forEach(d -> known.addAll(d.sections()));
         deployers.keySet().stream().filter(n -> !known.contains(n)).forEach(known::add);
         document.checkSections(graph.names(), known, problems);
         TransportSettings transport = TransportSection.read(document, problems);
         Map<String, Record> configs = bindConfigs(graph, document, problems);
+        List<CallDecorator.Decoration> decorations = decorations(settings, graph, document, problems);
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
@@ -80,9 +82,40 @@ public final class CleaveLauncher implements Launcher {
             deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options));
         } catch (RuntimeException | Error e) {
             prepared.close();
+            decorations.forEach(CallDecorator.Decoration::close);
             throw e;
         }
-        return RunningApp.start(settings, graph, configs, document, context, deployment, prepared);
+        return RunningApp.start(settings, graph, configs, document, context, deployment, prepared, decorations);
+    }
+
+    /** Creates each decorator's decoration for this application, collecting configuration problems. */
+    private List<CallDecorator.Decoration> decorations(Settings settings, ComponentGraph graph, ConfigDocument document,
+            Problems problems) {
+        List<CallDecorator.Decoration> decorations = new ArrayList<>();
+        CallDecorator.Context decorating = new CallDecorator.Context() {
+            @Override
+            public String application() {
+                return settings.name();
+            }
+
+            @Override
+            public List<ComponentDescriptor<?>> components() {
+                return graph.ordered();
+            }
+
+            @Override
+            public ConfigSection section(String path) {
+                return document.section(Arrays.asList(path.split("\\.", -1)));
+            }
+        };
+        for (CallDecorator d : context.decorators()) {
+            try {
+                decorations.add(d.create(decorating));
+            } catch (ConfigSection.ConfigError e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return decorations;
     }
 
     /** Binds every component's config record, collecting problems; rejects keys for components without one. */

@@ -3,6 +3,7 @@ package io.cleave.runtime;
 import io.cleave.App;
 import io.cleave.Lifecycle;
 import io.cleave.StartupException;
+import io.cleave.runtime.spi.CallDecorator;
 import io.cleave.runtime.spi.Deployment;
 import io.cleave.spi.Codec;
 import io.cleave.spi.ComponentDescriptor;
@@ -36,6 +37,7 @@ final class RunningApp implements App {
     private final LaunchContext context;
     private final Deployment deployment;
     private final Prepared prepared;
+    private final List<CallDecorator.Decoration> decorations;
 
     private final Map<Class<?>, Object> references = new ConcurrentHashMap<>();
     /** Runtime services by component and type: one instance per component, whoever asks. */
@@ -62,7 +64,7 @@ final class RunningApp implements App {
     }
 
     private RunningApp(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
-            LaunchContext context, Deployment deployment, Prepared prepared) {
+            LaunchContext context, Deployment deployment, Prepared prepared, List<CallDecorator.Decoration> decorations) {
         this.settings = settings;
         this.graph = graph;
         this.configs = configs;
@@ -70,6 +72,7 @@ final class RunningApp implements App {
         this.context = context;
         this.deployment = deployment;
         this.prepared = prepared;
+        this.decorations = List.copyOf(decorations);
     }
 
     /**
@@ -78,8 +81,8 @@ final class RunningApp implements App {
      * @throws StartupException if any cannot be constructed or started; what started is stopped
      */
     static RunningApp start(Settings settings, ComponentGraph graph, Map<String, Record> configs, ConfigDocument document,
-            LaunchContext context, Deployment deployment, Prepared prepared) {
-        RunningApp app = new RunningApp(settings, graph, configs, document, context, deployment, prepared);
+            LaunchContext context, Deployment deployment, Prepared prepared, List<CallDecorator.Decoration> decorations) {
+        RunningApp app = new RunningApp(settings, graph, configs, document, context, deployment, prepared, decorations);
         try {
             app.construct();
             app.startAll();
@@ -100,7 +103,7 @@ final class RunningApp implements App {
     private void construct() {
         for (ComponentDescriptor<?> c : graph.ordered()) {
             if (!deployment.hosts(c)) {
-                references.put(c.type(), stub(c, deployment.remote(c)));
+                references.put(c.type(), stub(c, decorated(c, deployment.remote(c), true)));
             }
         }
         for (ComponentDescriptor<?> c : graph.ordered()) {
@@ -131,7 +134,20 @@ final class RunningApp implements App {
                     + describe(e), e);
         }
         hosted.add(new Hosted(c, instance));
-        references.put(c.type(), deployment.local(c, instance));
+        Optional<Invoker> through = deployment.local(c, instance);
+        Invoker plain = (method, args) -> c.dispatcher().dispatch(instance, method.index(), args);
+        Invoker outer = decorated(c, through.orElse(plain), false);
+        // With nothing between caller and callee, the caller gets the instance itself: a method call.
+        references.put(c.type(), through.isEmpty() && outer == plain ? instance : stub(c, outer));
+    }
+
+    /** The invoker wrapped by every decoration, in order. */
+    private Invoker decorated(ComponentDescriptor<?> callee, Invoker invoker, boolean remote) {
+        Invoker result = invoker;
+        for (CallDecorator.Decoration d : decorations) {
+            result = d.decorate(callee, result, remote);
+        }
+        return result;
     }
 
     private Object argument(ComponentDescriptor<?> c, Dependency d) {
@@ -276,7 +292,23 @@ final class RunningApp implements App {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "deployer " + settings.deployer() + " failed to close", e);
         }
+        for (CallDecorator.Decoration d : decorations.reversed()) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a call decorator failed to close", e);
+            }
+        }
         prepared.close();
+    }
+
+    /** How the calls from this process to each component stand, as the decorations describe them. */
+    Map<String, String> callStates() {
+        Map<String, String> states = new LinkedHashMap<>();
+        for (CallDecorator.Decoration d : decorations) {
+            d.state().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));
+        }
+        return states;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.cleave.runtime.spi.Deployment;
 import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
+import java.util.Optional;
 
 /**
  * Every component in this process. Callers get the instance itself (a call costs what a method
@@ -20,6 +21,10 @@ final class SingleDeployer implements Deployer {
         return NAME;
     }
 
+    private static <T> Invoker serializing(ComponentDescriptor<T> component, Object instance, TransportSettings transport) {
+        return new SerializingInvoker<>(component, component.type().cast(instance), transport);
+    }
+
     @Override
     public Deployment deploy(Context context) {
         boolean serialize = context.serializeCalls();
@@ -31,8 +36,8 @@ final class SingleDeployer implements Deployer {
             }
 
             @Override
-            public <T> T local(ComponentDescriptor<T> component, T instance) {
-                return serialize ? component.stub().apply(new SerializingInvoker<>(component, instance, transport)) : instance;
+            public Optional<Invoker> local(ComponentDescriptor<?> component, Object instance) {
+                return serialize ? Optional.of(serializing(component, instance, transport)) : Optional.empty();
             }
 
             @Override

@@ -39,10 +39,6 @@ class DeployerTest {
                     return !component.name().equals("Basket");
                 }
 
-                @Override
-                public <T> T local(ComponentDescriptor<T> component, T instance) {
-                    return instance;
-                }
 
                 @Override
                 public Invoker remote(ComponentDescriptor<?> component) {

@@ -149,10 +149,6 @@ class TransportConfigTest {
                     return true;
                 }
 
-                @Override
-                public <T> T local(ComponentDescriptor<T> component, T instance) {
-                    return instance;
-                }
 
                 @Override
                 public Invoker remote(ComponentDescriptor<?> component) {

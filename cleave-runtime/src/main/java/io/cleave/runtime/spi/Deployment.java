@@ -3,11 +3,12 @@ package io.cleave.runtime.spi;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One process's part of an application, planned by a {@link Deployer}. The runtime constructs
- * and starts the components this process {@linkplain #hosts hosts}, hands callers what
- * {@link #local} returns for them, and builds stubs over {@link #remote} for the others.
+ * and starts the components this process {@linkplain #hosts hosts}, reaches them through
+ * {@link #local}, and builds stubs over {@link #remote} for the others.
  */
 public interface Deployment extends AutoCloseable {
 
@@ -20,15 +21,17 @@ public interface Deployment extends AutoCloseable {
     boolean hosts(ComponentDescriptor<?> component);
 
     /**
-     * What callers in this process get for a hosted component: the instance itself, or a stub
-     * ({@link ComponentDescriptor#stub()}) over an in-process invoker that decorates calls.
+     * How calls from this process reach a component it hosts: through an invoker (one that
+     * encodes every call as if it crossed processes, say), or, when empty, as plain method calls
+     * on the instance itself.
      *
      * @param component a hosted component
      * @param instance its constructed implementation
-     * @param <T> the component interface
-     * @return the reference callers use
+     * @return the invoker local calls go through, or empty for plain calls
      */
-    <T> T local(ComponentDescriptor<T> component, T instance);
+    default Optional<Invoker> local(ComponentDescriptor<?> component, Object instance) {
+        return Optional.empty();
+    }
 
     /**
      * How calls reach a component this process does not host.

@@ -1,0 +1,88 @@
+package io.cleave.runtime.spi;
+
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ConfigSection;
+import io.cleave.spi.Invoker;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Wraps the calls a process makes to components — resilience policies, metrics, tracing —
+ * around the invoker that performs them, in every topology. Found with
+ * {@link java.util.ServiceLoader}; applied in the order found, each around the ones before.
+ * A caller of a component hosted in its own process gets the instance itself, and pays nothing,
+ * unless a decorator wraps the calls to it.
+ */
+public interface CallDecorator {
+
+    /**
+     * A short description for messages, such as {@code "cleave-resilience"}.
+     *
+     * @return the description
+     */
+    String describe();
+
+    /**
+     * The sections of {@code cleave.toml} this decorator reads: the runtime accepts them only
+     * when a decorator on the class path claims them.
+     *
+     * @return top-level section names, such as {@code resilience}
+     */
+    Set<String> sections();
+
+    /**
+     * Reads this decorator's configuration for one application in this process and checks it.
+     *
+     * @param context the application
+     * @return the decoration, for the calls of every component
+     * @throws ConfigSection.ConfigError naming the file, line and key at fault
+     */
+    Decoration create(Context context);
+
+    /** The application a decorator is created for. */
+    interface Context {
+
+        /** @return the application's name */
+        String application();
+
+        /** @return every component of the application */
+        List<ComponentDescriptor<?>> components();
+
+        /**
+         * A section of the configuration.
+         *
+         * @param path a dotted path
+         * @return the section, possibly without keys
+         */
+        ConfigSection section(String path);
+    }
+
+    /** What a decorator does to calls, for one application in one process. */
+    interface Decoration extends AutoCloseable {
+
+        /**
+         * Wraps the calls this process makes to one component.
+         *
+         * @param callee the called component
+         * @param next the invoker performing the calls (or the decorations before this one)
+         * @param remote whether the callee runs in another process
+         * @return the wrapping invoker, or {@code next} itself when nothing applies to these calls
+         */
+        Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean remote);
+
+        /**
+         * How the calls to each component stand now, for status reports: one line per callee this
+         * decoration wraps, such as {@code Payments: breaker OPEN (12 of 20 failed), bulkhead 3/20}.
+         *
+         * @return descriptions by callee name; empty when there is nothing to say
+         */
+        default java.util.Map<String, String> state() {
+            return java.util.Map.of();
+        }
+
+        /** Releases what the decoration holds; called when the application stops. */
+        @Override
+        default void close() {
+        }
+    }
+}
