@@ -25,6 +25,17 @@ public interface App extends AutoCloseable {
     <T> T component(Class<T> type);
 
     /**
+     * How the calls this process makes to each component stand, as the policies around them
+     * (cleave-resilience) describe them: one entry per component, such as
+     * {@code Payments -> "timeout 2000ms, retries 0 (budget 20%), breaker 50% of 20; breaker OPEN (failure rate 60%); ..."}.
+     *
+     * @return descriptions by component name; empty when no policy wraps any call
+     */
+    default java.util.Map<String, String> calls() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Blocks until the application is closed, by {@link #close()} from another thread or by
      * the JVM shutting down.
      *

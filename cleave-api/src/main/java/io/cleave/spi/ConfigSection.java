@@ -72,6 +72,28 @@ public interface ConfigSection {
      */
     void rejectUnknown(Set<String> known);
 
+    /**
+     * The names of this section's sub-tables, such as {@code Payments} for
+     * {@code [resilience.Payments]} in {@code [resilience]}, from the file and from overrides
+     * (whose names may differ in case from the file's).
+     *
+     * @return the names; empty when there are none
+     */
+    default Set<String> subsections() {
+        return Set.of();
+    }
+
+    /**
+     * Fails if a sub-table is named outside {@code known}, naming the file and line and the
+     * closest known name.
+     *
+     * @param known the names sub-tables may have
+     * @param what what the names name, for the message, such as {@code a component}
+     * @throws ConfigError for the first unknown name
+     */
+    default void rejectUnknownSubsections(Set<String> known, String what) {
+    }
+
     /** A configuration value is missing, unknown or invalid; the message says where and why. */
     final class ConfigError extends RuntimeException {
 

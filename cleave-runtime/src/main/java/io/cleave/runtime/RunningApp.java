@@ -136,16 +136,16 @@ final class RunningApp implements App {
         hosted.add(new Hosted(c, instance));
         Optional<Invoker> through = deployment.local(c, instance);
         Invoker plain = (method, args) -> c.dispatcher().dispatch(instance, method.index(), args);
-        Invoker outer = decorated(c, through.orElse(plain), false);
+        Invoker outer = decorated(c, through.orElse(plain), through.isPresent());
         // With nothing between caller and callee, the caller gets the instance itself: a method call.
         references.put(c.type(), through.isEmpty() && outer == plain ? instance : stub(c, outer));
     }
 
     /** The invoker wrapped by every decoration, in order. */
-    private Invoker decorated(ComponentDescriptor<?> callee, Invoker invoker, boolean remote) {
+    private Invoker decorated(ComponentDescriptor<?> callee, Invoker invoker, boolean encoded) {
         Invoker result = invoker;
         for (CallDecorator.Decoration d : decorations) {
-            result = d.decorate(callee, result, remote);
+            result = d.decorate(callee, result, encoded);
         }
         return result;
     }
@@ -302,8 +302,8 @@ final class RunningApp implements App {
         prepared.close();
     }
 
-    /** How the calls from this process to each component stand, as the decorations describe them. */
-    Map<String, String> callStates() {
+    @Override
+    public Map<String, String> calls() {
         Map<String, String> states = new LinkedHashMap<>();
         for (CallDecorator.Decoration d : decorations) {
             d.state().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));

@@ -307,6 +307,55 @@ final class TomlSection implements ConfigSection {
         }
     }
 
+    @Override
+    public Set<String> subsections() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        document.table(path).ifPresent(t -> {
+            for (String key : t.keySet()) {
+                if (t.get(List.of(key)) instanceof TomlTable) {
+                    names.add(key);
+                }
+            }
+        });
+        List<String> prefix = Overrides.canonical(path);
+        for (Overrides.Entry e : document.overrides().all()) {
+            if (e.segments().size() > prefix.size() + 1 && e.segments().subList(0, prefix.size()).equals(prefix)) {
+                String name = e.segments().get(prefix.size());
+                if (names.stream().noneMatch(n -> Overrides.canonical(List.of(n)).get(0).equals(name))) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public void rejectUnknownSubsections(Set<String> known, String what) {
+        Optional<TomlTable> table = document.table(path);
+        if (table.isPresent()) {
+            for (String key : table.get().keySet()) {
+                if (table.get().get(List.of(key)) instanceof TomlTable && !known.contains(key)) {
+                    fail(document.origin(pathOf(key)) + ": [" + path() + "." + key + "] names " + what + " \"" + key
+                            + "\", which does not exist" + suggestion(key, known, ""), null);
+                }
+            }
+        }
+        Map<String, String> canonicalKnown = new LinkedHashMap<>();
+        for (String k : known) {
+            canonicalKnown.put(Overrides.canonical(List.of(k)).get(0), k);
+        }
+        List<String> prefix = Overrides.canonical(path);
+        for (Overrides.Entry e : document.overrides().all()) {
+            if (e.segments().size() > prefix.size() + 1 && e.segments().subList(0, prefix.size()).equals(prefix)) {
+                String name = e.segments().get(prefix.size());
+                if (!canonicalKnown.containsKey(name)) {
+                    fail(e.origin() + ": [" + path() + "." + name + "] names " + what + " \"" + name + "\", which does not"
+                            + " exist" + suggestion(name, canonicalKnown.keySet(), ""), null);
+                }
+            }
+        }
+    }
+
     private static String suggestion(String key, Set<String> known, String hint) {
         String dym = Spelling.didYouMean(key, known);
         return dym.isEmpty() ? validKeys(known, hint) : dym;

@@ -87,7 +87,13 @@ final class RemoteInvoker implements Invoker {
         }
     }
 
-    /** Tries the call until it succeeds, fails in a way not safe to retry, or runs out of attempts or time. */
+    /**
+     * Tries the call on another replica while it certainly did not reach one (a refused
+     * connection, a REJECT, a GOAWAY), until it is delivered or runs out of attempts or time: that
+     * is routing, always safe. Retrying a call that may have run (an idempotent one whose
+     * connection dropped or whose deadline passed) is a policy's decision, with its budget and
+     * backoff (cleave-resilience), not this invoker's.
+     */
     private Object send(MethodDescriptor method, Writer encoded, long deadline, byte[] traceId, String what, boolean keyed,
             long keyHash, CallContext context) throws Exception {
         List<ReplicaState> tried = null;
@@ -96,9 +102,8 @@ final class RemoteInvoker implements Invoker {
             try {
                 return attempt(replica, method, encoded, deadline, traceId, what);
             } catch (ComponentUnavailableException e) {
-                boolean safe = e.certainlyNotDelivered() || method.idempotent();
                 long left = deadline - System.nanoTime();
-                if (!safe || attempt >= settings.maxAttempts() || left <= 0 || Thread.currentThread().isInterrupted()
+                if (!e.certainlyNotDelivered() || attempt >= settings.maxAttempts() || left <= 0 || Thread.currentThread().isInterrupted()
                         || context.cancelled()) {
                     throw e;
                 }

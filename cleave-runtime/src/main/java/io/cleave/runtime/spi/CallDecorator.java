@@ -65,10 +65,13 @@ public interface CallDecorator {
          *
          * @param callee the called component
          * @param next the invoker performing the calls (or the decorations before this one)
-         * @param remote whether the callee runs in another process
+         * @param encoded whether the calls are encoded — across processes, or in process with
+         *     serialize-calls: the invoker enforces deadlines, and the callee's undeclared exceptions
+         *     arrive as {@link io.cleave.RemoteFailureException}; false for plain method calls on an
+         *     instance in this process, which enforce nothing and pass exceptions through as they are
          * @return the wrapping invoker, or {@code next} itself when nothing applies to these calls
          */
-        Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean remote);
+        Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean encoded);
 
         /**
          * How the calls to each component stand now, for status reports: one line per callee this
