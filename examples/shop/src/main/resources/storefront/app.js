@@ -59,6 +59,7 @@ function tile(product, large) {
 }
 
 function stock(available) {
+  if (available === null || available === undefined) return '<span class="stock">Availability unknown</span>';
   if (available <= 0) return '<span class="stock out">Out of stock</span>';
   if (available <= 5) return `<span class="stock low">Only ${available} left</span>`;
   return '<span class="stock ok">In stock</span>';
@@ -131,7 +132,7 @@ function productCard(p) {
       <a class="name" href="#/product/${encodeURIComponent(p.id)}">${esc(p.name)}</a>
       ${stock(p.available)}
       <div class="row"><span class="price">${money(p.price)}</span>
-        <button class="secondary" data-add="${esc(p.id)}" ${p.available <= 0 ? 'disabled' : ''}>Add</button></div>
+        <button class="secondary" data-add="${esc(p.id)}" ${p.available !== null && p.available <= 0 ? 'disabled' : ''}>Add</button></div>
     </div>
   </article>`;
 }
@@ -198,7 +199,7 @@ async function productPage(id) {
         ${stock(p.available)}
         <div class="buy">
           <input id="quantity" type="number" min="1" max="99" value="1" aria-label="Quantity">
-          <button id="add-to-cart" ${p.available <= 0 ? 'disabled' : ''}>Add to cart</button>
+          <button id="add-to-cart" ${p.available !== null && p.available <= 0 ? 'disabled' : ''}>Add to cart</button>
         </div>
         <p class="muted">SKU ${esc(p.id)}</p>
       </div>

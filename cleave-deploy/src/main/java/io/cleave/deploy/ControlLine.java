@@ -22,6 +22,7 @@ import java.util.Optional;
  * supervisor -&gt; child       ROUTE component addr,addr,...      the component's ready replicas ("-" for none); any time
  * supervisor -&gt; child       GO                                 after the initial ROUTEs: construct and start
  * child      -&gt; supervisor  READY port                         the child's RpcServer listens on 127.0.0.1:port
+ * child      -&gt; supervisor  CALLS {json}                       how its calls to each component stand, when that changed
  * supervisor -&gt; child       STOP                               drain calls in flight, stop, exit 0
  * supervisor -&gt; child       DENY reason                        the HELLO was refused; the child exits
  * </pre>
@@ -38,6 +39,7 @@ final class ControlLine implements AutoCloseable {
     static final String READY = "READY";
     static final String STOP = "STOP";
     static final String DENY = "DENY";
+    static final String CALLS = "CALLS";
 
     /** Longest line accepted; a control line is short, so anything longer is an error. */
     static final int MAX_LINE = 64 * 1024;

@@ -40,6 +40,7 @@ final class GroupDeployment implements Deployment {
     private final TransportSettings transport;
     private final ControlLine control;
     private volatile RpcServer server;
+    private volatile java.util.function.Supplier<Map<String, String>> calls = Map::of;
     private volatile boolean stopping;
 
     /**
@@ -218,9 +219,36 @@ final class GroupDeployment implements Deployment {
         }
         server = builder.start();
         control.send(ControlLine.READY, Integer.toString(server.address().getPort()));
+        Thread.ofVirtual().name("cleave-calls-report").start(this::reportCalls);
         ClassDataArchive.writeIfAsked();
         LOG.log(System.Logger.Level.INFO, identity.tag() + " (pid " + ProcessHandle.current().pid() + ") serves "
                 + instances.keySet() + " on " + server.address().getHostString() + ":" + server.address().getPort());
+    }
+
+    @Override
+    public void observe(java.util.function.Supplier<Map<String, String>> states) {
+        this.calls = states;
+    }
+
+    /** Tells the supervisor how this process's calls stand, once a second when that changed. */
+    private void reportCalls() {
+        Map<String, String> sent = Map.of();
+        while (!stopping) {
+            Map<String, String> now = calls.get();
+            if (!now.equals(sent)) {
+                try {
+                    control.send(ControlLine.CALLS, Json.write(now));
+                    sent = now;
+                } catch (IOException e) {
+                    return; // the supervisor is gone; listen() drains and exits
+                }
+            }
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private static <T> void host(RpcServer.Builder builder, ComponentDescriptor<T> descriptor, Object instance) {

@@ -54,6 +54,8 @@ final class Slot {
     int restarts;
     long unhealthySince;
     String lastExit = "";
+    /** How the current process's calls to each component stand, as it last reported. */
+    java.util.Map<String, String> calls = java.util.Map.of();
     final Deque<Long> exits = new ArrayDeque<>();
     private final Deque<String> output = new ArrayDeque<>();
 

@@ -56,9 +56,15 @@ public record StatusReport(String application, long supervisorPid, String state,
      * @param since when its current process was launched, empty when none runs
      * @param restarts how many times it was restarted
      * @param lastExit how its previous process ended, such as {@code exit 1: cleave: component Bomb failed to start: boom}; empty if none did
+     * @param calls how its calls to each component stand (policies, breaker states), by callee, as it last reported
      */
     public record ReplicaReport(int index, String state, OptionalLong pid, Optional<String> address, String health,
-            Optional<Instant> since, int restarts, Optional<String> lastExit) {
+            Optional<Instant> since, int restarts, Optional<String> lastExit, Map<String, String> calls) {
+
+        /** Copies the map. */
+        public ReplicaReport {
+            calls = Map.copyOf(calls);
+        }
 
         /**
          * How long its current process has run when the report was taken.
@@ -123,6 +129,17 @@ public record StatusReport(String application, long supervisorPid, String state,
         for (String note : notes) {
             out.append(note).append('\n');
         }
+        List<String> calls = new ArrayList<>();
+        for (Group g : groups) {
+            for (ReplicaReport r : g.replicas()) {
+                new java.util.TreeMap<>(r.calls()).forEach((callee, how) -> calls.add("  " + g.name() + "/" + r.index()
+                        + " -> " + callee + ": " + how));
+            }
+        }
+        if (!calls.isEmpty()) {
+            out.append("CALLS (from each process to each component: policy; breaker; counts)\n");
+            calls.forEach(c -> out.append(c).append('\n'));
+        }
         return out.toString();
     }
 
@@ -175,6 +192,7 @@ public record StatusReport(String application, long supervisorPid, String state,
                 r.since().ifPresent(s -> rm.put("since", s.toString()));
                 rm.put("restarts", r.restarts());
                 r.lastExit().ifPresent(e -> rm.put("lastExit", e));
+                rm.put("calls", new LinkedHashMap<>(new java.util.TreeMap<>(r.calls())));
                 rs.add(rm);
             }
             gm.put("replicas", rs);
@@ -182,6 +200,14 @@ public record StatusReport(String application, long supervisorPid, String state,
         }
         m.put("groups", gs);
         return m;
+    }
+
+    private static Map<String, String> calls(Object json) {
+        Map<String, String> calls = new LinkedHashMap<>();
+        if (json instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> calls.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return calls;
     }
 
     /** @throws IllegalArgumentException if the document is not a status report */
@@ -198,7 +224,8 @@ public record StatusReport(String application, long supervisorPid, String state,
                             rm.get("pid") instanceof Long p ? OptionalLong.of(p) : OptionalLong.empty(),
                             Optional.ofNullable((String) rm.get("address")), (String) rm.get("health"),
                             Optional.ofNullable((String) rm.get("since")).map(Instant::parse),
-                            ((Long) rm.get("restarts")).intValue(), Optional.ofNullable((String) rm.get("lastExit"))));
+                            ((Long) rm.get("restarts")).intValue(), Optional.ofNullable((String) rm.get("lastExit")),
+                            calls(rm.get("calls"))));
                 }
                 List<String> components = new ArrayList<>();
                 for (Object c : (List<?>) gm.get("components")) {

@@ -208,6 +208,7 @@ final class Supervisor implements AutoCloseable {
         slot.address = null;
         slot.control = null;
         slot.unhealthySince = 0;
+        slot.calls = Map.of();
         Process process;
         try {
             process = builder.start();
@@ -393,6 +394,8 @@ final class Supervisor implements AutoCloseable {
                 List<String> words = message.get();
                 if (words.get(0).equals(ControlLine.READY) && words.size() == 2 && words.get(1).matches("[0-9]{1,5}")) {
                     ready(slot, generation, Integer.parseInt(words.get(1)));
+                } else if (words.get(0).equals(ControlLine.CALLS) && words.size() > 1) {
+                    calls(slot, generation, String.join(" ", words.subList(1, words.size())));
                 } else {
                     log.line(TAG, slot.tag() + " sent an unknown control message: " + String.join(" ", words));
                 }
@@ -448,6 +451,23 @@ final class Supervisor implements AutoCloseable {
             publish(slot.group);
             log.line(TAG, slot.tag() + " ready on " + slot.address + " (pid " + slot.pid() + ")");
             lock.notifyAll();
+        }
+    }
+
+    private void calls(Slot slot, int generation, String json) {
+        Map<String, String> states = new java.util.TreeMap<>();
+        try {
+            if (Json.parse(json) instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> states.put(String.valueOf(k), String.valueOf(v)));
+            }
+        } catch (IllegalArgumentException e) {
+            log.line(TAG, slot.tag() + " sent calls that are not JSON: " + e.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            if (slot.generation == generation) {
+                slot.calls = Map.copyOf(states);
+            }
         }
     }
 
@@ -522,7 +542,8 @@ final class Supervisor implements AutoCloseable {
                     replicas.add(new StatusReport.ReplicaReport(s.index, s.state.label(),
                             s.process == null ? OptionalLong.empty() : OptionalLong.of(s.pid()),
                             address.map(Replica::toString), health, Optional.ofNullable(s.since), s.restarts,
-                            s.lastExit.isEmpty() ? Optional.empty() : Optional.of(s.lastExit)));
+                            s.lastExit.isEmpty() ? Optional.empty() : Optional.of(s.lastExit),
+                            s.process == null ? Map.of() : s.calls));
                 }
                 groups.add(new StatusReport.Group(g.name(), g.components(), replicas));
             }

@@ -85,6 +85,7 @@ final class RunningApp implements App {
         RunningApp app = new RunningApp(settings, graph, configs, document, context, deployment, prepared, decorations);
         try {
             app.construct();
+            deployment.observe(app::calls);
             app.startAll();
         } catch (StartupException e) {
             app.shutdown();

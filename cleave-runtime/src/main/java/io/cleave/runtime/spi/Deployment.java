@@ -53,6 +53,16 @@ public interface Deployment extends AutoCloseable {
     }
 
     /**
+     * Gives the deployment a way to learn how the calls this process makes stand (the call
+     * decorators' descriptions, by callee), for status reports; called once, before
+     * {@link #started}.
+     *
+     * @param calls how the calls stand now, each time it is asked
+     */
+    default void observe(java.util.function.Supplier<Map<String, String>> calls) {
+    }
+
+    /**
      * Called at shutdown before any component stops, for example to stop accepting calls
      * from other processes.
      */

@@ -1,6 +1,7 @@
 package io.cleave.shop.inventory;
 
 import io.cleave.Component;
+import io.cleave.Fallback;
 import io.cleave.Idempotent;
 import io.cleave.Key;
 import io.cleave.shop.InvalidInputException;
@@ -20,10 +21,22 @@ public interface Inventory {
      * Units that can still be reserved: on hand minus held by reservations.
      *
      * @param productIds SKUs; unknown ones count as 0
-     * @return available units per SKU, for every SKU asked
+     * @return available units per SKU, for every SKU asked (the fallback answers none)
      */
     @Idempotent
+    @Fallback("availabilityUnknown")
     Map<String, Integer> available(List<String> productIds);
+
+    /**
+     * What {@link #available} answers when Inventory cannot: no count for any SKU, which callers
+     * show as "availability unknown" rather than failing the whole page.
+     *
+     * @param productIds the SKUs asked
+     * @return an empty map
+     */
+    static Map<String, Integer> availabilityUnknown(List<String> productIds) {
+        return Map.of();
+    }
 
     /**
      * Holds units of every item for an order, or none if any is short. Reserving again for the

@@ -1,6 +1,7 @@
 package io.cleave.shop.recommendations;
 
 import io.cleave.Component;
+import io.cleave.Fallback;
 import io.cleave.Idempotent;
 import io.cleave.Key;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.UUID;
 
 /**
  * "Customers who bought this also bought": products that appear in the same orders, learned
- * from confirmed orders. Non-critical: callers show nothing when it fails.
+ * from confirmed orders. Non-critical: when it cannot answer, its callers get the fallback's
+ * answer (nothing, and {@code known == false}) instead of a failure.
  */
 @Component
 public interface Recommendations {
@@ -27,8 +29,20 @@ public interface Recommendations {
      *
      * @param productId the SKU
      * @param limit at most this many, 1 to 20
-     * @return SKUs other than {@code productId}; empty when nobody ordered it with anything
+     * @return SKUs other than {@code productId}, empty when nobody ordered it with anything
      */
     @Idempotent
-    List<String> boughtTogether(@Key String productId, int limit);
+    @Fallback("unknownTogether")
+    BoughtTogether boughtTogether(@Key String productId, int limit);
+
+    /**
+     * What {@link #boughtTogether} answers when Recommendations cannot: nothing, said to be unknown.
+     *
+     * @param productId the SKU
+     * @param limit ignored
+     * @return no SKUs, {@code known == false}
+     */
+    static BoughtTogether unknownTogether(String productId, int limit) {
+        return new BoughtTogether(List.of(), false);
+    }
 }

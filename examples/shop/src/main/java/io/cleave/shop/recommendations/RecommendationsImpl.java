@@ -52,7 +52,7 @@ final class RecommendationsImpl implements Recommendations {
     }
 
     @Override
-    public List<String> boughtTogether(String productId, int limit) {
+    public BoughtTogether boughtTogether(String productId, int limit) {
         if (config.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < config.failureRate()) {
             throw new IllegalStateException("recommendations are unavailable (injected fault, failure-rate "
                     + config.failureRate() + ")");
@@ -75,7 +75,7 @@ final class RecommendationsImpl implements Recommendations {
                         ids.add(rs.getString(1));
                     }
                 }
-                return ids;
+                return new BoughtTogether(ids, true);
             }
         });
     }

@@ -39,8 +39,8 @@ final class Api {
     record PlaceOrder(String orderId, String cardNumber) {
     }
 
-    /** A product with the units available now. */
-    record ProductView(String id, String name, String description, String categoryId, BigDecimal price, int available) {
+    /** A product with the units available now: {@code available} is null when Inventory cannot say. */
+    record ProductView(String id, String name, String description, String categoryId, BigDecimal price, Integer available) {
     }
 
     /** Answer to {@code GET /api/products}. */

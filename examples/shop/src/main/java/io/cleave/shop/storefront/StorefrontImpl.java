@@ -20,6 +20,7 @@ import io.cleave.shop.checkout.UnknownOrderException;
 import io.cleave.shop.inventory.Inventory;
 import io.cleave.shop.inventory.OutOfStockException;
 import io.cleave.shop.notifications.Notifications;
+import io.cleave.shop.recommendations.BoughtTogether;
 import io.cleave.shop.recommendations.Recommendations;
 import io.cleave.shop.users.EmailTakenException;
 import io.cleave.shop.users.InvalidCredentialsException;
@@ -142,19 +143,10 @@ final class StorefrontImpl implements Storefront, Lifecycle {
 
     private WebResponse productPage(WebRequest request) throws Exception {
         Product product = catalog.product(request.pathParam("id"));
-        List<Api.ProductView> together;
-        boolean available;
-        try {
-            together = withStock(catalog.products(recommendations.boughtTogether(product.id(), RECOMMENDED)));
-            available = true;
-        } catch (RuntimeException e) {
-            // non-critical: the page renders without them
-            log.log(System.Logger.Level.WARNING, "request " + request.requestId() + ": recommendations for "
-                    + product.id() + " failed, showing none: " + e);
-            together = List.of();
-            available = false;
-        }
-        return Json.ok(new Api.ProductPageView(withStock(List.of(product)).get(0), together, available));
+        // non-critical: when Recommendations cannot answer, its fallback says so (known == false)
+        BoughtTogether together = recommendations.boughtTogether(product.id(), RECOMMENDED);
+        return Json.ok(new Api.ProductPageView(withStock(List.of(product)).get(0),
+                withStock(catalog.products(together.productIds())), together.known()));
     }
 
     private WebResponse addToCart(WebRequest request) throws Exception {
@@ -183,7 +175,7 @@ final class StorefrontImpl implements Storefront, Lifecycle {
         Map<String, Integer> stock = inventory.available(products.stream().map(Product::id).toList());
         return products.stream()
                 .map(p -> new Api.ProductView(p.id(), p.name(), p.description(), p.categoryId(), p.price(),
-                        stock.getOrDefault(p.id(), 0)))
+                        stock.get(p.id()))) // null when Inventory could not answer (its fallback)
                 .toList();
     }
 
