@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# A hung dependency on the split shop (issue 13, b): buyers at 30 req/s (bench/shop/buy.toml) and
+# browsers at 20 req/s (bench/shop/browse.toml) against ./shop --services's configuration, first
+# with Payments healthy, then with Payments stopped (SIGSTOP) for the same time. Prints, per phase,
+# the browsing p99 and errors, and what checkouts answered and how fast; then the ratio of the
+# browsing p99s. The supervisor's unhealthy-timeout is raised for the run so that the hung process
+# stays hung while it is measured (its replacement is measured by bench/recovery.sh).
+#
+#   bench/payments-hung.sh              # ~4 minutes on 2 cores
+#   WARMUP=60 DURATION=40 BUILD=no PORT=18091 OUT=dir
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+warmup="${WARMUP:-60}"
+duration="${DURATION:-40}"
+port="${PORT:-18091}"
+out="${OUT:-$root/bench/target/payments-hung/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out"
+
+if [ "${BUILD:-yes}" != no ]; then
+    echo "building the shop and the cleave command ..." >&2
+    ./mvnw -B -q package -DskipTests -pl examples/shop,cleave-cli -am >&2
+fi
+
+shop_pid=""
+payments=""
+cleanup() {
+    [ -n "$payments" ] && kill -CONT "$payments" 2>/dev/null || true
+    if [ -n "$shop_pid" ]; then
+        kill -TERM "$shop_pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do kill -0 "$shop_pid" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$shop_pid" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+(cd "$out" && exec "$JAVA_HOME/bin/java" -cp "$(ls "$root"/examples/shop/target/cleave-example-shop-*.jar):$(cat "$root/examples/shop/target/classpath.txt")" \
+    io.cleave.shop.ShopMain --config="$root/examples/shop/cleave-services.toml" \
+    --set=listeners.web="127.0.0.1:$port" --set=app.data-dir=\""$out/data"\" --set=multi.state-dir=\""$out/state"\" \
+    --set=multi.echo-logs=false --set=multi.unhealthy-timeout=\"600s\" --set=Users.password-iterations=1000 \
+    >"$out/shop.log" 2>&1) &
+shop_pid=$!
+started=$SECONDS
+until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
+    if ! kill -0 "$shop_pid" 2>/dev/null || [ $((SECONDS - started)) -ge 300 ]; then
+        echo "the shop did not start; its log:" >&2
+        tail -n 30 "$out/shop.log" >&2
+        exit 1
+    fi
+    sleep 1
+done
+echo "shop up in $((SECONDS - started)) s" >&2
+
+payments=$(python3 - "$out/state" <<'EOF'
+import json, os, socket, sys
+state = json.load(open(os.path.join(sys.argv[1], "shop", "supervisor.json")))
+with socket.create_connection(("127.0.0.1", state["statusPort"])) as s:
+    s.sendall(b"STATUS\n")
+    data = b""
+    while not data.endswith(b"\n"):
+        data += s.recv(65536)
+report = json.loads(data)
+print(next(r["pid"] for g in report["groups"] if g["name"] == "Payments" for r in g["replicas"]))
+EOF
+)
+
+phase() { # phase NAME WARMUP: both loads at once for $duration s after WARMUP s
+    local name="$1" warm="$2" extra=()
+    [ "$warm" != 0 ] && extra=(--warmup "${warm}s")
+    bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/browse.toml --rate 20 --duration "${duration}s" \
+        "${extra[@]}" -q --json "$out/$name-browse.json" --no-report >"$out/$name-browse.out" 2>&1 &
+    local browse=$!
+    bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/buy.toml --rate 30 --duration "${duration}s" \
+        "${extra[@]}" -q --json "$out/$name-buy.json" --no-report >"$out/$name-buy.out" 2>&1
+    wait "$browse"
+}
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "healthy: ${warmup}s warm-up, then ${duration}s measured ..." >&2
+phase healthy "$warmup"
+echo "Payments (pid $payments) stopped with SIGSTOP; ${duration}s measured ..." >&2
+kill -STOP "$payments"
+phase hung 0
+kill -CONT "$payments"
+payments=""
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$out" <<'EOF' | tee "$out/payments-hung.txt"
+import json, os, sys
+out = sys.argv[1]
+def load(name):
+    return json.load(open(os.path.join(out, name)))
+print("| phase | browsing p50 ms | browsing p99 ms | browsing errors | checkouts | checkout statuses | checkout p50 ms | checkout p99 ms | checkout max ms |")
+print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
+p99 = {}
+for phase in ("healthy", "hung"):
+    browse, buy = load(f"{phase}-browse.json"), load(f"{phase}-buy.json")
+    step = next(s for s in buy["steps"] if s["step"] == "check out")
+    errors = {k: v for k, v in buy.get("errorsByKind", buy.get("errors_by_kind", {})).items()} if isinstance(buy.get("errorsByKind", {}), dict) else {}
+    lat = step["latency"]
+    p99[phase] = browse["latency"]["p99"]
+    print(f"| {phase} | {browse['latency']['p50']:.1f} | {browse['latency']['p99']:.1f} | {browse['errors']} | {step['requests']}"
+          f" | {step['errors']} not 201 | {lat['p50']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} |")
+print(f"browsing p99 with Payments hung / healthy: {p99['hung'] / p99['healthy']:.2f}x (goal <= 1.2x)")
+EOF
