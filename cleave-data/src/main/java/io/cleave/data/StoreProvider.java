@@ -61,6 +61,7 @@ public final class StoreProvider implements ServiceProvider {
                         StoreSettings.resolve(need.component(), preparation::section, preparation.dataDirectory()));
             }
         }
+        stores.values().stream().filter(s -> !s.embedded() && s.componentRoles()).forEach(ComponentRoles::grant);
         List<StoreSettings> embedded = stores.values().stream().filter(StoreSettings::embedded).toList();
         if (embedded.isEmpty()) {
             return NOTHING;
@@ -87,6 +88,9 @@ public final class StoreProvider implements ServiceProvider {
         Target target = target(settings, request.dataDirectory());
         HikariDataSource pool;
         try (Connection first = openWithSchema(settings, target)) {
+            if (!settings.embedded() && settings.componentRoles()) {
+                target = target.as(becomeRole(first, settings));
+            }
             pool = pool(settings, target);
             try {
                 migrate(settings, pool);
@@ -105,20 +109,52 @@ public final class StoreProvider implements ServiceProvider {
         return "cleave-data (Store)";
     }
 
-    /** Where and as whom one component connects. */
-    private record Target(String url, String user, String password, boolean embedded) {
+    /**
+     * Where and as whom one component connects.
+     *
+     * @param role the role its connections switch to first ({@code SET ROLE}), empty to stay the user
+     */
+    private record Target(String url, String user, String password, boolean embedded, Optional<String> role) {
+
+        Target as(String becomes) {
+            return new Target(url, user, password, embedded, Optional.of(becomes));
+        }
+    }
+
+    /**
+     * Switches a connection to the component's role on a configured server, which the process
+     * that deploys the application created ({@link ComponentRoles}).
+     *
+     * @return the role
+     * @throws StartupException if the role does not exist or the user may not become it
+     */
+    private static String becomeRole(Connection c, StoreSettings s) {
+        try (Statement st = c.createStatement()) {
+            String database;
+            try (ResultSet rs = st.executeQuery("select current_database()")) {
+                rs.next();
+                database = rs.getString(1);
+            }
+            String role = ComponentRoles.role(database, s.schema());
+            st.execute("set role " + EmbeddedServer.quote(role));
+            return role;
+        } catch (SQLException e) {
+            throw new StartupException("component " + s.component() + ": cannot work as its own role on " + s.url().orElseThrow()
+                    + " (" + e.getMessage().strip() + "); the process that deploys the application creates it at start"
+                    + " ([data] component-roles)", e);
+        }
     }
 
     private static Target target(StoreSettings settings, Path dataDirectory) {
         if (!settings.embedded()) {
-            return new Target(settings.url().orElseThrow(), settings.user(), settings.password(), false);
+            return new Target(settings.url().orElseThrow(), settings.user(), settings.password(), false, Optional.empty());
         }
         ClusterFiles.Endpoint endpoint = new ClusterFiles(dataDirectory).endpoint(settings.component());
         String password = endpoint.rolePassword(settings.schema()).orElseThrow(() -> new StartupException("component "
                 + settings.component() + ": has no role on the embedded PostgreSQL server in " + dataDirectory
                 + "; the process that deploys the application creates it, so this component was not part of the"
                 + " application when it started"));
-        return new Target(endpoint.url(endpoint.database()), settings.schema(), password, true);
+        return new Target(endpoint.url(endpoint.database()), settings.schema(), password, true, Optional.empty());
     }
 
     /** The database of the application on its embedded server: its name where that is a plain identifier. */
@@ -226,6 +262,8 @@ public final class StoreProvider implements ServiceProvider {
             // the owner may be restarting the server: wait for it as the first connection did
             config.setInitializationFailTimeout(EMBEDDED_CONNECT_TIMEOUT.toMillis());
         }
+        // every connection becomes the component's role before the component's first statement
+        target.role().ifPresent(role -> config.setConnectionInitSql("set role " + EmbeddedServer.quote(role)));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

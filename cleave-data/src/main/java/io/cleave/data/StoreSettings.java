@@ -23,11 +23,13 @@ import java.util.function.Function;
  * @param user the database user of a configured server
  * @param password its password; never printed
  * @param poolSize the most connections the pool holds
+ * @param componentRoles on a configured server, whether the component works as a role of its own
+ *     that owns its schema (always so on the embedded server)
  */
 record StoreSettings(String component, String schema, Optional<String> url, String urlSource, String user, String password,
-        int poolSize) {
+        int poolSize, boolean componentRoles) {
 
-    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size");
+    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size", "component-roles");
     static final int DEFAULT_POOL_SIZE = 5;
     private static final Set<String> RESERVED_SCHEMAS = Set.of("public", "information_schema", EmbeddedServer.SUPERUSER);
 
@@ -65,11 +67,12 @@ record StoreSettings(String component, String schema, Optional<String> url, Stri
             url = Optional.of(configured);
         } else {
             urlSource = "embedded PostgreSQL server in " + dataDirectory.resolve(ClusterFiles.DIRECTORY).toAbsolutePath().normalize();
-            for (String key : List.of("user", "password")) {
+            for (String key : List.of("user", "password", "component-roles")) {
                 Optional<ConfigSection> at = from.apply(key);
                 if (at.isPresent()) {
                     throw new ConfigError("[" + at.get().path() + "] " + key + " for component " + component
-                            + ": only with [data] url; the embedded server gives each component a role and password of its own");
+                            + ": only with [data] url; the embedded server gives each component a role and password of its own,"
+                            + " always");
                 }
             }
         }
@@ -84,7 +87,8 @@ record StoreSettings(String component, String schema, Optional<String> url, Stri
                         + " for component " + component + ": must be 1 to 1000");
             }
         }
-        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize);
+        boolean roles = from.apply("component-roles").map(s -> s.bool("component-roles")).orElse(true);
+        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize, roles);
     }
 
     private static void checkUrl(String component, String url, String source) {

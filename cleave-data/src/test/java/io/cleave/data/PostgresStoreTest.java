@@ -1,5 +1,6 @@
 package io.cleave.data;
 
+import io.cleave.spi.testing.AppPreparation;
 import io.cleave.spi.testing.ProviderRequest;
 import static io.cleave.data.EmbeddedStoreTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +62,17 @@ class PostgresStoreTest {
         url = withDatabase(SERVER_URL, DATABASE);
     }
 
+    /** The roles of the components, made as the process that deploys an application makes them. */
+    @BeforeEach
+    void prepareRoles() throws Exception {
+        new StoreProvider().prepare(new AppPreparation("shop", dataDir, config())
+                .need("Catalog", Store.class).need("Inventory", Store.class));
+    }
+
+    private static Map<String, Map<String, Object>> config() {
+        return Map.of("data", Map.of("url", url, "user", USER, "password", PASSWORD, "pool-size", 2));
+    }
+
     @AfterAll
     static void dropDatabase() throws SQLException {
         if (url == null) {
@@ -67,6 +80,15 @@ class PostgresStoreTest {
         }
         try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
             s.execute("drop database if exists " + DATABASE + " with (force)");
+            List<String> roles = new ArrayList<>();
+            try (var rs = s.executeQuery("select rolname from pg_roles where rolname like '" + DATABASE + "%'")) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
+                }
+            }
+            for (String role : roles) {
+                s.execute("drop role \"" + role + "\"");
+            }
         }
     }
 
@@ -78,7 +100,7 @@ class PostgresStoreTest {
     }
 
     private Store open(String component) throws Exception {
-        return open(component, Map.of("data", Map.of("url", url, "user", USER, "password", PASSWORD, "pool-size", 2)));
+        return open(component, config());
     }
 
     private Store open(String component, Map<String, Map<String, Object>> config) throws Exception {
@@ -108,6 +130,42 @@ class PostgresStoreTest {
 
         assertThatThrownBy(() -> query(catalog, "select count(*) from stock_movement"))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("42P01"));
+    }
+
+    @Test
+    void aComponentCannotReadChangeOrDeleteAnotherComponentsTables() throws Exception {
+        open("Inventory");
+        Store catalog = open("Catalog");
+
+        for (String sql : List.of("select count(*) from inventory.stock_movement",
+                "insert into inventory.item (id, quantity) values ('x', 1)",
+                "delete from inventory.item",
+                "create table inventory.intruder (id int)")) {
+            assertThatThrownBy(() -> catalog.run(c -> {
+                try (var ps = c.prepareStatement(sql)) {
+                    ps.execute();
+                }
+            })).as(sql).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("42501"));
+        }
+        assertThat(query(catalog, "select current_user")).isEqualTo(ComponentRoles.role(DATABASE, "catalog"));
+    }
+
+    @Test
+    void aUserThatMayNotCreateRolesGetsTheSqlForADba() throws Exception {
+        String user = DATABASE + "_app";
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("create role \"" + user + "\" login password 'app-password'");
+            s.execute("grant create on database " + DATABASE + " to \"" + user + "\"");
+        }
+        AppPreparation app = new AppPreparation("shop", dataDir, Map.of("data", Map.of("url", url, "user", user,
+                "password", "app-password"))).need("Payments", Store.class);
+
+        assertThatThrownBy(() -> new StoreProvider().prepare(app))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("component Payments: [data] url user \"" + user + "\" may not create the component's role")
+                .hasMessageContaining("ask a DBA to run: do $$ begin create role \"" + DATABASE + "_payments\" nologin;")
+                .hasMessageContaining("[data] component-roles = false")
+                .hasMessageNotContaining("app-password");
     }
 
     @Test

@@ -94,6 +94,16 @@ class StoreSettingsTest {
     }
 
     @Test
+    void componentRolesAreASettingOfAConfiguredServerOnly() {
+        assertThat(resolve("Catalog", Map.of("data", Map.of("url", "jdbc:postgresql://db/shop"))).componentRoles()).isTrue();
+        assertThat(resolve("Catalog", Map.of("data", Map.of("url", "jdbc:postgresql://db/shop", "component-roles", false)))
+                .componentRoles()).isFalse();
+        assertThatThrownBy(() -> resolve("Catalog", Map.of("data", Map.of("component-roles", false))))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("[data] component-roles for component Catalog: only with [data] url");
+    }
+
+    @Test
     void rejectsAPoolSizeOutOfRange() {
         assertThatThrownBy(() -> resolve("Catalog", Map.of("data", Map.of("pool-size", 0))))
                 .isInstanceOf(ConfigError.class)

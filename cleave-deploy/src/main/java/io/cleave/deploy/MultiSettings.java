@@ -24,10 +24,11 @@ import java.util.Set;
  * @param unhealthyTimeout how long a ready replica may fail health checks before it is killed and restarted
  * @param echoLogs whether children's tagged log lines also go to the supervisor's standard output
  * @param classDataSharing whether each group gets a class-data archive its restarts start from
+ * @param strictStart whether the start fails, rather than runs degraded, when a group crash-loops
  */
 record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classPath, Duration restartBackoff,
         Duration maxRestartBackoff, int crashLoopRestarts, Duration crashLoopWindow, Duration startTimeout,
-        Duration drainTimeout, Duration unhealthyTimeout, boolean echoLogs, boolean classDataSharing) {
+        Duration drainTimeout, Duration unhealthyTimeout, boolean echoLogs, boolean classDataSharing, boolean strictStart) {
 
     /** Small-footprint defaults: many JVMs share one machine, and most groups are small. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
@@ -35,7 +36,7 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
 
     private static final Set<String> KEYS = Set.of("groups", "state-dir", "jvm-options", "max-heap", "class-path",
             "restart-backoff", "max-restart-backoff", "crash-loop-restarts", "crash-loop-window", "start-timeout",
-            "drain-timeout", "unhealthy-timeout", "echo-logs", "class-data-sharing");
+            "drain-timeout", "unhealthy-timeout", "echo-logs", "class-data-sharing", "strict-start");
 
     MultiSettings {
         jvmOptions = List.copyOf(jvmOptions);
@@ -68,7 +69,8 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
                 duration(multi, "drain-timeout", Duration.ofSeconds(15)),
                 duration(multi, "unhealthy-timeout", Duration.ofSeconds(10)),
                 !multi.has("echo-logs") || multi.bool("echo-logs"),
-                !multi.has("class-data-sharing") || multi.bool("class-data-sharing"));
+                !multi.has("class-data-sharing") || multi.bool("class-data-sharing"),
+                multi.has("strict-start") && multi.bool("strict-start"));
         if (s.crashLoopRestarts < 0) {
             throw new ConfigSection.ConfigError("[multi] crash-loop-restarts must be 0 or more, got " + s.crashLoopRestarts);
         }

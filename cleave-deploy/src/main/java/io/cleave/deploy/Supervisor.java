@@ -179,6 +179,16 @@ final class Supervisor implements AutoCloseable {
             }
         }
         log.line(TAG, "started: " + state());
+        if (settings.strictStart()) {
+            synchronized (lock) {
+                List<String> looping = slots.values().stream().flatMap(List::stream)
+                        .filter(s -> s.state == Slot.State.CRASH_LOOP).map(s -> s.tag() + " (" + s.lastExit + ")").toList();
+                if (!looping.isEmpty()) {
+                    throw new StartupException("deployer multi: " + String.join(", ", looping) + " could not start and"
+                            + " crash-looped; [multi] strict-start = true fails the start instead of running degraded");
+                }
+            }
+        }
     }
 
     /** Every replica serves or has given up (crash loop). Holds the lock. */

@@ -67,4 +67,25 @@ class CrashLoopTest {
         assertThatThrownBy(() -> app.component(Bomb.class).tick()).isInstanceOf(ComponentUnavailableException.class)
                 .hasMessageContaining("no replicas of Bomb");
     }
+
+    @Test
+    void withStrictStartACrashLoopFailsTheStartNamingTheGroupAndItsLastExit() {
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> Cleave.app().configText(TestApps.config(
+                "strict-start", StrictStart.class, """
+                        groups = [["Counter", "Greeter"]]
+                        crash-loop-restarts = 1
+                        strict-start = true
+
+                        [Bomb]
+                        explode = true
+                        """)).start());
+
+        assertThat(failure).isInstanceOf(io.cleave.StartupException.class)
+                .hasMessageContaining("deployer multi: Bomb/0 (exit 1: cleave: component Bomb failed to start")
+                .hasMessageContaining("[multi] strict-start = true fails the start instead of running degraded");
+    }
+
+    /** Names the second test's state directory. */
+    private static final class StrictStart {
+    }
 }

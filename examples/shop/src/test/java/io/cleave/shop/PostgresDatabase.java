@@ -72,6 +72,16 @@ final class PostgresDatabase implements AutoCloseable {
     public void close() throws SQLException {
         try (Connection c = admin(); Statement s = c.createStatement()) {
             s.execute("drop database if exists " + name + " with (force)");
+            // the components' roles (cleave-data makes one per component, named after the database)
+            java.util.List<String> roles = new java.util.ArrayList<>();
+            try (var rs = s.executeQuery("select rolname from pg_roles where rolname like '" + name + "\\_%'")) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
+                }
+            }
+            for (String role : roles) {
+                s.execute("drop role \"" + role + "\"");
+            }
         }
     }
 
