@@ -24,35 +24,16 @@ if [ "${BUILD:-yes}" != no ]; then
     ./mvnw -B -q package -DskipTests -pl examples/shop,cleave-cli -am >&2
 fi
 
-shop_pid=""
 payments=""
+. "$root/bench/split-shop.sh"
 cleanup() {
     [ -n "$payments" ] && kill -CONT "$payments" 2>/dev/null || true
-    if [ -n "$shop_pid" ]; then
-        kill -TERM "$shop_pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do kill -0 "$shop_pid" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$shop_pid" 2>/dev/null || true
-    fi
+    stop_shop
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-(cd "$out" && exec "$JAVA_HOME/bin/java" -cp "$(ls "$root"/examples/shop/target/cleave-example-shop-*.jar):$(cat "$root/examples/shop/target/classpath.txt")" \
-    io.cleave.shop.ShopMain --config="$root/examples/shop/cleave-services.toml" \
-    --set=listeners.web="127.0.0.1:$port" --set=app.data-dir=\""$out/data"\" --set=multi.state-dir=\""$out/state"\" \
-    --set=multi.echo-logs=false --set=multi.unhealthy-timeout=\"600s\" --set=Users.password-iterations=1000 \
-    >"$out/shop.log" 2>&1) &
-shop_pid=$!
-started=$SECONDS
-until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
-    if ! kill -0 "$shop_pid" 2>/dev/null || [ $((SECONDS - started)) -ge 300 ]; then
-        echo "the shop did not start; its log:" >&2
-        tail -n 30 "$out/shop.log" >&2
-        exit 1
-    fi
-    sleep 1
-done
-echo "shop up in $((SECONDS - started)) s" >&2
+start_shop --set=multi.unhealthy-timeout=\"600s\"
 
 payments=$(python3 - "$out/state" <<'EOF'
 import json, os, socket, sys

@@ -148,16 +148,7 @@ class EmbeddedStoreTest {
         open("Inventory");
         Store catalog = open("Catalog");
 
-        for (String sql : List.of("select count(*) from inventory.stock_movement",
-                "insert into inventory.item (id, quantity) values ('x', 1)",
-                "delete from inventory.item",
-                "create table inventory.intruder (id int)")) {
-            assertThatThrownBy(() -> catalog.run(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.execute();
-                }
-            })).as(sql).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("42501"));
-        }
+        assertCannotReadChangeOrDeleteInventorysTables(catalog);
         assertThat(query(open("Inventory"), "select quantity from item where id = 'i-1'")).isEqualTo("7");
     }
 
@@ -195,6 +186,20 @@ class EmbeddedStoreTest {
         assertThatThrownBy(() -> new StoreProvider().prepare(second))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("is in use by another running Cleave application (pid " + ProcessHandle.current().pid() + ")");
+    }
+
+    /** Every statement into Inventory's schema, from Catalog's store, is refused: permission denied. */
+    static void assertCannotReadChangeOrDeleteInventorysTables(Store catalog) {
+        for (String sql : List.of("select count(*) from inventory.stock_movement",
+                "insert into inventory.item (id, quantity) values ('x', 1)",
+                "delete from inventory.item",
+                "create table inventory.intruder (id int)")) {
+            assertThatThrownBy(() -> catalog.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.execute();
+                }
+            })).as(sql).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("42501"));
+        }
     }
 
     static String query(Store store, String sql) {

@@ -71,7 +71,7 @@ public final class CleaveLauncher implements Launcher {
         document.checkSections(graph.names(), known, problems);
         TransportSettings transport = TransportSection.read(document, problems);
         Map<String, Record> configs = bindConfigs(graph, document, problems);
-        List<CallDecorator.Decoration> decorations = decorations(settings, graph, document, problems);
+        List<CallDecorator.Decoration> decorations = decorations(settings, transport, graph, document, options, problems);
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
@@ -89,25 +89,10 @@ public final class CleaveLauncher implements Launcher {
     }
 
     /** Creates each decorator's decoration for this application, collecting configuration problems. */
-    private List<CallDecorator.Decoration> decorations(Settings settings, ComponentGraph graph, ConfigDocument document,
-            Problems problems) {
+    private List<CallDecorator.Decoration> decorations(Settings settings, TransportSettings transport, ComponentGraph graph,
+            ConfigDocument document, AppOptions options, Problems problems) {
         List<CallDecorator.Decoration> decorations = new ArrayList<>();
-        CallDecorator.Context decorating = new CallDecorator.Context() {
-            @Override
-            public String application() {
-                return settings.name();
-            }
-
-            @Override
-            public List<ComponentDescriptor<?>> components() {
-                return graph.ordered();
-            }
-
-            @Override
-            public ConfigSection section(String path) {
-                return document.section(Arrays.asList(path.split("\\.", -1)));
-            }
-        };
+        CallDecorator.Context decorating = new DeployContext(settings, transport, graph, document, options);
         for (CallDecorator d : context.decorators()) {
             try {
                 decorations.add(d.create(decorating));
@@ -157,7 +142,7 @@ public final class CleaveLauncher implements Launcher {
 
     /** What the chosen deployer is told about the validated application. */
     private record DeployContext(Settings settings, TransportSettings transport, ComponentGraph graph, ConfigDocument document,
-            AppOptions options) implements Deployer.Context {
+            AppOptions options) implements Deployer.Context, CallDecorator.Context {
 
         @Override
         public String application() {
