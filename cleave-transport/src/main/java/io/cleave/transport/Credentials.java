@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
@@ -70,6 +71,7 @@ public final class Credentials {
     private final Map<String, Version> byAlias = new ConcurrentHashMap<>();
     private volatile Version current;
     private volatile Trust trust;
+    private final Peers peers = new Peers();
     /** The files to reload from, when made by {@link #fromPem}. */
     private final Sources files;
     private volatile byte[][] loaded;
@@ -95,7 +97,7 @@ public final class Credentials {
         install(key, chain);
         try {
             this.context = SSLContext.getInstance("TLSv1.3");
-            context.init(new KeyManager[] {new Keys()}, new TrustManager[] {new Peers()}, new SecureRandom());
+            context.init(new KeyManager[] {new Keys()}, new TrustManager[] {peers}, new SecureRandom());
         } catch (NoSuchAlgorithmException | KeyManagementException e) {
             throw new IllegalStateException("this JDK has no TLS 1.3: " + e.getMessage(), e);
         }
@@ -328,22 +330,29 @@ public final class Credentials {
         s.setSSLParameters(p);
     }
 
-    /**
-     * The identity of the peer of a socket whose handshake completed. Sessions are not resumed
-     * (see {@link #handshake}), so this is always what a certificate checked now says.
-     */
+    /** The identity of the peer of a socket whose {@link #handshake} completed. */
     static Identity peer(SSLSocket s) throws SSLPeerUnverifiedException {
         return Identity.of((X509Certificate) s.getSession().getPeerCertificates()[0]);
     }
 
     /**
-     * Runs the handshake and makes sure the session it made is never resumed: a resumed session
-     * would skip checking the certificate, so one that expired, or a key since replaced, could
-     * open connections.
+     * Runs the handshake, then checks the peer's certificate again, now: a resumed TLS session
+     * skips the check of the handshake, so a certificate that expired since, or an authority no
+     * longer trusted, would otherwise open connections for as long as the session lives.
+     *
+     * @throws IOException if the handshake fails or the peer's certificate is not accepted now
      */
-    static void handshake(SSLSocket s) throws IOException {
+    void handshake(SSLSocket s) throws IOException {
         s.startHandshake();
-        s.getSession().invalidate();
+        boolean client = s.getUseClientMode();
+        try {
+            peers.check((X509Certificate[]) s.getSession().getPeerCertificates(), client ? SERVER_AUTH : CLIENT_AUTH,
+                    client ? "server" : "client");
+        } catch (CertificateException e) {
+            throw new SSLHandshakeException(e.getMessage(), e);
+        } catch (ClassCastException e) {
+            throw new SSLHandshakeException("the peer presented certificates that are not X.509");
+        }
     }
 
     /** Presents the current key and certificate; a handshake reads both under one alias. */

@@ -22,6 +22,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * PEM files as cert-manager and OpenSSL write them: certificates ({@code tls.crt}, {@code ca.crt})
@@ -67,7 +68,8 @@ final class Pem {
                     return converter.getPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // PKCS#1 or SEC1; SEC1 may leave out the public key, which is not needed here
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o.getClass().getSimpleName().contains("Encrypted")) {
                     throw new IOException(file + " holds an encrypted private key; give it unencrypted, readable by its owner"
@@ -82,7 +84,16 @@ final class Pem {
                 + " or -----BEGIN EC PRIVATE KEY-----)");
     }
 
-    /** The objects (certificates, a key) as PEM text. */
+    /** A private key as PEM text, in PKCS#8 form ({@code BEGIN PRIVATE KEY}): what every reader reads. */
+    static String text(PrivateKey key) {
+        try {
+            return text(new JcaPKCS8Generator(key, null));
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException("cannot write a " + key.getAlgorithm() + " key as PKCS#8: " + e.getMessage(), e);
+        }
+    }
+
+    /** The objects (certificates, PEM generators) as PEM text. */
     static String text(Object... objects) {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(w)) {

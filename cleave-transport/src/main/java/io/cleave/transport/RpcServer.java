@@ -203,7 +203,7 @@ public final class RpcServer implements AutoCloseable {
                 try {
                     SSLSocket tls = credentials.server(socket);
                     tls.setSoTimeout(1_000);
-                    Credentials.handshake(tls);
+                    credentials.handshake(tls);
                     tls.getOutputStream().write(goAway);
                     tls.getOutputStream().flush();
                 } catch (IOException | RuntimeException e) {
@@ -383,6 +383,10 @@ public final class RpcServer implements AutoCloseable {
 
     Settings settings() {
         return settings;
+    }
+
+    Credentials credentials() {
+        return credentials;
     }
 
     Authorizer authorizer() {

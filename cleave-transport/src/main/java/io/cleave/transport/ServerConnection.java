@@ -94,7 +94,7 @@ final class ServerConnection {
         try {
             tls.setSoTimeout(Math.clamp(TimeUnit.NANOSECONDS.toMillis(server.settings().readTimeoutNanos()), 1,
                     Integer.MAX_VALUE));
-            Credentials.handshake(tls);
+            server.credentials().handshake(tls);
             peer = Credentials.peer(tls);
             tls.setSoTimeout(0);
             wire.send(Frame.control(Frame.PONG, 0));

@@ -76,7 +76,7 @@ final class Wire {
             SSLSocket secure = tls.client(socket, host, port);
             socket = secure;
             secure.setSoTimeout(remainingMillis(until));
-            Credentials.handshake(secure);
+            tls.handshake(secure);
             Wire wire = new Wire(secure, READ_BUFFER_BYTES, maxFrameBytes, Frame.REPLY, FrameReader.Budget.NONE);
             secure.setSoTimeout(remainingMillis(until));
             wire.awaitAccepted(host + ":" + port);
