@@ -21,7 +21,7 @@ public final class NetnsHost {
 
     /** @param args the config file, then the state directory */
     public static void main(String[] args) throws Exception {
-        try (App app = Cleave.app().configFile(Path.of(args[0])).start()) {
+        try (App app = Cleave.app().config(Path.of(args[0])).start()) {
             SupervisorHandle supervisor = SupervisorHandle.find(Path.of(args[1]), Optional.empty());
             String address = supervisor.status().groups().stream().filter(g -> g.name().equals("Counter")).findFirst()
                     .orElseThrow().replicas().get(0).address().orElseThrow();
