@@ -42,8 +42,16 @@ import org.slf4j.LoggerFactory;
  * trace id and identity. When the deadline passes or the caller cancels, the handler's context
  * is cancelled and its thread interrupted, and no reply is sent.
  *
+ * <p>With {@link Builder#tls(Credentials, Authorizer)} every connection is mutual TLS: a client
+ * without a certificate of the same application from a trusted authority is refused at its
+ * handshake, the callee's {@link io.cleave.CallContext#caller()} is what the client's
+ * certificate names, and the {@link Authorizer} decides which components it may call (a call
+ * refused never runs). Without it, the server speaks plaintext.
+ *
  * <p>Limits protect the process from its peers, whatever they send:
  * <ul>
+ *   <li>an adaptive concurrency limit ({@link Builder#concurrencyLimit}) sheds calls past it at
+ *       once, answered OVERLOADED ({@link io.cleave.OverloadedException} at the caller);
  *   <li>at most {@link Builder#maxConnections(int)} connections; more are refused with GOAWAY;
  *   <li>memory for a frame is taken as its bytes arrive, never ahead of them; frames over 64 KiB
  *       share {@link Builder#maxBufferedBytes(long)} (one connection at most one message's worth),
