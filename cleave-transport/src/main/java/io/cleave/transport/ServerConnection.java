@@ -520,10 +520,12 @@ final class ServerConnection {
                 send = !cancelled;
             }
             Thread.interrupted(); // a cancel may have interrupted us after the handler returned
+            // The permit goes back before the reply: a caller at the limit that calls again as soon as
+            // it has its answer must find it free.
+            finished();
             if (send && calls.remove(callId, this)) {
                 send(Frame.withPayload(Frame.REPLY, callId, out.buffer(), out.size()));
             }
-            finished();
             server.callEnded(); // after the reply is written: a draining server closes once none is running
         }
 
