@@ -23,9 +23,11 @@ import time
 
 def status(state_dir):
     with open(os.path.join(state_dir, "shop", "supervisor.json")) as f:
-        port = json.load(f)["statusPort"]
+        state = json.load(f)
+    port = state["statusPort"]
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(b"STATUS\n")
+        # the status port wants the secret in the state file, readable by the supervisor's user only
+        s.sendall(("STATUS " + state["secret"] + "\n").encode())
         data = b""
         while not data.endswith(b"\n"):
             chunk = s.recv(65536)

@@ -18,10 +18,15 @@ import java.util.Optional;
  * message per line, words separated by single spaces.
  *
  * <pre>
- * child      -&gt; supervisor  HELLO token group replica pid     first line; a wrong one is answered DENY and closed
+ * child      -&gt; supervisor  HELLO token group replica pid key first line; a wrong one is answered DENY and closed
+ *                                                              key: the child's new public key (base64 DER), "-" if
+ *                                                              the supervisor issues no certificates
+ * supervisor -&gt; child       CERT chain trusted                 its certificate for that key, naming its group and
+ *                                                              replica, and the authorities to trust (base64 DER, ",")
  * supervisor -&gt; child       ROUTE component addr,addr,...      the component's ready replicas ("-" for none); any time
- * supervisor -&gt; child       GO                                 after the initial ROUTEs: construct and start
- * child      -&gt; supervisor  READY port                         the child's RpcServer listens on 127.0.0.1:port
+ * supervisor -&gt; child       GO                                 after CERT and the initial ROUTEs: construct and start
+ * child      -&gt; supervisor  READY host:port                    the child's RpcServer serves at this advertised address
+ * child      -&gt; supervisor  RENEW key                          a new key to certify, before the certificate ends; CERT follows
  * child      -&gt; supervisor  CALLS {json}                       how its calls to each component stand, when that changed
  * supervisor -&gt; child       STOP                               drain calls in flight, stop, exit 0
  * supervisor -&gt; child       DENY reason                        the HELLO was refused; the child exits
@@ -40,6 +45,8 @@ final class ControlLine implements AutoCloseable {
     static final String STOP = "STOP";
     static final String DENY = "DENY";
     static final String CALLS = "CALLS";
+    static final String CERT = "CERT";
+    static final String RENEW = "RENEW";
 
     /** Longest line accepted; a control line is short, so anything longer is an error. */
     static final int MAX_LINE = 64 * 1024;

@@ -5,6 +5,8 @@ import io.cleave.runtime.spi.Deployment;
 import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
+import io.cleave.transport.CertificateAuthority;
+import io.cleave.transport.Credentials;
 import io.cleave.transport.Replica;
 import io.cleave.transport.RoutingTable;
 import io.cleave.transport.RpcClient;
@@ -12,12 +14,18 @@ import io.cleave.transport.RpcServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A child process's part: the components of one group, served over the transport once they
@@ -36,9 +44,18 @@ final class GroupDeployment implements Deployment {
     private final Set<String> hosted;
     private final Map<String, ComponentDescriptor<?>> descriptors = new LinkedHashMap<>();
     private final Map<String, RoutingTable> tables = new LinkedHashMap<>();
-    private final RpcClient client;
+    /** Made once the supervisor said GO: with the certificate it issued, when it issues them. */
+    private volatile RpcClient client;
     private final TransportSettings transport;
     private final ControlLine control;
+    private final GraphAuthorizer authorizer;
+    /** This process's credentials: issued by the supervisor (after HELLO), or read from files; null without TLS. */
+    private volatile Credentials credentials;
+    /** The key whose certificate the supervisor is asked for, until its CERT arrives; only with an issuing supervisor. */
+    private volatile KeyPair pending;
+    /** Renews the certificate, or reads its files again. */
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("cleave-certificates").factory());
     private volatile RpcServer server;
     private volatile java.util.function.Supplier<Map<String, String>> calls = Map::of;
     private volatile boolean stopping;
@@ -80,18 +97,20 @@ final class GroupDeployment implements Deployment {
     }
 
     private GroupDeployment(Identity identity, Plan.Group group, List<ComponentDescriptor<?>> components,
-            TransportSettings transport, ControlLine control) {
+            TransportSettings transport, ControlLine control, GraphAuthorizer authorizer, Credentials credentials, KeyPair pending) {
         this.identity = identity;
         this.transport = transport;
         this.hosted = Set.copyOf(group.components());
         this.control = control;
+        this.authorizer = authorizer;
+        this.credentials = credentials;
+        this.pending = pending;
         for (ComponentDescriptor<?> c : components) {
             descriptors.put(c.name(), c);
             if (!hosted.contains(c.name())) {
                 tables.put(c.name(), RoutingTable.of());
             }
         }
-        this.client = Transport.client(transport, identity.tag()).build();
     }
 
     /**
@@ -100,12 +119,23 @@ final class GroupDeployment implements Deployment {
      *
      * @throws StartupException if the supervisor cannot be reached, refuses, or does not answer
      */
-    static GroupDeployment join(Identity identity, Plan plan, List<ComponentDescriptor<?>> components,
+    static GroupDeployment join(Identity identity, String application, Plan plan, List<ComponentDescriptor<?>> components,
             TransportSettings transport) {
         Plan.Group group = plan.group(identity.group()).orElseThrow(() -> new StartupException("deployer multi: the supervisor"
                 + " started this process for group " + identity.group() + ", which this configuration does not have (groups: "
                 + String.join(", ", plan.groups().stream().map(Plan.Group::name).toList())
                 + "); did cleave.toml change since the supervisor started?"));
+        TransportSettings.Tls tls = transport.tls();
+        Credentials credentials = null;
+        KeyPair keys = null;
+        if (!tls.enabled()) {
+            LOG.log(System.Logger.Level.WARNING, identity.tag() + ": " + Transport.plaintextWarning(transport));
+        } else if (tls.fromFiles()) {
+            credentials = Certificates.fromFiles(tls, identity.group(),
+                    io.cleave.transport.Identity.replica(application, identity.group(), identity.replica()));
+        } else {
+            keys = CertificateAuthority.newKeyPair(); // its private half never leaves this process
+        }
         ControlLine control;
         try {
             Socket socket = new Socket();
@@ -113,12 +143,13 @@ final class GroupDeployment implements Deployment {
             control = new ControlLine(socket);
             control.timeout(GO_TIMEOUT);
             control.send(ControlLine.HELLO, identity.token(), identity.group(), Integer.toString(identity.replica()),
-                    Long.toString(ProcessHandle.current().pid()));
+                    Long.toString(ProcessHandle.current().pid()), keys == null ? "-" : Certificates.word(keys.getPublic()));
         } catch (IOException e) {
             throw new StartupException("deployer multi: cannot reach the supervisor at " + identity.control() + ": "
                     + e.getMessage(), e);
         }
-        GroupDeployment deployment = new GroupDeployment(identity, group, components, transport, control);
+        GroupDeployment deployment = new GroupDeployment(identity, group, components, transport, control,
+                GraphAuthorizer.of(components, plan), credentials, keys);
         try {
             deployment.awaitGo();
         } catch (IOException | RuntimeException e) {
@@ -140,6 +171,14 @@ final class GroupDeployment implements Deployment {
             List<String> words = message.get();
             if (words.get(0).equals(ControlLine.GO)) {
                 control.timeout(Duration.ZERO);
+                if (transport.tls().enabled() && credentials == null) {
+                    throw new StartupException("deployer multi: the supervisor said GO without issuing this process a certificate");
+                }
+                client = Transport.client(transport, Optional.ofNullable(credentials)).build();
+                if (credentials != null && transport.tls().fromFiles()) {
+                    long check = Certificates.FILE_CHECK.toMillis();
+                    renewals.scheduleWithFixedDelay(this::reloadCertificate, check, check, TimeUnit.MILLISECONDS);
+                }
                 return;
             }
             if (words.get(0).equals(ControlLine.DENY)) {
@@ -187,6 +226,10 @@ final class GroupDeployment implements Deployment {
     }
 
     private void apply(List<String> words) {
+        if (words.get(0).equals(ControlLine.CERT) && words.size() == 3) {
+            certified(Certificates.certificates(words.get(1)), Certificates.certificates(words.get(2)));
+            return;
+        }
         if (words.get(0).equals(ControlLine.ROUTE) && words.size() == 3) {
             RoutingTable table = tables.get(words.get(1));
             if (table != null) {
@@ -195,6 +238,63 @@ final class GroupDeployment implements Deployment {
             return;
         }
         LOG.log(System.Logger.Level.WARNING, identity.tag() + ": ignoring unknown control message " + words);
+    }
+
+    /**
+     * The supervisor certified the pending key: the first certificate, or a renewal, which new
+     * connections present from now on (open ones go on). Renewed again after two thirds of its time.
+     */
+    private void certified(List<X509Certificate> chain, List<X509Certificate> trusted) {
+        KeyPair keys = pending;
+        if (keys == null || !chain.get(0).getPublicKey().equals(keys.getPublic())) {
+            LOG.log(System.Logger.Level.WARNING, identity.tag() + ": ignoring a certificate for a key this process did not ask about");
+            return;
+        }
+        pending = null;
+        Credentials c = credentials;
+        if (c == null) {
+            credentials = Credentials.create(keys.getPrivate(), chain, trusted);
+        } else {
+            c.trust(trusted);
+            c.update(keys.getPrivate(), chain);
+            LOG.log(System.Logger.Level.INFO, identity.tag() + " renewed its certificate, valid until "
+                    + chain.get(0).getNotAfter().toInstant());
+        }
+        Duration after = Certificates.renewAfter(chain.get(0), Instant.now());
+        renewals.schedule(this::renew, after.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the supervisor to certify a new key; asks again if no certificate came within a tenth of the lifetime. */
+    private void renew() {
+        if (stopping) {
+            return;
+        }
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        pending = keys;
+        try {
+            control.send(ControlLine.RENEW, Certificates.word(keys.getPublic()));
+        } catch (IOException e) {
+            return; // the supervisor is gone; this process drains and exits
+        }
+        long retry = Math.max(1_000, transport.tls().certificateLifetime().toMillis() / 10);
+        renewals.schedule(() -> {
+            if (pending == keys) {
+                LOG.log(System.Logger.Level.WARNING, identity.tag() + ": no certificate for the renewed key yet; asking again");
+                renew();
+            }
+        }, retry, TimeUnit.MILLISECONDS);
+    }
+
+    private void reloadCertificate() {
+        try {
+            if (credentials.reload()) {
+                LOG.log(System.Logger.Level.INFO, identity.tag() + " read its renewed certificate, valid until "
+                        + credentials.certificate().getNotAfter().toInstant());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, identity.tag() + ": cannot read the certificate files again; keeping the"
+                    + " current ones: " + e.getMessage());
+        }
     }
 
     @Override
@@ -213,12 +313,12 @@ final class GroupDeployment implements Deployment {
 
     @Override
     public void started(Map<String, Object> instances) throws IOException {
-        RpcServer.Builder builder = Transport.server(transport).port(0);
+        RpcServer.Builder builder = Transport.server(transport, Optional.ofNullable(credentials), authorizer).port(0);
         for (Map.Entry<String, Object> e : instances.entrySet()) {
             host(builder, descriptors.get(e.getKey()), e.getValue());
         }
         server = builder.start();
-        control.send(ControlLine.READY, Integer.toString(server.address().getPort()));
+        control.send(ControlLine.READY, new Replica(transport.advertisedHost(), server.address().getPort()).toString());
         Thread.ofVirtual().name("cleave-calls-report").start(this::reportCalls);
         ClassDataArchive.writeIfAsked();
         LOG.log(System.Logger.Level.INFO, identity.tag() + " (pid " + ProcessHandle.current().pid() + ") serves "
@@ -267,7 +367,11 @@ final class GroupDeployment implements Deployment {
     @Override
     public void close() {
         stopping = true;
-        client.close();
+        renewals.shutdownNow();
+        RpcClient c = client;
+        if (c != null) {
+            c.close();
+        }
         control.close();
     }
 }

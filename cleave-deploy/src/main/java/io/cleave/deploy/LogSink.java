@@ -53,8 +53,15 @@ final class LogSink implements AutoCloseable {
             if (Files.exists(file)) {
                 Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
-            BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            try {
+                // the children's output may hold anything they log: for the user who started them only
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
             return new LogSink(file, w, echo, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the log " + file.toAbsolutePath() + ": " + e.getMessage(), e);

@@ -58,7 +58,7 @@ public final class MultiDeployer implements Deployer {
         }
         Optional<GroupDeployment.Identity> child = GroupDeployment.Identity.ofThisProcess();
         if (child.isPresent()) {
-            return GroupDeployment.join(child.get(), plan, context.components(), context.transport());
+            return GroupDeployment.join(child.get(), context.application(), plan, context.components(), context.transport());
         }
         Supervisor supervisor = Supervisor.start(context.application(), plan, settings, context.transport(),
                 context.options(), context.components());

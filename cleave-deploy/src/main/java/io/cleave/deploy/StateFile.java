@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * atomically when the supervisor starts, deleted when it stops; left behind only when the
  * supervisor was killed, which readers detect from its pid.
  *
- * <pre>{@code {"application":"hello","pid":4242,"statusPort":39113,"log":"/srv/.cleave/hello/cleave.log","startedAt":"..."}}</pre>
+ * <pre>{@code {"application":"hello","pid":4242,"statusPort":39113,"log":"/srv/.cleave/hello/cleave.log","startedAt":"...","secret":"..."}}</pre>
+ *
+ * Readable by the user who started the supervisor only: its secret lets a process ask for the status.
  */
 final class StateFile {
 
@@ -32,8 +35,9 @@ final class StateFile {
      * @param statusPort where it answers {@code STATUS} on 127.0.0.1
      * @param log the consolidated log
      * @param startedAt when it started
+     * @param secret what a status request must carry
      */
-    record Contents(String application, long pid, int statusPort, Path log, Instant startedAt) {
+    record Contents(String application, long pid, int statusPort, Path log, Instant startedAt, String secret) {
 
         boolean alive() {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -64,14 +68,22 @@ final class StateFile {
         }
     }
 
-    void write(String application, long pid, int statusPort, Path log, Instant startedAt) throws IOException {
+    /** Writes the file readable by its owner only, from the moment it exists: it holds the status secret. */
+    void write(String application, long pid, int statusPort, Path log, Instant startedAt, String secret) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("application", application);
         m.put("pid", pid);
         m.put("statusPort", statusPort);
         m.put("log", log.toAbsolutePath().toString());
         m.put("startedAt", startedAt.toString());
+        m.put("secret", secret);
         Path temp = path.resolveSibling(NAME + ".tmp");
+        Files.deleteIfExists(temp);
+        try {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(temp);
+        }
         Files.writeString(temp, Json.write(m) + "\n", StandardCharsets.UTF_8);
         try {
             Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -96,7 +108,7 @@ final class StateFile {
             Map<?, ?> m = (Map<?, ?>) Json.parse(text);
             return Optional.of(new Contents((String) m.get("application"), (Long) m.get("pid"),
                     ((Long) m.get("statusPort")).intValue(), Path.of((String) m.get("log")),
-                    Instant.parse((String) m.get("startedAt"))));
+                    Instant.parse((String) m.get("startedAt")), m.get("secret") instanceof String secret ? secret : ""));
         } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(path + " is not a supervisor state file: " + e.getMessage(), e);
         }

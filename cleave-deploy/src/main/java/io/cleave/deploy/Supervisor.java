@@ -5,6 +5,9 @@ import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.AppOptions;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
+import io.cleave.transport.CertificateAuthority;
+import io.cleave.transport.Credentials;
+import io.cleave.transport.Identity;
 import io.cleave.transport.Replica;
 import io.cleave.transport.RoutingTable;
 import io.cleave.transport.RpcClient;
@@ -20,7 +23,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +75,15 @@ final class Supervisor implements AutoCloseable {
     private final Map<String, Invoker> invokers = new LinkedHashMap<>();
     private final Map<String, List<Slot>> slots = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
+    private final TransportSettings transport;
+    /** Issues the children's certificates; null when they read their own from files, or without TLS. */
+    private final CertificateAuthority authority;
+    /** The supervisor's own credentials, the deployment's identity; null without TLS. */
+    private final Credentials credentials;
+    /** What a status request must carry: in the state file, which only the user who started the supervisor can read. */
+    private final String statusSecret;
+    /** When a refused status request was last logged: a local process may send many. */
+    private volatile long statusRefusalLogged = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
 
     private final Object lock = new Object();
     private boolean stopping;
@@ -83,18 +98,32 @@ final class Supervisor implements AutoCloseable {
         this.startedAt = clock.instant();
         this.directory = settings.applicationDirectory(application).toAbsolutePath();
         Files.createDirectories(directory);
+        ownerOnly(directory);
         this.stateFile = new StateFile(directory.resolve(StateFile.NAME));
         stateFile.refuseIfAnotherSupervisorRuns(application);
-        byte[] secret = new byte[16];
-        new SecureRandom().nextBytes(secret);
-        this.token = HexFormat.of().formatHex(secret);
+        this.token = secret();
+        this.statusSecret = secret();
+        this.transport = transport;
+        TransportSettings.Tls tls = transport.tls();
+        if (!tls.enabled()) {
+            this.authority = null;
+            this.credentials = null;
+        } else if (tls.fromFiles()) {
+            this.authority = null;
+            this.credentials = Certificates.fromFiles(tls, Certificates.SUPERVISOR_GROUP, Identity.deployment(application));
+        } else {
+            this.authority = Certificates.authority(application, tls);
+            KeyPair keys = CertificateAuthority.newKeyPair();
+            this.credentials = Credentials.create(keys.getPrivate(), authority.issue(keys.getPublic(),
+                    Identity.deployment(application), tls.certificateLifetime()), List.of(authority.certificate()));
+        }
         this.command = childCommand(settings, options, directory);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.controlServer = new ServerSocket(0, 128, loopback);
         this.statusServer = new ServerSocket(0, 16, loopback);
         this.log = LogSink.open(directory.resolve("cleave.log"), settings.echoLogs() ? System.out : null, clock);
         // Its pings tell which children answer (see checkHealth); its calls are the supervisor process's own.
-        this.client = Transport.client(transport, TAG).build();
+        this.client = Transport.client(transport, Optional.ofNullable(credentials)).build();
         for (ComponentDescriptor<?> c : components) {
             RoutingTable table = RoutingTable.of();
             tables.put(c.name(), table);
@@ -139,7 +168,8 @@ final class Supervisor implements AutoCloseable {
         Thread.ofPlatform().daemon().name("cleave-control-accept").start(this::acceptControl);
         Thread.ofPlatform().daemon().name("cleave-status").start(this::serveStatus);
         try {
-            stateFile.write(application, ProcessHandle.current().pid(), statusServer.getLocalPort(), log.file(), startedAt);
+            stateFile.write(application, ProcessHandle.current().pid(), statusServer.getLocalPort(), log.file(), startedAt,
+                    statusSecret);
         } catch (IOException e) {
             throw new StartupException("deployer multi: cannot write " + stateFile.path() + ": " + e.getMessage(), e);
         }
@@ -147,6 +177,58 @@ final class Supervisor implements AutoCloseable {
                 + plan.groups().stream().map(g -> g.name() + " x" + g.replicas()).toList() + " (state " + stateFile.path() + ")");
         long every = HEALTH_INTERVAL.toMillis();
         timer.scheduleAtFixedRate(this::checkHealth, every, every, TimeUnit.MILLISECONDS);
+        if (credentials == null) {
+            String warning = Transport.plaintextWarning(transport);
+            log.line(TAG, "WARNING " + warning);
+            LOG.log(System.Logger.Level.WARNING, warning);
+        } else if (authority != null) {
+            log.line(TAG, "mutual TLS between processes: certificates from " + (transport.tls().caKey().isPresent()
+                    ? "the authority in " + transport.tls().caCertificate().orElseThrow() : "a certificate authority made now")
+                    + ", valid for " + StatusReport.human(transport.tls().certificateLifetime()) + " and renewed after two thirds");
+            scheduleRenewal();
+        } else {
+            log.line(TAG, "mutual TLS between processes: certificates from " + transport.tls().certificate().orElseThrow()
+                    + ", read again every " + StatusReport.human(Certificates.FILE_CHECK));
+            long check = Certificates.FILE_CHECK.toMillis();
+            timer.scheduleWithFixedDelay(this::reloadCertificate, check, check, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Renews the supervisor's own certificate after two thirds of its time, from its own authority. */
+    private void scheduleRenewal() {
+        Duration after = Certificates.renewAfter(credentials.certificate(), clock.instant());
+        timer.schedule(() -> {
+            KeyPair keys = CertificateAuthority.newKeyPair();
+            credentials.update(keys.getPrivate(), authority.issue(keys.getPublic(), credentials.identity(),
+                    transport.tls().certificateLifetime()));
+            log.line(TAG, "renewed its certificate, valid until " + credentials.certificate().getNotAfter().toInstant());
+            scheduleRenewal();
+        }, after.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void reloadCertificate() {
+        try {
+            if (credentials.reload()) {
+                log.line(TAG, "read its renewed certificate, valid until " + credentials.certificate().getNotAfter().toInstant());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.line(TAG, "WARNING cannot read the certificate files again; keeping the current ones: " + e.getMessage());
+        }
+    }
+
+    private static String secret() {
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
+    }
+
+    /** Makes a directory the supervisor's user's alone: it holds the log, the state file with its secret, the config. */
+    static void ownerOnly(Path directory) throws IOException {
+        try {
+            Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
+        }
     }
 
     /** Launches groups whose dependencies are settled, until every group is settled. */
@@ -391,6 +473,9 @@ final class Supervisor implements AutoCloseable {
                 slot = slots.get(words.get(2)).get(Integer.parseInt(words.get(3)));
                 generation = slot.generation;
                 slot.control = line;
+                if (authority != null) {
+                    certify(line, slot, words.get(5));
+                }
                 for (Map.Entry<String, RoutingTable> e : tables.entrySet()) {
                     line.send(ControlLine.ROUTE, e.getKey(), ControlLine.addresses(e.getValue().replicas()));
                 }
@@ -402,8 +487,10 @@ final class Supervisor implements AutoCloseable {
                     return;
                 }
                 List<String> words = message.get();
-                if (words.get(0).equals(ControlLine.READY) && words.size() == 2 && words.get(1).matches("[0-9]{1,5}")) {
-                    ready(slot, generation, Integer.parseInt(words.get(1)));
+                if (words.get(0).equals(ControlLine.READY) && words.size() == 2 && address(words.get(1)).isPresent()) {
+                    ready(slot, generation, address(words.get(1)).orElseThrow());
+                } else if (words.get(0).equals(ControlLine.RENEW) && words.size() == 2 && authority != null) {
+                    certify(line, slot, words.get(1));
                 } else if (words.get(0).equals(ControlLine.CALLS) && words.size() > 1) {
                     calls(slot, generation, String.join(" ", words.subList(1, words.size())));
                 } else {
@@ -419,17 +506,44 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    /**
+     * Issues a certificate for the key a child made (its private half stays in the child): it
+     * names the slot's group and replica, whatever the child might claim, since the child proved
+     * with the token that the supervisor started it for that slot.
+     */
+    private void certify(ControlLine line, Slot slot, String key) throws IOException {
+        List<X509Certificate> chain = authority.issue(Certificates.publicKey(key),
+                Identity.replica(application, slot.group.name(), slot.index), transport.tls().certificateLifetime());
+        line.send(ControlLine.CERT, Certificates.words(chain), Certificates.words(List.of(authority.certificate())));
+    }
+
+    private static Optional<Replica> address(String word) {
+        try {
+            return Optional.of(Replica.parse(word));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Why a HELLO is refused, or null. Holds the lock. */
     private String refusal(Optional<List<String>> hello) {
         if (hello.isEmpty()) {
             return "no HELLO";
         }
         List<String> w = hello.get();
-        if (w.size() != 5 || !w.get(0).equals(ControlLine.HELLO)) {
-            return "expected HELLO token group replica pid";
+        if (w.size() != 6 || !w.get(0).equals(ControlLine.HELLO)) {
+            return "expected HELLO token group replica pid key";
         }
-        if (!w.get(1).equals(token)) {
+        if (!MessageDigest.isEqual(w.get(1).getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             return "wrong token";
+        }
+        if (authority != null) {
+            try {
+                Certificates.publicKey(w.get(5));
+            } catch (IllegalArgumentException e) {
+                return "the supervisor issues this deployment's certificates, and the HELLO carries no public key to certify: "
+                        + e.getMessage();
+            }
         }
         List<Slot> group = slots.get(w.get(2));
         if (group == null) {
@@ -445,7 +559,7 @@ final class Supervisor implements AutoCloseable {
         return null;
     }
 
-    private void ready(Slot slot, int generation, int port) {
+    private void ready(Slot slot, int generation, Replica address) {
         synchronized (lock) {
             if (slot.generation != generation || slot.state != Slot.State.STARTING) {
                 return;
@@ -453,7 +567,7 @@ final class Supervisor implements AutoCloseable {
             if (slot.timer != null) {
                 slot.timer.cancel(false);
             }
-            slot.address = new Replica("127.0.0.1", port);
+            slot.address = address;
             slot.state = Slot.State.RUNNING;
             for (String component : slot.group.components()) {
                 tables.get(component).add(slot.address);
@@ -582,8 +696,15 @@ final class Supervisor implements AutoCloseable {
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                 String request = in.readLine();
                 OutputStream out = socket.getOutputStream();
-                String reply = "STATUS".equals(request) ? Json.write(status().toJson())
-                        : Json.write(Map.of("error", "unknown request; send STATUS"));
+                String reply;
+                if (request != null && request.startsWith("STATUS ") && MessageDigest.isEqual(request.substring(7)
+                        .getBytes(StandardCharsets.UTF_8), statusSecret.getBytes(StandardCharsets.UTF_8))) {
+                    reply = Json.write(status().toJson());
+                } else {
+                    refusedStatus(socket);
+                    reply = Json.write(Map.of("error", "refused: a status request is STATUS and the secret in " + stateFile.path()
+                            + ", which only the user who started the supervisor can read (cleave status does this)"));
+                }
                 out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             } catch (IOException e) {
@@ -591,6 +712,15 @@ final class Supervisor implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private void refusedStatus(Socket socket) {
+        long now = System.nanoTime();
+        if (now - statusRefusalLogged >= TimeUnit.SECONDS.toNanos(10)) {
+            statusRefusalLogged = now;
+            log.line(TAG, "WARNING refused a status request from " + socket.getRemoteSocketAddress()
+                    + " without the supervisor's secret (logged at most every 10 s)");
         }
     }
 
@@ -739,6 +869,9 @@ final class Supervisor implements AutoCloseable {
             cmd.add("--config=" + options.configFile().get().toAbsolutePath());
         } else if (options.configText().isPresent()) {
             Path copy = directory.resolve("cleave.toml");
+            Files.deleteIfExists(copy);
+            Files.createFile(copy, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(copy, options.configText().get(), StandardCharsets.UTF_8);
             cmd.add("--config=" + copy);
         }

@@ -131,7 +131,7 @@ public final class SupervisorHandle {
                     (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write("STATUS\n".getBytes(StandardCharsets.UTF_8));
+            out.write(("STATUS " + contents.secret() + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
             if (reply == null) {

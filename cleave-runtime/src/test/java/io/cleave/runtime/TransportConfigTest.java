@@ -13,6 +13,7 @@ import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@code [transport]}: every key reaches the deployer, and every mistake is reported before anything starts. */
@@ -42,13 +43,68 @@ class TransportConfigTest {
                 max-connections = 10
                 max-calls-per-connection = 20
                 max-concurrent-calls = 30
+                concurrency-limit = 12
+                concurrency-limit-min = 3
+                concurrency-limit-max = 40
+                slow-call = "250ms"
+                bind-host = "0.0.0.0"
+                advertise-host = "10.1.2.3"
+                ca-cert = "/etc/cleave/ca.crt"
+                ca-key = "/etc/cleave/ca.key"
+                cert-lifetime = "10m"
                 """ + GREETER;
 
         start(greet, toml).close();
 
         assertThat(deployer.transport).isEqualTo(new TransportSettings(1024 * 1024, 8 * 1024 * 1024, Duration.ofMillis(1),
                 Duration.ofMillis(250), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(4),
-                Duration.ofMinutes(1), 10, 20, 30));
+                Duration.ofMinutes(1), 10, 20, 30, new TransportSettings.ConcurrencyLimit(12, 3, 40, Duration.ofMillis(250)),
+                "0.0.0.0", Optional.of("10.1.2.3"), new TransportSettings.Tls(true, Optional.of("/etc/cleave/ca.crt"),
+                        Optional.of("/etc/cleave/ca.key"), Optional.empty(), Optional.empty(), Duration.ofMinutes(10), "cleave.toml")));
+        assertThat(deployer.transport.advertisedHost()).isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void certificatesFromFilesPerGroupAndPlaintextByChoice() {
+        String files = "[app]\nname = \"hello\"\ndeployer = \"capture\"\n[transport]\nca-cert = \"/s/ca.crt\"\n"
+                + "cert = \"/s/{group}/tls.crt\"\nkey = \"/s/{group}/tls.key\"\n" + GREETER;
+        start(greet, files).close();
+        assertThat(deployer.transport.tls().fromFiles()).isTrue();
+        assertThat(deployer.transport.tls().certificate()).contains("/s/{group}/tls.crt");
+
+        start(greet, "[app]\nname = \"hello\"\ndeployer = \"capture\"\n[transport]\nmtls = false\n" + GREETER).close();
+        assertThat(deployer.transport.tls().enabled()).isFalse();
+        assertThat(deployer.transport.tls().origin()).isEqualTo("<config text>:5");
+    }
+
+    @Test
+    void tlsKeysThatCannotWorkTogetherAreRefusedEachWithItsLine() {
+        String toml = """
+                [app]
+                name = "hello"
+
+                [transport]
+                ca-key = "/s/ca.key"
+                cert = "/s/tls.crt"
+                bind-host = "0.0.0.0"
+                concurrency-limit = 5
+                concurrency-limit-min = 6
+                cert-lifetime = "1s"
+                """ + GREETER;
+
+        StartupException e = failure(greet, toml);
+
+        assertThat(e.getMessage().lines().skip(1).map(String::strip)).contains(
+                "<config text>:7: [transport] bind-host = \"0.0.0.0\" listens on every address, but other processes need one to"
+                        + " connect to: set advertise-host too",
+                "<config text>:8: [transport] concurrency-limit-min (6) <= concurrency-limit (5) <= concurrency-limit-max (1000)"
+                        + " does not hold",
+                "<config text>:10: [transport] key \"cert-lifetime\" must be at least 5s, got string \"1s\"",
+                "<config text>:5: [transport] ca-key needs ca-cert, the certificate of the authority whose key it is",
+                "<config text>:6: [transport] cert and key go together: a process's certificate file and its private key's",
+                "<config text>:6: [transport] cert needs ca-cert, the authority that peers' certificates must chain to");
+        assertThat(failure(greet, "[app]\nname = \"hello\"\n[transport]\nmtls = false\ncert-lifetime = \"1h\"\n" + GREETER))
+                .hasMessageContaining("<config text>:5: [transport] cert-lifetime has no effect with mtls = false (<config text>:4)");
     }
 
     @Test

@@ -47,7 +47,7 @@ final class ClientConnection {
     /** Connects; {@link #start()} then reads replies. */
     static ClientConnection open(ReplicaState replica, RpcClient.Settings settings) throws IOException {
         Wire wire = Wire.connect(replica.replica.host(), replica.replica.port(), settings.connectTimeoutMillis(),
-                settings.maxFrameBytes());
+                settings.maxFrameBytes(), settings.credentials());
         ClientConnection c = new ClientConnection(wire, replica, settings.maxCallsPerConnection());
         replica.client().remember(c);
         return c;
@@ -159,6 +159,14 @@ final class ClientConnection {
                 PendingCall call = pending.remove(callId);
                 if (call != null) {
                     call.complete(Frame.rest(in));
+                }
+            }
+            case Frame.OVERLOADED -> {
+                PendingCall call = pending.remove(callId);
+                long retryAfter = in.getInt() & 0xffffffffL;
+                String reason = Frame.readString(in, 2, "overload reason");
+                if (call != null) {
+                    call.complete(new PendingCall.Overloaded("rejected by " + replica.replica + ": " + reason, retryAfter));
                 }
             }
             case Frame.REJECT -> {

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * frame   := length:int32 body               length = bytes of body; at most the largest message plus the largest header
  * body    := version:u8 type:u8 callId:int32 payload
- * REQUEST := component:str16 method:u16 remainingMicros:int64 (-1 = none) traceId:str8 caller:str16 arguments
+ * REQUEST := component:str16 method:u16 remainingMicros:int64 (-1 = none) traceId:str8 arguments
+ *                                             (no caller: the callee knows it from the peer's certificate)
  * REPLY   := reply                            (MethodDescriptor's reply encoding)
- * REJECT  := reason:str16                     (the method did not run: unknown component, overload, deadline, shutdown)
+ * REJECT  := reason:str16                     (the method did not run: unknown component, not allowed, deadline, shutdown)
+ * OVERLOADED := retryAfterMillis:u32 reason:str16   (the method did not run: the server is at its concurrency limit)
  * CANCEL, PING, PONG := (empty)               (PING/PONG echo callId as a sequence number)
  * GOAWAY  := reason:str16                     (the sender takes no new calls on this connection; callId
  *                                             NOTHING_READ: it read nothing sent on it, and will not)
@@ -21,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class Frame {
 
-    static final int VERSION = 1;
+    /** 2: REQUEST lost its self-declared caller, OVERLOADED was added. */
+    static final int VERSION = 2;
 
     static final int REQUEST = 1;
     static final int REPLY = 2;
@@ -30,14 +33,15 @@ final class Frame {
     static final int PING = 5;
     static final int PONG = 6;
     static final int GOAWAY = 7;
+    static final int OVERLOADED = 8;
 
     /** Bytes of the length prefix. */
     static final int LENGTH_BYTES = 4;
     /** Bytes of version, type and call id. */
     static final int HEADER_BYTES = 6;
 
-    /** The longest header a REQUEST can have: component and caller of 65535 bytes, trace id of 255. */
-    static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 2 + 8 + 1 + 0xff + 2 + 0xffff;
+    /** The longest header a REQUEST can have: component of 65535 bytes, trace id of 255. */
+    static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 2 + 8 + 1 + 0xff;
 
     /**
      * The largest frame that carries a message (encoded arguments or reply) of at most
@@ -51,7 +55,7 @@ final class Frame {
     static final int NOTHING_READ = -1;
 
     /** Bytes of a REQUEST frame's body besides its strings and arguments: header, lengths, method, deadline. */
-    static final int REQUEST_FIXED_BYTES = HEADER_BYTES + 2 + 2 + 8 + 1 + 2;
+    static final int REQUEST_FIXED_BYTES = HEADER_BYTES + 2 + 2 + 8 + 1;
 
     private Frame() {
     }
@@ -65,6 +69,7 @@ final class Frame {
             case PING -> "PING";
             case PONG -> "PONG";
             case GOAWAY -> "GOAWAY";
+            case OVERLOADED -> "OVERLOADED";
             default -> "unknown type " + type;
         };
     }
@@ -80,6 +85,13 @@ final class Frame {
         return header(HEADER_BYTES + 2 + utf8.length, type, callId).putShort((short) utf8.length).put(utf8).array();
     }
 
+    /** An OVERLOADED frame: the call was not run, the server being at its concurrency limit. */
+    static byte[] overloaded(int callId, int retryAfterMillis, String reason) {
+        byte[] utf8 = truncated(reason.getBytes(StandardCharsets.UTF_8), 0xffff);
+        return header(HEADER_BYTES + 4 + 2 + utf8.length, OVERLOADED, callId).putInt(retryAfterMillis)
+                .putShort((short) utf8.length).put(utf8).array();
+    }
+
     /** A frame whose payload is raw bytes (REPLY). */
     static byte[] withPayload(int type, int callId, byte[] payload, int length) {
         return header(HEADER_BYTES + length, type, callId).put(payload, 0, length).array();
@@ -90,17 +102,15 @@ final class Frame {
      *
      * @param component the component's UTF-8 name, at most 65535 bytes
      * @param traceId UTF-8, at most 255 bytes
-     * @param caller UTF-8, at most 65535 bytes
      */
-    static byte[] request(int callId, byte[] component, int method, long remainingMicros, byte[] traceId, byte[] caller,
+    static byte[] request(int callId, byte[] component, int method, long remainingMicros, byte[] traceId,
             byte[] arguments, int argumentsLength) {
-        int body = REQUEST_FIXED_BYTES + component.length + traceId.length + caller.length + argumentsLength;
+        int body = REQUEST_FIXED_BYTES + component.length + traceId.length + argumentsLength;
         return header(body, REQUEST, callId)
                 .putShort((short) component.length).put(component)
                 .putShort((short) method)
                 .putLong(remainingMicros)
                 .put((byte) traceId.length).put(traceId)
-                .putShort((short) caller.length).put(caller)
                 .put(arguments, 0, argumentsLength)
                 .array();
     }

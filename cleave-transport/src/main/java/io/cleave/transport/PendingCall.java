@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One call sent on a client connection, waited for by its caller's thread. The outcome is the
- * reply's bytes, a {@link Failure} or {@link TooLarge}; the first outcome wins (a reply racing a
+ * reply's bytes, a {@link Failure}, {@link Overloaded} or {@link TooLarge}; the first outcome wins (a reply racing a
  * timeout).
  */
 final class PendingCall {
@@ -23,6 +23,10 @@ final class PendingCall {
 
     /** Why a call did not get a reply. */
     record Failure(String reason, boolean certainlyNotDelivered, Throwable cause) {
+    }
+
+    /** The server refused to run the call, being at its concurrency limit; it suggests trying again after a while. */
+    record Overloaded(String reason, long retryAfterMillis) {
     }
 
     /** The reply, of {@code bytes} encoded, was too large for a frame this client reads; it was dropped. */

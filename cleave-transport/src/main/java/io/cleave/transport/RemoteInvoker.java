@@ -3,6 +3,7 @@ package io.cleave.transport;
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.MessageTooLargeException;
+import io.cleave.OverloadedException;
 import io.cleave.RemoteFailureException;
 import io.cleave.spi.CodecException;
 import io.cleave.spi.Codec;
@@ -11,6 +12,7 @@ import io.cleave.spi.MethodDescriptor;
 import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -160,8 +162,8 @@ final class RemoteInvoker implements Invoker {
         try {
             long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime()));
             int callId = connection.nextCallId();
-            byte[] frame = Frame.request(callId, componentBytes, method.index(), micros, traceId, settings.callerBytes(),
-                    encoded.buffer(), encoded.size());
+            byte[] frame = Frame.request(callId, componentBytes, method.index(), micros, traceId, encoded.buffer(),
+                    encoded.size());
             call = new PendingCall(callId, deadline);
             connection.send(call, frame);
             client.expireBy(deadline);
@@ -178,6 +180,10 @@ final class RemoteInvoker implements Invoker {
             }
             throw new ComponentUnavailableException(what + ": deadline exceeded waiting for " + replica.replica
                     + "; the call was cancelled", false);
+        }
+        if (outcome instanceof PendingCall.Overloaded o) {
+            replica.succeeded(); // it answered: alive, only busy
+            throw new OverloadedException(what + ": " + o.reason(), Duration.ofMillis(o.retryAfterMillis()));
         }
         if (outcome instanceof PendingCall.Failure f) {
             if (f.certainlyNotDelivered() && f.cause() == null) {

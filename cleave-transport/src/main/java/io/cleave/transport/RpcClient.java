@@ -2,7 +2,6 @@ package io.cleave.transport;
 
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * every component and thread of the process, with health checks and outlier ejection.
  *
  * <pre>{@code
- * RpcClient client = RpcClient.builder().caller("checkout").build();
+ * RpcClient client = RpcClient.builder().tls(credentials).build();   // without tls(...): plaintext
  * RoutingTable orders = RoutingTable.of(Replica.parse("127.0.0.1:7001"), Replica.parse("127.0.0.1:7002"));
  * Orders stub = client.stub(Orders_Cleave.DESCRIPTOR, orders);
  * stub.place(order);          // balanced, health-checked, retried where safe
@@ -70,7 +69,7 @@ public final class RpcClient implements AutoCloseable {
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
-        this.settings = new Settings(b.caller, b.caller.getBytes(StandardCharsets.UTF_8), b.balancer,
+        this.settings = new Settings(b.credentials, b.balancer,
                 b.defaultTimeout.toNanos(), b.maxAttempts, b.retryBackoff.toNanos(), b.maxMessageBytes,
                 b.maxCallsPerConnection, b.pingInterval.toNanos(), b.ejectAfterFailures,
                 b.ejectionTime.toNanos(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, b.connectTimeout.toMillis())));
@@ -275,7 +274,7 @@ public final class RpcClient implements AutoCloseable {
      * is unanswered after half of it, and a connection silent for three is closed and reopened
      * (once no call waits on it).
      */
-    record Settings(String caller, byte[] callerBytes, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
+    record Settings(Credentials credentials, Balancer balancer, long defaultTimeoutNanos, int maxAttempts,
             long retryBackoffNanos, int maxMessageBytes, int maxCallsPerConnection, long pingIntervalNanos,
             int ejectAfterFailures, long ejectionNanos, int connectTimeoutMillis) {
 
@@ -295,7 +294,7 @@ public final class RpcClient implements AutoCloseable {
 
     /** Options of an {@link RpcClient}; each has a sensible default. */
     public static final class Builder {
-        private String caller = "";
+        private Credentials credentials;
         private Balancer balancer = Balancer.LEAST_OUTSTANDING;
         private Duration defaultTimeout = io.cleave.spi.Invoker.DEFAULT_TIMEOUT;
         private int maxAttempts = 3;
@@ -311,14 +310,18 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * @param caller this process's identity, sent with every call (the callee's {@code CallContext.caller()})
+         * Connects with mutual TLS: presents these credentials and accepts only servers whose
+         * certificate chains to an authority they trust and names a process of the same
+         * application. Callees learn the caller from the certificate
+         * ({@link io.cleave.CallContext#caller()}). Without it the client speaks plaintext: nothing is
+         * encrypted, servers are not authenticated, callees do not know who calls, and a server
+         * that requires TLS refuses it.
+         *
+         * @param credentials this process's key, certificate and trusted authorities
          * @return this builder
          */
-        public Builder caller(String caller) {
-            if (caller.getBytes(StandardCharsets.UTF_8).length > 0xffff) {
-                throw new IllegalArgumentException("caller identity is longer than 65535 bytes");
-            }
-            this.caller = caller;
+        public Builder tls(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 

@@ -8,8 +8,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.helidon.common.concurrency.limits.AimdLimit;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +42,16 @@ import org.slf4j.LoggerFactory;
  * trace id and identity. When the deadline passes or the caller cancels, the handler's context
  * is cancelled and its thread interrupted, and no reply is sent.
  *
+ * <p>With {@link Builder#tls(Credentials, Authorizer)} every connection is mutual TLS: a client
+ * without a certificate of the same application from a trusted authority is refused at its
+ * handshake, the callee's {@link io.cleave.CallContext#caller()} is what the client's
+ * certificate names, and the {@link Authorizer} decides which components it may call (a call
+ * refused never runs). Without it, the server speaks plaintext.
+ *
  * <p>Limits protect the process from its peers, whatever they send:
  * <ul>
+ *   <li>an adaptive concurrency limit ({@link Builder#concurrencyLimit}) sheds calls past it at
+ *       once, answered OVERLOADED ({@link io.cleave.OverloadedException} at the caller);
  *   <li>at most {@link Builder#maxConnections(int)} connections; more are refused with GOAWAY;
  *   <li>memory for a frame is taken as its bytes arrive, never ahead of them; frames over 64 KiB
  *       share {@link Builder#maxBufferedBytes(long)} (one connection at most one message's worth),
@@ -65,6 +77,8 @@ public final class RpcServer implements AutoCloseable {
     /** Refused sockets held open at once so their GOAWAY is read; more are closed at once. */
     private static final int MAX_REFUSING = 64;
     private static final long REFUSALS_LOGGED_EVERY = TimeUnit.SECONDS.toNanos(10);
+    /** How long a shed caller is told to wait before trying this replica again (it may try another at once). */
+    static final int OVERLOAD_RETRY_AFTER_MILLIS = 100;
 
     private final Map<String, Hosted<?>> components;
     private final Settings settings;
@@ -82,9 +96,21 @@ public final class RpcServer implements AutoCloseable {
     /** When refusals were last logged; long enough ago at first that the first one is. */
     private volatile long refusalLogged = System.nanoTime() - REFUSALS_LOGGED_EVERY;
     private volatile boolean closing;
+    /** This server's credentials, or null for plaintext. */
+    private final Credentials credentials;
+    private final Authorizer authorizer;
+    /** Bounds the calls run at once, adapting to their latency. */
+    private final AimdLimit limit;
+    private final LogThrottle handshakeLog = new LogThrottle(10, TimeUnit.SECONDS);
+    private final LogThrottle refusalLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle shedLog = new LogThrottle(10, TimeUnit.SECONDS);
 
     private RpcServer(Builder b) {
         this.components = Map.copyOf(b.components);
+        this.credentials = b.credentials;
+        this.authorizer = b.authorizer;
+        this.limit = AimdLimit.builder().initialLimit(b.limitInitial).minLimit(b.limitMin)
+                .maxLimit(b.limitMax).timeout(b.slowCall).queueLength(0).build();
         if (b.maxBufferedBytes < b.maxMessageBytes) {
             throw new IllegalArgumentException("maxBufferedBytes " + b.maxBufferedBytes + " is below maxMessageBytes "
                     + b.maxMessageBytes + ": a message of the largest size could never be read");
@@ -114,7 +140,8 @@ public final class RpcServer implements AutoCloseable {
         long scan = Math.clamp(shortest / 2, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
         timer.scheduleWithFixedDelay(this::sweep, scan, scan, TimeUnit.NANOSECONDS);
         Thread.ofVirtual().name("cleave-server-accept").start(this::accept);
-        LOG.info("serving {} on {}", components.keySet(), address());
+        LOG.info("serving {} on {} ({})", components.keySet(), address(), credentials == null
+                ? "plaintext: calls are neither encrypted nor authenticated" : "mutual TLS as " + credentials.identity());
     }
 
     private void accept() {
@@ -134,9 +161,10 @@ public final class RpcServer implements AutoCloseable {
             }
             try {
                 ByteBudget.Account account = budget.account();
-                Wire wire = new Wire(socket, ServerConnection.IDLE_READ_BUFFER_BYTES, settings.maxFrameBytes(), Frame.REQUEST,
-                        account);
-                ServerConnection c = new ServerConnection(this, wire, account);
+                SSLSocket tls = credentials == null ? null : credentials.server(socket);
+                Wire wire = new Wire(tls == null ? socket : tls, ServerConnection.IDLE_READ_BUFFER_BYTES, settings.maxFrameBytes(),
+                        Frame.REQUEST, account);
+                ServerConnection c = new ServerConnection(this, wire, tls, account);
                 connections.add(c);
                 if (closing) {
                     connections.remove(c);
@@ -171,17 +199,39 @@ public final class RpcServer implements AutoCloseable {
             LOG.warn("refusing connections on {}: {} are open, the limit ([transport] max-connections); {} refused since the"
                     + " last report", address(), settings.maxConnections, n);
         }
-        try {
-            socket.getOutputStream().write(Frame.withReason(Frame.GOAWAY, Frame.NOTHING_READ,
-                    "the replica is at its limit of " + settings.maxConnections + " connections ([transport] max-connections)"));
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            // closed below anyway
-        }
         if (refusing.size() >= MAX_REFUSING || !refusing.add(socket)) {
             closeQuietly(socket);
             return;
         }
+        byte[] goAway = Frame.withReason(Frame.GOAWAY, Frame.NOTHING_READ,
+                "the replica is at its limit of " + settings.maxConnections + " connections ([transport] max-connections)");
+        if (credentials != null) {
+            // Said inside TLS, which takes a handshake: not on the accepting thread, and only for a bounded number at once.
+            Thread.ofVirtual().name("cleave-server-refuse").start(() -> {
+                try {
+                    SSLSocket tls = credentials.server(socket);
+                    tls.setSoTimeout(1_000);
+                    credentials.handshake(tls);
+                    tls.getOutputStream().write(goAway);
+                    tls.getOutputStream().flush();
+                } catch (IOException | RuntimeException e) {
+                    // closed below anyway
+                }
+                closeLater(socket);
+            });
+            return;
+        }
+        try {
+            socket.getOutputStream().write(goAway);
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            // closed below anyway
+        }
+        closeLater(socket);
+    }
+
+    /** Closes a refused socket a little later, so its client reads the GOAWAY before the kernel resets the connection. */
+    private void closeLater(Socket socket) {
         try {
             timer.schedule(() -> {
                 refusing.remove(socket);
@@ -343,6 +393,71 @@ public final class RpcServer implements AutoCloseable {
         return settings;
     }
 
+    Credentials credentials() {
+        return credentials;
+    }
+
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** @return the concurrency limit */
+    AimdLimit limit() {
+        return limit;
+    }
+
+    /** @return the certificates the peers of open connections presented; for tests */
+    List<java.security.cert.X509Certificate> peerCertificates() {
+        List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+        for (ServerConnection c : connections) {
+            c.peerCertificate().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Asks every client to open a new connection (a GOAWAY on each open one); for tests. */
+    void goAwayAll(String reason) {
+        for (ServerConnection c : connections) {
+            c.goAway(reason);
+        }
+    }
+
+    /** A connection whose TLS handshake failed, or whose certificate was refused: logged, at most every 10 s. */
+    void refusedHandshake(java.net.SocketAddress from, Throwable why) {
+        int more = handshakeLog.admit();
+        if (more >= 0) {
+            LOG.warn("refused a connection from {}: {}{}", from, describe(why),
+                    more == 0 ? "" : " (" + more + " more refused since the last report)");
+        }
+    }
+
+    /** A call the peer may not make: logged, at most every second. */
+    void refusedCall(java.net.SocketAddress from, String reason) {
+        int more = refusalLog.admit();
+        if (more >= 0) {
+            LOG.warn("refused a call from {}: {}{}", from, reason, more == 0 ? "" : " (" + more + " more refused since the last report)");
+        }
+    }
+
+    /** A call shed at a limit: logged, at most every 10 s. */
+    void shed(io.cleave.spi.MethodDescriptor method, String why) {
+        int more = shedLog.admit();
+        if (more >= 0) {
+            LOG.warn("shedding calls on {}: {} refused, {}{}", address(), method.fullName(), why,
+                    more == 0 ? "" : " (" + more + " more shed since the last report)");
+        }
+    }
+
+    /** The innermost reason a handshake failed: what the peer did, not the layers it went through. */
+    private static String describe(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String outer = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return cause == t || cause.getMessage() == null ? outer : outer + " (" + cause.getMessage() + ")";
+    }
+
     ExecutorService executor() {
         return executor;
     }
@@ -380,6 +495,11 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
+    static final int DEFAULT_LIMIT_INITIAL = 100;
+    static final int DEFAULT_LIMIT_MIN = 10;
+    static final int DEFAULT_LIMIT_MAX = 1000;
+    static final Duration DEFAULT_SLOW_CALL = Duration.ofSeconds(1);
+
     /** Options of an {@link RpcServer}. */
     public static final class Builder {
         private final Map<String, Hosted<?>> components = new LinkedHashMap<>();
@@ -395,6 +515,12 @@ public final class RpcServer implements AutoCloseable {
         private Duration readTimeout = Duration.ofSeconds(10);
         private long maxBufferedBytes = 64L * 1024 * 1024;
         private Duration demoteAfter = Duration.ofSeconds(10);
+        private Credentials credentials;
+        private Authorizer authorizer = (caller, component) -> Optional.empty();
+        private int limitInitial = DEFAULT_LIMIT_INITIAL;
+        private int limitMin = DEFAULT_LIMIT_MIN;
+        private int limitMax = DEFAULT_LIMIT_MAX;
+        private Duration slowCall = DEFAULT_SLOW_CALL;
 
         private Builder() {
         }
@@ -413,6 +539,53 @@ public final class RpcServer implements AutoCloseable {
             if (components.putIfAbsent(descriptor.name(), new Hosted<>(descriptor, instance)) != null) {
                 throw new IllegalArgumentException("component " + descriptor.name() + " is already hosted by this server");
             }
+            return this;
+        }
+
+        /**
+         * Serves with mutual TLS: presents these credentials, and accepts only clients whose
+         * certificate chains to an authority they trust and names a process of the same
+         * application; a connection without one is refused at its handshake (logged), before a
+         * byte of a call is read. The caller's identity is what its certificate names (the
+         * callee's {@link io.cleave.CallContext#caller()}), and {@code authorizer} decides which
+         * components it may call; a refused call is answered with a REJECT naming caller,
+         * component and method, and never runs. Without TLS the server speaks plaintext: anyone
+         * who can connect can call anything, and callees do not know who calls.
+         *
+         * @param credentials this process's key, certificate and trusted authorities
+         * @param authorizer who may call which component
+         * @return this builder
+         */
+        public Builder tls(Credentials credentials, Authorizer authorizer) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+            return this;
+        }
+
+        /**
+         * Bounds the calls run at once by an adaptive concurrency limit (AIMD, Helidon's
+         * concurrency-limits): calls past it are shed at once, answered OVERLOADED without running
+         * (the caller gets {@link io.cleave.OverloadedException}, and may try another replica).
+         * The limit starts at {@code initial}, grows by one with each call that ends within
+         * {@code slowCall} while at least half of it is in use, and shrinks by a tenth with each
+         * call that takes longer, between {@code min} and {@code max}. Equal bounds make it fixed.
+         *
+         * @param initial default 100
+         * @param min default 10
+         * @param max default 1000
+         * @param slowCall default 1 s
+         * @return this builder
+         * @throws IllegalArgumentException unless {@code 1 <= min <= initial <= max} and {@code slowCall} is positive
+         */
+        public Builder concurrencyLimit(int initial, int min, int max, Duration slowCall) {
+            if (min < 1 || initial < min || max < initial) {
+                throw new IllegalArgumentException("concurrency limit needs 1 <= min <= initial <= max, got min " + min
+                        + ", initial " + initial + ", max " + max);
+            }
+            this.limitInitial = initial;
+            this.limitMin = min;
+            this.limitMax = max;
+            this.slowCall = positive(slowCall, "slowCall");
             return this;
         }
 

@@ -10,12 +10,16 @@ import java.net.SocketAddress;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import io.helidon.common.concurrency.limits.LimitAlgorithm;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,12 @@ final class ServerConnection {
 
     private final RpcServer server;
     private final Wire wire;
+    /** The TLS socket under the wire, or null for plaintext. */
+    private final SSLSocket tls;
+    /** Who the peer is, from its certificate once the handshake is done; null for plaintext. Only the reader writes it. */
+    private volatile Identity peer;
+    /** Per component, why the peer may not call it ("" when it may): asked of the authorizer once. Only the reader. */
+    private final Map<String, String> refusals = new HashMap<>();
     private final ByteBudget.Account budget;
     /** Calls running, by call id. */
     private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
@@ -50,20 +60,64 @@ final class ServerConnection {
     /** Whether the last request started a call: a connection proves itself so. Only the reader. */
     private boolean started;
 
-    ServerConnection(RpcServer server, Wire wire, ByteBudget.Account budget) {
+    ServerConnection(RpcServer server, Wire wire, SSLSocket tls, ByteBudget.Account budget) {
         this.server = server;
         this.wire = wire;
+        this.tls = tls;
         this.budget = budget;
         this.expiry = new DeadlineSweep(server.timer(), this::cancelExpired);
     }
 
     void start() {
         Thread.ofVirtual().name("cleave-server-reader").start(() -> {
+            if (tls != null && !handshake()) {
+                close(false);
+                closed();
+                return;
+            }
             if (server.closing()) {
                 goAway("server shutting down");
             }
             readCalls();
         });
+    }
+
+    /**
+     * Runs the TLS handshake within the read timeout, learns the peer's identity from its
+     * certificate, and tells the client it was accepted (a PONG: in TLS 1.3 a client learns that
+     * its certificate was refused only from what the server sends after the handshake, so it waits
+     * for this before it sends a call).
+     *
+     * @return whether the connection may carry calls; if not, the reason was logged
+     */
+    private boolean handshake() {
+        try {
+            tls.setSoTimeout(Math.clamp(TimeUnit.NANOSECONDS.toMillis(server.settings().readTimeoutNanos()), 1,
+                    Integer.MAX_VALUE));
+            server.credentials().handshake(tls);
+            peer = Credentials.peer(tls);
+            tls.setSoTimeout(0);
+            wire.send(Frame.control(Frame.PONG, 0));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            server.refusedHandshake(wire.remoteAddress(), e);
+            return false;
+        }
+    }
+
+    /** @return who the peer is, from its certificate; empty for plaintext, or before the handshake */
+    Optional<Identity> peer() {
+        return Optional.ofNullable(peer);
+    }
+
+    /** @return the certificate the peer presented; for tests */
+    Optional<java.security.cert.X509Certificate> peerCertificate() {
+        try {
+            return tls == null || peer == null ? Optional.empty()
+                    : Optional.of((java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0]);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return Optional.empty();
+        }
     }
 
     private void readCalls() {
@@ -180,9 +234,8 @@ final class ServerConnection {
             int index = in.getShort() & 0xffff;
             in.getLong(); // remaining micros
             Frame.readString(in, 1, "trace id");
-            Frame.readString(in, 2, "caller");
             RpcServer.Hosted<?> hosted = server.component(component);
-            if (hosted != null && index < hosted.descriptor().methods().size()) {
+            if (hosted != null && index < hosted.descriptor().methods().size() && refusal(component) == null) {
                 method = hosted.descriptor().methods().get(index);
             }
         } catch (Frame.MalformedFrameException | BufferUnderflowException e) {
@@ -231,7 +284,6 @@ final class ServerConnection {
         int methodIndex = in.getShort() & 0xffff;
         long remainingMicros = in.getLong();
         String traceId = Frame.readString(in, 1, "trace id");
-        String caller = Frame.readString(in, 2, "caller");
         byte[] arguments = Frame.rest(in);
 
         RpcServer.Hosted<?> hosted = server.component(component);
@@ -245,8 +297,16 @@ final class ServerConnection {
                     + "): caller and callee were built from different versions");
             return false;
         }
+        MethodDescriptor method = methods.get(methodIndex);
+        String refusal = refusal(component);
+        if (refusal != null) {
+            String reason = peer.caller() + " may not call " + method.fullName() + ": " + refusal;
+            server.refusedCall(wire.remoteAddress(), reason);
+            reject(callId, "refused: " + reason);
+            return false;
+        }
         if (arguments.length > server.settings().maxMessageBytes()) {
-            tooLarge(callId, methods.get(methodIndex), arguments.length);
+            tooLarge(callId, method, arguments.length);
             return false;
         }
         if (goingAway || server.closing()) {
@@ -258,24 +318,32 @@ final class ServerConnection {
             return false;
         }
         if (calls.size() >= server.settings().maxCallsPerConnection()) {
-            reject(callId, "overloaded: " + calls.size() + " calls already running on this connection");
+            overloaded(callId, method, calls.size() + " calls already run on this connection ([transport] max-calls-per-connection)");
             return false;
         }
         if (calls.containsKey(callId)) {
             throw new Frame.MalformedFrameException("call id " + callId + " reused while that call is running");
         }
         if (!server.tryStartCall()) {
-            reject(callId, "overloaded: server runs " + server.settings().maxConcurrentCalls() + " calls");
+            overloaded(callId, method, "it runs " + server.settings().maxConcurrentCalls() + " calls ([transport] max-concurrent-calls)");
             return false;
         }
-        CallContext.Builder context = CallContext.builder().traceId(traceId).caller(caller);
+        Optional<LimitAlgorithm.Token> token = server.limit().tryAcquire(false);
+        if (token.isEmpty()) {
+            server.callEnded();
+            overloaded(callId, method, "it runs " + (server.callsInFlight() + 1) + " calls, its concurrency limit now (adaptive:"
+                    + " [transport] concurrency-limit-min to concurrency-limit-max)");
+            return false;
+        }
+        Identity caller = peer;
+        CallContext.Builder context = CallContext.builder().traceId(traceId).caller(caller == null ? "" : caller.caller());
         long deadline = Long.MAX_VALUE;
         if (remainingMicros > 0) {
             long nanos = TimeUnit.MICROSECONDS.toNanos(remainingMicros);
             context.remainingNanos(nanos);
             deadline = System.nanoTime() + nanos;
         }
-        ServerCall call = new ServerCall(callId, hosted, methods.get(methodIndex), arguments, charged, context.build(), deadline);
+        ServerCall call = new ServerCall(callId, hosted, method, arguments, charged, context.build(), deadline, token.get());
         calls.put(callId, call);
         if (remainingMicros > 0) {
             expiry.by(deadline);
@@ -285,6 +353,7 @@ final class ServerConnection {
             return true;
         } catch (RejectedExecutionException e) {
             calls.remove(callId);
+            call.released();
             server.callEnded();
             reject(callId, "replica is shutting down");
             return false;
@@ -293,6 +362,26 @@ final class ServerConnection {
 
     private void reject(int callId, String reason) {
         send(Frame.withReason(Frame.REJECT, callId, reason));
+    }
+
+    /** Sheds a call: answered at once, never run; the caller may try another replica. */
+    private void overloaded(int callId, MethodDescriptor method, String why) {
+        server.shed(method, why);
+        send(Frame.overloaded(callId, RpcServer.OVERLOAD_RETRY_AFTER_MILLIS, "overloaded: the replica " + server.replica()
+                + " sheds " + method.fullName() + ": " + why));
+    }
+
+    /**
+     * Why the peer may not call this component, or null when it may (and always on plaintext,
+     * where nobody is known). Asked of the authorizer once per component.
+     */
+    private String refusal(String component) {
+        Identity caller = peer;
+        if (caller == null) {
+            return null;
+        }
+        String why = refusals.computeIfAbsent(component, c -> server.authorizer().refusal(caller, c).orElse(""));
+        return why.isEmpty() ? null : why;
     }
 
     /** Sends a frame; a failed write closes the connection (the reader cleans up). */
@@ -385,13 +474,16 @@ final class ServerConnection {
         private final int charged;
         private final CallContext context;
         final long deadline;
+        /** The concurrency limit's permit; given back once, when the call ends (then null). */
+        private LimitAlgorithm.Token token;
         private Thread thread;
         private boolean cancelled;
         private boolean finished;
 
         ServerCall(int callId, RpcServer.Hosted<?> hosted, MethodDescriptor method, byte[] arguments, int charged,
-                CallContext context, long deadline) {
+                CallContext context, long deadline, LimitAlgorithm.Token token) {
             this.callId = callId;
+            this.token = token;
             this.hosted = hosted;
             this.method = method;
             this.arguments = arguments;
@@ -405,6 +497,7 @@ final class ServerConnection {
             synchronized (this) {
                 if (cancelled) {
                     budget.release(charged);
+                    released();
                     server.callEnded();
                     return;
                 }
@@ -427,10 +520,35 @@ final class ServerConnection {
                 send = !cancelled;
             }
             Thread.interrupted(); // a cancel may have interrupted us after the handler returned
+            // The permit goes back before the reply: a caller at the limit that calls again as soon as
+            // it has its answer must find it free.
+            finished();
             if (send && calls.remove(callId, this)) {
                 send(Frame.withPayload(Frame.REPLY, callId, out.buffer(), out.size()));
             }
             server.callEnded(); // after the reply is written: a draining server closes once none is running
+        }
+
+        /**
+         * The call ran (to a reply, a failure or its cancellation): the limit learns how long it
+         * took; a slow one lowers it. Always success(): Helidon 4.5's dropped() never takes the
+         * call off its count of calls in flight, which would then only grow.
+         */
+        private void finished() {
+            LimitAlgorithm.Token t = token;
+            token = null;
+            if (t != null) {
+                t.success();
+            }
+        }
+
+        /** The call never ran: its permit goes back without teaching the limit anything. */
+        void released() {
+            LimitAlgorithm.Token t = token;
+            token = null;
+            if (t != null) {
+                t.ignore();
+            }
         }
 
         /** Decodes the arguments and lets go of their bytes, and of the budget they held. */

@@ -1,14 +1,17 @@
 package io.cleave.transport;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One TCP connection carrying frames, in blocking mode on virtual threads. The thread with
@@ -52,15 +55,64 @@ final class Wire {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects, waiting at most {@code timeoutMillis}; a client's connection, without a budget. */
-    static Wire connect(String host, int port, int timeoutMillis, int maxFrameBytes) throws IOException {
+    /**
+     * Connects, waiting at most {@code timeoutMillis}; a client's connection, without a budget.
+     * With credentials, runs the TLS handshake too, and waits within the same time for the
+     * server's first frame: in TLS 1.3 the server refuses a client's certificate after the client
+     * finished its part, so only what the server sends next says whether it accepted this one.
+     *
+     * @param tls the client's credentials, or null for plaintext
+     * @throws IOException if the connection cannot be made, the server refuses it or its
+     *     certificate; nothing was sent on it then
+     */
+    static Wire connect(String host, int port, int timeoutMillis, int maxFrameBytes, Credentials tls) throws IOException {
         Socket socket = new Socket();
         try {
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-            return new Wire(socket, READ_BUFFER_BYTES, maxFrameBytes, Frame.REPLY, FrameReader.Budget.NONE);
-        } catch (IOException e) {
+            if (tls == null) {
+                return new Wire(socket, READ_BUFFER_BYTES, maxFrameBytes, Frame.REPLY, FrameReader.Budget.NONE);
+            }
+            SSLSocket secure = tls.client(socket, host, port);
+            socket = secure;
+            secure.setSoTimeout(remainingMillis(until));
+            tls.handshake(secure);
+            Wire wire = new Wire(secure, READ_BUFFER_BYTES, maxFrameBytes, Frame.REPLY, FrameReader.Budget.NONE);
+            secure.setSoTimeout(remainingMillis(until));
+            wire.awaitAccepted(host + ":" + port);
+            secure.setSoTimeout(0);
+            return wire;
+        } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    private static int remainingMillis(long until) throws SocketTimeoutException {
+        long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+        if (left <= 0) {
+            throw new SocketTimeoutException("connect timeout passed during the TLS handshake");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    /**
+     * Reads the server's first frame on a new TLS connection: a PONG says it accepted this
+     * client; a GOAWAY that it read nothing (at its connection limit).
+     */
+    private void awaitAccepted(String server) throws IOException {
+        ByteBuffer first = in.receive();
+        if (first == null) {
+            throw new EOFException(server + " closed the connection after the TLS handshake");
+        }
+        int type = Frame.readType(first, "client");
+        first.getInt();
+        if (type == Frame.GOAWAY) {
+            throw new IOException(server + " refused the connection: " + Frame.readString(first, 2, "goaway reason"));
+        }
+        if (type != Frame.PONG) {
+            throw new Frame.MalformedFrameException(server + " began a TLS connection with " + Frame.typeName(type)
+                    + " rather than PONG");
         }
     }
 

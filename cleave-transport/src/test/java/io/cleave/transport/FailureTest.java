@@ -336,7 +336,7 @@ class FailureTest {
             Writer arguments = new Writer(64);
             Echo_Cleave.ECHO.writeArguments(arguments, new Object[] {"x".repeat(15 * 1024 * 1024)});
             byte[] request = Frame.request(1, Echo_Cleave.DESCRIPTOR.name().getBytes(StandardCharsets.UTF_8), Echo_Cleave.ECHO.index(),
-                    TimeUnit.MINUTES.toMicros(1), new byte[0], new byte[0], arguments.buffer(), arguments.size());
+                    TimeUnit.MINUTES.toMicros(1), new byte[0], arguments.buffer(), arguments.size());
             raw.getOutputStream().write(request); // and never read: the reply is more than the socket buffers hold
 
             assertThat(eventually(() -> impl.calls.get() == 1)).as("the call ran").isTrue();

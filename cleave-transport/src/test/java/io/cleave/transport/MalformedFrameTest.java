@@ -100,7 +100,7 @@ class MalformedFrameTest {
         Writer w = new Writer(64);
         method.writeArguments(w, arguments);
         return Frame.request(callId, method.component().getBytes(StandardCharsets.UTF_8), method.index(),
-                TimeUnit.SECONDS.toMicros(10), new byte[0], new byte[0], w.buffer(), w.size());
+                TimeUnit.SECONDS.toMicros(10), new byte[0], w.buffer(), w.size());
     }
 
     private static ByteBuffer readFrame(DataInputStream in) throws IOException {

@@ -36,7 +36,7 @@ class RpcCallTest {
     static void start() {
         impl = new EchoImpl("solo");
         server = RpcServer.builder().host(Echo_Cleave.DESCRIPTOR, impl).start();
-        client = RpcClient.builder().caller("checkout").build();
+        client = RpcClient.builder().build();
         echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(server.replica()));
     }
 
@@ -115,7 +115,7 @@ class RpcCallTest {
     }
 
     @Test
-    void calleeSeesRemainingDeadlineTraceAndCaller() throws Exception {
+    void calleeSeesRemainingDeadlineAndTraceAndNoCallerOverPlaintext() throws Exception {
         AtomicReference<Long> callerRemainingMicros = new AtomicReference<>();
         CallContext outer = CallContext.builder().traceId("trace-42").build();
 
@@ -130,7 +130,7 @@ class RpcCallTest {
         assertThat(calleeRemaining).isPositive().isLessThanOrEqualTo(5_000_000L);
         assertThat(calleeRemaining).isGreaterThanOrEqualTo(callerRemainingMicros.get());
         assertThat(parts[1]).isEqualTo("trace-42");
-        assertThat(parts[2]).isEqualTo("checkout");
+        assertThat(parts[2]).as("a caller names itself by its certificate only (TlsTest)").isEmpty();
     }
 
     @Test
@@ -224,7 +224,7 @@ class RpcCallTest {
         impl.blockInterrupted = new CountDownLatch(1);
         int block = Echo_Cleave.DESCRIPTOR.methods().stream().filter(m -> m.name().equals("block")).findFirst().orElseThrow().index();
         byte[] bytes = Frame.request(1, "Echo".getBytes(StandardCharsets.UTF_8), block, TimeUnit.MILLISECONDS.toMicros(200),
-                new byte[0], new byte[0], new byte[0], 0);
+                new byte[0], new byte[0], 0);
 
         // A raw connection that sends the request and then nothing: no CANCEL, no close.
         try (Socket raw = new Socket(server.replica().host(), server.replica().port())) {

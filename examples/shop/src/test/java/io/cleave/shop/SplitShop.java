@@ -107,7 +107,8 @@ final class SplitShop implements AutoCloseable {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), state.get("statusPort").asInt())) {
                 socket.setSoTimeout(5_000);
                 OutputStream out = socket.getOutputStream();
-                out.write("STATUS\n".getBytes(StandardCharsets.UTF_8));
+                // the status port wants the secret in the state file, which only this user can read
+                out.write(("STATUS " + state.get("secret").asText() + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 Reader in = new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8);
                 return JSON.readTree(new BufferedReader(in).readLine());

@@ -1,5 +1,8 @@
 package io.cleave.bench.transport;
 
+import io.cleave.transport.CertificateAuthority;
+import io.cleave.transport.Credentials;
+import io.cleave.transport.Identity;
 import io.cleave.transport.Replica;
 import io.cleave.transport.RoutingTable;
 import io.cleave.transport.RpcClient;
@@ -10,6 +13,11 @@ import io.grpc.stub.ClientCalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +33,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import org.HdrHistogram.Histogram;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * A ~100-byte request and reply across processes on loopback: Cleave's transport vs gRPC-java
  * unary calls (default executor, and directExecutor), server in a child JVM started here.
  * Prints p50/p99 latency of one sequential caller and throughput of many concurrent callers.
+ *
+ * <p>Cleave's transport runs twice: plaintext, and with mutual TLS (certificates from a CA made
+ * here, the server's read from PEM files as a deployment's would be).
  *
  * <p>Arguments (all optional): {@code latencyCalls=50000 callers=64 seconds=8 warmupSeconds=3}.
  *
@@ -37,7 +50,7 @@ import org.HdrHistogram.Histogram;
  * where nothing batches and every call pays its thread wake-ups. N calls a second, each from a
  * new virtual thread (as a web request's handler would make it), for {@code seconds} after
  * {@code warmupSeconds}; prints the CPU time (utime + stime from /proc, Linux) of this process
- * and of the server process per call, Cleave's transport only.
+ * and of the server process per call, Cleave's transport only, plaintext then with mutual TLS.
  */
 public final class TransportBenchmark {
 
@@ -51,8 +64,13 @@ public final class TransportBenchmark {
         int warmup = intArg(args, "warmupSeconds", 3);
         int rate = intArg(args, "rate", 0);
 
+        Path pki = Files.createTempDirectory("cleave-bench-pki");
+        CertificateAuthority ca = CertificateAuthority.generate("bench");
+        Credentials clientCredentials = credentials(ca, Identity.deployment("bench"), null);
+        credentials(ca, Identity.replica("bench", "Payload", 0), pki);
         Process server = new ProcessBuilder(javaBin(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                BenchServer.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                BenchServer.class.getName(), pki.resolve("tls.crt").toString(), pki.resolve("tls.key").toString(),
+                pki.resolve("ca.crt").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -66,19 +84,32 @@ public final class TransportBenchmark {
             }
 
             if (rate > 0) {
-                try (RpcClient client = RpcClient.builder().caller("bench").build()) {
-                    Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1", Integer.parseInt(ports[1]))));
-                    paced(cleave::echo, payload, rate, warmup, server.pid());
-                    double[] cpu = paced(cleave::echo, payload, rate, seconds, server.pid());
-                    System.out.printf(Locale.ROOT, "Cleave transport, %d calls/s for %d s: CPU per call %.0f us (client process %.0f, server process %.0f)%n",
-                            rate, seconds, cpu[0] + cpu[1], cpu[0], cpu[1]);
+                double[][] cpu = new double[2][];
+                for (int secure = 0; secure <= 1; secure++) {
+                    RpcClient.Builder b = RpcClient.builder();
+                    if (secure == 1) {
+                        b.tls(clientCredentials);
+                    }
+                    try (RpcClient client = b.build()) {
+                        Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1",
+                                Integer.parseInt(ports[secure == 1 ? 4 : 1]))));
+                        paced(cleave::echo, payload, rate, warmup, server.pid());
+                        cpu[secure] = paced(cleave::echo, payload, rate, seconds, server.pid());
+                        System.out.printf(Locale.ROOT, "Cleave transport%s, %d calls/s for %d s: CPU per call %.0f us (client process %.0f, server process %.0f)%n",
+                                secure == 1 ? " with mTLS" : "", rate, seconds, cpu[secure][0] + cpu[secure][1], cpu[secure][0], cpu[secure][1]);
+                    }
                 }
+                System.out.printf(Locale.ROOT, "mTLS / plaintext, CPU per call: %.2fx%n", (cpu[1][0] + cpu[1][1]) / (cpu[0][0] + cpu[0][1]));
                 return;
             }
             List<Row> rows = new ArrayList<>();
-            try (RpcClient client = RpcClient.builder().caller("bench").build()) {
+            try (RpcClient client = RpcClient.builder().build()) {
                 Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1", Integer.parseInt(ports[1]))));
                 rows.add(measure("Cleave transport", cleave::echo, payload, latencyCalls, callers, seconds, warmup));
+            }
+            try (RpcClient client = RpcClient.builder().tls(clientCredentials).build()) {
+                Payload cleave = client.stub(Payload_Cleave.DESCRIPTOR, RoutingTable.of(new Replica("127.0.0.1", Integer.parseInt(ports[4]))));
+                rows.add(measure("Cleave transport with mTLS", cleave::echo, payload, latencyCalls, callers, seconds, warmup));
             }
             for (int g = 2; g <= 3; g++) {
                 ManagedChannel channel = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", Integer.parseInt(ports[g]),
@@ -195,6 +226,33 @@ public final class TransportBenchmark {
             System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %.2fx | %.2f |%n", r.name, r.p50Micros, r.p99Micros,
                     r.callsPerSecond, base.callsPerSecond / r.callsPerSecond, base.p50Micros / r.p50Micros);
         }
+        Row secure = rows.get(1);
+        System.out.printf(Locale.ROOT, "%nmTLS / plaintext: throughput %.2fx, p50 %.2fx, p99 %.2fx%n", secure.callsPerSecond
+                / base.callsPerSecond, secure.p50Micros / base.p50Micros, secure.p99Micros / base.p99Micros);
+    }
+
+    /** Credentials issued by the authority; with a directory, also written there as PEM files for the server process. */
+    private static Credentials credentials(CertificateAuthority ca, Identity identity, Path dir) throws IOException {
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        List<X509Certificate> chain = ca.issue(keys.getPublic(), identity, Duration.ofHours(12));
+        if (dir != null) {
+            Files.writeString(dir.resolve("tls.crt"), pem(chain.toArray()));
+            Path key = dir.resolve("tls.key");
+            Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(key, pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
+            Files.writeString(dir.resolve("ca.crt"), pem(ca.certificate()));
+        }
+        return Credentials.create(keys.getPrivate(), chain, List.of(ca.certificate()));
+    }
+
+    private static String pem(Object... objects) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(w)) {
+            for (Object o : objects) {
+                pem.writeObject(o);
+            }
+        }
+        return w.toString();
     }
 
     private static String javaBin() {
