@@ -301,7 +301,7 @@ public final class RpcClient implements AutoCloseable {
         private Duration retryBackoff = Duration.ofMillis(10);
         private int maxMessageBytes = io.cleave.spi.Wire.MAX_MESSAGE_BYTES;
         private int maxCallsPerConnection = 1024;
-        private Duration connectTimeout = Duration.ofSeconds(1);
+        private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration pingInterval = Duration.ofSeconds(1);
         private int ejectAfterFailures = 5;
         private Duration ejectionTime = Duration.ofSeconds(5);
@@ -394,7 +394,8 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * @param timeout how long a connection attempt may take; default 1 s
+         * @param timeout how long a connection attempt may take, its TLS handshake included; default 5 s
+         *     (a handshake in a process that is still warming up, on a busy machine, can take over a second)
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {

@@ -23,7 +23,7 @@ import java.util.Optional;
  * @param pingInterval how often clients ping an idle connection; a replica with calls outstanding
  *     that stops answering is marked unhealthy within 0.9 of it
  * @param writeStallLimit how long a server waits for a client that takes nothing of a reply
- * @param connectTimeout how long a client waits for a connection to open
+ * @param connectTimeout how long a client waits for a connection to open, its TLS handshake included
  * @param readTimeout how long a frame may take to arrive once it began
  * @param idleTimeout how long a server keeps a connection that sends nothing
  * @param maxConnections connections a server keeps open at once
@@ -42,7 +42,7 @@ public record TransportSettings(int maxMessageBytes, long maxBufferedBytes, Dura
     /** @return the settings of an application without {@code [transport]} */
     public static TransportSettings defaults() {
         return new TransportSettings(Wire.MAX_MESSAGE_BYTES, 64L * 1024 * 1024, Invoker.DEFAULT_TIMEOUT, Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1024, 1024,
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), 1024, 1024,
                 10_000, ConcurrencyLimit.defaults(), "127.0.0.1", Optional.empty(), Tls.defaults());
     }
 
