@@ -1,5 +1,7 @@
 package io.cleave.web;
 
+import io.cleave.CallRejectedException;
+import io.cleave.ComponentUnavailableException;
 import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
@@ -13,7 +15,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -40,6 +41,17 @@ final class HttpListener implements Listener {
     static final System.Logger LOG = System.getLogger("io.cleave.web");
     static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /**
+     * Headers every response carries unless its handler set them: the storefront's page loads its
+     * script, styles and data from its own origin only; inline style attributes stay allowed (the
+     * shop's tiles are coloured that way), inline and foreign scripts do not.
+     */
+    static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                    + "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            "x-content-type-options", "nosniff",
+            "x-frame-options", "DENY",
+            "referrer-policy", "strict-origin-when-cross-origin");
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String name;
@@ -183,6 +195,17 @@ final class HttpListener implements Listener {
             response = error(e.status(), e.getMessage() == null ? "" : e.getMessage(), requestId);
         } catch (UriDecoding.Malformed e) {
             response = error(400, e.getMessage(), requestId);
+        } catch (MalformedBody e) {
+            // the connection's framing is lost: answer once and close rather than read the rest as a request
+            LOG.log(System.Logger.Level.INFO, "request " + requestId + ": " + method + " " + rawPath + " on listener "
+                    + name + ": " + e.getMessage());
+            response = error(400, e.getMessage(), requestId).withHeader("connection", "close");
+        } catch (ComponentUnavailableException e) {
+            // a component (or a policy in front of it) refused or could not take the call: a passing condition
+            LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
+                    + " on listener " + name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            response = error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")",
+                    requestId).withHeader("retry-after", retryAfterSeconds(e));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + method + " " + rawPath
                     + " on listener " + name, e);
@@ -221,7 +244,7 @@ final class HttpListener implements Listener {
     }
 
     private static WebRequest request(ServerRequest req, String method, List<String> path,
-            Map<String, String> pathParams, String requestId) throws UriDecoding.Malformed {
+            Map<String, String> pathParams, String requestId) throws UriDecoding.Malformed, MalformedBody {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : req.headers()) {
             headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
@@ -229,12 +252,37 @@ final class HttpListener implements Listener {
         byte[] body;
         try {
             body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+        } catch (IOException | RuntimeException e) {
+            // Helidon throws its own runtime exceptions for bad chunk sizes, a short body, a body over the limit
+            throw new MalformedBody("malformed request body: " + describe(e));
         }
         return new WebRequest(requestId, method, decodedPath(path), pathParams,
                 UriDecoding.query(req.prologue().query().rawValue()), headers,
                 UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body);
+    }
+
+    /** The refusing policy's wait, rounded up to whole seconds (at least 1); 1 s when no policy said. */
+    static String retryAfterSeconds(ComponentUnavailableException e) {
+        long seconds = 1;
+        if (e instanceof CallRejectedException rejected && rejected.retryAfter() != null) {
+            long millis = rejected.retryAfter().toMillis();
+            seconds = Math.max(1, (millis + 999) / 1000);
+        }
+        return String.valueOf(seconds);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** The request body could not be read as its framing says (e.g. a bad chunk size). */
+    static final class MalformedBody extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedBody(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static String decodedPath(List<String> path) {
@@ -248,6 +296,11 @@ final class HttpListener implements Listener {
     private static void write(ServerResponse res, String method, WebResponse response, String requestId) {
         res.status(Status.create(response.status()));
         response.headers().forEach((header, values) -> res.header(header, values.toArray(String[]::new)));
+        SECURITY_HEADERS.forEach((header, value) -> {
+            if (!response.headers().containsKey(header)) {
+                res.header(header, value);
+            }
+        });
         res.header(X_REQUEST_ID, requestId);
         if (method.equals("HEAD")) {
             res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(response.body().length));

@@ -3,7 +3,9 @@ package io.cleave.web;
 import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.ComponentUnavailableException;
 import io.cleave.Cookie;
+import io.cleave.OverloadedException;
 import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
@@ -68,6 +70,12 @@ class ListenerTest {
                 .put("/products/{id}", r -> WebResponse.status(204))
                 .delete("/products/{id}", r -> {
                     throw new HttpError(409, "product \"" + r.pathParam("id") + "\" is in an open order");
+                })
+                .get("/busy", r -> {
+                    throw new OverloadedException("Catalog.search: over the concurrency limit", Duration.ofMillis(2500));
+                })
+                .get("/down", r -> {
+                    throw new ComponentUnavailableException("Payments.charge: no replica reachable", true);
                 })
                 .get("/boom", r -> {
                     throw new IllegalStateException("database password is hunter2");
@@ -305,5 +313,48 @@ class ListenerTest {
         assertThat(response.body()).isEqualTo("<h1>home</h1>");
         Matcher m = Pattern.compile("[0-9a-f]{16}").matcher(response.headers().firstValue("x-request-id").orElse(""));
         assertThat(m.matches()).isTrue();
+    }
+
+    @Test
+    void answersARejectedCallWith503AndThePolicysRetryAfter() throws Exception {
+        HttpResponse<String> response = get("/busy");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("retry-after")).hasValue("3");
+        assertThat(response.body()).startsWith("{\"status\":503,").doesNotContain("Catalog");
+        assertThat(LOGGED).anySatisfy(record -> assertThat(record.getMessage())
+                .contains("503").contains("OverloadedException").contains("Catalog.search"));
+    }
+
+    @Test
+    void answersAnUnavailableComponentWith503AndRetryAfter() throws Exception {
+        HttpResponse<String> response = get("/down");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(response.body()).doesNotContain("Payments");
+    }
+
+    @Test
+    void answersABadChunkSizeWith400AndClosesTheConnectionThenKeepsServing() throws Exception {
+        // a keep-alive request whose chunk size is not hex; the bytes after it must not be read as a second request
+        String response = raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Content-Type: text/plain\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 400").contains("malformed request body");
+        assertThat(Pattern.compile("^HTTP/1\\.1 ", Pattern.MULTILINE).matcher(response).results().count())
+                .as("responses on the connection").isEqualTo(1);
+        assertThat(get("/products/p-1").body()).isEqualTo("product p-1");
+    }
+
+    @Test
+    void setsSecurityHeadersOnPagesAndErrors() throws Exception {
+        for (HttpResponse<String> response : List.of(get("/"), get("/nowhere"), get("/boom"))) {
+            assertThat(response.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("x-frame-options")).hasValue("DENY");
+            assertThat(response.headers().firstValue("referrer-policy")).hasValue("strict-origin-when-cross-origin");
+            assertThat(response.headers().firstValue("content-security-policy").orElseThrow())
+                    .contains("default-src 'self'").contains("script-src 'self';").contains("frame-ancestors 'none'");
+        }
     }
 }
