@@ -9,9 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +27,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -57,6 +65,10 @@ class StorefrontBrowserTest {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1280,900", "--user-data-dir=" + profile);
+        // the console, where Chromium reports what the Content-Security-Policy blocked
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         // the driver path is given, so Selenium Manager never tries to download one
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
         browser = new ChromeDriver(service, options);
@@ -107,5 +119,19 @@ class StorefrontBrowserTest {
         assertThat(browser.findElements(By.cssSelector("[data-test=order-line]")))
                 .singleElement().satisfies(line -> assertThat(line.getText()).contains(productName));
         assertThat(browser.getCurrentUrl()).contains("#/orders/");
+        List<String> console = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage).toList();
+        assertThat(console).as("the browser's console").noneMatch(m -> m.contains("Content Security Policy"));
+    }
+
+    @TopologyTest
+    void thePageIsServedWithAContentSecurityPolicy(Storefront storefront) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(new ShopClient(storefront).base().resolve("/"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
+                    .contains("script-src 'self';").contains("frame-ancestors 'none'");
+            assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        }
     }
 }
