@@ -33,10 +33,15 @@ final class ShopClient {
 
     /** Calls the API; {@code token} may be null for anonymous calls, {@code body} null for none. */
     Reply call(String method, String path, String token, String body) {
+        return call(method, path, token, body, "application/json");
+    }
+
+    /** Calls the API with the body's content type given; {@code contentType} null sends none. */
+    Reply call(String method, String path, String token, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("content-type", "application/json");
+        if (body != null && contentType != null) {
+            request.header("content-type", contentType);
         }
         if (token != null) {
             request.header("authorization", "Bearer " + token);

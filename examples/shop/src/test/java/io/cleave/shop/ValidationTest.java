@@ -57,7 +57,7 @@ class ValidationTest {
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.error()).isEqualTo("field \"quantity\" is required");
         assertThat(unknown.error()).isEqualTo("unknown field \"qty\"; expected \"productId\", \"quantity\"");
-        assertThat(wrongType.error()).isEqualTo("field \"quantity\" has the wrong type");
+        assertThat(wrongType.error()).isEqualTo("field \"quantity\" has the wrong type: expected an integer");
     }
 
     @TopologyTest
@@ -103,5 +103,51 @@ class ValidationTest {
         assertThat(badId.error()).isEqualTo("orderId \"42\" is not a UUID");
         assertThat(badCard.error()).startsWith("card number is not valid");
         assertThat(badPage.error()).isEqualTo("limit must be 1 to 100, got 1000");
+    }
+
+    @TopologyTest
+    void numbersAndStringsAreNotCoercedAndTheFieldIsNamed(Storefront storefront) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("validation-" + UUID.randomUUID() + "@example.com");
+
+        ShopClient.Reply fraction = shop.post("/api/cart/items", token, "{\"productId\": \"SKU-00002\", \"quantity\": 1.5}");
+        ShopClient.Reply quoted = shop.post("/api/cart/items", token, "{\"productId\": \"SKU-00002\", \"quantity\": \"3\"}");
+        ShopClient.Reply numberForString = shop.post("/api/cart/items", token, "{\"productId\": 2, \"quantity\": 1}");
+
+        assertThat(fraction.status()).isEqualTo(400);
+        assertThat(fraction.error()).isEqualTo("field \"quantity\" has the wrong type: expected an integer");
+        assertThat(quoted.status()).isEqualTo(400);
+        assertThat(quoted.error()).isEqualTo("field \"quantity\" has the wrong type: expected an integer");
+        assertThat(numberForString.status()).isEqualTo(400);
+        assertThat(numberForString.error()).isEqualTo("field \"productId\" has the wrong type: expected a string");
+        assertThat(shop.get("/api/cart", token).body()).doesNotContain("SKU-00002");
+    }
+
+    @TopologyTest
+    void aFieldGivenTwiceIsABadRequestNamingIt(Storefront storefront) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("validation-" + UUID.randomUUID() + "@example.com");
+
+        ShopClient.Reply reply = shop.post("/api/cart/items", token,
+                "{\"productId\": \"SKU-00002\", \"quantity\": 1, \"quantity\": 90}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.error()).isEqualTo("field \"quantity\" appears more than once");
+    }
+
+    @TopologyTest
+    void aJsonBodyNeedsAJsonContentType(Storefront storefront) {
+        ShopClient shop = new ShopClient(storefront);
+        String token = shop.signUp("validation-" + UUID.randomUUID() + "@example.com");
+        String body = "{\"productId\": \"SKU-00002\", \"quantity\": 1}";
+
+        ShopClient.Reply form = shop.call("POST", "/api/cart/items", token, body, "application/x-www-form-urlencoded");
+        ShopClient.Reply none = shop.call("POST", "/api/cart/items", token, body, null);
+        ShopClient.Reply withCharset = shop.call("POST", "/api/cart/items", token, body, "application/json; charset=utf-8");
+
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.error()).isEqualTo("Content-Type \"application/x-www-form-urlencoded\" is not JSON; send application/json");
+        assertThat(none.status()).isEqualTo(415);
+        assertThat(withCharset.status()).isBetween(200, 299);
     }
 }
