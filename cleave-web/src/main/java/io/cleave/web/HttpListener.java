@@ -10,6 +10,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
@@ -64,13 +65,7 @@ final class HttpListener implements Listener {
     private HttpListener(String name, ListenerAddress address) {
         this.name = name;
         this.address = address;
-        DirectHandler jsonErrors = (request, type, status, headers, message) -> DirectHandler.TransportResponse.builder()
-                .status(status)
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .keepAlive(type.keepAlive())
-                .entity(Json.error(status.code(), message == null || message.isBlank() ? status.reasonPhrase() : message,
-                        newRequestId()).getBytes(StandardCharsets.UTF_8))
-                .build();
+        DirectHandler jsonErrors = new JsonErrors();
         this.server = WebServer.builder()
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)
@@ -199,7 +194,7 @@ final class HttpListener implements Listener {
             // the connection's framing is lost: answer once and close rather than read the rest as a request
             LOG.log(System.Logger.Level.INFO, "request " + requestId + ": " + method + " " + rawPath + " on listener "
                     + name + ": " + e.getMessage());
-            response = error(400, e.getMessage(), requestId).withHeader("connection", "close");
+            response = error(e.status, e.getMessage(), requestId).withHeader("connection", "close");
         } catch (ComponentUnavailableException e) {
             // a component (or a policy in front of it) refused or could not take the call: a passing condition
             LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
@@ -254,7 +249,10 @@ final class HttpListener implements Listener {
             body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
         } catch (IOException | RuntimeException e) {
             // Helidon throws its own runtime exceptions for bad chunk sizes, a short body, a body over the limit
-            throw new MalformedBody("malformed request body: " + describe(e));
+            if (e instanceof RequestException refused && refused.status().code() == 413) {
+                throw new MalformedBody(413, "request body over the limit of " + MAX_BODY_BYTES + " bytes");
+            }
+            throw new MalformedBody(400, "malformed request body: " + describe(e));
         }
         return new WebRequest(requestId, method, decodedPath(path), pathParams,
                 UriDecoding.query(req.prologue().query().rawValue()), headers,
@@ -276,12 +274,34 @@ final class HttpListener implements Listener {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
+    /**
+     * Answers what Helidon refuses before routing (bad request line, headers over the limit, a
+     * declared body over the limit) as JSON like every other error.
+     */
+    private static final class JsonErrors implements DirectHandler {
+
+        @Override
+        public TransportResponse handle(TransportRequest request, EventType type, Status status,
+                io.helidon.http.ServerResponseHeaders headers, String message) {
+            return TransportResponse.builder()
+                    .status(status)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .keepAlive(type.keepAlive())
+                    .entity(Json.error(status.code(), message == null || message.isBlank() ? status.reasonPhrase() : message,
+                            newRequestId()).getBytes(StandardCharsets.UTF_8))
+                    .build();
+        }
+    }
+
     /** The request body could not be read as its framing says (e.g. a bad chunk size). */
     static final class MalformedBody extends Exception {
         private static final long serialVersionUID = 1L;
 
-        MalformedBody(String message) {
+        private final int status;
+
+        MalformedBody(int status, String message) {
             super(message, null, false, false);
+            this.status = status;
         }
     }
 
