@@ -23,10 +23,30 @@ import java.util.stream.Stream;
  * @param headers the headers by lower-case name, each with its values in order
  * @param cookies the request's cookies by name
  * @param body the body; empty when there is none
+ * @param clientAddress the address of the peer that sent the request (the TCP peer, not a
+ *     forwarded-for header), such as {@code 127.0.0.1}; empty when unknown
  */
 public record WebRequest(String requestId, String method, String path, Map<String, String> pathParams,
         Map<String, List<String>> query, Map<String, List<String>> headers, Map<String, String> cookies,
-        byte[] body) {
+        byte[] body, String clientAddress) {
+
+    /**
+     * Creates a request whose client address is unknown, copying every argument.
+     *
+     * @param requestId the request id
+     * @param method the method
+     * @param path the decoded path
+     * @param pathParams the path parameters
+     * @param query the query parameters
+     * @param headers the headers
+     * @param cookies the cookies
+     * @param body the body
+     */
+    public WebRequest(String requestId, String method, String path, Map<String, String> pathParams,
+            Map<String, List<String>> query, Map<String, List<String>> headers, Map<String, String> cookies,
+            byte[] body) {
+        this(requestId, method, path, pathParams, query, headers, cookies, body, "");
+    }
 
     /**
      * Creates a request, copying every argument.
@@ -42,6 +62,7 @@ public record WebRequest(String requestId, String method, String path, Map<Strin
         headers = copyMulti(headers, true);
         cookies = Map.copyOf(cookies);
         body = body.clone();
+        Objects.requireNonNull(clientAddress, "clientAddress");
     }
 
     private static Map<String, List<String>> copyMulti(Map<String, List<String>> map, boolean lowerCaseKeys) {

@@ -256,7 +256,7 @@ final class HttpListener implements Listener {
         }
         return new WebRequest(requestId, method, decodedPath(path), pathParams,
                 UriDecoding.query(req.prologue().query().rawValue()), headers,
-                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body);
+                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body, req.remotePeer().host());
     }
 
     /** The refusing policy's wait, rounded up to whole seconds (at least 1); 1 s when no policy said. */

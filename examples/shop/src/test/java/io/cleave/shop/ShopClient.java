@@ -49,7 +49,8 @@ final class ShopClient {
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(),
-                    response.headers().firstValue("x-request-id").orElse(""));
+                    response.headers().firstValue("x-request-id").orElse(""),
+                    response.headers().firstValue("retry-after").map(Long::parseLong).orElse(-1L));
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {
@@ -102,7 +103,7 @@ final class ShopClient {
     }
 
     /** An HTTP answer. */
-    record Reply(int status, String body, String requestId) {
+    record Reply(int status, String body, String requestId, long retryAfter) {
 
         JsonNode json() {
             try {

@@ -112,7 +112,7 @@ class SiblingKillTest {
         try {
             return call.get();
         } catch (UncheckedIOException e) {
-            return new ShopClient.Reply(-1, e.getMessage(), "");
+            return new ShopClient.Reply(-1, e.getMessage(), "", -1);
         }
     }
 }

@@ -24,6 +24,7 @@ import io.cleave.shop.recommendations.BoughtTogether;
 import io.cleave.shop.recommendations.Recommendations;
 import io.cleave.shop.users.EmailTakenException;
 import io.cleave.shop.users.InvalidCredentialsException;
+import io.cleave.shop.users.LoginThrottledException;
 import io.cleave.shop.users.Session;
 import io.cleave.shop.users.SessionExpiredException;
 import io.cleave.shop.users.User;
@@ -124,7 +125,17 @@ final class StorefrontImpl implements Storefront, Lifecycle {
 
     private WebResponse logIn(WebRequest request) throws Exception {
         Api.LogIn body = Json.read(request, Api.LogIn.class);
-        Session session = users.logIn(required("email", body.email()), required("password", body.password()));
+        Session session;
+        try {
+            session = users.logIn(required("email", body.email()), required("password", body.password()),
+                    request.clientAddress());
+        } catch (LoginThrottledException e) {
+            Map<String, Object> error = new java.util.LinkedHashMap<>();
+            error.put("status", 429);
+            error.put("error", e.getMessage());
+            error.put("requestId", request.requestId());
+            return Json.respond(429, error).withHeader("retry-after", String.valueOf(e.retryAfterSeconds()));
+        }
         return withSessionCookie(Json.ok(sessionView(session)), session);
     }
 

@@ -28,11 +28,16 @@ public interface Users {
      *
      * @param email the account's e-mail
      * @param password its password
+     * @param clientAddress where the attempt comes from, for throttling; empty when unknown
      * @return a new session
      * @throws InvalidCredentialsException if no account has that e-mail and password; the
      *     message does not say which of the two was wrong
+     * @throws LoginThrottledException if this account, or this client address, failed to log in
+     *     too often lately ({@code [Users] login-attempts-per-account}, {@code -per-address},
+     *     {@code login-window}); checked before the password, so even the right one is refused
      */
-    Session logIn(String email, String password) throws InvalidCredentialsException;
+    Session logIn(String email, String password, String clientAddress)
+            throws InvalidCredentialsException, LoginThrottledException;
 
     /**
      * Closes a session; closing an unknown or closed session does nothing.

@@ -27,6 +27,8 @@ final class UsersImpl implements Users {
 
     private final Store store;
     private final UsersConfig config;
+    private final LoginThrottle accountAttempts;
+    private final LoginThrottle addressAttempts;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     /**
@@ -46,6 +48,8 @@ final class UsersImpl implements Users {
     public UsersImpl(Store store, UsersConfig config, Clock clock) {
         this.store = store;
         this.config = config;
+        this.accountAttempts = new LoginThrottle(config.loginAttemptsPerAccount(), config.loginWindow(), clock);
+        this.addressAttempts = new LoginThrottle(config.loginAttemptsPerAddress(), config.loginWindow(), clock);
         this.clock = clock;
         this.decoyHash = CompletableFuture.supplyAsync(() -> PasswordHash.create("decoy password", config.passwordIterations(), random),
                 task -> Thread.ofVirtual().name("users-decoy-hash").start(task));
@@ -88,8 +92,17 @@ final class UsersImpl implements Users {
     }
 
     @Override
-    public Session logIn(String email, String password) throws InvalidCredentialsException {
+    public Session logIn(String email, String password, String clientAddress)
+            throws InvalidCredentialsException, LoginThrottledException {
         String normalized = email.strip().toLowerCase(Locale.ROOT);
+        long accountWait = accountAttempts.waitSeconds(normalized);
+        if (accountWait > 0) {
+            throw new LoginThrottledException("this account", accountWait);
+        }
+        long addressWait = clientAddress.isEmpty() ? 0 : addressAttempts.waitSeconds(clientAddress);
+        if (addressWait > 0) {
+            throw new LoginThrottledException("this address", addressWait);
+        }
         record Account(User user, String hash) {
         }
         Optional<Account> account = store.read(c -> {
@@ -104,8 +117,13 @@ final class UsersImpl implements Users {
         });
         boolean matches = PasswordHash.matches(password, account.map(Account::hash).orElseGet(decoyHash::join));
         if (account.isEmpty() || !matches) {
+            accountAttempts.failed(normalized);
+            if (!clientAddress.isEmpty()) {
+                addressAttempts.failed(clientAddress);
+            }
             throw new InvalidCredentialsException("wrong email or password");
         }
+        accountAttempts.succeeded(normalized);
         User user = account.get().user();
         return store.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("delete from user_session where account_id = ? and expires_at <= ?")) {
