@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * <p>A record is a {@link #LEN} value holding tagged fields; a tag is the varint
  * {@code fieldId << 3 | wireType}. A record field's id is derived from its name
  * ({@link #fieldId(String)}) so that adding, removing or reordering fields keeps the remaining
- * fields readable; call arguments use their position (1-based) as id.
+ * fields readable; call arguments use their position (1-based) as id. A method's id is derived
+ * from its signature ({@link #methodId(String)}).
  */
 public final class Wire {
 
@@ -50,6 +51,25 @@ public final class Wire {
             hash *= 0x01000193;
         }
         return Integer.remainderUnsigned(hash, FIELD_ID_RANGE) + 1;
+    }
+
+    /**
+     * The wire id of a component method: FNV-1a (32 bits) of its UTF-8 signature, the method's
+     * name and its parameters' erased types ({@code add(java.lang.String,java.util.List,int)};
+     * {@link MethodDescriptor#signature()}). A call names its method by this id, never by its
+     * position, so that a build which adds or reorders methods is still called right by an older
+     * one; {@code cleave-codegen} rejects a component whose method ids collide.
+     *
+     * @param signature the method's signature
+     * @return its id
+     */
+    public static int methodId(String signature) {
+        int hash = 0x811c9dc5;
+        for (byte b : signature.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x01000193;
+        }
+        return hash;
     }
 
     /**

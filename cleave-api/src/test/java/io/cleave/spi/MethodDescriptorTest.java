@@ -26,7 +26,7 @@ class MethodDescriptorTest {
         }
     }
 
-    private final MethodDescriptor reserve = new MethodDescriptor("Inventory", 0, "reserve", false, 0,
+    private final MethodDescriptor reserve = new MethodDescriptor("Inventory", 0, "reserve", "reserve(java.lang.String,int,java.util.List)", false, 0,
             List.of(Codecs.STRING, Codecs.INT, Codecs.list(Codecs.STRING)), List.of("sku", "quantity", "tags"), Codecs.LONG,
             List.of(new ExceptionType<>(OutOfStock.class, OutOfStock::new)));
 
@@ -42,7 +42,7 @@ class MethodDescriptorTest {
 
     @Test
     void argumentsAnOlderCallerDidNotSendTakeTheirDefaults() {
-        MethodDescriptor before = new MethodDescriptor("Inventory", 0, "reserve", false, 0, List.of(Codecs.STRING),
+        MethodDescriptor before = new MethodDescriptor("Inventory", 0, "reserve", "reserve(java.lang.String)", false, 0, List.of(Codecs.STRING),
                 List.of("sku"), Codecs.LONG, List.of());
         Writer out = new Writer();
 
@@ -87,7 +87,7 @@ class MethodDescriptorTest {
 
     @Test
     void nullsInsideNestedCollectionsAreFoundWherever() {
-        MethodDescriptor load = new MethodDescriptor("Inventory", 1, "load", false, -1,
+        MethodDescriptor load = new MethodDescriptor("Inventory", 1, "load", "load(java.util.List,java.util.Map,java.util.Optional)", false, -1,
                 List.of(Codecs.list(Codecs.list(Codecs.STRING)), Codecs.map(Codecs.STRING, Codecs.set(Codecs.INT)),
                         Codecs.optional(Codecs.list(Codecs.INT))),
                 List.of("rows", "bins", "extra"), Codecs.VOID, List.of());
@@ -107,7 +107,7 @@ class MethodDescriptorTest {
 
     @Test
     void aNullCollectionResultOrOneHoldingNullIsRefused() {
-        MethodDescriptor tags = new MethodDescriptor("Inventory", 2, "tags", false, -1, List.of(), List.of(),
+        MethodDescriptor tags = new MethodDescriptor("Inventory", 2, "tags", "tags()", false, -1, List.of(), List.of(),
                 Codecs.list(Codecs.STRING), List.of());
 
         assertThatThrownBy(() -> tags.writeResult(new Writer(), null))
@@ -188,5 +188,19 @@ class MethodDescriptorTest {
         assertThatThrownBy(() -> reserve.readArguments(new Reader(out.toByteArray())))
                 .isInstanceOf(CodecException.class)
                 .hasMessageContaining("Inventory.reserve.argument 2: wire type 2 where 0 was expected");
+    }
+
+    @Test
+    void theIdIsDerivedFromTheSignatureAndAMismatchIsRefused() {
+        assertThat(reserve.id()).isEqualTo(Wire.methodId("reserve(java.lang.String,int,java.util.List)"));
+        assertThat(Wire.methodId("reserve(java.lang.String)")).isNotEqualTo(reserve.id());
+
+        assertThatThrownBy(() -> new MethodDescriptor("Inventory", 0, "reserve", "reserve(java.lang.String)", 42, false,
+                -1, List.of(Codecs.STRING), List.of("sku"), Codecs.LONG, List.of(), java.util.Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("id 2a is not Wire.methodId of the signature");
+        assertThatThrownBy(() -> new MethodDescriptor("Inventory", 0, "reserve", "release(java.lang.String)", false, -1,
+                List.of(Codecs.STRING), List.of("sku"), Codecs.LONG, List.of()))
+                .hasMessage("Inventory.reserve: signature \"release(java.lang.String)\" is not name(erased parameter types)");
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Cleave: write the backend once, run it as one process or as services.",
-        subcommands = {LoadCommand.class, RunCommand.class, StatusCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, RunCommand.class, StatusCommand.class, LogsCommand.class, CompatCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -35,8 +36,8 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
-        // picocli lets a help option win over words it did not recognise, so "cleave compat --help"
-        // printed the top-level help and exited 0, as if compat existed
+        // picocli lets a help option win over words it did not recognise, so "cleave deploy --help"
+        // printed the top-level help and exited 0, as if deploy existed
         commandLine.setExecutionStrategy(parseResult -> {
             for (CommandLine.ParseResult level : parseResult.asCommandLineList().stream()
                     .map(CommandLine::getParseResult).toList()) {

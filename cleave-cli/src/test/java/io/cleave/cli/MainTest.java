@@ -10,8 +10,8 @@ import picocli.CommandLine;
 /** The {@code cleave} command itself: which commands exist, and what a word that is none gets. */
 class MainTest {
 
-    private static final String NO_COMPAT = "cleave: there is no command \"compat\"; the commands are load, run, status, logs,"
-            + " help (cleave help COMMAND describes one)" + System.lineSeparator();
+    private static final String NO_UPGRADE = "cleave: there is no command \"upgrade\"; the commands are load, run, status, logs,"
+            + " compat, help (cleave help COMMAND describes one)" + System.lineSeparator();
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -28,33 +28,33 @@ class MainTest {
         int code = cleave("--help");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("Usage: cleave").contains("load", "run", "status", "logs");
+        assertThat(out.toString()).contains("Usage: cleave").contains("load", "run", "status", "logs", "compat");
     }
 
     @Test
     void anUnknownCommandIsAUsageErrorNamingTheCommandsThatExist() {
-        int code = cleave("compat");
+        int code = cleave("upgrade");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo(NO_COMPAT);
+        assertThat(err.toString()).isEqualTo(NO_UPGRADE);
         assertThat(out.toString()).isEmpty();
     }
 
     @Test
     void helpOfAnUnknownCommandIsTheSameError() {
-        int code = cleave("compat", "--help");
+        int code = cleave("upgrade", "--help");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo(NO_COMPAT);
-        assertThat(out.toString()).as("no help, as if compat existed").isEmpty();
+        assertThat(err.toString()).isEqualTo(NO_UPGRADE);
+        assertThat(out.toString()).as("no help, as if upgrade existed").isEmpty();
     }
 
     @Test
     void helpBeforeAnUnknownCommandIsTheSameError() {
-        int code = cleave("--help", "compat");
+        int code = cleave("--help", "upgrade");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo(NO_COMPAT);
+        assertThat(err.toString()).isEqualTo(NO_UPGRADE);
     }
 
     @Test

@@ -78,6 +78,7 @@ public final class CleaveProcessor extends AbstractProcessor {
     private ValueTypes valueTypes;
     private CodecWriter codecWriter;
     private ComponentWriter componentWriter;
+    private ContractWriter contractWriter;
 
     /** Qualified names of every class seen in any round: where implementations are looked for. */
     private final Set<String> classes = new LinkedHashSet<>();
@@ -99,6 +100,7 @@ public final class CleaveProcessor extends AbstractProcessor {
         valueTypes = new ValueTypes(elements, types);
         codecWriter = new CodecWriter(valueTypes, elements);
         componentWriter = new ComponentWriter(valueTypes, codecWriter, types);
+        contractWriter = new ContractWriter(types);
     }
 
     @Override
@@ -198,6 +200,7 @@ public final class CleaveProcessor extends AbstractProcessor {
                 ok = false;
             }
         }
+        ok &= checkMethodIds(type, methods);
         for (TypeElement record : records) {
             ok &= checkRecord(record);
         }
@@ -342,7 +345,45 @@ public final class CleaveProcessor extends AbstractProcessor {
             return Optional.empty();
         }
         return Optional.of(new MethodModel(method, resolved, hasAnnotation(method, "io.cleave.Idempotent"), key,
-                exceptions, fallback));
+                exceptions, fallback, signature(method, resolved)));
+    }
+
+    /** The method's name and erased parameter types: {@code add(java.lang.String,java.util.List,int)}. */
+    private String signature(ExecutableElement method, ExecutableType resolved) {
+        StringBuilder b = new StringBuilder(method.getSimpleName()).append('(');
+        List<? extends TypeMirror> parameters = resolved.getParameterTypes();
+        for (int i = 0; i < parameters.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(erasedName(parameters.get(i)));
+        }
+        return b.append(')').toString();
+    }
+
+    /** A type's erasure by its qualified name, without type-use annotations. */
+    private String erasedName(TypeMirror type) {
+        TypeMirror erased = types.erasure(type);
+        return switch (erased.getKind()) {
+            case DECLARED -> ((TypeElement) types.asElement(erased)).getQualifiedName().toString();
+            case ARRAY -> erasedName(((javax.lang.model.type.ArrayType) erased).getComponentType()) + "[]";
+            default -> erased.getKind().isPrimitive() ? erased.getKind().name().toLowerCase(java.util.Locale.ROOT)
+                    : erased.toString();
+        };
+    }
+
+    /** Two methods whose wire ids collide: a call could not say which it means. */
+    private boolean checkMethodIds(TypeElement type, List<MethodModel> methods) {
+        Map<Integer, MethodModel> byId = new HashMap<>();
+        boolean ok = true;
+        for (MethodModel m : methods) {
+            MethodModel previous = byId.putIfAbsent(Wire.methodId(m.signature()), m);
+            if (previous != null) {
+                error(m.element(), "methods " + type.getSimpleName() + "." + previous.signature() + " and "
+                        + type.getSimpleName() + "." + m.signature() + " have the same wire id "
+                        + String.format("%08x", Wire.methodId(m.signature()))
+                        + " (Wire.methodId of the signature), so a call could not say which it means; rename one");
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     /** The {@code value} of an annotation on an element, if it carries the annotation. */
@@ -772,6 +813,7 @@ public final class CleaveProcessor extends AbstractProcessor {
 
     private void generate(ComponentModel model) {
         write(componentWriter.write(model), model.type());
+        writeContract(model);
         String pkg = packageOf(model.type());
         if (registries.contains(pkg + ".Cleave_Registry")) {
             error(model.type(), "component " + model.type().getSimpleName() + " appeared in a later compiler round "
@@ -794,6 +836,17 @@ public final class CleaveProcessor extends AbstractProcessor {
             registries.add(entry.getKey().isEmpty() ? "Cleave_Registry" : entry.getKey() + ".Cleave_Registry");
         }
         pendingRegistries.clear();
+    }
+
+    /** The component's wire contract, which {@code cleave compat} compares between builds. */
+    private void writeContract(ComponentModel model) {
+        String path = ContractWriter.path(model);
+        try (Writer out = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", path,
+                model.type(), model.implementation()).openWriter()) {
+            out.write(contractWriter.write(model));
+        } catch (IOException e) {
+            error(model.type(), "cannot write " + path + ": " + e.getMessage());
+        }
     }
 
     private void writeServiceFile() {

@@ -27,9 +27,11 @@ record ComponentModel(TypeElement type, String name, TypeElement implementation,
      * @param idempotent whether it carries {@code @Idempotent}
      * @param keyParameter the {@code @Key} parameter's index, or -1
      * @param exceptions the declared checked exceptions, in declaration order
+     * @param fallback the static method {@code @Fallback} names, if any
+     * @param signature the name and erased parameter types, whose {@code Wire.methodId} calls carry
      */
     record MethodModel(ExecutableElement element, ExecutableType resolved, boolean idempotent, int keyParameter,
-            List<TypeMirror> exceptions, java.util.Optional<ExecutableElement> fallback) {
+            List<TypeMirror> exceptions, java.util.Optional<ExecutableElement> fallback, String signature) {
     }
 
     /** What a constructor parameter is. */

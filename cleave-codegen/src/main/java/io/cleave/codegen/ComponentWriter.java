@@ -149,14 +149,14 @@ final class ComponentWriter {
                         TypeName.get(e), TypeName.get(e)))
                 .collect(CodeBlock.joining(", "));
         if (m.fallback().isPresent()) {
-            return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L),\n$T.of($L)$<)", METHOD_DESCRIPTOR,
-                    model.name(), index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(),
-                    parameterList, nameList, resultCodec, List.class, exceptions, java.util.Optional.class,
-                    fallback(model, m));
+            return CodeBlock.of("new $T($S, $L, $S, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L),\n$T.of($L)$<)",
+                    METHOD_DESCRIPTOR, model.name(), index, m.element().getSimpleName().toString(), m.signature(),
+                    m.idempotent(), m.keyParameter(), parameterList, nameList, resultCodec, List.class, exceptions,
+                    java.util.Optional.class, fallback(model, m));
         }
-        return CodeBlock.of("new $T($S, $L, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L)$<)", METHOD_DESCRIPTOR, model.name(),
-                index, m.element().getSimpleName().toString(), m.idempotent(), m.keyParameter(), parameterList, nameList,
-                resultCodec, List.class, exceptions);
+        return CodeBlock.of("new $T($S, $L, $S, $S, $L, $L,\n$>$L,\n$L,\n$L,\n$T.of($L)$<)", METHOD_DESCRIPTOR,
+                model.name(), index, m.element().getSimpleName().toString(), m.signature(), m.idempotent(),
+                m.keyParameter(), parameterList, nameList, resultCodec, List.class, exceptions);
     }
 
     /** A lambda calling the fallback's static method with the call's arguments. */

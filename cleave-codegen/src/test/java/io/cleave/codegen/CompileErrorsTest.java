@@ -85,6 +85,17 @@ class CompileErrorsTest {
     }
 
     @Test
+    void methodsWhoseWireIdsCollideAreAnError() {
+        // FNV-1a of "m763399()" and of "m1109514()" are both 65b60226
+        Compilation compilation = compile(api("", "void m763399();\nvoid m1109514();"));
+
+        Diagnostic<? extends JavaFileObject> error = onlyCleaveError(compilation, "the same wire id");
+        assertThat(error.getMessage(Locale.ROOT)).isEqualTo("methods Api.m763399() and Api.m1109514() have the same wire"
+                + " id 65b60226 (Wire.methodId of the signature), so a call could not say which it means; rename one");
+        assertThat(error.getLineNumber()).isEqualTo(5);
+    }
+
+    @Test
     void serializableDoesNotMakeATypeAcceptable() {
         Compilation compilation = compile(api("", "void put(java.util.ArrayList<String> items);"));
 

@@ -164,6 +164,15 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void aMethodIsIdentifiedByItsErasedSignatureNotItsPosition() {
+        ComponentDescriptor<Object> catalog = shop.descriptor("shop.Catalog");
+
+        assertThat(catalog.methods()).extracting(MethodDescriptor::signature).containsExactly("find(long)",
+                "put(shop.Order)", "categories()", "count(java.lang.String,java.lang.String,java.util.Map)", "name()");
+        assertThat(catalog.methods()).allSatisfy(m -> assertThat(m.id()).isEqualTo(Wire.methodId(m.signature())));
+    }
+
+    @Test
     void descriptorCarriesIdempotenceKeyParameterAndDeclaredExceptions() {
         List<MethodDescriptor> methods = shop.descriptor("shop.Catalog").methods();
         List<MethodDescriptor> cart = shop.descriptor("shop.Cart").methods();

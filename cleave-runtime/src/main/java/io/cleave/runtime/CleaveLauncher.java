@@ -38,6 +38,18 @@ public final class CleaveLauncher implements Launcher {
         this(LaunchContext.system());
     }
 
+    /**
+     * Why an application has no components: nearly always because the annotation processor did
+     * not run, which compiles fine and would otherwise fail later with a puzzling message.
+     */
+    static final String NO_COMPONENTS = "this application has no components: the class path has no"
+            + " META-INF/services/io.cleave.spi.Registry, which the annotation processor (io.cleave:cleave-codegen)"
+            + " writes when it compiles @Component interfaces, so it did not run. javac on JDK 23 and newer runs"
+            + " processors found on the class path only when asked: in Maven set <proc>full</proc> in the"
+            + " maven-compiler-plugin's <configuration> (or list io.cleave:cleave-codegen in its"
+            + " <annotationProcessorPaths>), with javac pass -proc:full; then rebuild (mvn clean package). In a fat"
+            + " jar, keep the services files (maven-shade-plugin's ServicesResourceTransformer)";
+
     CleaveLauncher(LaunchContext context) {
         this.context = context;
     }
@@ -57,6 +69,10 @@ public final class CleaveLauncher implements Launcher {
         ConfigDocument document = ConfigDocument.load(options, context.workingDirectory(), context.classLoader(),
                 overrides, problems);
         ComponentGraph graph = ComponentGraph.of(context.registries(), problems);
+        if (graph.names().isEmpty()) {
+            // alone: every other problem (unknown components in the config, ...) would follow from it
+            throw new StartupException(NO_COMPONENTS);
+        }
 
         Map<String, Deployer> deployers = new LinkedHashMap<>();
         deployers.put(SingleDeployer.NAME, new SingleDeployer());

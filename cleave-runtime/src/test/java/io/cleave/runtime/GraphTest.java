@@ -27,6 +27,17 @@ class GraphTest {
             """;
 
     @Test
+    void anApplicationWithoutComponentsSaysTheProcessorDidNotRunAndHowToFixIt() {
+        StartupException e = failure(LaunchContext.of(), APP);
+
+        assertThat(e).hasMessage(CleaveLauncher.NO_COMPONENTS);
+        assertThat(e.getMessage()).startsWith("this application has no components: the class path has no"
+                + " META-INF/services/io.cleave.spi.Registry, which the annotation processor (io.cleave:cleave-codegen)"
+                + " writes when it compiles @Component interfaces, so it did not run.")
+                .contains("set <proc>full</proc> in the maven-compiler-plugin's <configuration>");
+    }
+
+    @Test
     void cycleIsNamedWithARefSuggestion() {
         StartupException e = failure(LaunchContext.of(new io.cleave.runtime.cycle.Cleave_Registry()), APP);
 

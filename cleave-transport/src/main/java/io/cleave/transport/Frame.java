@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * frame   := length:int32 body               length = bytes of body; at most the largest message plus the largest header
  * body    := version:u8 type:u8 callId:int32 payload
- * REQUEST := component:str16 method:u16 remainingMicros:int64 (-1 = none) traceId:str8 arguments
+ * REQUEST := component:str16 method:int32 remainingMicros:int64 (-1 = none) traceId:str8 arguments
+ *                                             (method: MethodDescriptor.id, from the signature, never the position)
  *                                             (no caller: the callee knows it from the peer's certificate)
  * REPLY   := reply                            (MethodDescriptor's reply encoding)
  * REJECT  := reason:str16                     (the method did not run: unknown component, not allowed, deadline, shutdown)
@@ -23,8 +24,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class Frame {
 
-    /** 2: REQUEST lost its self-declared caller, OVERLOADED was added. */
-    static final int VERSION = 2;
+    /** 2: REQUEST lost its self-declared caller, OVERLOADED was added. 3: REQUEST names its method by id. */
+    static final int VERSION = 3;
 
     static final int REQUEST = 1;
     static final int REPLY = 2;
@@ -41,7 +42,7 @@ final class Frame {
     static final int HEADER_BYTES = 6;
 
     /** The longest header a REQUEST can have: component of 65535 bytes, trace id of 255. */
-    static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 2 + 8 + 1 + 0xff;
+    static final int MAX_REQUEST_HEADER_BYTES = HEADER_BYTES + 2 + 0xffff + 4 + 8 + 1 + 0xff;
 
     /**
      * The largest frame that carries a message (encoded arguments or reply) of at most
@@ -55,7 +56,7 @@ final class Frame {
     static final int NOTHING_READ = -1;
 
     /** Bytes of a REQUEST frame's body besides its strings and arguments: header, lengths, method, deadline. */
-    static final int REQUEST_FIXED_BYTES = HEADER_BYTES + 2 + 2 + 8 + 1;
+    static final int REQUEST_FIXED_BYTES = HEADER_BYTES + 2 + 4 + 8 + 1;
 
     private Frame() {
     }
@@ -101,6 +102,7 @@ final class Frame {
      * A REQUEST frame.
      *
      * @param component the component's UTF-8 name, at most 65535 bytes
+     * @param method the method's {@link io.cleave.spi.MethodDescriptor#id()}
      * @param traceId UTF-8, at most 255 bytes
      */
     static byte[] request(int callId, byte[] component, int method, long remainingMicros, byte[] traceId,
@@ -108,7 +110,7 @@ final class Frame {
         int body = REQUEST_FIXED_BYTES + component.length + traceId.length + argumentsLength;
         return header(body, REQUEST, callId)
                 .putShort((short) component.length).put(component)
-                .putShort((short) method)
+                .putInt(method)
                 .putLong(remainingMicros)
                 .put((byte) traceId.length).put(traceId)
                 .put(arguments, 0, argumentsLength)

@@ -162,7 +162,7 @@ final class RemoteInvoker implements Invoker {
         try {
             long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime()));
             int callId = connection.nextCallId();
-            byte[] frame = Frame.request(callId, componentBytes, method.index(), micros, traceId, encoded.buffer(),
+            byte[] frame = Frame.request(callId, componentBytes, method.id(), micros, traceId, encoded.buffer(),
                     encoded.size());
             call = new PendingCall(callId, deadline);
             connection.send(call, frame);

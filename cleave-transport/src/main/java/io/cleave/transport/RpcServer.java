@@ -479,10 +479,37 @@ public final class RpcServer implements AutoCloseable {
         running.decrementAndGet();
     }
 
-    /** A component instance and how to call it. */
-    record Hosted<T>(ComponentDescriptor<T> descriptor, T instance) {
+    /**
+     * A component instance and how to call it.
+     *
+     * @param methods its methods by {@link io.cleave.spi.MethodDescriptor#id()}: a call names its method so
+     */
+    record Hosted<T>(ComponentDescriptor<T> descriptor, T instance, Map<Integer, io.cleave.spi.MethodDescriptor> methods) {
+
+        Hosted(ComponentDescriptor<T> descriptor, T instance) {
+            this(descriptor, instance, byId(descriptor));
+        }
+
         Object dispatch(int method, Object[] arguments) throws Exception {
             return descriptor.dispatcher().dispatch(instance, method, arguments);
+        }
+
+        /** The method a call names by its id, or null when this build of the component has none. */
+        io.cleave.spi.MethodDescriptor method(int id) {
+            return methods.get(id);
+        }
+
+        private static Map<Integer, io.cleave.spi.MethodDescriptor> byId(ComponentDescriptor<?> descriptor) {
+            Map<Integer, io.cleave.spi.MethodDescriptor> byId = new java.util.HashMap<>();
+            for (io.cleave.spi.MethodDescriptor m : descriptor.methods()) {
+                io.cleave.spi.MethodDescriptor previous = byId.putIfAbsent(m.id(), m);
+                if (previous != null) {
+                    throw new IllegalArgumentException(descriptor.name() + ": methods " + previous.signature() + " and "
+                            + m.signature() + " have the same id " + Integer.toHexString(m.id())
+                            + " (cleave-codegen refuses this; was the descriptor written by hand?)");
+                }
+            }
+            return Map.copyOf(byId);
         }
     }
 

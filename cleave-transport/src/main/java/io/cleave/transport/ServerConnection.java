@@ -231,12 +231,12 @@ final class ServerConnection {
         MethodDescriptor method = null;
         try {
             String component = Frame.readString(in, 2, "component name");
-            int index = in.getShort() & 0xffff;
+            int id = in.getInt();
             in.getLong(); // remaining micros
             Frame.readString(in, 1, "trace id");
             RpcServer.Hosted<?> hosted = server.component(component);
-            if (hosted != null && index < hosted.descriptor().methods().size() && refusal(component) == null) {
-                method = hosted.descriptor().methods().get(index);
+            if (hosted != null && refusal(component) == null) {
+                method = hosted.method(id);
             }
         } catch (Frame.MalformedFrameException | BufferUnderflowException e) {
             // a header longer than the kept bytes: answered without naming the method
@@ -278,10 +278,10 @@ final class ServerConnection {
     /** @return whether a call was started, and took the budget with it */
     private boolean startCall(int callId, ByteBuffer in, int charged) {
         String component = Frame.readString(in, 2, "component name");
-        if (in.remaining() < 10) {
+        if (in.remaining() < 12) {
             throw new Frame.MalformedFrameException("truncated request header of " + component);
         }
-        int methodIndex = in.getShort() & 0xffff;
+        int methodId = in.getInt();
         long remainingMicros = in.getLong();
         String traceId = Frame.readString(in, 1, "trace id");
         byte[] arguments = Frame.rest(in);
@@ -291,13 +291,15 @@ final class ServerConnection {
             reject(callId, "no component \"" + component + "\" here; this server hosts " + server.componentNames());
             return false;
         }
-        List<MethodDescriptor> methods = hosted.descriptor().methods();
-        if (methodIndex >= methods.size()) {
-            reject(callId, component + " has no method #" + methodIndex + " (it has " + methods.size()
-                    + "): caller and callee were built from different versions");
+        MethodDescriptor method = hosted.method(methodId);
+        if (method == null) {
+            // the caller's build has a method this one does not (added, or its parameter types changed): it
+            // names the method in its exception; this replica says what it has
+            reject(callId, "the replica " + server.replica() + " runs a build of " + component + " without this method"
+                    + " (id " + String.format("%08x", methodId) + "; cleave compat compares two builds), it has "
+                    + hosted.descriptor().methods().stream().map(MethodDescriptor::signature).toList());
             return false;
         }
-        MethodDescriptor method = methods.get(methodIndex);
         String refusal = refusal(component);
         if (refusal != null) {
             String reason = peer.caller() + " may not call " + method.fullName() + ": " + refusal;

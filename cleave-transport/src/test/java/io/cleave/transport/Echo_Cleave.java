@@ -19,20 +19,20 @@ public final class Echo_Cleave {
     private static final String NAME = "Echo";
     private static final List<ExceptionType<?>> NONE = List.of();
 
-    static final MethodDescriptor ECHO = new MethodDescriptor(NAME, 0, "echo", false, -1, List.of(Codecs.STRING), List.of("text"), Codecs.STRING, NONE);
-    static final MethodDescriptor MIRROR = new MethodDescriptor(NAME, 1, "mirror", false, -1,
+    static final MethodDescriptor ECHO = new MethodDescriptor(NAME, 0, "echo", "echo(java.lang.String)", false, -1, List.of(Codecs.STRING), List.of("text"), Codecs.STRING, NONE);
+    static final MethodDescriptor MIRROR = new MethodDescriptor(NAME, 1, "mirror", "mirror(java.util.Map,byte[],int)", false, -1,
             List.<Codec<?>>of(Codecs.map(Codecs.STRING, Codecs.list(Codecs.LONG)), Codecs.BYTES, Codecs.INT),
             List.of("value", "bytes", "times"),
             Codecs.map(Codecs.STRING, Codecs.list(Codecs.LONG)), NONE);
-    static final MethodDescriptor RESERVE = new MethodDescriptor(NAME, 2, "reserve", false, -1, List.of(Codecs.STRING), List.of("sku"), Codecs.VOID,
+    static final MethodDescriptor RESERVE = new MethodDescriptor(NAME, 2, "reserve", "reserve(java.lang.String)", false, -1, List.of(Codecs.STRING), List.of("sku"), Codecs.VOID,
             List.of(new ExceptionType<>(OutOfStockException.class, OutOfStockException::new)));
-    static final MethodDescriptor CRASH = new MethodDescriptor(NAME, 3, "crash", false, -1, List.of(Codecs.STRING), List.of("message"), Codecs.VOID, NONE);
-    static final MethodDescriptor CONTEXT = new MethodDescriptor(NAME, 4, "context", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
-    static final MethodDescriptor BLOCK = new MethodDescriptor(NAME, 5, "block", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
-    static final MethodDescriptor WHO_AM_I = new MethodDescriptor(NAME, 6, "whoAmI", true, -1, List.of(), List.of(), Codecs.STRING, NONE);
-    static final MethodDescriptor ONCE = new MethodDescriptor(NAME, 7, "once", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
-    static final MethodDescriptor OWNER = new MethodDescriptor(NAME, 8, "owner", false, 0, List.of(Codecs.STRING), List.of("key"), Codecs.STRING, NONE);
-    static final MethodDescriptor FILL = new MethodDescriptor(NAME, 9, "fill", true, -1, List.of(Codecs.INT), List.of("bytes"), Codecs.BYTES, NONE);
+    static final MethodDescriptor CRASH = new MethodDescriptor(NAME, 3, "crash", "crash(java.lang.String)", false, -1, List.of(Codecs.STRING), List.of("message"), Codecs.VOID, NONE);
+    static final MethodDescriptor CONTEXT = new MethodDescriptor(NAME, 4, "context", "context()", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
+    static final MethodDescriptor BLOCK = new MethodDescriptor(NAME, 5, "block", "block()", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
+    static final MethodDescriptor WHO_AM_I = new MethodDescriptor(NAME, 6, "whoAmI", "whoAmI()", true, -1, List.of(), List.of(), Codecs.STRING, NONE);
+    static final MethodDescriptor ONCE = new MethodDescriptor(NAME, 7, "once", "once()", false, -1, List.of(), List.of(), Codecs.STRING, NONE);
+    static final MethodDescriptor OWNER = new MethodDescriptor(NAME, 8, "owner", "owner(java.lang.String)", false, 0, List.of(Codecs.STRING), List.of("key"), Codecs.STRING, NONE);
+    static final MethodDescriptor FILL = new MethodDescriptor(NAME, 9, "fill", "fill(int)", true, -1, List.of(Codecs.INT), List.of("bytes"), Codecs.BYTES, NONE);
 
     public static final ComponentDescriptor<Echo> DESCRIPTOR = new ComponentDescriptor<>(NAME, Echo.class, EchoImpl.class,
             List.of(), args -> new EchoImpl("factory"),

@@ -335,7 +335,7 @@ class FailureTest {
         try (Socket raw = new Socket(java.net.InetAddress.getLoopbackAddress(), server.address().getPort())) {
             Writer arguments = new Writer(64);
             Echo_Cleave.ECHO.writeArguments(arguments, new Object[] {"x".repeat(15 * 1024 * 1024)});
-            byte[] request = Frame.request(1, Echo_Cleave.DESCRIPTOR.name().getBytes(StandardCharsets.UTF_8), Echo_Cleave.ECHO.index(),
+            byte[] request = Frame.request(1, Echo_Cleave.DESCRIPTOR.name().getBytes(StandardCharsets.UTF_8), Echo_Cleave.ECHO.id(),
                     TimeUnit.MINUTES.toMicros(1), new byte[0], arguments.buffer(), arguments.size());
             raw.getOutputStream().write(request); // and never read: the reply is more than the socket buffers hold
 

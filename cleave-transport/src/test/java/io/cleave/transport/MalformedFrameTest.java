@@ -99,7 +99,7 @@ class MalformedFrameTest {
     private static byte[] request(int callId, MethodDescriptor method, Object... arguments) {
         Writer w = new Writer(64);
         method.writeArguments(w, arguments);
-        return Frame.request(callId, method.component().getBytes(StandardCharsets.UTF_8), method.index(),
+        return Frame.request(callId, method.component().getBytes(StandardCharsets.UTF_8), method.id(),
                 TimeUnit.SECONDS.toMicros(10), new byte[0], w.buffer(), w.size());
     }
 

@@ -220,7 +220,7 @@ class MutualTlsTest {
     private static byte[] callEcho() {
         io.cleave.spi.Writer w = new io.cleave.spi.Writer(16);
         Echo_Cleave.ECHO.writeArguments(w, new Object[] {"x"});
-        return Frame.request(1, "Echo".getBytes(StandardCharsets.UTF_8), Echo_Cleave.ECHO.index(), TimeUnit.SECONDS.toMicros(5),
+        return Frame.request(1, "Echo".getBytes(StandardCharsets.UTF_8), Echo_Cleave.ECHO.id(), TimeUnit.SECONDS.toMicros(5),
                 new byte[0], w.buffer(), w.size());
     }
 

@@ -222,7 +222,7 @@ class RpcCallTest {
     void serverCancelsACallAtItsDeadlineWithoutWordFromTheCaller() throws Exception {
         impl.blockStarted = new CountDownLatch(1);
         impl.blockInterrupted = new CountDownLatch(1);
-        int block = Echo_Cleave.DESCRIPTOR.methods().stream().filter(m -> m.name().equals("block")).findFirst().orElseThrow().index();
+        int block = Echo_Cleave.DESCRIPTOR.methods().stream().filter(m -> m.name().equals("block")).findFirst().orElseThrow().id();
         byte[] bytes = Frame.request(1, "Echo".getBytes(StandardCharsets.UTF_8), block, TimeUnit.MILLISECONDS.toMicros(200),
                 new byte[0], new byte[0], 0);
 
@@ -264,7 +264,7 @@ class RpcCallTest {
 
     @Test
     void unknownComponentIsRejectedAsCertainlyNotDelivered() {
-        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", false, -1, List.of(), List.of(), io.cleave.spi.Codecs.STRING, List.of());
+        MethodDescriptor ghost = new MethodDescriptor("Ghost", 0, "boo", "boo()", false, -1, List.of(), List.of(), io.cleave.spi.Codecs.STRING, List.of());
 
         assertThatThrownBy(() -> client.invoker("Ghost", RoutingTable.of(server.replica())).invoke(ghost, new Object[0]))
                 .isInstanceOfSatisfying(ComponentUnavailableException.class, e -> {

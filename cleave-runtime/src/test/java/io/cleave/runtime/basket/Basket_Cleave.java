@@ -12,18 +12,18 @@ public final class Basket_Cleave {
     private Basket_Cleave() {
     }
 
-    static final MethodDescriptor FILL = new MethodDescriptor("Basket", 0, "fill", false, -1,
+    static final MethodDescriptor FILL = new MethodDescriptor("Basket", 0, "fill", "fill(java.util.List)", false, -1,
             List.of(Codecs.list(Codecs.STRING)), List.of("items"), Codecs.INT, List.of());
-    static final MethodDescriptor STAMP = new MethodDescriptor("Basket", 1, "stamp", false, -1,
+    static final MethodDescriptor STAMP = new MethodDescriptor("Basket", 1, "stamp", "stamp(byte[])", false, -1,
             List.of(Codecs.BYTES), List.of("data"), Codecs.INT, List.of());
-    static final MethodDescriptor RESERVE = new MethodDescriptor("Basket", 2, "reserve", false, -1,
+    static final MethodDescriptor RESERVE = new MethodDescriptor("Basket", 2, "reserve", "reserve(java.lang.String)", false, -1,
             List.of(Codecs.STRING), List.of("item"), Codecs.STRING,
             List.of(new ExceptionType<>(OutOfStockException.class, OutOfStockException::new)));
-    static final MethodDescriptor HOLD = new MethodDescriptor("Basket", 3, "hold", false, -1, List.of(), List.of(),
+    static final MethodDescriptor HOLD = new MethodDescriptor("Basket", 3, "hold", "hold()", false, -1, List.of(), List.of(),
             Codecs.STRING, List.of());
-    static final MethodDescriptor SECONDS_LEFT = new MethodDescriptor("Basket", 4, "secondsLeft", false, -1, List.of(),
+    static final MethodDescriptor SECONDS_LEFT = new MethodDescriptor("Basket", 4, "secondsLeft", "secondsLeft()", false, -1, List.of(),
             List.of(), Codecs.LONG, List.of());
-    static final MethodDescriptor BYTES = new MethodDescriptor("Basket", 5, "bytes", false, -1, List.of(Codecs.INT),
+    static final MethodDescriptor BYTES = new MethodDescriptor("Basket", 5, "bytes", "bytes(int)", false, -1, List.of(Codecs.INT),
             List.of("size"), Codecs.BYTES, List.of());
 
     @SuppressWarnings("unchecked")

@@ -16,11 +16,11 @@ public final class Greeter_Cleave {
     private Greeter_Cleave() {
     }
 
-    static final MethodDescriptor GREET = new MethodDescriptor("Greeter", 0, "greet", false, -1, List.of(Codecs.STRING),
+    static final MethodDescriptor GREET = new MethodDescriptor("Greeter", 0, "greet", "greet(java.lang.String)", false, -1, List.of(Codecs.STRING),
             List.of("name"), Codecs.STRING, List.of());
-    static final MethodDescriptor MAX_CONNECTIONS = new MethodDescriptor("Greeter", 1, "maxConnections", false, -1,
+    static final MethodDescriptor MAX_CONNECTIONS = new MethodDescriptor("Greeter", 1, "maxConnections", "maxConnections()", false, -1,
             List.of(), List.of(), Codecs.INT, List.of());
-    static final MethodDescriptor NOW = new MethodDescriptor("Greeter", 2, "now", false, -1, List.of(), List.of(), Codecs.INSTANT,
+    static final MethodDescriptor NOW = new MethodDescriptor("Greeter", 2, "now", "now()", false, -1, List.of(), List.of(), Codecs.INSTANT,
             List.of());
 
     public static final ComponentDescriptor<Greeter> DESCRIPTOR = new ComponentDescriptor<>(

@@ -12,10 +12,10 @@ import java.util.Set;
 
 /** Chicken takes Egg; Egg takes Ref&lt;Chicken&gt;: a cycle broken by a Ref. */
 public final class Cleave_Registry implements Registry {
-    static final MethodDescriptor NAME = new MethodDescriptor("Chicken", 0, "name", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
-    static final MethodDescriptor FIRST_EGG = new MethodDescriptor("Chicken", 1, "firstEgg", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
-    static final MethodDescriptor LABEL = new MethodDescriptor("Egg", 0, "label", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
-    static final MethodDescriptor MOTHER = new MethodDescriptor("Egg", 1, "mother", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
+    static final MethodDescriptor NAME = new MethodDescriptor("Chicken", 0, "name", "name()", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
+    static final MethodDescriptor FIRST_EGG = new MethodDescriptor("Chicken", 1, "firstEgg", "firstEgg()", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
+    static final MethodDescriptor LABEL = new MethodDescriptor("Egg", 0, "label", "label()", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
+    static final MethodDescriptor MOTHER = new MethodDescriptor("Egg", 1, "mother", "mother()", false, -1, List.of(), List.of(), Codecs.STRING, List.of());
 
     @SuppressWarnings("unchecked")
     static final ComponentDescriptor<Chicken> CHICKEN = new ComponentDescriptor<>("Chicken", Chicken.class, ChickenImpl.class,

@@ -14,11 +14,11 @@ public final class Shop_Cleave {
     private Shop_Cleave() {
     }
 
-    static final MethodDescriptor PRICE = new MethodDescriptor("Catalog", 0, "price", false, -1, List.of(Codecs.STRING),
+    static final MethodDescriptor PRICE = new MethodDescriptor("Catalog", 0, "price", "price(java.lang.String)", false, -1, List.of(Codecs.STRING),
             List.of("item"), Codecs.INT, List.of());
-    static final MethodDescriptor ADD = new MethodDescriptor("Cart", 0, "add", false, -1, List.of(Codecs.STRING),
+    static final MethodDescriptor ADD = new MethodDescriptor("Cart", 0, "add", "add(java.lang.String)", false, -1, List.of(Codecs.STRING),
             List.of("item"), Codecs.INT, List.of());
-    static final MethodDescriptor CHECKOUT = new MethodDescriptor("Checkout", 0, "checkout", false, -1, List.of(),
+    static final MethodDescriptor CHECKOUT = new MethodDescriptor("Checkout", 0, "checkout", "checkout()", false, -1, List.of(),
             List.of(), Codecs.STRING, List.of());
 
     public static final ComponentDescriptor<Catalog> CATALOG = new ComponentDescriptor<>(

@@ -1,0 +1,9 @@
+package ${package};
+
+import io.cleave.Component;
+
+/** Greets visitors, counting their visits. */
+@Component
+public interface Greeter {
+    String greet(String name);
+}

@@ -1,0 +1,5 @@
+package ${package};
+
+/** [Greeter] in cleave.toml. */
+public record GreeterConfig(String greeting) {
+}

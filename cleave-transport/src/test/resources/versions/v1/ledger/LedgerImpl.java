@@ -1,0 +1,27 @@
+package ledger;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+public final class LedgerImpl implements Ledger {
+    private final AtomicLong calls = new AtomicLong();
+
+    public LedgerImpl() {
+    }
+
+    @Override
+    public String credit(String account, long cents) {
+        calls.incrementAndGet();
+        return "v1 credit " + account + " " + cents;
+    }
+
+    @Override
+    public String debit(String account, long cents) {
+        calls.incrementAndGet();
+        return "v1 debit " + account + " " + cents;
+    }
+
+    @Override
+    public long calls() {
+        return calls.get();
+    }
+}
