@@ -1,5 +1,6 @@
 package io.cleave.observe;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cleave.StartupException;
@@ -34,17 +35,23 @@ final class Observation implements CallDecorator.Decoration {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
+    private final Tracing tracing;
     private final JvmGcMetrics gc;
     private final HttpServer server;
     private final ExecutorService executor;
     private final String metricsUrl;
+    private final String tracesUrl;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Observation(PrometheusMeterRegistry registry, JvmGcMetrics gc, HttpServer server, ExecutorService executor) {
+    private Observation(PrometheusMeterRegistry registry, Tracing tracing, JvmGcMetrics gc, HttpServer server,
+            ExecutorService executor) {
         this.registry = registry;
+        this.tracing = tracing;
         this.gc = gc;
         this.server = server;
         this.executor = executor;
         this.metricsUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics";
+        this.tracesUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/traces";
     }
 
     /**
@@ -72,13 +79,32 @@ final class Observation implements CallDecorator.Decoration {
                     + settings.adminPort() + ": " + e.getMessage() + (settings.adminPort() == 0 ? ""
                     : " (another process has it; with several processes per application leave admin-port 0)"), e);
         }
+        Tracing tracing = Tracing.start(application, settings);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/metrics", exchange -> answer(exchange, PROMETHEUS_TEXT, registry.scrape()));
+        server.createContext("/traces", exchange -> answer(exchange, "application/json",
+                JSON.writeValueAsString(Map.of("spans", tracing.recent().snapshot(query(exchange, "trace"))))));
         server.start();
-        Observation observation = new Observation(registry, gc, server, executor);
-        LOG.log(System.Logger.Level.INFO, "application " + application + ": metrics at " + observation.metricsUrl);
+        Observation observation = new Observation(registry, tracing, gc, server, executor);
+        LOG.log(System.Logger.Level.INFO, "application " + application + ": metrics at " + observation.metricsUrl
+                + ", recent traces at " + observation.tracesUrl);
         return observation;
+    }
+
+    /** A query parameter's value, empty when absent. */
+    static String query(HttpExchange exchange, String name) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null) {
+            return "";
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return "";
     }
 
     private static void answer(HttpExchange exchange, String type, String body) throws IOException {
@@ -103,18 +129,19 @@ final class Observation implements CallDecorator.Decoration {
 
     @Override
     public Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean encoded) {
-        return new MeteredInvoker(callee, next, registry);
+        return new ObservedInvoker(callee, next, encoded, registry, tracing);
     }
 
     @Override
     public Map<String, String> endpoints() {
-        return Map.of("metrics", metricsUrl);
+        return Map.of("metrics", metricsUrl, "traces", tracesUrl);
     }
 
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        tracing.close();
         gc.close();
         registry.close();
     }

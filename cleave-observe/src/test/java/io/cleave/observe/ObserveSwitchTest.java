@@ -8,6 +8,11 @@ import io.cleave.Cleave;
 import io.cleave.StartupException;
 import io.cleave.observe.app.Back;
 import io.cleave.observe.app.BackImpl;
+import io.cleave.observe.app.Front;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.util.List;
@@ -40,7 +45,7 @@ class ObserveSwitchTest {
         try (App app = start("")) {
 
             assertThat(app.component(Back.class)).isNotInstanceOf(BackImpl.class);
-            assertThat(app.endpoints()).containsOnlyKeys("metrics");
+            assertThat(app.endpoints()).containsOnlyKeys("metrics", "traces");
         }
     }
 
@@ -76,6 +81,53 @@ class ObserveSwitchTest {
                 """))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("<config text>:4: [observe] key \"enable\" is unknown (did you mean \"enabled\"?)");
+    }
+
+    @Test
+    void aSampleRatioOfZeroTracesNothing() throws Exception {
+        try (App app = start("[observe]\ntrace-sample-ratio = 0\n")) {
+            app.component(Front.class).run(2, 0, 0);
+
+            assertThat(Traces.of(List.of(app.endpoints().get("traces")))).isEmpty();
+        }
+    }
+
+    @Test
+    void spansGoToAConfiguredOtlpCollector() throws Exception {
+        HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        List<String> types = new CopyOnWriteArrayList<>();
+        List<byte[]> bodies = new CopyOnWriteArrayList<>();
+        collector.createContext("/v1/traces", exchange -> {
+            try (exchange) {
+                types.add(exchange.getRequestHeaders().getFirst("Content-Type"));
+                bodies.add(exchange.getRequestBody().readAllBytes());
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        try {
+            try (App app = start("[observe]\ntrace-sample-ratio = 1\notlp-endpoint = \"http://127.0.0.1:"
+                    + collector.getAddress().getPort() + "/v1/traces\"\n")) {
+                app.component(Front.class).run(1, 0, 0);
+            } // closing flushes what is batched
+
+            assertThat(types).isNotEmpty().allMatch("application/x-protobuf"::equals);
+            String sent = bodies.stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).reduce("", String::concat);
+            assertThat(sent).contains("Front.run", "Back.echo", "cleave.component", "switched");
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void badTracingSettingsAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> start("[observe]\ntrace-sample-ratio = 1.5\n")).isInstanceOf(StartupException.class)
+                .hasMessageContaining("[observe] trace-sample-ratio = 1.5: a share of calls, 0 to 1");
+        assertThatThrownBy(() -> start("[observe]\notlp-endpoint = \"collector:4318\"\n")).isInstanceOf(StartupException.class)
+                .hasMessageContaining("[observe] otlp-endpoint = \"collector:4318\"")
+                .hasMessageContaining("an OTLP/HTTP traces URL");
+        assertThatThrownBy(() -> start("[observe]\nrecent-spans = 0\n")).isInstanceOf(StartupException.class)
+                .hasMessageContaining("[observe] recent-spans = 0: 1 to 1000000 spans");
     }
 
     @Test

@@ -32,17 +32,22 @@ class ObserveTopologyTest {
 
     /** Every metrics endpoint of the application: its own process's, and in multi every child's from the status report. */
     static List<String> endpoints(App app, TestTopology topology) {
+        return endpoints(app, topology, "metrics");
+    }
+
+    /** Every endpoint of one name: this process's, and in multi every child's from the status report. */
+    static List<String> endpoints(App app, TestTopology topology, String name) {
         List<String> urls = new ArrayList<>();
-        assertThat(app.endpoints()).containsKey("metrics");
-        urls.add(app.endpoints().get("metrics"));
+        assertThat(app.endpoints()).containsKey(name);
+        urls.add(app.endpoints().get(name));
         if (topology.name().equals("multi")) {
             StatusReport status = SupervisorHandle.find(Path.of("target", "cleave-multi").toAbsolutePath(),
                     Optional.of(app.name())).status();
             assertThat(status.endpoints()).as("the supervisor's own process").isEqualTo(app.endpoints());
             for (StatusReport.Group g : status.groups()) {
                 for (StatusReport.ReplicaReport r : g.replicas()) {
-                    assertThat(r.endpoints()).as(g.name() + "/" + r.index()).containsKey("metrics");
-                    urls.add(r.endpoints().get("metrics"));
+                    assertThat(r.endpoints()).as(g.name() + "/" + r.index()).containsKey(name);
+                    urls.add(r.endpoints().get(name));
                 }
             }
             assertThat(status.json()).contains("\"endpoints\":{\"metrics\":\"http://127.0.0.1:");
@@ -103,6 +108,38 @@ class ObserveTopologyTest {
         assertThat(scrape.has("jvm_threads_live_threads")).as("threads").isTrue();
         assertThat(scrape.has("process_cpu_usage")).as("CPU").isTrue();
         assertThat(scrape.sum("jvm_threads_live_threads", "application", "observed")).isPositive();
+    }
+
+    @TopologyTest
+    void aCallAndTheCallsItMakesAreOneTraceNestedAcrossProcesses(Front front, App app, TestTopology topology)
+            throws Exception {
+        List<String> urls = endpoints(app, topology, "traces");
+
+        front.run(2, 1, 0);
+
+        List<Traces.Span> spans = Traces.of(urls);
+        Traces.Span run = spans.stream().filter(s -> s.name().equals("Front.run")).reduce((a, b) -> b).orElseThrow();
+        List<Traces.Span> trace = spans.stream().filter(s -> s.traceId().equals(run.traceId())).toList();
+        assertThat(run.parentSpanId()).as("the test's call starts the trace").isEmpty();
+        assertThat(trace).extracting(Traces.Span::name)
+                .containsExactlyInAnyOrder("Front.run", "Back.echo", "Back.echo", "Back.refuse");
+        for (Traces.Span child : trace) {
+            if (child != run) {
+                assertThat(child.parentSpanId()).as(child.name() + "'s parent").isEqualTo(run.spanId());
+                assertThat(child.startNanos()).isBetween(run.startNanos(), run.endNanos());
+                assertThat(child.endNanos()).isLessThanOrEqualTo(run.endNanos());
+            }
+        }
+        Traces.Span refused = trace.stream().filter(s -> s.name().equals("Back.refuse")).findFirst().orElseThrow();
+        assertThat(refused.attributes()).containsEntry("cleave.outcome", "declared").containsEntry("cleave.component", "Back")
+                .containsEntry("cleave.method", "refuse");
+        assertThat(run.kind()).isEqualTo(topology.name().equals("single") ? "INTERNAL" : "CLIENT");
+        for (Traces.Span child : trace) {
+            if (child != run) {
+                assertThat(child.process().equals(run.process())).as(child.name() + " in the process of Front.run's caller")
+                        .isEqualTo(!topology.name().equals("multi"));
+            }
+        }
     }
 
     private static double delta(Scrape before, Scrape after, String component, String method, String outcome) {

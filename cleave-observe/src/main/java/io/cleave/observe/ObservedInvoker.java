@@ -1,11 +1,17 @@
 package io.cleave.observe;
 
+import io.cleave.CallContext;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 import io.cleave.spi.MethodDescriptor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,10 +19,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Counts and times every call this process makes to one component, by method and
- * {@linkplain Outcome outcome}, and how many are in flight. Meters are made once per method and
- * outcome; a call then costs two clock reads, an increment and a decrement, and a timer update.
+ * {@linkplain Outcome outcome}, and how many are in flight; and gives each traced call a span
+ * ({@link Tracing}), one schema for local and encoded calls. Meters are made once per method and
+ * outcome; an untraced call then costs two clock reads, an increment and a decrement, and a timer
+ * update.
  */
-final class MeteredInvoker implements Invoker {
+final class ObservedInvoker implements Invoker {
 
     /** Latency buckets of the histogram, from a fast local call to a slow remote one. */
     static final Duration[] BUCKETS = {
@@ -28,14 +36,18 @@ final class MeteredInvoker implements Invoker {
     private static final Outcome[] OUTCOMES = Outcome.values();
 
     private final Invoker next;
+    private final boolean encoded;
+    private final Tracing tracing;
     private final MeterRegistry registry;
     private final ComponentDescriptor<?> callee;
     /** At method index × outcomes + outcome ordinal; made when first needed. */
     private final AtomicReferenceArray<Timer> timers;
     private final AtomicInteger[] inFlight;
 
-    MeteredInvoker(ComponentDescriptor<?> callee, Invoker next, MeterRegistry registry) {
+    ObservedInvoker(ComponentDescriptor<?> callee, Invoker next, boolean encoded, MeterRegistry registry, Tracing tracing) {
         this.next = next;
+        this.encoded = encoded;
+        this.tracing = tracing;
         this.registry = registry;
         this.callee = callee;
         int methods = callee.methods().size();
@@ -58,8 +70,9 @@ final class MeteredInvoker implements Invoker {
         flying.incrementAndGet();
         long start = System.nanoTime();
         Outcome outcome = Outcome.OK;
+        Context parent = tracing.parent();
         try {
-            return next.invoke(method, arguments);
+            return parent == null ? untraced(method, arguments) : traced(parent, method, arguments);
         } catch (Exception | Error e) {
             outcome = Outcome.of(method, e);
             throw e;
@@ -67,6 +80,39 @@ final class MeteredInvoker implements Invoker {
             long took = System.nanoTime() - start;
             flying.decrementAndGet();
             timer(method, outcome).record(took, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Object untraced(MethodDescriptor method, Object[] arguments) throws Exception {
+        Tracing.untracedStarted();
+        try {
+            return next.invoke(method, arguments);
+        } finally {
+            Tracing.untracedEnded();
+        }
+    }
+
+    private Object traced(Context parent, MethodDescriptor method, Object[] arguments) throws Exception {
+        Span span = tracing.tracer().spanBuilder(method.fullName()).setParent(parent)
+                .setSpanKind(encoded ? SpanKind.CLIENT : SpanKind.INTERNAL)
+                .setAttribute(Tracing.COMPONENT, callee.name()).setAttribute(Tracing.METHOD, method.name())
+                .setAttribute(Tracing.ENCODED, encoded)
+                .startSpan();
+        Outcome outcome = Outcome.OK;
+        Scope scope = span.makeCurrent();
+        try {
+            // the calls it makes, here or in other processes, carry this span as their parent
+            return CallContext.withTraceId(Tracing.traceparent(span.getSpanContext()), () -> next.invoke(method, arguments));
+        } catch (Exception | Error e) {
+            outcome = Outcome.of(method, e);
+            if (outcome != Outcome.DECLARED) {
+                span.setStatus(StatusCode.ERROR, e.getClass().getName() + ": " + e.getMessage());
+            }
+            throw e;
+        } finally {
+            scope.close();
+            span.setAttribute(Tracing.OUTCOME, outcome.label);
+            span.end();
         }
     }
 
