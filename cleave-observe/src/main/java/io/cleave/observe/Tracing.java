@@ -16,7 +16,19 @@ import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +47,10 @@ final class Tracing {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("cleave.outcome");
     static final AttributeKey<Boolean> ENCODED = AttributeKey.booleanKey("cleave.encoded");
 
+    /** The tracing of each running application in this JVM, for cleave-web's request spans. */
+    private static final Map<String, Tracing> BY_APPLICATION = new ConcurrentHashMap<>();
+    private static final AtomicBoolean GLOBAL = new AtomicBoolean();
+
     /** Calls being made on this thread that were not traced: calls they make are not traced either. */
     private static final ThreadLocal<int[]> UNTRACED = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -43,7 +59,10 @@ final class Tracing {
     private final RecentSpans recent;
     private final double ratio;
 
-    private Tracing(SdkTracerProvider provider, RecentSpans recent, double ratio) {
+    private final String application;
+
+    private Tracing(String application, SdkTracerProvider provider, RecentSpans recent, double ratio) {
+        this.application = application;
         this.provider = provider;
         this.tracer = provider.get("io.cleave.observe");
         this.recent = recent;
@@ -56,11 +75,83 @@ final class Tracing {
                 AttributeKey.stringKey("service.name"), application,
                 AttributeKey.stringKey("cleave.process"), processName())));
         SdkTracerProviderBuilder builder = SdkTracerProvider.builder().setResource(resource)
-                .setSampler(Sampler.alwaysOn()) // the decision is taken before a span is built, in parent()
+                .setSampler(new Decided(settings.sampleRatio()))
                 .addSpanProcessor(SimpleSpanProcessor.create(recent));
         settings.otlpEndpoint().ifPresent(url -> builder.addSpanProcessor(BatchSpanProcessor.builder(
                 OtlpHttpSpanExporter.builder().setEndpoint(url).build()).build()));
-        return new Tracing(builder.build(), recent, settings.sampleRatio());
+        Tracing tracing = new Tracing(application, builder.build(), recent, settings.sampleRatio());
+        BY_APPLICATION.put(application, tracing);
+        registerGlobally();
+        return tracing;
+    }
+
+    /**
+     * Makes this JVM's {@link GlobalOpenTelemetry} hand each application's tracer to the
+     * instrumentation scope {@code io.cleave.web/<application>} (cleave-web's request spans), and
+     * a no-op tracer to any other.
+     */
+    private static void registerGlobally() {
+        if (!GLOBAL.compareAndSet(false, true)) {
+            return;
+        }
+        TracerProvider router = new TracerProvider() {
+            @Override
+            public Tracer get(String scope) {
+                Tracing t = scope.startsWith(WEB_SCOPE) ? BY_APPLICATION.get(scope.substring(WEB_SCOPE.length())) : null;
+                return t == null ? TracerProvider.noop().get(scope) : t.tracer;
+            }
+
+            @Override
+            public Tracer get(String scope, String version) {
+                return get(scope);
+            }
+        };
+        ContextPropagators propagators = ContextPropagators.create(W3CTraceContextPropagator.getInstance());
+        try {
+            GlobalOpenTelemetry.set(new OpenTelemetry() {
+                @Override
+                public TracerProvider getTracerProvider() {
+                    return router;
+                }
+
+                @Override
+                public ContextPropagators getPropagators() {
+                    return propagators;
+                }
+            });
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.WARNING, "cleave-observe: another OpenTelemetry is this JVM's global one ("
+                    + e.getMessage() + "); HTTP requests get no spans of Cleave's");
+        }
+    }
+
+    private static final String WEB_SCOPE = "io.cleave.web/";
+    private static final System.Logger LOG = System.getLogger("cleave.observe");
+
+    /**
+     * Which spans are recorded: a child as its parent was; an HTTP request without a traced caller
+     * with probability {@code trace-sample-ratio}; a component call without a parent always, since
+     * {@link #parent()} decided before it was built.
+     */
+    private record Decided(double ratio) implements Sampler {
+        @Override
+        public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind kind,
+                Attributes attributes, List<LinkData> parentLinks) {
+            SpanContext parent = Span.fromContext(parentContext).getSpanContext();
+            if (parent.isValid()) {
+                return parent.isSampled() ? SamplingResult.recordAndSample() : SamplingResult.drop();
+            }
+            if (kind == SpanKind.SERVER) {
+                boolean traced = ratio >= 1.0 || (ratio > 0 && ThreadLocalRandom.current().nextDouble() < ratio);
+                return traced ? SamplingResult.recordAndSample() : SamplingResult.drop();
+            }
+            return SamplingResult.recordAndSample();
+        }
+
+        @Override
+        public String getDescription() {
+            return "cleave(parent, else ratio " + ratio + " for requests)";
+        }
     }
 
     /** The group and replica a multi child hosts, or {@code pid N} elsewhere. */
@@ -122,6 +213,7 @@ final class Tracing {
     }
 
     void close() {
+        BY_APPLICATION.remove(application, this);
         provider.shutdown().join(5, TimeUnit.SECONDS);
     }
 }
