@@ -80,6 +80,7 @@ final class Observation implements CallDecorator.Decoration {
                     : " (another process has it; with several processes per application leave admin-port 0)"), e);
         }
         Tracing tracing = Tracing.start(application, settings);
+        TraceLogFormatter.install();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/metrics", exchange -> answer(exchange, PROMETHEUS_TEXT, registry.scrape()));

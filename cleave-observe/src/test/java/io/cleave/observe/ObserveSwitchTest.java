@@ -10,7 +10,11 @@ import io.cleave.observe.app.Back;
 import io.cleave.observe.app.BackImpl;
 import io.cleave.observe.app.Front;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.ServerSocket;
@@ -128,6 +132,25 @@ class ObserveSwitchTest {
                 .hasMessageContaining("an OTLP/HTTP traces URL");
         assertThatThrownBy(() -> start("[observe]\nrecent-spans = 0\n")).isInstanceOf(StartupException.class)
                 .hasMessageContaining("[observe] recent-spans = 0: 1 to 1000000 spans");
+    }
+
+    @Test
+    void logLinesWrittenInATracedCallCarryItsTraceAndSpan() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StreamHandler handler = new StreamHandler(out, new SimpleFormatter());
+        Logger root = Logger.getLogger("");
+        root.addHandler(handler);
+        try (App app = start("[observe]\ntrace-sample-ratio = 1\n")) {
+            app.component(Back.class).echo("traced-line");
+            handler.flush();
+
+            Traces.Span echo = Traces.of(List.of(app.endpoints().get("traces"))).stream()
+                    .filter(s -> s.name().equals("Back.echo")).findFirst().orElseThrow();
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .contains("echo traced-line [trace=" + echo.traceId() + " span=" + echo.spanId() + "]");
+        } finally {
+            root.removeHandler(handler);
+        }
     }
 
     @Test

@@ -3,12 +3,16 @@ package io.cleave.observe.app;
 /** Does what {@link Back} says. */
 public final class BackImpl implements Back {
 
-    /** Creates it. */
-    public BackImpl() {
+    private final System.Logger log;
+
+    /** @param log its logger */
+    public BackImpl(System.Logger log) {
+        this.log = log;
     }
 
     @Override
     public String echo(String text) {
+        log.log(System.Logger.Level.INFO, "echo " + text);
         return text;
     }
 
