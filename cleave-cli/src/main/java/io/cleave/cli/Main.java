@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Cleave: write the backend once, run it as one process or as services.",
-        subcommands = {LoadCommand.class, RunCommand.class, StatusCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, RunCommand.class, StatusCommand.class, LogsCommand.class, PrometheusConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

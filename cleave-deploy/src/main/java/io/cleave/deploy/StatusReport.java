@@ -194,6 +194,50 @@ public record StatusReport(String application, long supervisorPid, String state,
         return out.toString();
     }
 
+    /**
+     * A Prometheus scrape configuration for every process of the application that serves metrics
+     * (cleave-observe): the supervisor's own and each running replica's, labelled
+     * {@code cleave_group} and {@code cleave_replica}, as {@code cleave prometheus-config} prints
+     * it. Ports change when a process is restarted: take the configuration again then.
+     *
+     * @param interval the scrape interval, in Prometheus's duration syntax, such as {@code 15s}
+     * @return a {@code scrape_configs} document in YAML; one without targets when no process serves metrics
+     */
+    public String prometheusConfig(String interval) {
+        StringBuilder out = new StringBuilder();
+        out.append("# Prometheus scrape configuration for application ").append(application).append(", from its supervisor's")
+                .append(" status at ").append(at).append("\n# (ports change when a process restarts: take it again then)\n");
+        out.append("scrape_configs:\n");
+        out.append("  - job_name: \"cleave-").append(application).append("\"\n");
+        out.append("    scrape_interval: ").append(interval).append("\n");
+        out.append("    metrics_path: /metrics\n");
+        out.append("    static_configs:\n");
+        int targets = 0;
+        if (endpoints.containsKey("metrics")) {
+            target(out, endpoints.get("metrics"), "supervisor", 0);
+            targets++;
+        }
+        for (Group g : groups) {
+            for (ReplicaReport r : g.replicas()) {
+                if (r.endpoints().containsKey("metrics")) {
+                    target(out, r.endpoints().get("metrics"), g.name(), r.index());
+                    targets++;
+                }
+            }
+        }
+        if (targets == 0) {
+            out.append("      []  # no process serves metrics: put cleave-observe on the application's class path\n");
+        }
+        return out.toString();
+    }
+
+    private static void target(StringBuilder out, String url, String group, int replica) {
+        java.net.URI uri = java.net.URI.create(url);
+        out.append("      - targets: [\"").append(uri.getHost()).append(':').append(uri.getPort()).append("\"]\n");
+        out.append("        labels: {cleave_group: \"").append(group).append("\", cleave_replica: \"").append(replica)
+                .append("\"}\n");
+    }
+
     /** {@code 3h2m}, {@code 4m10s}, {@code 12s}, {@code 850ms}. */
     static String human(Duration d) {
         long ms = d.toMillis();
