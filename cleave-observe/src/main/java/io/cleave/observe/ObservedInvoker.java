@@ -70,9 +70,10 @@ final class ObservedInvoker implements Invoker {
         flying.incrementAndGet();
         long start = System.nanoTime();
         Outcome outcome = Outcome.OK;
-        Context parent = tracing.parent();
+        int[] untraced = Tracing.untraced();
+        Context parent = tracing.parent(untraced);
         try {
-            return parent == null ? untraced(method, arguments) : traced(parent, method, arguments);
+            return parent == null ? untraced(untraced, method, arguments) : traced(parent, method, arguments);
         } catch (Exception | Error e) {
             outcome = Outcome.of(method, e);
             throw e;
@@ -83,12 +84,12 @@ final class ObservedInvoker implements Invoker {
         }
     }
 
-    private Object untraced(MethodDescriptor method, Object[] arguments) throws Exception {
-        Tracing.untracedStarted();
+    private Object untraced(int[] untraced, MethodDescriptor method, Object[] arguments) throws Exception {
+        untraced[0]++;
         try {
             return next.invoke(method, arguments);
         } finally {
-            Tracing.untracedEnded();
+            untraced[0]--;
         }
     }
 

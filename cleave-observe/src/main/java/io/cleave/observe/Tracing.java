@@ -170,13 +170,15 @@ final class Tracing {
 
     /**
      * The context a new call's span starts in, or null when the call is not traced.
+     *
+     * @param untraced this thread's {@link #untraced()} counter
      */
-    Context parent() {
+    Context parent(int[] untraced) {
         SpanContext current = Span.current().getSpanContext();
         if (current.isValid()) {
             return current.isSampled() ? Context.current() : null;
         }
-        if (UNTRACED.get()[0] > 0) {
+        if (untraced[0] > 0) {
             return null;
         }
         Optional<String> carried = CallContext.current().traceId();
@@ -188,13 +190,14 @@ final class Tracing {
         return ratio >= 1.0 || (ratio > 0 && ThreadLocalRandom.current().nextDouble() < ratio) ? Context.root() : null;
     }
 
-    /** Marks that an untraced call is being made on this thread (until {@link #untracedEnded}). */
-    static void untracedStarted() {
-        UNTRACED.get()[0]++;
-    }
-
-    static void untracedEnded() {
-        UNTRACED.get()[0]--;
+    /**
+     * This thread's count of untraced calls being made: raised around each, so the calls they make
+     * are not traced either.
+     *
+     * @return the counter, one per thread
+     */
+    static int[] untraced() {
+        return UNTRACED.get();
     }
 
     /** {@code 00-<trace id>-<span id>-01}. */
