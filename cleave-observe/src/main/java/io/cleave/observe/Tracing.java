@@ -154,10 +154,9 @@ final class Tracing {
         }
     }
 
-    /** The group and replica a multi child hosts, or {@code pid N} elsewhere. */
+    /** Which process a span was made in: {@code pid N} (cleave status maps pids to groups and replicas). */
     private static String processName() {
-        String group = System.getProperty("cleave.group", "");
-        return group.isEmpty() ? "pid " + ProcessHandle.current().pid() : group;
+        return "pid " + ProcessHandle.current().pid();
     }
 
     Tracer tracer() {
