@@ -41,6 +41,7 @@ final class Observation implements CallDecorator.Decoration {
     private final ExecutorService executor;
     private final String metricsUrl;
     private final String tracesUrl;
+    private final String dashboardUrl;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Observation(PrometheusMeterRegistry registry, Tracing tracing, JvmGcMetrics gc, HttpServer server,
@@ -52,6 +53,7 @@ final class Observation implements CallDecorator.Decoration {
         this.executor = executor;
         this.metricsUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics";
         this.tracesUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/traces";
+        this.dashboardUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/dashboard";
     }
 
     /**
@@ -86,11 +88,53 @@ final class Observation implements CallDecorator.Decoration {
         server.createContext("/metrics", exchange -> answer(exchange, PROMETHEUS_TEXT, registry.scrape()));
         server.createContext("/traces", exchange -> answer(exchange, "application/json",
                 JSON.writeValueAsString(Map.of("spans", tracing.recent().snapshot(query(exchange, "trace"))))));
+        server.createContext("/calls", exchange -> answer(exchange, "application/json",
+                JSON.writeValueAsString(calls(application, registry))));
+        byte[] page;
+        try (java.io.InputStream in = Observation.class.getResourceAsStream("dashboard.html")) {
+            page = in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("cleave-observe's jar lacks its dashboard.html", e);
+        }
+        String html = new String(page, StandardCharsets.UTF_8);
+        server.createContext("/dashboard", exchange -> answer(exchange, "text/html; charset=utf-8", html));
         server.start();
         Observation observation = new Observation(registry, tracing, gc, server, executor);
         LOG.log(System.Logger.Level.INFO, "application " + application + ": metrics at " + observation.metricsUrl
-                + ", recent traces at " + observation.tracesUrl);
+                + ", recent traces at " + observation.tracesUrl + ", dashboard at " + observation.dashboardUrl);
         return observation;
+    }
+
+    /**
+     * The call meters now, for the dashboard: every {@code cleave.calls} timer with its count and
+     * cumulative histogram buckets (seconds), and the calls in flight by {@code component.method}.
+     */
+    static Map<String, Object> calls(String application, PrometheusMeterRegistry registry) {
+        java.util.List<Map<String, Object>> timers = new java.util.ArrayList<>();
+        for (io.micrometer.core.instrument.Timer t : registry.find("cleave.calls").timers()) {
+            io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot = t.takeSnapshot();
+            java.util.List<double[]> buckets = new java.util.ArrayList<>();
+            for (io.micrometer.core.instrument.distribution.CountAtBucket b : snapshot.histogramCounts()) {
+                buckets.add(new double[] {b.bucket(java.util.concurrent.TimeUnit.SECONDS), b.count()});
+            }
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("component", t.getId().getTag("component"));
+            m.put("method", t.getId().getTag("method"));
+            m.put("outcome", t.getId().getTag("outcome"));
+            m.put("count", snapshot.count());
+            m.put("buckets", buckets);
+            timers.add(m);
+        }
+        Map<String, Object> inFlight = new java.util.TreeMap<>();
+        for (io.micrometer.core.instrument.Gauge g : registry.find("cleave.calls.in.flight").gauges()) {
+            inFlight.put(g.getId().getTag("component") + "." + g.getId().getTag("method"), (long) g.value());
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("application", application);
+        out.put("at", System.currentTimeMillis());
+        out.put("timers", timers);
+        out.put("inFlight", inFlight);
+        return out;
     }
 
     /** A query parameter's value, empty when absent. */
@@ -135,7 +179,7 @@ final class Observation implements CallDecorator.Decoration {
 
     @Override
     public Map<String, String> endpoints() {
-        return Map.of("metrics", metricsUrl, "traces", tracesUrl);
+        return Map.of("metrics", metricsUrl, "traces", tracesUrl, "dashboard", dashboardUrl);
     }
 
     @Override

@@ -49,7 +49,7 @@ class ObserveSwitchTest {
         try (App app = start("")) {
 
             assertThat(app.component(Back.class)).isNotInstanceOf(BackImpl.class);
-            assertThat(app.endpoints()).containsOnlyKeys("metrics", "traces");
+            assertThat(app.endpoints()).containsOnlyKeys("metrics", "traces", "dashboard");
         }
     }
 
