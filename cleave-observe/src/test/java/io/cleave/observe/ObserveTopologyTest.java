@@ -50,7 +50,7 @@ class ObserveTopologyTest {
                     urls.add(r.endpoints().get(name));
                 }
             }
-            assertThat(status.json()).contains("\"endpoints\":{\"metrics\":\"http://127.0.0.1:");
+            assertThat(status.json()).contains("\"endpoints\":{\"dashboard\":\"http://127.0.0.1:", "\"metrics\":\"http://127.0.0.1:");
             assertThat(status.format()).contains("ENDPOINTS (what each process serves)", "Back+Flaky/0 metrics http://127.0.0.1:");
         }
         return urls;
