@@ -25,6 +25,16 @@ public interface App extends AutoCloseable {
     <T> T component(Class<T> type);
 
     /**
+     * What this process serves for people and tools to read (cleave-observe's admin endpoint):
+     * URLs by name, such as {@code metrics -> http://127.0.0.1:41234/metrics}.
+     *
+     * @return URLs by name; empty when nothing is served
+     */
+    default java.util.Map<String, String> endpoints() {
+        return java.util.Map.of();
+    }
+
+    /**
      * How the calls this process makes to each component stand, as the policies around them
      * (cleave-resilience) describe them: one entry per component, such as
      * {@code Payments -> "timeout 2000ms, retries 0 (budget 20%), breaker 50% of 20; breaker OPEN (failure rate 60%); ..."}.

@@ -79,6 +79,29 @@ public final class CallContext {
     }
 
     /**
+     * Runs work in a context like the current one (same deadline, caller and cancellation) that
+     * belongs to another trace position: calls the work makes carry {@code traceId} instead. A
+     * tracer (cleave-observe) uses it to hand the current span's W3C {@code traceparent} to the
+     * calls made inside it, which carry it across processes.
+     *
+     * @param <T> the work's result
+     * @param traceId the trace position the work's calls carry, such as a W3C traceparent
+     * @param work what to run
+     * @return what the work returned
+     * @throws Exception what the work threw
+     */
+    public static <T> T withTraceId(String traceId, Callable<T> work) throws Exception {
+        Objects.requireNonNull(traceId, "traceId");
+        Objects.requireNonNull(work, "work");
+        CallContext outer = current();
+        CallContext inner = new CallContext(outer.deadline, traceId, outer.caller);
+        if (outer.cancelled) {
+            inner.cancelled = true;
+        }
+        return inner.call(work);
+    }
+
+    /**
      * Runs work with this context installed as the current one, restoring the previous one
      * afterwards. Used by transports and the runtime to run a callee inside its caller's
      * context.

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class MainTest {
 
     private static final String NO_UPGRADE = "cleave: there is no command \"upgrade\"; the commands are load, run, status, logs,"
-            + " compat, help (cleave help COMMAND describes one)" + System.lineSeparator();
+            + " compat, prometheus-config, help (cleave help COMMAND describes one)" + System.lineSeparator();
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -47,6 +47,22 @@ class MainTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).isEqualTo(NO_UPGRADE);
         assertThat(out.toString()).as("no help, as if upgrade existed").isEmpty();
+    }
+
+    @Test
+    void prometheusConfigRefusesAnIntervalPrometheusWouldNot() {
+        int code = cleave("prometheus-config", "--interval", "5 seconds");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--interval 5 seconds: a Prometheus duration such as 5s, 500ms or 1m");
+    }
+
+    @Test
+    void prometheusConfigWithoutASupervisorSaysSo() {
+        int code = cleave("prometheus-config", "--state-dir", "target/no-supervisor-here");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("cleave prometheus-config: no supervisor found");
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.Optional;
  * child      -&gt; supervisor  READY host:port                    the child's RpcServer serves at this advertised address
  * child      -&gt; supervisor  RENEW key                          a new key to certify, before the certificate ends; CERT follows
  * child      -&gt; supervisor  CALLS {json}                       how its calls to each component stand, when that changed
+ * child      -&gt; supervisor  ENDPOINTS {json}                   what it serves for people and tools (its metrics URL), once
  * supervisor -&gt; child       STOP                               drain calls in flight, stop, exit 0
  * supervisor -&gt; child       DENY reason                        the HELLO was refused; the child exits
  * </pre>
@@ -45,6 +46,7 @@ final class ControlLine implements AutoCloseable {
     static final String STOP = "STOP";
     static final String DENY = "DENY";
     static final String CALLS = "CALLS";
+    static final String ENDPOINTS = "ENDPOINTS";
     static final String CERT = "CERT";
     static final String RENEW = "RENEW";
 

@@ -326,6 +326,18 @@ final class GroupDeployment implements Deployment {
     }
 
     @Override
+    public void endpoints(Map<String, String> endpoints) {
+        if (endpoints.isEmpty()) {
+            return;
+        }
+        try {
+            control.send(ControlLine.ENDPOINTS, Json.write(endpoints));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, identity.tag() + " could not tell the supervisor its endpoints: " + e.getMessage());
+        }
+    }
+
+    @Override
     public void observe(java.util.function.Supplier<Map<String, String>> states) {
         this.calls = states;
     }

@@ -79,6 +79,11 @@ public final class MultiDeployer implements Deployer {
         }
 
         @Override
+        public void endpoints(java.util.Map<String, String> endpoints) {
+            supervisor.endpoints(endpoints);
+        }
+
+        @Override
         public void close() {
             supervisor.close();
         }

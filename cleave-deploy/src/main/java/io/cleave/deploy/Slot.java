@@ -56,6 +56,8 @@ final class Slot {
     String lastExit = "";
     /** How the current process's calls to each component stand, as it last reported. */
     java.util.Map<String, String> calls = java.util.Map.of();
+    /** What the current process serves (its admin endpoint's URLs), as it reported at start. */
+    java.util.Map<String, String> endpoints = java.util.Map.of();
     final Deque<Long> exits = new ArrayDeque<>();
     private final Deque<String> output = new ArrayDeque<>();
 

@@ -20,13 +20,31 @@ import java.util.OptionalLong;
  * @param at when this report was taken, by the supervisor's clock
  * @param log the consolidated log file
  * @param groups the groups in start order
+ * @param endpoints what the supervisor's own process serves (its metrics URL, by cleave-observe), by name
  */
 public record StatusReport(String application, long supervisorPid, String state, Instant startedAt, Instant at, String log,
-        List<Group> groups) {
+        List<Group> groups, Map<String, String> endpoints) {
 
-    /** Copies the list. */
+    /** Copies the list and map. */
     public StatusReport {
         groups = List.copyOf(groups);
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    /**
+     * A report of a supervisor that serves no endpoints.
+     *
+     * @param application the application's name
+     * @param supervisorPid the supervisor's process id
+     * @param state its state
+     * @param startedAt when it started
+     * @param at when the report was taken
+     * @param log the consolidated log file
+     * @param groups the groups in start order
+     */
+    public StatusReport(String application, long supervisorPid, String state, Instant startedAt, Instant at, String log,
+            List<Group> groups) {
+        this(application, supervisorPid, state, startedAt, at, log, groups, Map.of());
     }
 
     /**
@@ -57,13 +75,34 @@ public record StatusReport(String application, long supervisorPid, String state,
      * @param restarts how many times it was restarted
      * @param lastExit how its previous process ended, such as {@code exit 1: cleave: component Bomb failed to start: boom}; empty if none did
      * @param calls how its calls to each component stand (policies, breaker states), by callee, as it last reported
+     * @param endpoints what its process serves for people and tools (its metrics URL, by cleave-observe), by name
      */
     public record ReplicaReport(int index, String state, OptionalLong pid, Optional<String> address, String health,
-            Optional<Instant> since, int restarts, Optional<String> lastExit, Map<String, String> calls) {
+            Optional<Instant> since, int restarts, Optional<String> lastExit, Map<String, String> calls,
+            Map<String, String> endpoints) {
 
-        /** Copies the map. */
+        /** Copies the maps. */
         public ReplicaReport {
             calls = Map.copyOf(calls);
+            endpoints = Map.copyOf(endpoints);
+        }
+
+        /**
+         * A replica that serves no endpoints.
+         *
+         * @param index its index
+         * @param state its state
+         * @param pid its process id
+         * @param address where it serves calls
+         * @param health its health
+         * @param since when its process was launched
+         * @param restarts how many times it was restarted
+         * @param lastExit how its previous process ended
+         * @param calls how its calls stand
+         */
+        public ReplicaReport(int index, String state, OptionalLong pid, Optional<String> address, String health,
+                Optional<Instant> since, int restarts, Optional<String> lastExit, Map<String, String> calls) {
+            this(index, state, pid, address, health, since, restarts, lastExit, calls, Map.of());
         }
 
         /**
@@ -140,7 +179,63 @@ public record StatusReport(String application, long supervisorPid, String state,
             out.append("CALLS (from each process to each component: policy; breaker; counts)\n");
             calls.forEach(c -> out.append(c).append('\n'));
         }
+        List<String> served = new ArrayList<>();
+        new java.util.TreeMap<>(endpoints).forEach((name, url) -> served.add("  supervisor " + name + " " + url));
+        for (Group g : groups) {
+            for (ReplicaReport r : g.replicas()) {
+                new java.util.TreeMap<>(r.endpoints()).forEach((name, url) -> served.add("  " + g.name() + "/" + r.index()
+                        + " " + name + " " + url));
+            }
+        }
+        if (!served.isEmpty()) {
+            out.append("ENDPOINTS (what each process serves)\n");
+            served.forEach(e -> out.append(e).append('\n'));
+        }
         return out.toString();
+    }
+
+    /**
+     * A Prometheus scrape configuration for every process of the application that serves metrics
+     * (cleave-observe): the supervisor's own and each running replica's, labelled
+     * {@code cleave_group} and {@code cleave_replica}, as {@code cleave prometheus-config} prints
+     * it. Ports change when a process is restarted: take the configuration again then.
+     *
+     * @param interval the scrape interval, in Prometheus's duration syntax, such as {@code 15s}
+     * @return a {@code scrape_configs} document in YAML; one without targets when no process serves metrics
+     */
+    public String prometheusConfig(String interval) {
+        StringBuilder out = new StringBuilder();
+        out.append("# Prometheus scrape configuration for application ").append(application).append(", from its supervisor's")
+                .append(" status at ").append(at).append("\n# (ports change when a process restarts: take it again then)\n");
+        out.append("scrape_configs:\n");
+        out.append("  - job_name: \"cleave-").append(application).append("\"\n");
+        out.append("    scrape_interval: ").append(interval).append("\n");
+        out.append("    metrics_path: /metrics\n");
+        out.append("    static_configs:\n");
+        int targets = 0;
+        if (endpoints.containsKey("metrics")) {
+            target(out, endpoints.get("metrics"), "supervisor", 0);
+            targets++;
+        }
+        for (Group g : groups) {
+            for (ReplicaReport r : g.replicas()) {
+                if (r.endpoints().containsKey("metrics")) {
+                    target(out, r.endpoints().get("metrics"), g.name(), r.index());
+                    targets++;
+                }
+            }
+        }
+        if (targets == 0) {
+            out.append("      []  # no process serves metrics: put cleave-observe on the application's class path\n");
+        }
+        return out.toString();
+    }
+
+    private static void target(StringBuilder out, String url, String group, int replica) {
+        java.net.URI uri = java.net.URI.create(url);
+        out.append("      - targets: [\"").append(uri.getHost()).append(':').append(uri.getPort()).append("\"]\n");
+        out.append("        labels: {cleave_group: \"").append(group).append("\", cleave_replica: \"").append(replica)
+                .append("\"}\n");
     }
 
     /** {@code 3h2m}, {@code 4m10s}, {@code 12s}, {@code 850ms}. */
@@ -193,12 +288,14 @@ public record StatusReport(String application, long supervisorPid, String state,
                 rm.put("restarts", r.restarts());
                 r.lastExit().ifPresent(e -> rm.put("lastExit", e));
                 rm.put("calls", new LinkedHashMap<>(new java.util.TreeMap<>(r.calls())));
+                rm.put("endpoints", new LinkedHashMap<>(new java.util.TreeMap<>(r.endpoints())));
                 rs.add(rm);
             }
             gm.put("replicas", rs);
             gs.add(gm);
         }
         m.put("groups", gs);
+        m.put("endpoints", new LinkedHashMap<>(new java.util.TreeMap<>(endpoints)));
         return m;
     }
 
@@ -225,7 +322,7 @@ public record StatusReport(String application, long supervisorPid, String state,
                             Optional.ofNullable((String) rm.get("address")), (String) rm.get("health"),
                             Optional.ofNullable((String) rm.get("since")).map(Instant::parse),
                             ((Long) rm.get("restarts")).intValue(), Optional.ofNullable((String) rm.get("lastExit")),
-                            calls(rm.get("calls"))));
+                            calls(rm.get("calls")), calls(rm.get("endpoints"))));
                 }
                 List<String> components = new ArrayList<>();
                 for (Object c : (List<?>) gm.get("components")) {
@@ -235,7 +332,7 @@ public record StatusReport(String application, long supervisorPid, String state,
             }
             return new StatusReport((String) m.get("application"), (Long) m.get("supervisorPid"), (String) m.get("state"),
                     Instant.parse((String) m.get("startedAt")), Instant.parse((String) m.get("at")), (String) m.get("log"),
-                    groups);
+                    groups, calls(m.get("endpoints")));
         } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("not a supervisor status report: " + e.getMessage(), e);
         }

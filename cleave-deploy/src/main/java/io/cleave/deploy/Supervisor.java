@@ -82,6 +82,8 @@ final class Supervisor implements AutoCloseable {
     private final Credentials credentials;
     /** What a status request must carry: in the state file, which only the user who started the supervisor can read. */
     private final String statusSecret;
+    /** What the supervisor's own process serves (cleave-observe's admin endpoint), by name. */
+    private volatile Map<String, String> endpoints = Map.of();
     /** When a refused status request was last logged: a local process may send many. */
     private volatile long statusRefusalLogged = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
 
@@ -301,6 +303,7 @@ final class Supervisor implements AutoCloseable {
         slot.control = null;
         slot.unhealthySince = 0;
         slot.calls = Map.of();
+        slot.endpoints = Map.of();
         Process process;
         try {
             process = builder.start();
@@ -493,6 +496,8 @@ final class Supervisor implements AutoCloseable {
                     certify(line, slot, words.get(1));
                 } else if (words.get(0).equals(ControlLine.CALLS) && words.size() > 1) {
                     calls(slot, generation, String.join(" ", words.subList(1, words.size())));
+                } else if (words.get(0).equals(ControlLine.ENDPOINTS) && words.size() > 1) {
+                    endpoints(slot, generation, String.join(" ", words.subList(1, words.size())));
                 } else {
                     log.line(TAG, slot.tag() + " sent an unknown control message: " + String.join(" ", words));
                 }
@@ -595,6 +600,28 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    private void endpoints(Slot slot, int generation, String json) {
+        Map<String, String> urls = new java.util.TreeMap<>();
+        try {
+            if (Json.parse(json) instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> urls.put(String.valueOf(k), String.valueOf(v)));
+            }
+        } catch (IllegalArgumentException e) {
+            log.line(TAG, slot.tag() + " sent endpoints that are not JSON: " + e.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            if (slot.generation == generation) {
+                slot.endpoints = Map.copyOf(urls);
+            }
+        }
+    }
+
+    /** What the supervisor's own process serves, for the status report. */
+    void endpoints(Map<String, String> endpoints) {
+        this.endpoints = Map.copyOf(endpoints);
+    }
+
     /** Sends the group's components' routes to every child that is listening. Holds the lock. */
     private void publish(Plan.Group group) {
         for (List<Slot> list : slots.values()) {
@@ -667,12 +694,12 @@ final class Supervisor implements AutoCloseable {
                             s.process == null ? OptionalLong.empty() : OptionalLong.of(s.pid()),
                             address.map(Replica::toString), health, Optional.ofNullable(s.since), s.restarts,
                             s.lastExit.isEmpty() ? Optional.empty() : Optional.of(s.lastExit),
-                            s.process == null ? Map.of() : s.calls));
+                            s.process == null ? Map.of() : s.calls, s.process == null ? Map.of() : s.endpoints));
                 }
                 groups.add(new StatusReport.Group(g.name(), g.components(), replicas));
             }
             return new StatusReport(application, ProcessHandle.current().pid(), state(), startedAt, clock.instant(),
-                    log.file().toString(), groups);
+                    log.file().toString(), groups, endpoints);
         }
     }
 

@@ -109,7 +109,9 @@ public final class CleaveLauncher implements Launcher {
             ConfigDocument document, AppOptions options, Problems problems) {
         List<CallDecorator.Decoration> decorations = new ArrayList<>();
         CallDecorator.Context decorating = new DeployContext(settings, transport, graph, document, options);
-        for (CallDecorator d : context.decorators()) {
+        List<CallDecorator> ordered = new ArrayList<>(context.decorators());
+        ordered.sort(java.util.Comparator.comparingInt(CallDecorator::order)); // stable: equal orders keep theirs
+        for (CallDecorator d : ordered) {
             try {
                 decorations.add(d.create(decorating));
             } catch (ConfigSection.ConfigError e) {

@@ -86,6 +86,7 @@ final class RunningApp implements App {
         try {
             app.construct();
             deployment.observe(app::calls);
+            deployment.endpoints(app.endpoints());
             app.startAll();
         } catch (StartupException e) {
             app.shutdown();
@@ -310,6 +311,13 @@ final class RunningApp implements App {
             d.state().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));
         }
         return states;
+    }
+
+    @Override
+    public Map<String, String> endpoints() {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        decorations.forEach(d -> endpoints.putAll(d.endpoints()));
+        return endpoints;
     }
 
     @Override

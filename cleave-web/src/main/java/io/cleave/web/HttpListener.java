@@ -62,8 +62,9 @@ final class HttpListener implements Listener {
     private final WebServer server;
     private final AtomicInteger users = new AtomicInteger();
 
-    private HttpListener(String name, ListenerAddress address) {
+    private HttpListener(String application, String name, ListenerAddress address) {
         this.name = name;
+        RequestSpans spans = new RequestSpans(application, name);
         this.address = address;
         DirectHandler jsonErrors = new JsonErrors();
         this.server = WebServer.builder()
@@ -77,13 +78,13 @@ final class HttpListener implements Listener {
                         d.addHandler(type, jsonErrors);
                     }
                 })
-                .routing(r -> r.any(this::serve))
+                .routing(r -> r.any((req, res) -> spans.around(req, res, this::serve)))
                 .build();
     }
 
     /** Binds and starts serving. */
-    static HttpListener start(String name, ListenerAddress address) {
-        HttpListener listener = new HttpListener(name, address);
+    static HttpListener start(String application, String name, ListenerAddress address) {
+        HttpListener listener = new HttpListener(application, name, address);
         listener.server.start();
         if (!listener.server.isRunning()) {
             // Helidon logs a failed bind and stops instead of throwing; find out why to say so

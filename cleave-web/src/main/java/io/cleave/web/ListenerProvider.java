@@ -47,7 +47,7 @@ public final class ListenerProvider implements ServiceProvider {
         synchronized (open) {
             listener = open.get(key);
             if (listener == null || !listener.isRunning()) {
-                listener = start(request.component(), name, address, listeners.has(name));
+                listener = start(request.application(), request.component(), name, address, listeners.has(name));
                 open.put(key, listener);
             }
             listener.acquire();
@@ -64,9 +64,10 @@ public final class ListenerProvider implements ServiceProvider {
         return Optional.of(listener);
     }
 
-    private static HttpListener start(String component, String name, ListenerAddress address, boolean configured) {
+    private static HttpListener start(String application, String component, String name, ListenerAddress address,
+            boolean configured) {
         try {
-            return HttpListener.start(name, address);
+            return HttpListener.start(application, name, address);
         } catch (RuntimeException e) {
             Throwable cause = e;
             while (cause.getCause() != null) {

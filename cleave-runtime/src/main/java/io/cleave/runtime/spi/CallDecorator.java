@@ -31,6 +31,18 @@ public interface CallDecorator {
     Set<String> sections();
 
     /**
+     * Where this decorator's calls sit among the others': decorations are applied in ascending
+     * order, each around the ones before, so the greatest wraps outermost and sees what the caller
+     * sees (a metrics decorator, say, counting what policies answered). Decorators of equal order
+     * keep the order {@link java.util.ServiceLoader} found them in.
+     *
+     * @return the order; 0 unless overridden
+     */
+    default int order() {
+        return 0;
+    }
+
+    /**
      * Reads this decorator's configuration for one application in this process and checks it.
      *
      * @param context the application
@@ -80,6 +92,17 @@ public interface CallDecorator {
          * @return descriptions by callee name; empty when there is nothing to say
          */
         default java.util.Map<String, String> state() {
+            return java.util.Map.of();
+        }
+
+        /**
+         * What this decoration serves for people and tools to read, such as
+         * {@code metrics -> http://127.0.0.1:41234/metrics}; shown by {@link io.cleave.App#endpoints()}
+         * and, across processes, by status reports.
+         *
+         * @return URLs by name; empty when it serves nothing
+         */
+        default java.util.Map<String, String> endpoints() {
             return java.util.Map.of();
         }
 

@@ -63,6 +63,16 @@ public interface Deployment extends AutoCloseable {
     }
 
     /**
+     * Tells the deployment what this process serves for people and tools (the call decorators'
+     * {@linkplain CallDecorator.Decoration#endpoints endpoints}), for status reports; called once,
+     * before {@link #started}.
+     *
+     * @param endpoints URLs by name, such as {@code metrics}
+     */
+    default void endpoints(Map<String, String> endpoints) {
+    }
+
+    /**
      * Called at shutdown before any component stops, for example to stop accepting calls
      * from other processes.
      */

@@ -1,0 +1,221 @@
+package io.cleave.observe;
+
+import io.cleave.CallContext;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The spans of one application in one process: an OpenTelemetry SDK tracer whose spans go to
+ * {@link RecentSpans} and, when configured, to an OTLP collector. Decides which calls are traced:
+ * a call inside a traced one always is; one arriving from another process is when its caller
+ * traced it (the W3C {@code traceparent} in {@link CallContext#traceId()}, which the transport
+ * carries); any other is a new trace with probability {@code trace-sample-ratio}. A call that is
+ * not traced costs no span and no allocation.
+ */
+final class Tracing {
+
+    static final AttributeKey<String> COMPONENT = AttributeKey.stringKey("cleave.component");
+    static final AttributeKey<String> METHOD = AttributeKey.stringKey("cleave.method");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("cleave.outcome");
+    static final AttributeKey<Boolean> ENCODED = AttributeKey.booleanKey("cleave.encoded");
+
+    /** The tracing of each running application in this JVM, for cleave-web's request spans. */
+    private static final Map<String, Tracing> BY_APPLICATION = new ConcurrentHashMap<>();
+    private static final AtomicBoolean GLOBAL = new AtomicBoolean();
+
+    /** Calls being made on this thread that were not traced: calls they make are not traced either. */
+    private static final ThreadLocal<int[]> UNTRACED = ThreadLocal.withInitial(() -> new int[1]);
+
+    private final SdkTracerProvider provider;
+    private final Tracer tracer;
+    private final RecentSpans recent;
+    private final double ratio;
+
+    private final String application;
+
+    private Tracing(String application, SdkTracerProvider provider, RecentSpans recent, double ratio) {
+        this.application = application;
+        this.provider = provider;
+        this.tracer = provider.get("io.cleave.observe");
+        this.recent = recent;
+        this.ratio = ratio;
+    }
+
+    static Tracing start(String application, ObserveSettings settings) {
+        RecentSpans recent = new RecentSpans(settings.recentSpans());
+        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
+                AttributeKey.stringKey("service.name"), application,
+                AttributeKey.stringKey("cleave.process"), processName())));
+        SdkTracerProviderBuilder builder = SdkTracerProvider.builder().setResource(resource)
+                .setSampler(new Decided(settings.sampleRatio()))
+                .addSpanProcessor(SimpleSpanProcessor.create(recent));
+        settings.otlpEndpoint().ifPresent(url -> builder.addSpanProcessor(BatchSpanProcessor.builder(
+                OtlpHttpSpanExporter.builder().setEndpoint(url).build()).build()));
+        Tracing tracing = new Tracing(application, builder.build(), recent, settings.sampleRatio());
+        BY_APPLICATION.put(application, tracing);
+        registerGlobally();
+        return tracing;
+    }
+
+    /**
+     * Makes this JVM's {@link GlobalOpenTelemetry} hand each application's tracer to the
+     * instrumentation scope {@code io.cleave.web/<application>} (cleave-web's request spans), and
+     * a no-op tracer to any other.
+     */
+    private static void registerGlobally() {
+        if (!GLOBAL.compareAndSet(false, true)) {
+            return;
+        }
+        TracerProvider router = new TracerProvider() {
+            @Override
+            public Tracer get(String scope) {
+                Tracing t = scope.startsWith(WEB_SCOPE) ? BY_APPLICATION.get(scope.substring(WEB_SCOPE.length())) : null;
+                return t == null ? TracerProvider.noop().get(scope) : t.tracer;
+            }
+
+            @Override
+            public Tracer get(String scope, String version) {
+                return get(scope);
+            }
+        };
+        ContextPropagators propagators = ContextPropagators.create(W3CTraceContextPropagator.getInstance());
+        try {
+            GlobalOpenTelemetry.set(new OpenTelemetry() {
+                @Override
+                public TracerProvider getTracerProvider() {
+                    return router;
+                }
+
+                @Override
+                public ContextPropagators getPropagators() {
+                    return propagators;
+                }
+            });
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.WARNING, "cleave-observe: another OpenTelemetry is this JVM's global one ("
+                    + e.getMessage() + "); HTTP requests get no spans of Cleave's");
+        }
+    }
+
+    private static final String WEB_SCOPE = "io.cleave.web/";
+    private static final System.Logger LOG = System.getLogger("cleave.observe");
+
+    /**
+     * Which spans are recorded: a child as its parent was; an HTTP request without a traced caller
+     * with probability {@code trace-sample-ratio}; a component call without a parent always, since
+     * {@link #parent()} decided before it was built.
+     */
+    private record Decided(double ratio) implements Sampler {
+        @Override
+        public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind kind,
+                Attributes attributes, List<LinkData> parentLinks) {
+            SpanContext parent = Span.fromContext(parentContext).getSpanContext();
+            if (parent.isValid()) {
+                return parent.isSampled() ? SamplingResult.recordAndSample() : SamplingResult.drop();
+            }
+            if (kind == SpanKind.SERVER) {
+                boolean traced = ratio >= 1.0 || (ratio > 0 && ThreadLocalRandom.current().nextDouble() < ratio);
+                return traced ? SamplingResult.recordAndSample() : SamplingResult.drop();
+            }
+            return SamplingResult.recordAndSample();
+        }
+
+        @Override
+        public String getDescription() {
+            return "cleave(parent, else ratio " + ratio + " for requests)";
+        }
+    }
+
+    /** Which process a span was made in: {@code pid N} (cleave status maps pids to groups and replicas). */
+    private static String processName() {
+        return "pid " + ProcessHandle.current().pid();
+    }
+
+    Tracer tracer() {
+        return tracer;
+    }
+
+    RecentSpans recent() {
+        return recent;
+    }
+
+    /**
+     * The context a new call's span starts in, or null when the call is not traced.
+     *
+     * @param untraced this thread's {@link #untraced()} counter
+     */
+    Context parent(int[] untraced) {
+        SpanContext current = Span.current().getSpanContext();
+        if (current.isValid()) {
+            return current.isSampled() ? Context.current() : null;
+        }
+        if (untraced[0] > 0) {
+            return null;
+        }
+        Optional<String> carried = CallContext.current().traceId();
+        if (carried.isPresent()) {
+            // from another process, or encoded in this one: traced only if its caller traced it
+            SpanContext remote = fromTraceparent(carried.get());
+            return remote == null ? null : Context.root().with(Span.wrap(remote));
+        }
+        return ratio >= 1.0 || (ratio > 0 && ThreadLocalRandom.current().nextDouble() < ratio) ? Context.root() : null;
+    }
+
+    /**
+     * This thread's count of untraced calls being made: raised around each, so the calls they make
+     * are not traced either.
+     *
+     * @return the counter, one per thread
+     */
+    static int[] untraced() {
+        return UNTRACED.get();
+    }
+
+    /** {@code 00-<trace id>-<span id>-01}. */
+    static String traceparent(SpanContext span) {
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
+    }
+
+    /** A sampled W3C traceparent as a remote parent; null for anything else. */
+    static SpanContext fromTraceparent(String value) {
+        if (value.length() != 55 || !value.startsWith("00-") || value.charAt(35) != '-' || value.charAt(52) != '-') {
+            return null;
+        }
+        SpanContext parsed = SpanContext.createFromRemoteParent(value.substring(3, 35), value.substring(36, 52),
+                TraceFlags.fromHex(value, 53), TraceState.getDefault());
+        return parsed.isValid() && parsed.isSampled() ? parsed : null;
+    }
+
+    void close() {
+        BY_APPLICATION.remove(application, this);
+        provider.shutdown().join(5, TimeUnit.SECONDS);
+    }
+}
