@@ -427,6 +427,16 @@ final class RunningApp implements App {
         }
 
         @Override
+        public List<ComponentDescriptor<?>> components() {
+            return graph.ordered();
+        }
+
+        @Override
+        public <T> T component(Class<T> type) {
+            return RunningApp.this.component(type);
+        }
+
+        @Override
         public String toString() {
             return dependency.type().getName() + " for " + component.name() + " (parameter \"" + dependency.parameter() + "\")";
         }
