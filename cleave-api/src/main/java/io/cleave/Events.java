@@ -2,6 +2,8 @@ package io.cleave;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Publishes events of one type from a component, inside the component's own store transaction:
@@ -42,4 +44,35 @@ public interface Events<E> {
      * @throws IllegalArgumentException if the key is empty or longer than 200 characters
      */
     void publish(Connection transaction, String key, E event) throws SQLException;
+
+    /**
+     * The events of this type that a subscriber kept failing and that were set aside, oldest
+     * first.
+     *
+     * @return the dead letters; empty when there are none
+     * @throws StoreException if the store cannot be read
+     */
+    List<DeadLetter> deadLetters();
+
+    /**
+     * Delivers every dead letter of this type again, each after the events of its key already
+     * waiting, with its attempts counted from zero.
+     *
+     * @return how many were put back
+     * @throws StoreException if the store cannot be written
+     */
+    int replayDeadLetters();
+
+    /**
+     * An event set aside after {@code [events] max-attempts} failed deliveries to one subscriber.
+     *
+     * @param id the event's id as its subscriber receives it
+     * @param subscriber the subscriber method, {@code Component.method}
+     * @param key the event's key
+     * @param attempts the deliveries that failed
+     * @param error what the last one failed with
+     * @param failedAt when it was set aside
+     */
+    record DeadLetter(String id, String subscriber, String key, int attempts, String error, Instant failedAt) {
+    }
 }
