@@ -41,7 +41,8 @@ import org.postgresql.PGConnection;
  * another. A delivered row is deleted after the call returned; a crash between the two delivers
  * it again, which the subscriber's {@link io.cleave.Inbox} absorbs. A failed delivery is retried
  * with backoff, holding back the rows after it of the same subscriber and key; after
- * {@code max-attempts} it moves to {@code cleave_dead_letter} and the key goes on.
+ * {@code max-attempts} failures of the subscriber itself (not counting calls that could not reach
+ * it) it moves to {@code cleave_dead_letter} and the key goes on.
  */
 final class Outbox implements Lifecycle {
 
@@ -83,6 +84,7 @@ final class Outbox implements Lifecycle {
                         key             varchar(200)  not null,
                         payload         bytea         not null,
                         attempts        int           not null default 0,
+                        retries         int           not null default 0,
                         next_attempt_at timestamptz   not null default clock_timestamp(),
                         last_error      varchar(2000),
                         created_at      timestamptz   not null default clock_timestamp()
@@ -287,7 +289,19 @@ final class Outbox implements Lifecycle {
     }
 
     /** One row of the outbox. */
-    private record Row(long seq, String id, String subscriber, String topic, String key, byte[] payload, int attempts) {
+    private record Row(long seq, String id, String subscriber, String topic, String key, byte[] payload, int attempts,
+            int retries) {
+    }
+
+    /**
+     * Why a delivery failed.
+     *
+     * @param message the exception's type and message
+     * @param unreachable whether the subscriber could not be reached (its process down or
+     *     replaced, the call refused or timed out): retried without end, since it says nothing about
+     *     the event; only failures of the subscriber itself count towards a dead letter
+     */
+    private record Failure(String message, boolean unreachable) {
     }
 
     /**
@@ -297,7 +311,7 @@ final class Outbox implements Lifecycle {
     int relayOnce() throws InterruptedException {
         List<Row> rows = store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    select o.seq, o.id, o.subscriber, o.topic, o.key, o.payload, o.attempts from cleave_outbox o
+                    select o.seq, o.id, o.subscriber, o.topic, o.key, o.payload, o.attempts, o.retries from cleave_outbox o
                     where not exists (select 1 from cleave_outbox h
                                       where h.subscriber = o.subscriber and h.key = o.key and h.seq <= o.seq
                                         and h.next_attempt_at > clock_timestamp())
@@ -307,7 +321,7 @@ final class Outbox implements Lifecycle {
                     List<Row> result = new ArrayList<>();
                     while (rs.next()) {
                         result.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getBytes(6), rs.getInt(7)));
+                                rs.getBytes(6), rs.getInt(7), rs.getInt(8)));
                     }
                     return result;
                 }
@@ -362,18 +376,18 @@ final class Outbox implements Lifecycle {
                             : component + " no longer publishes " + r.topic() + " (no Events<" + r.topic() + "> parameter)");
                     continue;
                 }
-                String failure = deliver(subscriber, codec, r);
+                Failure failure = deliver(subscriber, codec, r);
                 if (failure == null) {
                     delivered.add(r.seq());
                     continue;
                 }
                 deleteDelivered(delivered);
-                int attempts = r.attempts() + 1;
+                int attempts = r.attempts() + (failure.unreachable() ? 0 : 1);
                 if (attempts >= settings.maxAttempts()) {
-                    deadLetter(r, attempts, failure);
+                    deadLetter(r, attempts, failure.message());
                     continue;
                 }
-                retryLater(r, attempts, failure);
+                retryLater(r, attempts, r.retries() + 1, failure.message());
                 return;
             }
         } finally {
@@ -382,7 +396,7 @@ final class Outbox implements Lifecycle {
     }
 
     /** Calls the subscriber; null when it returned, else why it failed. */
-    private String deliver(Subscribers.Subscriber subscriber, Codec<?> codec, Row r) {
+    private Failure deliver(Subscribers.Subscriber subscriber, Codec<?> codec, Row r) {
         try {
             Object event = codec.read(new Reader(r.payload()));
             Object target = references.apply(subscriber.component());
@@ -390,12 +404,13 @@ final class Outbox implements Lifecycle {
             return null;
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return cause.getClass().getName() + ": " + cause.getMessage();
+            return new Failure(cause.getClass().getName() + ": " + cause.getMessage(),
+                    cause instanceof io.cleave.ComponentUnavailableException);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return e.getClass().getName() + ": " + e.getMessage();
+            return new Failure(e.getClass().getName() + ": " + e.getMessage(), e instanceof io.cleave.ComponentUnavailableException);
         }
     }
 
@@ -413,17 +428,18 @@ final class Outbox implements Lifecycle {
         });
     }
 
-    private void retryLater(Row r, int attempts, String failure) {
-        long pause = settings.backoff(attempts).toMillis();
+    private void retryLater(Row r, int attempts, int retries, String failure) {
+        long pause = settings.backoff(retries).toMillis();
         LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": delivery of event " + r.id() + " to "
-                + r.subscriber() + " failed (attempt " + attempts + "), retrying in " + pause + " ms: " + failure);
+                + r.subscriber() + " failed (retry " + retries + "), retrying in " + pause + " ms: " + failure);
         store.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update cleave_outbox set attempts = ?, last_error = ?,"
+            try (PreparedStatement ps = c.prepareStatement("update cleave_outbox set attempts = ?, retries = ?, last_error = ?,"
                     + " next_attempt_at = clock_timestamp() + ? * interval '1 millisecond' where seq = ?")) {
                 ps.setInt(1, attempts);
-                ps.setString(2, truncate(failure));
-                ps.setLong(3, pause);
-                ps.setLong(4, r.seq());
+                ps.setInt(2, retries);
+                ps.setString(3, truncate(failure));
+                ps.setLong(4, pause);
+                ps.setLong(5, r.seq());
                 ps.executeUpdate();
             }
         });
