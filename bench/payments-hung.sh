@@ -34,12 +34,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_shop --set=multi.unhealthy-timeout=\"600s\"
+top_up_stock
 
 payments=$(python3 - "$out/state" <<'EOF'
 import json, os, socket, sys
 state = json.load(open(os.path.join(sys.argv[1], "shop", "supervisor.json")))
 with socket.create_connection(("127.0.0.1", state["statusPort"])) as s:
-    s.sendall(b"STATUS\n")
+    # the status port wants the secret in the state file, readable by the supervisor's user only
+    s.sendall(("STATUS " + state["secret"] + "\n").encode())
     data = b""
     while not data.endswith(b"\n"):
         data += s.recv(65536)
@@ -52,10 +54,10 @@ phase() { # phase NAME WARMUP: both loads at once for $duration s after WARMUP s
     local name="$1" warm="$2" extra=()
     [ "$warm" != 0 ] && extra=(--warmup "${warm}s")
     bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/browse.toml --rate 20 --duration "${duration}s" \
-        "${extra[@]}" -q --json "$out/$name-browse.json" --no-report >"$out/$name-browse.out" 2>&1 &
+        "${extra[@]}" -q --json "$out/$name-browse.json" --html "$out/$name-browse.html" >"$out/$name-browse.out" 2>&1 &
     local browse=$!
     bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/buy.toml --rate 30 --duration "${duration}s" \
-        "${extra[@]}" -q --json "$out/$name-buy.json" --no-report >"$out/$name-buy.out" 2>&1
+        "${extra[@]}" -q --json "$out/$name-buy.json" --html "$out/$name-buy.html" >"$out/$name-buy.out" 2>&1
     wait "$browse"
 }
 

@@ -36,6 +36,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_shop --set=multi.class-data-sharing="$cds" --set=Payments.latency=\""$latency"\"
+top_up_stock
 echo "class-data archives: $cds; load: $rate req/s of bench/shop/checkout.toml; payments answer in $latency" >&2
 bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/checkout.toml --rate "$rate" --duration 3600s -q --no-report \
     >"$out/load.log" 2>&1 &

@@ -29,3 +29,10 @@ start_shop() { # start_shop --set=...: returns once the shop answers on $port
     done
     echo "shop up in $((SECONDS - started)) s" >&2
 }
+
+top_up_stock() { # gives every product stock that cannot run out: the buyers all buy the same one
+    local props="$out/data/postgres/cleave.properties"
+    PGPASSWORD="$(sed -n 's/^superuser.password=//p' "$props")" psql -X -q -h 127.0.0.1 \
+        -p "$(sed -n 's/^port=//p' "$props")" -U cleave -d "$(sed -n 's/^database=//p' "$props")" \
+        -c "update inventory.stock set on_hand = 1000000000"
+}

@@ -30,8 +30,8 @@ import javax.sql.DataSource;
  * <p>Migrations are SQL files on the class path under {@code db/<component name in lower
  * case>/}, named as Flyway expects ({@code V1__init.sql}, {@code V2__add_price.sql}). Unqualified
  * table names resolve to the component's own schema, so a component does not read another's
- * tables by accident. The embedded database runs in PostgreSQL compatibility mode, so the same
- * migrations and queries work on both for ordinary SQL.
+ * tables by accident. The embedded database is a PostgreSQL server of its own, so the same
+ * migrations and queries work on it and on a configured PostgreSQL.
  *
  * <p>Checked exceptions of the work's own reach the caller as themselves, after the rollback;
  * their type is inferred. Java infers <em>one</em> thrown type from a lambda, though: when it
