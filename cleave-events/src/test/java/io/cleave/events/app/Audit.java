@@ -23,6 +23,15 @@ public interface Audit {
     /** @return every applied entry in the order applied, as {@code account:n}, duplicates included */
     List<String> seen();
 
+    /**
+     * For the benchmark, whose amounts are the publish time in microseconds since the epoch: how long
+     * after it each entry of accounts starting with {@code prefix} was applied.
+     *
+     * @param prefix the accounts' prefix
+     * @return microseconds, in the order applied
+     */
+    List<Long> latenciesMicros(String prefix);
+
     /** @return the pid of the process hosting the audit */
     long pid();
 }

@@ -17,6 +17,16 @@ public interface Ledger {
     long post(String account, long amount);
 
     /**
+     * Posts an entry in the same transaction as {@link #post}, without publishing it: the
+     * baseline of the cost of publishing.
+     *
+     * @param account the account
+     * @param amount how much
+     * @return the entry's number within the account
+     */
+    long postWithoutEvent(String account, long amount);
+
+    /**
      * Posts an entry and publishes it, then fails, so the transaction rolls back.
      *
      * @param account the account

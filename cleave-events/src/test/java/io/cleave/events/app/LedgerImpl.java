@@ -36,19 +36,24 @@ public final class LedgerImpl implements Ledger {
 
     @Override
     public long post(String account, long amount) {
-        return store.transaction(c -> insert(c, account, amount));
+        return store.transaction(c -> insert(c, account, amount, true));
+    }
+
+    @Override
+    public long postWithoutEvent(String account, long amount) {
+        return store.transaction(c -> insert(c, account, amount, false));
     }
 
     @Override
     public void postThenFail(String account) {
         store.run(c -> {
-            insert(c, account, 999);
+            insert(c, account, 999, true);
             throw new IllegalStateException("rolled back on purpose");
         });
     }
 
     /** Takes the account's row lock first, so entries of one account commit in the order of their numbers. */
-    private long insert(Connection c, String account, long amount) throws SQLException {
+    private long insert(Connection c, String account, long amount, boolean publish) throws SQLException {
         long n;
         try (PreparedStatement ps = c.prepareStatement("insert into account (id, n) values (?, 1)"
                 + " on conflict (id) do update set n = account.n + 1 returning n")) {
@@ -64,7 +69,9 @@ public final class LedgerImpl implements Ledger {
             ps.setLong(3, amount);
             ps.executeUpdate();
         }
-        posted.publish(c, account, new Posted(account, n, amount));
+        if (publish) {
+            posted.publish(c, account, new Posted(account, n, amount));
+        }
         return n;
     }
 
