@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Declares a component method a subscriber of the events its first parameter's type: every
+ * Makes a component method a subscriber to the events of its first parameter's type: every
  * event of that type any component publishes with {@link Events#publish} is delivered to it at
- * least once, in order per key. The method returns {@code void} and takes two parameters, the
+ * least once, in order per key, wherever the two components run. The method returns {@code void} and takes two parameters, the
  * event (a record) and its id (a {@code String}, the same on every delivery of one event), which
  * it gives to its {@link Inbox} to apply the event once:
  *
