@@ -26,7 +26,8 @@ import java.util.List;
  * subscriber in the order they were published (the commits of one key's events are serialised).
  * A subscriber applies an event once by doing its work through its {@link Inbox}. An event a
  * subscriber keeps failing (after {@code [events] max-attempts}) is set aside as a dead letter,
- * shown by {@code cleave status} and delivered again by {@code cleave events replay}.
+ * counted by {@code cleave status} (and {@link App#calls()}) and delivered again by
+ * {@link #replayDeadLetters()}.
  *
  * @param <E> the event type
  */

@@ -164,6 +164,17 @@ public interface ServiceProvider {
         void closeOnStop(AutoCloseable resource);
 
         /**
+         * Reports how this service's own calls to other components stand, shown beside the call
+         * decorators' by {@link io.cleave.App#calls()} and {@code cleave status} (an event relay's
+         * waiting events and dead letters per subscriber). The supplier is asked about once a
+         * second, so it should answer from memory.
+         *
+         * @param states descriptions by called component's name; empty when there is nothing to say
+         */
+        default void report(java.util.function.Supplier<java.util.Map<String, String>> states) {
+        }
+
+        /**
          * Every component of the application, wherever it runs, for a service that reaches
          * other components (events delivered to their subscribers).
          *

@@ -63,6 +63,7 @@ public final class EventsProvider implements ServiceProvider {
                 outboxes.put(store, outbox);
                 Outbox created = outbox;
                 request.attach(created);
+                request.report(created::state);
                 request.closeOnStop(() -> {
                     synchronized (outboxes) {
                         outboxes.remove(store);

@@ -58,6 +58,10 @@ final class Outbox implements Lifecycle {
     private final String channel;
     private final Map<String, Codec<?>> topics = new ConcurrentHashMap<>();
 
+    /** What the leading relay last counted, by subscribing component: for status. */
+    private volatile Map<String, String> state = Map.of();
+    private long countedAt;
+
     private volatile boolean running;
     private volatile Thread relay;
     private volatile boolean leading;
@@ -181,16 +185,6 @@ final class Outbox implements Lifecycle {
         });
     }
 
-    /** How many dead letters this component's outbox holds, for status. */
-    long deadLetterCount() {
-        return store.read(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from cleave_dead_letter")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-    }
-
     /** Starts this process's relay, which leads when no other process's does. */
     @Override
     public void start() {
@@ -206,6 +200,41 @@ final class Outbox implements Lifecycle {
             t.interrupt();
             t.join(settings.pollInterval().toMillis() + settings.deliveryTimeout().toMillis() + 5_000);
         }
+    }
+
+    /**
+     * How delivery stands per subscribing component, while this process's relay leads: events
+     * waiting and dead letters, such as {@code events from Ledger: 3 waiting, 1 dead letter}.
+     */
+    Map<String, String> state() {
+        return leading ? state : Map.of();
+    }
+
+    /** Counts waiting events and dead letters per subscribing component, at most once a second. */
+    private void count() {
+        long now = System.nanoTime();
+        if (countedAt != 0 && now - countedAt < 1_000_000_000L) {
+            return;
+        }
+        countedAt = now;
+        Map<String, long[]> counts = store.read(c -> {
+            Map<String, long[]> result = new java.util.TreeMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                    select subscriber, count(*), 0 from cleave_outbox group by subscriber
+                    union all select subscriber, 0, count(*) from cleave_dead_letter group by subscriber""")) {
+                while (rs.next()) {
+                    String callee = rs.getString(1).substring(0, Math.max(0, rs.getString(1).indexOf('.')));
+                    long[] n = result.computeIfAbsent(callee, k -> new long[2]);
+                    n[0] += rs.getLong(2);
+                    n[1] += rs.getLong(3);
+                }
+            }
+            return result;
+        });
+        Map<String, String> described = new LinkedHashMap<>();
+        counts.forEach((callee, n) -> described.put(callee, "events from " + component + ": " + n[0] + " waiting, " + n[1]
+                + " dead letter" + (n[1] == 1 ? "" : "s") + (n[1] > 0 ? " (Events.replayDeadLetters() delivers them again)" : "")));
+        state = Map.copyOf(described);
     }
 
     /** Whether this process's relay leads; for tests. */
@@ -250,6 +279,7 @@ final class Outbox implements Lifecycle {
         PGConnection notifications = session.unwrap(PGConnection.class);
         while (running) {
             int read = relayOnce();
+            count();
             if (read < settings.batchSize()) {
                 notifications.getNotifications((int) settings.pollInterval().toMillis());
             }

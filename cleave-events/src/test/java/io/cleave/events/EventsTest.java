@@ -3,10 +3,23 @@ package io.cleave.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cleave.App;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
 import io.cleave.test.CleaveTest;
+import io.cleave.test.TestTopology;
 import io.cleave.test.TopologyTest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +91,8 @@ class EventsTest {
     }
 
     @TopologyTest
-    void aPoisonEventBecomesADeadLetterWithoutHoldingBackItsKeyAndReplays(Ledger ledger, Audit audit) throws Exception {
+    void aPoisonEventBecomesADeadLetterWithoutHoldingBackItsKeyAndReplays(Ledger ledger, Audit audit, App app,
+            TestTopology topology) throws Exception {
         String account = unique("poison");
 
         ledger.post(account, -1);
@@ -92,6 +106,11 @@ class EventsTest {
                 .startsWith("Audit.posted " + account + ": ")
                 .contains("amount -1 is not accepted (entry " + account + ":1)");
 
+        // cleave status shows it under CALLS, as the relay's calls to Audit (App.calls() in one process)
+        Await.until("the dead letter in the status", DELIVERY, () -> status(app, topology).contains(
+                "events from Ledger: 0 waiting, 1 dead letter (Events.replayDeadLetters() delivers them again)"),
+                () -> status(app, topology));
+
         audit.acceptNegative();
         assertThat(ledger.replayDeadLetters()).isGreaterThanOrEqualTo(1);
 
@@ -99,6 +118,34 @@ class EventsTest {
                 () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":2", account + ":1");
         assertThat(ledger.deadLetters()).noneMatch(d -> d.contains(account));
+    }
+
+    /** How calls stand: the supervisor's status report in multi (its state directory under target/, as
+     *     {@code MultiTestTopology} sets it; as {@code cleave status --json}), else {@link App#calls()}. */
+    private static String status(App app, TestTopology topology) {
+        if (!topology.name().equals("multi")) {
+            return app.calls().toString();
+        }
+        try {
+            String state = Files.readString(Path.of("target", "cleave-multi", "events-test", "supervisor.json"));
+            int port = Integer.parseInt(field(state, "statusPort"));
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("STATUS " + field(state, "secret") + "\n").getBytes(StandardCharsets.UTF_8));
+                return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A top-level string or number field of a small JSON object. */
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^\",}]*)").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in " + json);
+        }
+        return m.group(1);
     }
 
     static String unique(String name) {
