@@ -52,6 +52,16 @@ public interface ServiceProvider {
      */
     String describe();
 
+    /**
+     * The top-level sections of {@code cleave.toml} this provider reads, such as {@code events}:
+     * the runtime accepts them only when a provider on the class path claims them.
+     *
+     * @return section names; empty by default
+     */
+    default java.util.Set<String> sections() {
+        return java.util.Set.of();
+    }
+
     /** The application as {@link #prepare} sees it. */
     interface Preparation {
 
@@ -152,5 +162,40 @@ public interface ServiceProvider {
          * @param resource what to close
          */
         void closeOnStop(AutoCloseable resource);
+
+        /**
+         * Reports how this service's own calls to other components stand, shown beside the call
+         * decorators' by {@link io.cleave.App#calls()} and {@code cleave status} (an event relay's
+         * waiting events and dead letters per subscriber). The supplier is asked about once a
+         * second, so it should answer from memory.
+         *
+         * @param states descriptions by called component's name; empty when there is nothing to say
+         */
+        default void report(java.util.function.Supplier<java.util.Map<String, String>> states) {
+        }
+
+        /**
+         * Every component of the application, wherever it runs, for a service that reaches
+         * other components (events delivered to their subscribers).
+         *
+         * @return the components, in dependency order
+         */
+        default List<ComponentDescriptor<?>> components() {
+            throw new UnsupportedOperationException("components() is not supported by " + getClass().getName());
+        }
+
+        /**
+         * The reference this process calls a component through: the instance where it is
+         * hosted here and nothing decorates its calls, else a stub. Resolve it only once the
+         * application has started (from an {@linkplain #attach attached} lifecycle's work).
+         *
+         * @param type the component interface
+         * @param <T> the type
+         * @return the reference
+         * @throws IllegalArgumentException if {@code type} is not a component of the application
+         */
+        default <T> T component(Class<T> type) {
+            throw new UnsupportedOperationException("component(Class) is not supported by " + getClass().getName());
+        }
     }
 }

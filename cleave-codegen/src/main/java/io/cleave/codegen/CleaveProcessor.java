@@ -335,6 +335,9 @@ public final class CleaveProcessor extends AbstractProcessor {
                 exceptions.add(thrown);
             }
         }
+        if (hasAnnotation(method, "io.cleave.Subscribe")) {
+            ok &= checkSubscriber(where, method, resolved);
+        }
         Optional<ExecutableElement> fallback = Optional.empty();
         Optional<String> fallbackName = annotationValue(method, "io.cleave.Fallback");
         if (fallbackName.isPresent()) {
@@ -382,6 +385,40 @@ public final class CleaveProcessor extends AbstractProcessor {
                         + " (Wire.methodId of the signature), so a call could not say which it means; rename one");
                 ok = false;
             }
+        }
+        return ok;
+    }
+
+    /**
+     * Checks a {@code @Subscribe} method: {@code void name(SomeEvent event, String eventId)}, the
+     * event a record, so that every event of the type can be delivered to it.
+     */
+    private boolean checkSubscriber(String where, ExecutableElement method, ExecutableType resolved) {
+        List<? extends TypeMirror> parameters = resolved.getParameterTypes();
+        String shape = "; a subscriber is declared as @Subscribe void " + method.getSimpleName()
+                + "(SomeEvent event, String eventId), SomeEvent a record";
+        if (resolved.getReturnType().getKind() != TypeKind.VOID) {
+            error(method, "@Subscribe method " + where + " returns " + resolved.getReturnType()
+                    + ", but nobody receives what a subscriber returns" + shape);
+            return false;
+        }
+        if (parameters.size() != 2) {
+            error(method, "@Subscribe method " + where + " takes " + parameters.size() + " parameter"
+                    + (parameters.size() == 1 ? "" : "s") + shape);
+            return false;
+        }
+        boolean ok = true;
+        TypeMirror event = parameters.get(0);
+        if (event.getKind() != TypeKind.DECLARED || ValueTypes.element(event).getKind() != ElementKind.RECORD) {
+            error(method.getParameters().get(0), "@Subscribe method " + where + ": its event parameter '"
+                    + method.getParameters().get(0).getSimpleName() + "' is a " + event + ", not a record" + shape);
+            ok = false;
+        }
+        if (!types.isSameType(parameters.get(1), elements.getTypeElement("java.lang.String").asType())) {
+            error(method.getParameters().get(1), "@Subscribe method " + where + ": its second parameter '"
+                    + method.getParameters().get(1).getSimpleName() + "' is a " + parameters.get(1)
+                    + ", not the event's id (String)" + shape);
+            ok = false;
         }
         return ok;
     }

@@ -58,6 +58,20 @@ class CompileErrorsTest {
         assertThat(error.getLineNumber()).isEqualTo(3);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "String on(E e, String id);     | returns java.lang.String, but nobody receives what a subscriber returns",
+        "void on(E e);                  | takes 1 parameter; a subscriber is declared as",
+        "void on(String e, String id);  | its event parameter 'e' is a java.lang.String, not a record",
+        "void on(E e, long id);         | its second parameter 'id' is a long, not the event's id (String)",
+    })
+    void subscriberMustTakeAnEventRecordAndItsId(String method, String problem) {
+        Compilation compilation = compile(api("", "record E(int n) {}\n@io.cleave.Subscribe " + method));
+
+        Diagnostic<? extends JavaFileObject> error = onlyCleaveError(compilation, "@Subscribe method Api.on");
+        assertThat(error.getMessage(Locale.ROOT)).contains(problem);
+    }
+
     @Test
     void parameterThatCannotCrossNamesThePathToTheOffendingType() {
         Compilation compilation = compile(

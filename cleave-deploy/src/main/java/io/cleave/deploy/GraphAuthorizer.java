@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Calls only along the component graph: a component may be called by the groups hosting a
- * component whose constructor asks for it (directly or through a {@code Ref}), and by the
+ * component whose constructor asks for it (directly or through a {@code Ref}), by the groups
+ * hosting a publisher of events it {@code @Subscribe}s to (their relays deliver them), and by the
  * deployment itself (the supervisor, whose stubs serve the application's tests and
  * {@code App.component(...)}). The graph is the one the annotation processor recorded, the same
  * in every process.
@@ -50,8 +51,43 @@ final class GraphAuthorizer implements Authorizer {
                 }
             }
         }
+        // a publisher's relay calls the subscribers of the events it publishes
+        for (ComponentDescriptor<?> publisher : components) {
+            for (Dependency d : publisher.dependencies()) {
+                if (d instanceof Dependency.OnService on && on.type() == io.cleave.Events.class && on.typeArguments().size() == 1
+                        && groupOf.containsKey(publisher.name())) {
+                    Class<?> event = encodedType(on.typeArguments().get(0));
+                    for (ComponentDescriptor<?> subscriber : components) {
+                        if (subscribes(subscriber.type(), event)) {
+                            callers.get(subscriber.name()).add(groupOf.get(publisher.name()));
+                        }
+                    }
+                }
+            }
+        }
         callers.replaceAll((k, v) -> Set.copyOf(v));
         return new GraphAuthorizer(Map.copyOf(callers), Set.copyOf(groupOf.values()));
+    }
+
+    /** The type a generated codec encodes ({@code X_Codec implements Codec<X>}); null if it does not say. */
+    private static Class<?> encodedType(io.cleave.spi.Codec<?> codec) {
+        for (java.lang.reflect.Type t : codec.getClass().getGenericInterfaces()) {
+            if (t instanceof java.lang.reflect.ParameterizedType p && p.getRawType() == io.cleave.spi.Codec.class
+                    && p.getActualTypeArguments()[0] instanceof Class<?> type) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a component interface has an {@code @Subscribe} method taking the event type. */
+    private static boolean subscribes(Class<?> component, Class<?> event) {
+        for (java.lang.reflect.Method m : component.getMethods()) {
+            if (m.isAnnotationPresent(io.cleave.Subscribe.class) && m.getParameterCount() == 2 && m.getParameterTypes()[0] == event) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

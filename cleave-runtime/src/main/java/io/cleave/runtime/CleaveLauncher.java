@@ -83,6 +83,7 @@ public final class CleaveLauncher implements Launcher {
         List<String> known = new ArrayList<>(List.of("app", "single", "multi"));
         known.addAll(SERVICE_SECTIONS);
         context.decorators().forEach(d -> known.addAll(d.sections()));
+        context.providers().forEach(p -> known.addAll(p.sections()));
         deployers.keySet().stream().filter(n -> !known.contains(n)).forEach(known::add);
         document.checkSections(graph.names(), known, problems);
         TransportSettings transport = TransportSection.read(document, problems);

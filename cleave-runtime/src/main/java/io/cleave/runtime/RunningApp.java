@@ -44,6 +44,8 @@ final class RunningApp implements App {
     private final Map<String, Map<Class<?>, Object>> services = new LinkedHashMap<>();
     private final List<Hosted> hosted = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** What services report of their own calls ({@link ServiceProvider.Request#report}). */
+    private final List<java.util.function.Supplier<Map<String, String>>> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean constructed;
     /** Services' lifecycles attached to a component ({@link ServiceProvider.Request#attach}), by component. */
     private final Map<String, List<Lifecycle>> attached = new LinkedHashMap<>();
@@ -310,6 +312,9 @@ final class RunningApp implements App {
         for (CallDecorator.Decoration d : decorations) {
             d.state().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));
         }
+        for (java.util.function.Supplier<Map<String, String>> r : reports) {
+            r.get().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));
+        }
         return states;
     }
 
@@ -432,6 +437,21 @@ final class RunningApp implements App {
             synchronized (resources) {
                 resources.add(resource);
             }
+        }
+
+        @Override
+        public void report(java.util.function.Supplier<Map<String, String>> states) {
+            reports.add(states);
+        }
+
+        @Override
+        public List<ComponentDescriptor<?>> components() {
+            return graph.ordered();
+        }
+
+        @Override
+        public <T> T component(Class<T> type) {
+            return RunningApp.this.component(type);
         }
 
         @Override
