@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Each kind of error a call can end in gets its own outcome label. */
 class OutcomeTest {
 
-    private static final MethodDescriptor REFUSE = new MethodDescriptor("Back", 1, "refuse", false, -1, List.of(), List.of(),
+    private static final MethodDescriptor REFUSE = new MethodDescriptor("Back", 1, "refuse", "refuse()", false, -1, List.of(), List.of(),
             Codecs.VOID, List.of(new ExceptionType<>(RefusedException.class, RefusedException::new)));
 
     @Test
