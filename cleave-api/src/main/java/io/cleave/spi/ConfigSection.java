@@ -52,6 +52,25 @@ public interface ConfigSection {
     Duration duration(String key);
 
     /**
+     * A duration that must be longer than zero, or {@code fallback} when the key is absent.
+     *
+     * @param key a key
+     * @param fallback the value when the key is absent
+     * @return the duration
+     * @throws ConfigError naming the section and key when the value is zero or negative
+     */
+    default Duration positiveDuration(String key, Duration fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        Duration d = duration(key);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigError("[" + path() + "] " + key + " = " + d + ": must be positive");
+        }
+        return d;
+    }
+
+    /**
      * An enum constant, matched case-insensitively, with {@code -} standing for {@code _}.
      *
      * @param key a key

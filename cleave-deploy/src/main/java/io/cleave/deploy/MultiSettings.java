@@ -61,13 +61,13 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
         }
         MultiSettings s = new MultiSettings(state, jvm,
                 multi.has("class-path") ? multi.string("class-path") : "",
-                duration(multi, "restart-backoff", Duration.ofMillis(200)),
-                duration(multi, "max-restart-backoff", Duration.ofSeconds(10)),
+                multi.positiveDuration("restart-backoff", Duration.ofMillis(200)),
+                multi.positiveDuration("max-restart-backoff", Duration.ofSeconds(10)),
                 multi.has("crash-loop-restarts") ? multi.int32("crash-loop-restarts") : 5,
-                duration(multi, "crash-loop-window", Duration.ofSeconds(60)),
-                duration(multi, "start-timeout", Duration.ofSeconds(60)),
-                duration(multi, "drain-timeout", Duration.ofSeconds(15)),
-                duration(multi, "unhealthy-timeout", Duration.ofSeconds(10)),
+                multi.positiveDuration("crash-loop-window", Duration.ofSeconds(60)),
+                multi.positiveDuration("start-timeout", Duration.ofSeconds(60)),
+                multi.positiveDuration("drain-timeout", Duration.ofSeconds(15)),
+                multi.positiveDuration("unhealthy-timeout", Duration.ofSeconds(10)),
                 !multi.has("echo-logs") || multi.bool("echo-logs"),
                 !multi.has("class-data-sharing") || multi.bool("class-data-sharing"),
                 multi.has("strict-start") && multi.bool("strict-start"));
@@ -84,16 +84,5 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
 
     Optional<String> extraClassPath() {
         return classPath.isBlank() ? Optional.empty() : Optional.of(classPath);
-    }
-
-    private static Duration duration(ConfigSection multi, String key, Duration fallback) {
-        if (!multi.has(key)) {
-            return fallback;
-        }
-        Duration d = multi.duration(key);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigSection.ConfigError("[multi] " + key + " must be positive, got " + d);
-        }
-        return d;
     }
 }

@@ -29,12 +29,12 @@ record EventsSettings(Duration pollInterval, int batchSize, int maxAttempts, Dur
     static EventsSettings read(ConfigSection section) {
         section.rejectUnknown(KEYS);
         EventsSettings s = new EventsSettings(
-                duration(section, "poll-interval", DEFAULTS.pollInterval()),
+                section.positiveDuration("poll-interval", DEFAULTS.pollInterval()),
                 count(section, "batch-size", DEFAULTS.batchSize(), 10_000),
                 count(section, "max-attempts", DEFAULTS.maxAttempts(), 1_000),
-                duration(section, "initial-backoff", DEFAULTS.initialBackoff()),
-                duration(section, "max-backoff", DEFAULTS.maxBackoff()),
-                duration(section, "delivery-timeout", DEFAULTS.deliveryTimeout()));
+                section.positiveDuration("initial-backoff", DEFAULTS.initialBackoff()),
+                section.positiveDuration("max-backoff", DEFAULTS.maxBackoff()),
+                section.positiveDuration("delivery-timeout", DEFAULTS.deliveryTimeout()));
         if (s.maxBackoff().compareTo(s.initialBackoff()) < 0) {
             throw new ConfigError("[" + section.path() + "] max-backoff (" + s.maxBackoff() + ") is shorter than initial-backoff ("
                     + s.initialBackoff() + ")");
@@ -51,17 +51,6 @@ record EventsSettings(Duration pollInterval, int batchSize, int maxAttempts, Dur
             throw new ConfigError("[" + section.path() + "] " + key + " = " + n + ": must be 1 to " + max);
         }
         return n;
-    }
-
-    private static Duration duration(ConfigSection section, String key, Duration fallback) {
-        if (!section.has(key)) {
-            return fallback;
-        }
-        Duration d = section.duration(key);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigError("[" + section.path() + "] " + key + " = " + d + ": must be positive");
-        }
-        return d;
     }
 
     /** The pause before retry {@code attempt} (1 for the first): doubled each time, capped, with jitter. */

@@ -28,11 +28,11 @@ record SagaSettings(Duration recoveryInterval, Duration lease, Duration stepTime
     static SagaSettings read(ConfigSection section) {
         section.rejectUnknown(KEYS);
         SagaSettings s = new SagaSettings(
-                duration(section, "recovery-interval", DEFAULTS.recoveryInterval()),
-                duration(section, "lease", DEFAULTS.lease()),
-                duration(section, "step-timeout", DEFAULTS.stepTimeout()),
-                duration(section, "initial-backoff", DEFAULTS.initialBackoff()),
-                duration(section, "max-backoff", DEFAULTS.maxBackoff()),
+                section.positiveDuration("recovery-interval", DEFAULTS.recoveryInterval()),
+                section.positiveDuration("lease", DEFAULTS.lease()),
+                section.positiveDuration("step-timeout", DEFAULTS.stepTimeout()),
+                section.positiveDuration("initial-backoff", DEFAULTS.initialBackoff()),
+                section.positiveDuration("max-backoff", DEFAULTS.maxBackoff()),
                 section.has("inline-attempts") ? section.int32("inline-attempts") : DEFAULTS.inlineAttempts());
         if (s.inlineAttempts() < 1 || s.inlineAttempts() > 100) {
             throw new ConfigError("[" + section.path() + "] inline-attempts = " + s.inlineAttempts() + ": must be 1 to 100");
@@ -46,17 +46,6 @@ record SagaSettings(Duration recoveryInterval, Duration lease, Duration stepTime
                     + " intervals (" + s.recoveryInterval() + "), which renew it");
         }
         return s;
-    }
-
-    private static Duration duration(ConfigSection section, String key, Duration fallback) {
-        if (!section.has(key)) {
-            return fallback;
-        }
-        Duration d = section.duration(key);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigError("[" + section.path() + "] " + key + " = " + d + ": must be positive");
-        }
-        return d;
     }
 
     /** The pause before retry {@code attempt} (1 for the first): doubled each time, capped, with jitter. */
