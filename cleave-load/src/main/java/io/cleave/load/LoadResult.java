@@ -37,6 +37,8 @@ import org.HdrHistogram.Histogram;
  * @param sessions runs through flows
  * @param steps per step of the scenario
  * @param series per second of the run
+ * @param phases per phase of the profile (one for steady and ramp; warm, spike and cool for a
+ *     spike), each request counted in the phase it was due in
  */
 public record LoadResult(
         String target,
@@ -56,7 +58,8 @@ public record LoadResult(
         Latency generatorLag,
         Sessions sessions,
         List<StepResult> steps,
-        List<Second> series) {
+        List<Second> series,
+        List<Phase> phases) {
 
     /**
      * Latency percentiles in milliseconds.
@@ -105,9 +108,25 @@ public record LoadResult(
      * @param p90 90th percentile of the same
      * @param p99 99th percentile of the same
      * @param max largest of the same
+     * @param okP99 99th percentile of this second's responses that counted as a success
      */
     public record Second(long second, long target, long sent, long responses, long errors, Map<String, Long> errorsByKind,
-            double p50, double p90, double p99, double max) {}
+            double p50, double p90, double p99, double max, double okP99) {}
+
+    /**
+     * One phase of the profile, its requests counted by when they were due, so a spike's
+     * requests answered after it ended still count as the spike's.
+     *
+     * @param name {@code steady}, {@code ramp}, {@code warm}, {@code spike} or {@code cool}
+     * @param fromSecond when it starts, seconds from the start of the run
+     * @param toSecond when it ends
+     * @param ok latency of the responses that counted as a success (the admitted requests)
+     * @param errorResponses latency of the responses with a status the step does not expect, or
+     *     whose value to extract was missing — a shed request's fast {@code 503} or {@code 429}
+     *     is one
+     * @param failures requests that ended without a response (timeout, refused, closed)
+     */
+    public record Phase(String name, double fromSecond, double toSecond, Latency ok, Latency errorResponses, long failures) {}
 
     /**
      * The result as a table for a terminal: requests, rates, errors by kind, latency percentiles
@@ -190,6 +209,14 @@ public record LoadResult(
         long failed = 0;
         long elapsedNanos = 0;
         Map<String, Long> errorsByKind = new TreeMap<>();
+        List<Profile.Segment> segments = schedule.segments();
+        Histogram[] phaseOk = new Histogram[segments.size()];
+        Histogram[] phaseErrors = new Histogram[segments.size()];
+        long[] phaseFailures = new long[segments.size()];
+        for (int i = 0; i < segments.size(); i++) {
+            phaseOk[i] = Recorder.histogram();
+            phaseErrors[i] = Recorder.histogram();
+        }
         for (Recorder.Totals t : totals) {
             latency.add(t.latency());
             serviceTime.add(t.serviceTime());
@@ -207,6 +234,21 @@ public record LoadResult(
             failed += t.sessionsFailed();
             elapsedNanos = Math.max(elapsedNanos, t.lastCompletionNanos());
             t.errorsByKind().forEach((kind, n) -> errorsByKind.merge(kind, n, Long::sum));
+            for (int i = 0; i < segments.size(); i++) {
+                phaseOk[i].add(t.phases().get(i).ok());
+                phaseErrors[i].add(t.phases().get(i).errorResponses());
+                phaseFailures[i] += t.phases().get(i).failures();
+            }
+        }
+        List<Phase> phases = new ArrayList<>();
+        long phaseStart = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            Profile.Segment segment = segments.get(i);
+            if (segment.nanos() > 0) {
+                phases.add(new Phase(segment.name(), phaseStart / 1e9, (phaseStart + segment.nanos()) / 1e9,
+                        latency(phaseOk[i]), latency(phaseErrors[i]), phaseFailures[i]));
+            }
+            phaseStart += segment.nanos();
         }
         List<StepResult> stepResults = new ArrayList<>();
         for (Step step : steps) {
@@ -217,6 +259,7 @@ public record LoadResult(
         return new LoadResult(target, scenario.name(), profile.describe(), startedAt.toString(), elapsed,
                 schedule.count(), sent, responses, errors, schedule.averageRate(), responses / elapsed,
                 errorsByKind, latency(latency), latency(serviceTime), latency(lag),
-                new Sessions(started, completed, failed, started - completed - failed), stepResults, List.copyOf(series));
+                new Sessions(started, completed, failed, started - completed - failed), stepResults, List.copyOf(series),
+                List.copyOf(phases));
     }
 }

@@ -232,12 +232,14 @@ public final class LoadTest {
     private LoadResult.Second second(List<Recorder.Sample> samples, Schedule schedule, long[] running, Consumer<Progress> reporter) {
         long second = samples.get(0).second();
         Histogram latency = Recorder.histogram();
+        Histogram okLatency = Recorder.histogram();
         long sent = 0;
         long responses = 0;
         long errors = 0;
         Map<String, Long> errorsByKind = new HashMap<>();
         for (Recorder.Sample sample : samples) {
             latency.add(sample.latency());
+            okLatency.add(sample.okLatency());
             sent += sample.sent();
             responses += sample.responses();
             errors += sample.errors();
@@ -248,7 +250,7 @@ public final class LoadTest {
         running[1] += errors;
         LoadResult.Second result = new LoadResult.Second(second, target, sent, responses, errors, new TreeMap<>(errorsByKind),
                 LoadResult.millis(latency, 50), LoadResult.millis(latency, 90), LoadResult.millis(latency, 99),
-                latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0);
+                latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0, LoadResult.millis(okLatency, 99));
         if (reporter != null) {
             reporter.accept(new Progress(second, target, sent, responses, errors, result.p50(), result.p99(), running[0], running[1]));
         }

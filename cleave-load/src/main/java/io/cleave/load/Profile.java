@@ -97,13 +97,15 @@ public sealed interface Profile permits Profile.Steady, Profile.Ramp, Profile.Sp
     List<Segment> segments();
 
     /**
-     * A piece of the profile whose rate changes linearly.
+     * A piece of the profile whose rate changes linearly: a phase of the run, reported on its own
+     * ({@link LoadResult#phases()}).
      *
+     * @param name the phase: {@code steady}, {@code ramp}, or {@code warm}, {@code spike} and {@code cool}
      * @param from requests per second at its start
      * @param to requests per second at its end
      * @param nanos its length in nanoseconds
      */
-    record Segment(double from, double to, long nanos) {}
+    record Segment(String name, double from, double to, long nanos) {}
 
     /**
      * A constant rate.
@@ -124,7 +126,7 @@ public sealed interface Profile permits Profile.Steady, Profile.Ramp, Profile.Sp
 
         @Override
         public List<Segment> segments() {
-            return List.of(new Segment(rate, rate, length.toNanos()));
+            return List.of(new Segment("steady", rate, rate, length.toNanos()));
         }
 
         @Override
@@ -158,7 +160,7 @@ public sealed interface Profile permits Profile.Steady, Profile.Ramp, Profile.Sp
 
         @Override
         public List<Segment> segments() {
-            return List.of(new Segment(from, to, length.toNanos()));
+            return List.of(new Segment("ramp", from, to, length.toNanos()));
         }
 
         @Override
@@ -196,9 +198,9 @@ public sealed interface Profile permits Profile.Steady, Profile.Ramp, Profile.Sp
         @Override
         public List<Segment> segments() {
             return List.of(
-                    new Segment(base, base, warm.toNanos()),
-                    new Segment(base * factor, base * factor, spike.toNanos()),
-                    new Segment(base, base, cool.toNanos()));
+                    new Segment("warm", base, base, warm.toNanos()),
+                    new Segment("spike", base * factor, base * factor, spike.toNanos()),
+                    new Segment("cool", base, base, cool.toNanos()));
         }
 
         @Override

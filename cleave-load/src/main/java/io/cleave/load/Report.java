@@ -65,6 +65,19 @@ final class Report {
                         step.requests(), step.errors(), Format.millis(step.latency().p50()), Format.millis(step.latency().p99())));
             }
         }
+        if (r.phases().size() > 1) {
+            out.append('\n');
+            out.append(String.format(Locale.ROOT, "%-14s %9s %9s %9s %9s %11s %9s %9s %9s%n", "phase (due)", "ok",
+                    "ok p50", "ok p99", "ok max", "err. resp.", "err. p99", "err. max", "failed"));
+            for (LoadResult.Phase phase : r.phases()) {
+                out.append(String.format(Locale.ROOT, "%-14s %9d %9s %9s %9s %11d %9s %9s %9d%n",
+                        phase.name() + " " + Math.round(phase.fromSecond()) + "-" + Math.round(phase.toSecond()) + "s",
+                        phase.ok().count(), orDash(phase.ok(), phase.ok().p50()), orDash(phase.ok(), phase.ok().p99()),
+                        orDash(phase.ok(), phase.ok().max()), phase.errorResponses().count(),
+                        orDash(phase.errorResponses(), phase.errorResponses().p99()),
+                        orDash(phase.errorResponses(), phase.errorResponses().max()), phase.failures()));
+            }
+        }
         warning(r).ifPresent(warning -> out.append('\n').append("WARNING    ").append(warning).append('\n'));
         return out.toString();
     }
@@ -92,6 +105,10 @@ final class Report {
         }
         return String.format(Locale.ROOT, "%-28s %10s %10s %10s %10s %10s%n", label, Format.millis(l.p50()),
                 Format.millis(l.p90()), Format.millis(l.p99()), Format.millis(l.p999()), Format.millis(l.max()));
+    }
+
+    private static String orDash(LoadResult.Latency latency, double millis) {
+        return latency.count() == 0 ? "-" : Format.millis(millis);
     }
 
     private static String clip(String text, int width) {

@@ -39,6 +39,20 @@ final class Schedule {
         this.expected = total;
     }
 
+    /** The profile's phases, in order. */
+    List<Profile.Segment> segments() {
+        return segments;
+    }
+
+    /** When each phase ends, in nanoseconds from the start of the run. */
+    long[] phaseEnds() {
+        long[] ends = new long[segments.size()];
+        for (int i = 0; i < ends.length; i++) {
+            ends[i] = nanosBefore[i] + segments.get(i).nanos();
+        }
+        return ends;
+    }
+
     /** How many requests the run sends. */
     long count() {
         return count;

@@ -128,7 +128,7 @@ final class Worker {
         loop.execute(() -> {
             starting = false;
             pacer = new Pacer(plan.schedule(), startNanos, index, stride);
-            recorder = new Recorder(index, startNanos, steps.size(), events);
+            recorder = new Recorder(index, startNanos, steps.size(), plan.schedule().phaseEnds(), events);
             housekeeping = loop.scheduleAtFixedRate(this::housekeeping, HOUSEKEEPING_NANOS, HOUSEKEEPING_NANOS,
                     TimeUnit.NANOSECONDS);
             tick();
@@ -297,7 +297,7 @@ final class Worker {
             exchange.request.release();
             exchange.request = null;
         }
-        recorder.failure(now, exchange.step, kind);
+        recorder.failure(now, exchange.intendedAt, exchange.step, kind);
         plan.observer().finished(exchange.intendedAt, exchange.sentAt, now, 0, kind);
         sessionStepDone(exchange.session, false);
         finishIfDone();

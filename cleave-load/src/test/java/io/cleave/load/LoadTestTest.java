@@ -185,6 +185,56 @@ class LoadTestTest {
     }
 
     @Test
+    void aSpikesRequestsAreReportedInThePhaseTheyWereDue() throws Exception {
+        // 50/s for 1 s, 500/s for 1 s, 50/s for 1 s: requests 0-49 are due in the warm phase,
+        // 50-549 in the spike, 550-599 in the cool phase. The server sheds requests 52-547 with a
+        // 503, all of them well inside the spike, however late they are answered.
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.createContext("/r/", e -> {
+            long n = Long.parseLong(e.getRequestURI().getPath().substring("/r/".length()));
+            ShopServer.respond(e, n >= 52 && n < 548 ? 503 : 200, "{}");
+        });
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
+        server.start();
+        LoadResult result;
+        try {
+            result = LoadTest.builder()
+                    .target(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                    .scenario(Scenario.parse("""
+                            [[flow]]
+                            name = "numbered"
+                              [[flow.step]]
+                              path = "/r/${request}"
+                            """, "numbered.toml"))
+                    .profile(Profile.spike(50, 10, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                    .connections(8)
+                    .build()
+                    .run();
+        } finally {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+
+        assertThat(result.sent()).isEqualTo(600);
+        assertThat(result.phases()).extracting(LoadResult.Phase::name).containsExactly("warm", "spike", "cool");
+        LoadResult.Phase warm = result.phases().get(0);
+        LoadResult.Phase spike = result.phases().get(1);
+        LoadResult.Phase cool = result.phases().get(2);
+        assertThat(spike.fromSecond()).isEqualTo(1.0);
+        assertThat(spike.toSecond()).isEqualTo(2.0);
+        assertThat(warm.errorResponses().count()).isZero();
+        assertThat(cool.errorResponses().count()).isZero();
+        assertThat(spike.errorResponses().count()).isEqualTo(496);
+        assertThat(result.phases()).allSatisfy(phase -> assertThat(phase.failures()).isZero());
+        assertThat(warm.ok().count() + spike.ok().count() + cool.ok().count()).isEqualTo(104);
+        // every request due at a phase boundary is in one phase or the other, never in both
+        assertThat(spike.ok().count()).isBetween(3L, 5L);
+        assertThat(result.summary()).contains("phase (due)").contains("spike 1-2s");
+        assertThat(result.series()).anySatisfy(second -> assertThat(second.okP99()).isPositive());
+    }
+
+    @Test
     void targetThatRefusesConnectionsFailsBeforeTheStartWithOneLine() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
