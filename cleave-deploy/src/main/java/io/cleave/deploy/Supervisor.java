@@ -84,6 +84,8 @@ final class Supervisor implements AutoCloseable {
     private final String statusSecret;
     /** What the supervisor's own process serves (cleave-observe's admin endpoint), by name. */
     private volatile Map<String, String> endpoints = Map.of();
+    /** Launches so far: names each child's class list ({@link ClassDataArchive}). Guarded by the lock. */
+    private long launches;
     /** When a refused status request was last logged: a local process may send many. */
     private volatile long statusRefusalLogged = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
 
@@ -293,7 +295,8 @@ final class Supervisor implements AutoCloseable {
         cmd.add(at, "-D" + GroupDeployment.Identity.GROUP + "=" + slot.group.name());
         cmd.add(at, "-D" + GroupDeployment.Identity.CONTROL + "=127.0.0.1:" + controlServer.getLocalPort());
         if (settings.classDataSharing()) {
-            cmd.addAll(at, ClassDataArchive.options(directory, slot.group.name(), command));
+            cmd.addAll(at, ClassDataArchive.options(directory, slot.group.name(), command,
+                    ProcessHandle.current().pid() + "-" + ++launches));
         }
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().put(GroupDeployment.Identity.TOKEN_VARIABLE, token);
