@@ -13,7 +13,7 @@
 #   SWEEP_RATES="50 100 200 300 400 600 800" SWEEP_DURATION=20 SWEEP_WARMUP=40 P99_LIMIT_MS=1000
 #   SWEEP=no  TABLE=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
-#   IDLE=20                                            # seconds at rest after the table's run: idle cores
+#   IDLE=20                                            # seconds at rest after the table's run: idle cores (0: none)
 #   OUT=dir                                            # reports and logs (default bench/target/...)
 # Each measured run also writes <run>-threads.txt: its CPU by thread kind (bench/thread-cpu.py).
 set -euo pipefail
@@ -220,15 +220,19 @@ if [ "$table" != no ]; then
         start_shop "$topology" "$db" "$out/$topology"
         echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
         measure "$topology" "$db" "$rate" "$duration" table "$warmup"
-        echo "$topology: ${idle}s at rest ..." >&2
-        python3 "$root/bench/thread-cpu.py" "$shop_pid" "$idle" >"$out/idle-$topology-threads.txt"
-        echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"
+        if [ "$idle" -gt 0 ]; then
+            echo "$topology: ${idle}s at rest ..." >&2
+            python3 "$root/bench/thread-cpu.py" "$shop_pid" "$idle" >"$out/idle-$topology-threads.txt"
+            echo -e "$topology\t$(head -n1 "$out/idle-$topology-threads.txt" | sed -n 's/.* = \([0-9.]*\) cores.*/\1/p')" >>"$out/idle.tsv"
+        fi
         stop_shop
     done
     echo
     echo "== Monolith vs services: $rate req/s offered for ${duration}s after ${warmup}s warm-up =="
     show "$out/table.tsv" | tee "$out/table.txt"
-    { echo -e "topology\tcores at rest (${idle}s after the run)"; cat "$out/idle.tsv"; } | column -t -s $'\t' | tee -a "$out/table.txt"
+    if [ "$idle" -gt 0 ]; then
+        { echo -e "topology\tcores at rest (${idle}s after the run)"; cat "$out/idle.tsv"; } | column -t -s $'\t' | tee -a "$out/table.txt"
+    fi
     python3 - "$out/table.tsv" <<'EOF' | tee -a "$out/table.txt"
 import sys
 rows = {l.split("\t")[0]: l.rstrip("\n").split("\t") for l in open(sys.argv[1])}
