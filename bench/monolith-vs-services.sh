@@ -15,6 +15,7 @@
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
 #   IDLE=20                                            # seconds at rest after the table's run: idle cores (0: none)
 #   OUT=dir                                            # reports and logs (default bench/target/...)
+#   SET="--set=a.b=c ..."                              # overrides for both topologies (policies, say)
 # Each measured run also writes <run>-threads.txt: its CPU by thread kind (bench/thread-cpu.py).
 set -euo pipefail
 
@@ -112,7 +113,7 @@ start_shop() { # start_shop TOPOLOGY DB DIR
     (cd "$dir" && exec "${pin_shop[@]}" "$java" "${jvm_options[@]}" \
         -Djava.util.logging.config.file="$root/examples/shop/logging.properties" -cp "$classpath" io.cleave.shop.ShopMain \
         --config="$root/bench/shop/$topology.toml" --set=data.url="jdbc:postgresql://127.0.0.1:5432/$db" \
-        --set=listeners.web="127.0.0.1:$port" >"$dir/shop.log" 2>&1) &
+        --set=listeners.web="127.0.0.1:$port" ${SET:-} >"$dir/shop.log" 2>&1) &
     shop_pid=$!
     local started=$SECONDS
     until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
