@@ -91,6 +91,8 @@ final class HttpListener implements Listener {
                 .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder().maxHeadersSize(settings.maxHeaderSize()).build())
                 .concurrencyLimitDiscoverServices(false)
+                // blocking sockets rather than NIO channels: only their reads honour ReadDeadline's SO_TIMEOUT
+                .useNio(false)
                 .connectionOptions(new ReadDeadline(settings.readTimeout()))
                 .errorHandling(e -> e.includeEntity(true)) // Helidon's safe messages, so JsonErrors can tell a 431
                 .directHandlers(d -> {
