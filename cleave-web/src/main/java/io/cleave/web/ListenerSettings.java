@@ -194,12 +194,16 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
 
     /** A size: an integer number of bytes or a string such as {@code "64KiB"}, {@code "16MiB"}. */
     private static long size(String origin, ConfigSection t, String key) {
-        String text;
+        long bytes;
         try {
-            return positive(origin, key, t.int64(key));
+            bytes = t.int64(key);
         } catch (ConfigError notAnInteger) {
-            text = t.string(key).strip();
+            bytes = -1;
         }
+        if (bytes >= 0) {
+            return positive(origin, key, bytes);
+        }
+        String text = t.string(key).strip();
         Matcher m = SIZE.matcher(text);
         if (!m.matches() || m.group(1).length() > 12) {
             throw new ConfigError(origin + " " + key + " = \"" + text + "\": expected a number of bytes, or a size such"
