@@ -86,13 +86,18 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
      * @throws ConfigError naming the listener, key and what would be valid
      */
     static Optional<ListenerSettings> read(String name, ConfigSection listeners, Function<String, ConfigSection> section) {
-        if (listeners.subsections().contains(name)) {
+        // environment overrides name sub-tables in upper case (CLEAVE_LISTENERS__WEB__ADDRESS): compare as they do
+        if (listeners.subsections().stream().anyMatch(s -> canonical(s).equals(canonical(name)))) {
             return Optional.of(table(name, section.apply("listeners." + name)));
         }
         if (!listeners.has(name)) {
             return Optional.empty();
         }
         return Optional.of(plain(name, "[listeners] " + name, ListenerAddress.parse(name, listeners.string(name))));
+    }
+
+    private static String canonical(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** The defaults, at an address. */
