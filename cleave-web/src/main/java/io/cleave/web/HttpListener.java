@@ -254,7 +254,8 @@ final class HttpListener implements Listener {
         String routedMethod = method.equals("HEAD") ? "GET" : method;
         Optional<Router.Match> match = router.match(routedMethod, path);
         if (match.isPresent()) {
-            WebRequest request = request(req, method, path, match.get().pathParams(), requestId, maxBody);
+            WebRequest request = request(req, method, path, match.get().pathParams(), requestId, maxBody,
+                    settings.trustedProxies());
             WebResponse response = match.get().route().handler().handle(request);
             if (response == null) {
                 throw new IllegalStateException("handler of " + match.get().route().method() + " "
@@ -279,7 +280,8 @@ final class HttpListener implements Listener {
     }
 
     private static WebRequest request(ServerRequest req, String method, List<String> path,
-            Map<String, String> pathParams, String requestId, long maxBody) throws UriDecoding.Malformed, MalformedBody {
+            Map<String, String> pathParams, String requestId, long maxBody, TrustedProxies proxies)
+            throws UriDecoding.Malformed, MalformedBody {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : req.headers()) {
             headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
@@ -301,7 +303,8 @@ final class HttpListener implements Listener {
         }
         return new WebRequest(requestId, method, decodedPath(path), pathParams,
                 UriDecoding.query(req.prologue().query().rawValue()), headers,
-                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body, req.remotePeer().host());
+                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body,
+                proxies.clientAddress(req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", List.of())));
     }
 
     /** The refusing policy's wait, rounded up to whole seconds (at least 1); 1 s when no policy said. */

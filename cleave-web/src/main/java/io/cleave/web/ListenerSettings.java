@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * @param maxHeaderSize the largest request header block, in bytes
  * @param readTimeout how long it waits for a client's next bytes
  * @param concurrency how many requests it serves at once
+ * @param trustedProxies whose {@code X-Forwarded-For} names the client
  */
 record ListenerSettings(String name, String origin, ListenerAddress address, Optional<TlsSource> tls, long maxBody,
-        int maxHeaderSize, Duration readTimeout, Concurrency concurrency) {
+        int maxHeaderSize, Duration readTimeout, Concurrency concurrency, TrustedProxies trustedProxies) {
 
     static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
@@ -33,7 +34,7 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
 
     static final Set<String> KEYS = Set.of("address", "tls-certificate", "tls-key", "tls-keystore",
             "tls-keystore-password", "max-body", "max-header-size", "read-timeout", "concurrency-limit",
-            "concurrency-min", "concurrency-max", "concurrency-slow-request");
+            "concurrency-min", "concurrency-max", "concurrency-slow-request", "trusted-proxies");
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
@@ -103,7 +104,7 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
     /** The defaults, at an address. */
     static ListenerSettings plain(String name, String origin, ListenerAddress address) {
         return new ListenerSettings(name, origin, address, Optional.empty(), DEFAULT_MAX_BODY, DEFAULT_MAX_HEADER_SIZE,
-                DEFAULT_READ_TIMEOUT, Concurrency.DEFAULT);
+                DEFAULT_READ_TIMEOUT, Concurrency.DEFAULT, TrustedProxies.NONE);
     }
 
     private static ListenerSettings table(String name, ConfigSection t) {
@@ -120,8 +121,10 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
             throw new ConfigError(origin + " max-header-size = " + maxHeaders + ": at most " + Integer.MAX_VALUE + " bytes");
         }
         Duration readTimeout = t.positiveDuration("read-timeout", DEFAULT_READ_TIMEOUT);
+        TrustedProxies proxies = t.has("trusted-proxies")
+                ? TrustedProxies.parse(origin + " trusted-proxies", t.strings("trusted-proxies")) : TrustedProxies.NONE;
         return new ListenerSettings(name, origin, address, tls, maxBody, (int) maxHeaders, readTimeout,
-                concurrency(origin, t));
+                concurrency(origin, t), proxies);
     }
 
     private static Optional<TlsSource> tls(String origin, ConfigSection t) {

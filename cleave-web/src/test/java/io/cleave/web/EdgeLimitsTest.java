@@ -46,7 +46,8 @@ class EdgeLimitsTest {
     private static final ProviderRequest SLOW = new ProviderRequest("Storefront", Listener.class, "slow",
             Map.of("listeners", Map.of("slow", Map.of(
                     "address", "127.0.0.1:0",
-                    "read-timeout", READ_TIMEOUT.toString()))), DATA_DIR);
+                    "read-timeout", READ_TIMEOUT.toString(),
+                    "trusted-proxies", java.util.List.of("127.0.0.1/32")))), DATA_DIR);
 
     private static Listener web;
     private static Listener slow;
@@ -66,7 +67,9 @@ class EdgeLimitsTest {
         }).get("/ping", r -> WebResponse.text("pong"))
                 .post("/echo", r -> WebResponse.text(r.bodyText()));
         slow = (Listener) new ListenerProvider().provide(SLOW).orElseThrow();
-        slow.post("/echo", r -> WebResponse.text(r.bodyText())).get("/ping", r -> WebResponse.text("pong"));
+        slow.post("/echo", r -> WebResponse.text(r.bodyText())).get("/ping", r -> WebResponse.text("pong"))
+                .get("/whoami", r -> WebResponse.text(r.clientAddress()));
+        web.get("/whoami", r -> WebResponse.text(r.clientAddress()));
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -141,6 +144,19 @@ class EdgeLimitsTest {
             assertThat(response.body()).isEqualTo("held");
         }
         assertThat(get(web, "/ping").body()).isEqualTo("pong");
+    }
+
+    @Test
+    void takesTheClientAddressFromXForwardedForOnlyWhenThePeerIsATrustedProxy() throws Exception {
+        HttpRequest.Builder forwarded = HttpRequest.newBuilder().header("X-Forwarded-For", "1.2.3.4, 203.0.113.7");
+
+        String behindTrustedProxy = client.send(forwarded.uri(slow.uri().resolve("/whoami")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String untrusted = client.send(forwarded.uri(web.uri().resolve("/whoami")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(behindTrustedProxy).isEqualTo("203.0.113.7");
+        assertThat(untrusted).isEqualTo("127.0.0.1");
     }
 
     @Test
