@@ -16,8 +16,9 @@ import java.util.function.Function;
  * Supplies {@link Listener}: the listener named by the constructor parameter (from
  * {@link io.cleave.spi.ServiceProvider.Request#parameter()}), bound to the
  * address in {@code [listeners]} ({@code web = "host:port"}; {@code web} defaults to
- * {@code 127.0.0.1:8080}). Components of one application that ask for the same name share
- * one listener, which stops when the last of them stops.
+ * {@code 127.0.0.1:8080}) or in a {@code [listeners.web]} table, which also sets its TLS,
+ * limits, read timeout, concurrency limit and trusted proxies. Components of one application
+ * that ask for the same name share one listener, which stops when the last of them stops.
  *
  * <p>Found by {@link java.util.ServiceLoader}; applications do not use this class directly.
  */
