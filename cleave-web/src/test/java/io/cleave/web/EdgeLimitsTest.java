@@ -43,6 +43,8 @@ class EdgeLimitsTest {
                     "concurrency-min", LIMIT,
                     "max-header-size", "1KiB",
                     "max-body", 4096L))), DATA_DIR);
+    private static final ProviderRequest FIXED = new ProviderRequest("Storefront", Listener.class, "fixed",
+            Map.of("listeners", Map.of("fixed", Map.of("address", "127.0.0.1:0", "concurrency-limit", "2"))), DATA_DIR);
     private static final ProviderRequest SLOW = new ProviderRequest("Storefront", Listener.class, "slow",
             Map.of("listeners", Map.of("slow", Map.of(
                     "address", "127.0.0.1:0",
@@ -51,21 +53,25 @@ class EdgeLimitsTest {
 
     private static Listener web;
     private static Listener slow;
+    private static Listener fixed;
     private static HttpClient client;
     private static volatile CountDownLatch release = new CountDownLatch(0);
     private static final AtomicInteger entered = new AtomicInteger();
 
     @BeforeAll
     static void start() {
-        web = (Listener) new ListenerProvider().provide(EDGE).orElseThrow();
-        web.get("/hold", r -> {
+        Listener.Handler hold = r -> {
             entered.incrementAndGet();
             if (!release.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never released");
             }
             return WebResponse.text("held");
-        }).get("/ping", r -> WebResponse.text("pong"))
+        };
+        web = (Listener) new ListenerProvider().provide(EDGE).orElseThrow();
+        web.get("/hold", hold).get("/ping", r -> WebResponse.text("pong"))
                 .post("/echo", r -> WebResponse.text(r.bodyText()));
+        fixed = (Listener) new ListenerProvider().provide(FIXED).orElseThrow();
+        fixed.get("/hold", hold).get("/ping", r -> WebResponse.text("pong"));
         slow = (Listener) new ListenerProvider().provide(SLOW).orElseThrow();
         slow.post("/echo", r -> WebResponse.text(r.bodyText())).get("/ping", r -> WebResponse.text("pong"))
                 .get("/whoami", r -> WebResponse.text(r.clientAddress()));
@@ -77,6 +83,7 @@ class EdgeLimitsTest {
     static void stop() throws Exception {
         release.countDown();
         EDGE.stop();
+        FIXED.stop();
         SLOW.stop();
         client.close();
     }
@@ -111,23 +118,32 @@ class EdgeLimitsTest {
 
     @Test
     void shedsRequestsOverTheConcurrencyLimitAtOnceWith503AndRetryAfterThenServesNormally() throws Exception {
+        shedsOverItsLimit(web, LIMIT);
+    }
+
+    @Test
+    void shedsOverAFixedLimitToo() throws Exception {
+        shedsOverItsLimit(fixed, 2);
+    }
+
+    private static void shedsOverItsLimit(Listener listener, int limit) throws Exception {
         release = new CountDownLatch(1);
         entered.set(0);
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
-        for (int i = 0; i < LIMIT; i++) {
-            held.add(client.sendAsync(HttpRequest.newBuilder(web.uri().resolve("/hold")).build(),
+        for (int i = 0; i < limit; i++) {
+            held.add(client.sendAsync(HttpRequest.newBuilder(listener.uri().resolve("/hold")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (entered.get() < LIMIT && System.nanoTime() < deadline) {
+        while (entered.get() < limit && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(entered.get()).as("requests holding the listener").isEqualTo(LIMIT);
+        assertThat(entered.get()).as("requests holding the listener").isEqualTo(limit);
 
         // each extra request is answered while the held ones still wait for the latch: nothing queued behind them
         List<HttpResponse<String>> shed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            shed.add(get(web, "/ping"));
+            shed.add(get(listener, "/ping"));
         }
 
         assertThat(release.getCount()).as("the latch was never released while shedding").isEqualTo(1);
@@ -135,7 +151,7 @@ class EdgeLimitsTest {
         assertThat(shed).allSatisfy(response -> {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("retry-after")).hasValue("1");
-            assertThat(response.body()).contains("listener web is at its concurrency limit");
+            assertThat(response.body()).contains("listener " + listener.name() + " is at its concurrency limit");
         });
         release.countDown();
         for (CompletableFuture<HttpResponse<String>> h : held) {
@@ -143,7 +159,7 @@ class EdgeLimitsTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("held");
         }
-        assertThat(get(web, "/ping").body()).isEqualTo("pong");
+        assertThat(get(listener, "/ping").body()).isEqualTo("pong");
     }
 
     @Test
