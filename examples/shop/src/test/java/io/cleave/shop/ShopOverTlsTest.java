@@ -79,6 +79,19 @@ class ShopOverTlsTest {
         }
     }
 
+    @Test
+    void aListenerTableWithAnUnknownKeyFailsTheStartNamingTheFileLineAndKey() throws Exception {
+        String config = Files.readString(Path.of(ShopSettings.CONFIG)).replace("[listeners]\nweb = \"127.0.0.1:8080\"",
+                "[listeners.web]\naddress = \"127.0.0.1:0\"\ntls-cert = \"/etc/tls/tls.crt\"");
+        Cleave.Builder builder = Cleave.app().configText(config).deployer("single")
+                .set("app.data-dir", "\"" + directory.resolve("data") + "\"");
+
+        assertThat(config).as("the table replaced the string form").contains("[listeners.web]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(builder::start)
+                .hasMessageContaining("[listeners.web] key \"tls-cert\" is unknown")
+                .hasMessageContaining("tls-certificate");
+    }
+
     private static X509Certificate selfSigned(KeyPair keys) throws Exception {
         Instant now = Instant.now();
         X500Name name = new X500Name("CN=127.0.0.1");
