@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * @param headers the headers by lower-case name, each with its values in order
  * @param cookies the request's cookies by name
  * @param body the body; empty when there is none
- * @param clientAddress the address of the peer that sent the request (the TCP peer, not a
- *     forwarded-for header), such as {@code 127.0.0.1}; empty when unknown
+ * @param clientAddress the address of the client that sent the request, such as {@code 127.0.0.1}:
+ *     the TCP peer, or, when the peer is one of the listener's {@code trusted-proxies}, the
+ *     rightmost {@code X-Forwarded-For} address that is not a trusted proxy; empty when unknown
  */
 public record WebRequest(String requestId, String method, String path, Map<String, String> pathParams,
         Map<String, List<String>> query, Map<String, List<String>> headers, Map<String, String> cookies,

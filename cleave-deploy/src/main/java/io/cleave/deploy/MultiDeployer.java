@@ -52,7 +52,7 @@ public final class MultiDeployer implements Deployer {
         Plan plan;
         try {
             settings = MultiSettings.read(context.section(NAME));
-            plan = Plan.of(context.components(), context.topology(), context.section("listeners"));
+            plan = Plan.of(context.components(), context.topology(), context.section("listeners"), context::section);
         } catch (ConfigSection.ConfigError e) {
             throw new StartupException(e.getMessage(), e);
         }

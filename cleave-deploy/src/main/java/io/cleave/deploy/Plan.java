@@ -52,10 +52,12 @@ record Plan(List<Group> groups) {
      * Builds the plan from the validated topology.
      *
      * @param listeners the {@code [listeners]} section, to refuse two replicas on one fixed port
+     * @param section the section at a dotted path, for {@code [listeners.<name>]} tables
      * @throws StartupException if a group's components ask for different replica counts, or a
      *     replicated group listens on a fixed port
      */
-    static Plan of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners) {
+    static Plan of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
+            Function<String, ConfigSection> section) {
         Map<String, ComponentDescriptor<?>> byName = new LinkedHashMap<>();
         Map<Class<?>, String> nameOfType = new HashMap<>();
         for (ComponentDescriptor<?> c : components) {
@@ -85,7 +87,7 @@ record Plan(List<Group> groups) {
                             dependsOn.add(target);
                         }
                     } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && replicas > 1) {
-                        fixedPort(listeners, on.parameter()).ifPresent(address -> problems.add("[multi.replicas] group "
+                        fixedPort(listeners, section, on.parameter()).ifPresent(address -> problems.add("[multi.replicas] group "
                                 + name + " runs " + replicas + " replicas, but its component " + member
                                 + " listens on [listeners] " + on.parameter() + " = \"" + address
                                 + "\", and one port cannot be bound twice; run it with 1 replica or use port 0"));
@@ -126,10 +128,21 @@ record Plan(List<Group> groups) {
         return byCount.isEmpty() ? 1 : byCount.keySet().iterator().next();
     }
 
-    /** The configured address of a listener when its port is fixed (not 0); web defaults to 127.0.0.1:8080. */
-    private static Optional<String> fixedPort(ConfigSection listeners, String name) {
+    /**
+     * The configured address of a listener when its port is fixed (not 0), from {@code [listeners] name = "host:port"}
+     * or a {@code [listeners.name]} table's {@code address}; web defaults to 127.0.0.1:8080.
+     */
+    private static Optional<String> fixedPort(ConfigSection listeners, Function<String, ConfigSection> section, String name) {
         String address;
-        if (listeners.has(name)) {
+        if (listeners.subsections().stream().anyMatch(s -> s.equalsIgnoreCase(name.replace('-', '_'))
+                || s.equals(name))) {
+            // a [listeners.<name>] table; cleave-web checks its keys, address among them
+            ConfigSection table = section.apply("listeners." + name);
+            if (!table.has("address")) {
+                return Optional.empty();
+            }
+            address = table.string("address");
+        } else if (listeners.has(name)) {
             address = listeners.string(name);
         } else if (name.equals("web")) {
             address = "127.0.0.1:8080";

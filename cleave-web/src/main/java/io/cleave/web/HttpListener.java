@@ -6,6 +6,11 @@ import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
 import io.cleave.WebResponse;
+import io.cleave.web.ListenerSettings.Concurrency;
+import io.helidon.common.concurrency.limits.AimdLimit;
+import io.helidon.common.concurrency.limits.FixedLimit;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
@@ -13,11 +18,14 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +49,8 @@ final class HttpListener implements Listener {
 
     static final System.Logger LOG = System.getLogger("io.cleave.web");
     static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
-    static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /** What a listener serving TLS tells browsers: use HTTPS only, for a year. */
+    static final String HSTS = "max-age=31536000";
     /**
      * Headers every response carries unless its handler set them: a page loads its scripts, styles,
      * images and data from its own origin only (no inline scripts or style attributes), and may not
@@ -56,39 +65,68 @@ final class HttpListener implements Listener {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String name;
+    private final ListenerSettings settings;
     private final ListenerAddress address;
+    private final boolean secure;
     private final Router router = new Router();
     private volatile List<StaticResources> resources = List.of();
     private final WebServer server;
     private final AtomicInteger users = new AtomicInteger();
 
-    private HttpListener(String application, String name, ListenerAddress address) {
-        this.name = name;
+    private HttpListener(String application, ListenerSettings settings, Optional<Tls> tls) {
+        this.name = settings.name();
+        this.settings = settings;
+        this.address = settings.address();
+        this.secure = tls.isPresent();
         RequestSpans spans = new RequestSpans(application, name);
-        this.address = address;
-        DirectHandler jsonErrors = new JsonErrors();
-        this.server = WebServer.builder()
+        DirectHandler jsonErrors = new JsonErrors(settings);
+        WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)
                 .host(address.host())
                 .port(address.port())
-                .maxPayloadSize(MAX_BODY_BYTES)
+                .maxPayloadSize(settings.maxBody())
+                // ours alone: a discovered HTTP/1 config beside it would make two candidates, and Helidon then
+                // closes a connection whose first bytes it cannot identify instead of answering 400
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder().maxHeadersSize(settings.maxHeaderSize()).build())
+                .concurrencyLimitDiscoverServices(false)
+                // blocking sockets rather than NIO channels: only their reads honour ReadDeadline's SO_TIMEOUT
+                .useNio(false)
+                .connectionOptions(new ReadDeadline(settings.readTimeout()))
+                .errorHandling(e -> e.includeEntity(true)) // Helidon's safe messages, so JsonErrors can tell a 431
                 .directHandlers(d -> {
                     for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
                         d.addHandler(type, jsonErrors);
                     }
                 })
-                .routing(r -> r.any((req, res) -> spans.around(req, res, this::serve)))
-                .build();
+                .routing(r -> r.any((req, res) -> spans.around(req, res, this::serve)));
+        limit(settings.concurrency()).ifPresent(builder::concurrencyLimit);
+        tls.ifPresent(builder::tls);
+        this.server = builder.build();
     }
 
-    /** Binds and starts serving. */
-    static HttpListener start(String application, String name, ListenerAddress address) {
-        HttpListener listener = new HttpListener(application, name, address);
+    /**
+     * The bound on requests in flight: beyond it Helidon answers at once (no queue) through the
+     * direct handler, which makes it a {@code 503} with {@code Retry-After}.
+     */
+    static Optional<Limit> limit(Concurrency c) {
+        return switch (c.kind()) {
+            case ADAPTIVE -> Optional.of(AimdLimit.builder().minLimit(c.min()).initialLimit(c.min()).maxLimit(c.max())
+                    .timeout(c.slowRequest()).queueLength(0).build());
+            case FIXED -> Optional.of(FixedLimit.builder().permits(c.min()).queueLength(0).build());
+            case OFF -> Optional.empty();
+        };
+    }
+
+    /** Binds and starts serving, over TLS when the settings say so. */
+    static HttpListener start(String application, ListenerSettings settings) {
+        Optional<Tls> tls = settings.tls().map(source -> ListenerTls.load(settings.origin(), source));
+        HttpListener listener = new HttpListener(application, settings, tls);
         listener.server.start();
         if (!listener.server.isRunning()) {
             // Helidon logs a failed bind and stops instead of throwing; find out why to say so
-            throw new IllegalStateException(bindFailure(address));
+            throw new IllegalStateException(bindFailure(settings.address()));
         }
         return listener;
     }
@@ -159,7 +197,7 @@ final class HttpListener implements Listener {
 
     @Override
     public URI uri() {
-        return URI.create("http://" + address.urlHost() + ":" + port() + "/");
+        return URI.create((secure ? "https://" : "http://") + address.urlHost() + ":" + port() + "/");
     }
 
     /** Counts one more component using this listener. */
@@ -186,7 +224,7 @@ final class HttpListener implements Listener {
                 .orElseGet(HttpListener::newRequestId);
         WebResponse response;
         try {
-            response = answer(req, method, rawPath, requestId);
+            response = answer(req, method, rawPath, requestId, settings.maxBody());
         } catch (HttpError e) {
             response = error(e.status(), e.getMessage() == null ? "" : e.getMessage(), requestId);
         } catch (UriDecoding.Malformed e) {
@@ -210,12 +248,14 @@ final class HttpListener implements Listener {
         write(res, method, response, requestId);
     }
 
-    private WebResponse answer(ServerRequest req, String method, String rawPath, String requestId) throws Exception {
+    private WebResponse answer(ServerRequest req, String method, String rawPath, String requestId, long maxBody)
+            throws Exception {
         List<String> path = UriDecoding.segments(rawPath);
         String routedMethod = method.equals("HEAD") ? "GET" : method;
         Optional<Router.Match> match = router.match(routedMethod, path);
         if (match.isPresent()) {
-            WebRequest request = request(req, method, path, match.get().pathParams(), requestId);
+            WebRequest request = request(req, method, path, match.get().pathParams(), requestId, maxBody,
+                    settings.trustedProxies());
             WebResponse response = match.get().route().handler().handle(request);
             if (response == null) {
                 throw new IllegalStateException("handler of " + match.get().route().method() + " "
@@ -240,7 +280,8 @@ final class HttpListener implements Listener {
     }
 
     private static WebRequest request(ServerRequest req, String method, List<String> path,
-            Map<String, String> pathParams, String requestId) throws UriDecoding.Malformed, MalformedBody {
+            Map<String, String> pathParams, String requestId, long maxBody, TrustedProxies proxies)
+            throws UriDecoding.Malformed, MalformedBody {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : req.headers()) {
             headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
@@ -251,13 +292,19 @@ final class HttpListener implements Listener {
         } catch (IOException | RuntimeException e) {
             // Helidon throws its own runtime exceptions for bad chunk sizes, a short body, a body over the limit
             if (e instanceof RequestException refused && refused.status().code() == 413) {
-                throw new MalformedBody(413, "request body over the limit of " + MAX_BODY_BYTES + " bytes");
+                throw new MalformedBody(413, "request body over the limit of " + maxBody + " bytes");
+            }
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SocketTimeoutException) {
+                    throw new MalformedBody(408, "request body not received within the listener's read-timeout");
+                }
             }
             throw new MalformedBody(400, "malformed request body: " + describe(e));
         }
         return new WebRequest(requestId, method, decodedPath(path), pathParams,
                 UriDecoding.query(req.prologue().query().rawValue()), headers,
-                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body, req.remotePeer().host());
+                UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body,
+                proxies.clientAddress(req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", List.of())));
     }
 
     /** The refusing policy's wait, rounded up to whole seconds (at least 1); 1 s when no policy said. */
@@ -281,15 +328,36 @@ final class HttpListener implements Listener {
      */
     private static final class JsonErrors implements DirectHandler {
 
+        private final ListenerSettings settings;
+
+        JsonErrors(ListenerSettings settings) {
+            this.settings = settings;
+        }
+
         @Override
         public TransportResponse handle(TransportRequest request, EventType type, Status status,
                 io.helidon.http.ServerResponseHeaders headers, String message) {
-            return TransportResponse.builder()
+            String text = message == null || message.isBlank() ? status.reasonPhrase() : message;
+            TransportResponse.Builder response = TransportResponse.builder();
+            if (type == EventType.BAD_REQUEST && "Header size exceeded".equals(message)) {
+                // Helidon reports headers over its limit as a 400; say what it is
+                return json(Status.create(431, "Request Header Fields Too Large"), false,
+                        "request headers over the limit of " + settings.maxHeaderSize() + " bytes", response);
+            } else if (status.code() == 503) {
+                // the listener's concurrency limit refused the request before it was routed: shed, not queued
+                text = "listener " + settings.name() + " is at its concurrency limit; retry shortly";
+                response.header(HeaderNames.RETRY_AFTER, "1");
+            }
+            return json(status, type.keepAlive(), text, response);
+        }
+
+        private static TransportResponse json(Status status, boolean keepAlive, String text,
+                TransportResponse.Builder response) {
+            return response
                     .status(status)
                     .header(HeaderNames.CONTENT_TYPE, "application/json")
-                    .keepAlive(type.keepAlive())
-                    .entity(Json.error(status.code(), message == null || message.isBlank() ? status.reasonPhrase() : message,
-                            newRequestId()).getBytes(StandardCharsets.UTF_8))
+                    .keepAlive(keepAlive)
+                    .entity(Json.error(status.code(), text, newRequestId()).getBytes(StandardCharsets.UTF_8))
                     .build();
         }
     }
@@ -314,14 +382,23 @@ final class HttpListener implements Listener {
         return WebResponse.json(Json.error(status, message, requestId)).withStatus(status);
     }
 
-    private static void write(ServerResponse res, String method, WebResponse response, String requestId) {
+    private void write(ServerResponse res, String method, WebResponse response, String requestId) {
         res.status(Status.create(response.status()));
-        response.headers().forEach((header, values) -> res.header(header, values.toArray(String[]::new)));
+        response.headers().forEach((header, values) -> {
+            if (secure && header.equals("set-cookie")) {
+                // over TLS, no cookie may later travel in clear text
+                values = values.stream().map(HttpListener::secureCookie).toList();
+            }
+            res.header(header, values.toArray(String[]::new));
+        });
         SECURITY_HEADERS.forEach((header, value) -> {
             if (!response.headers().containsKey(header)) {
                 res.header(header, value);
             }
         });
+        if (secure && !response.headers().containsKey("strict-transport-security")) {
+            res.header("strict-transport-security", HSTS);
+        }
         res.header(X_REQUEST_ID, requestId);
         if (method.equals("HEAD")) {
             res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(response.body().length));
@@ -329,6 +406,16 @@ final class HttpListener implements Listener {
         } else {
             res.send(response.body());
         }
+    }
+
+    /** The {@code Set-Cookie} value with the {@code Secure} attribute, added unless it has it. */
+    static String secureCookie(String setCookie) {
+        for (String attribute : setCookie.split(";")) {
+            if (attribute.strip().equalsIgnoreCase("secure")) {
+                return setCookie;
+            }
+        }
+        return setCookie + "; Secure";
     }
 
     static String newRequestId() {

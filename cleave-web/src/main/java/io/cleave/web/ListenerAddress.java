@@ -18,6 +18,16 @@ record ListenerAddress(String host, int port) {
      * @throws ConfigError naming the listener and the key when malformed
      */
     static ListenerAddress parse(String listener, String value) {
+        return parse(listener, value, "[listeners] " + listener);
+    }
+
+    /**
+     * Parses {@code host:port} or {@code [v6]:port}.
+     *
+     * @param key the key holding it, for the message, such as {@code [listeners.web] address}
+     * @throws ConfigError naming the key when malformed
+     */
+    static ListenerAddress parse(String listener, String value, String key) {
         String v = value.strip();
         int colon = v.lastIndexOf(':');
         String host = colon < 0 ? "" : v.substring(0, colon);
@@ -35,7 +45,7 @@ record ListenerAddress(String host, int port) {
             }
         }
         if (host.isEmpty() || port < 0 || port > 65535) {
-            throw new ConfigError("[listeners] " + listener + " = \"" + value + "\": expected \"host:port\" such as"
+            throw new ConfigError(key + " = \"" + value + "\": expected \"host:port\" such as"
                     + " \"127.0.0.1:8080\", \"0.0.0.0:80\" or \"[::1]:8080\"; port 0 picks a free port");
         }
         return new ListenerAddress(host, port);

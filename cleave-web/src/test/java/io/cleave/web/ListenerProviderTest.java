@@ -90,7 +90,7 @@ class ListenerProviderTest {
         assertThatThrownBy(() -> provide(new ProviderRequest("Ops", Listener.class, "admin", Map.of(), DATA_DIR)))
                 .isInstanceOf(ConfigError.class)
                 .hasMessage("component Ops asks for listener \"admin\" but [listeners] has no \"admin\";"
-                        + " add admin = \"127.0.0.1:8081\" (host:port)");
+                        + " add admin = \"127.0.0.1:8081\" (host:port) or a [listeners.admin] table");
     }
 
     @Test

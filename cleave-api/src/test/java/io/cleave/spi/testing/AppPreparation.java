@@ -41,6 +41,19 @@ public final class AppPreparation implements ServiceProvider.Preparation {
         return this;
     }
 
+    /**
+     * Adds a component's named constructor parameter asking for a service.
+     *
+     * @param component the component
+     * @param parameter the parameter's name, such as {@code web} for a {@code Listener}
+     * @param type the service type
+     * @return this
+     */
+    public AppPreparation need(String component, String parameter, Class<?> type) {
+        needs.add(new ServiceProvider.Need(component, parameter, type));
+        return this;
+    }
+
     @Override
     public String application() {
         return application;
@@ -53,7 +66,7 @@ public final class AppPreparation implements ServiceProvider.Preparation {
 
     @Override
     public ConfigSection section(String path) {
-        return new MapConfigSection(path, sections.getOrDefault(path, Map.of()));
+        return MapConfigSection.at(sections, path);
     }
 
     @Override

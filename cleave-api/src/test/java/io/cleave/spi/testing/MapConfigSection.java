@@ -16,6 +16,25 @@ import java.util.TreeSet;
  */
 public record MapConfigSection(String path, Map<String, Object> values) implements ConfigSection {
 
+    /**
+     * The table at a dotted path: given under that path, or nested as a map in its parent's
+     * ({@code listeners.web} as the map at key {@code web} of {@code listeners}).
+     *
+     * @param sections tables by dotted path
+     * @param path the path
+     * @return the table; empty when there is none
+     */
+    @SuppressWarnings("unchecked")
+    public static MapConfigSection at(Map<String, Map<String, Object>> sections, String path) {
+        Map<String, Object> table = sections.get(path);
+        int dot = path.lastIndexOf('.');
+        if (table == null && dot > 0 && at(sections, path.substring(0, dot)).values()
+                .get(path.substring(dot + 1)) instanceof Map<?, ?> nested) {
+            table = (Map<String, Object>) nested;
+        }
+        return new MapConfigSection(path, table == null ? Map.of() : table);
+    }
+
     @Override
     public boolean has(String key) {
         return values.containsKey(key);
@@ -81,10 +100,31 @@ public record MapConfigSection(String path, Map<String, Object> values) implemen
         return list.stream().map(String::valueOf).toList();
     }
 
+    /** Keys whose value is a map are sub-tables, as {@code [listeners.web]} in {@code [listeners]}. */
+    @Override
+    public Set<String> subsections() {
+        Set<String> names = new TreeSet<>();
+        values.forEach((key, value) -> {
+            if (value instanceof Map<?, ?>) {
+                names.add(key);
+            }
+        });
+        return names;
+    }
+
+    @Override
+    public void rejectUnknownSubsections(Set<String> known, String what) {
+        for (String name : subsections()) {
+            if (!known.contains(name)) {
+                throw new ConfigError("[" + path + "." + name + "] names " + what + " \"" + name + "\", which does not exist");
+            }
+        }
+    }
+
     @Override
     public void rejectUnknown(Set<String> known) {
         for (String key : new TreeSet<>(values.keySet())) {
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !(values.get(key) instanceof Map<?, ?>)) {
                 throw new ConfigError("[" + path + "] unknown key \"" + key + "\"; valid keys: " + new TreeSet<>(known));
             }
         }

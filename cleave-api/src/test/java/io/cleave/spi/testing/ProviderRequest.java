@@ -99,7 +99,7 @@ public final class ProviderRequest implements ServiceProvider.Request {
 
     @Override
     public ConfigSection section(String path) {
-        return new MapConfigSection(path, sections.getOrDefault(path, Map.of()));
+        return MapConfigSection.at(sections, path);
     }
 
     @Override
