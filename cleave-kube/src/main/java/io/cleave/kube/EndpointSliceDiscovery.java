@@ -41,8 +41,19 @@ final class EndpointSliceDiscovery implements AutoCloseable {
      */
     static EndpointSliceDiscovery start(KubernetesClient client, String namespace, Map<String, List<RoutingTable>> tables) {
         EndpointSliceDiscovery d = new EndpointSliceDiscovery();
-        tables.forEach((service, routed) -> d.informers.add(client.discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel(Names.SERVICE_NAME, service).inform(new Follower(service, routed))));
+        tables.forEach((service, routed) -> {
+            SharedIndexInformer<EndpointSlice> informer = client.discovery().v1().endpointSlices().inNamespace(namespace)
+                    .withLabel(Names.SERVICE_NAME, service).runnableInformer(0);
+            informer.addEventHandler(new Follower(service, routed));
+            // an API server that cannot be reached is retried, never given up on; the start does not wait for it
+            informer.exceptionHandler((started, failure) -> {
+                LOG.log(System.Logger.Level.WARNING, "EndpointSlices of service " + service + " in " + namespace
+                        + ": " + failure + "; retrying");
+                return true;
+            });
+            informer.start();
+            d.informers.add(informer);
+        });
         return d;
     }
 
