@@ -126,7 +126,6 @@ class EndpointSliceDiscoveryTest {
             if (now.size() == expected.size() && now.containsAll(expected)) {
                 return;
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(20); // a poll interval, not a wait for the outcome
             } catch (InterruptedException e) {
