@@ -26,7 +26,11 @@ class EndpointSliceDiscoveryTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    KubernetesClient client;
+    /** One mock server for the class; each test works in a namespace of its own. */
+    static KubernetesClient client;
+
+    private static final java.util.concurrent.atomic.AtomicInteger TESTS = new java.util.concurrent.atomic.AtomicInteger();
+    private final String ns = "shop-" + TESTS.incrementAndGet();
 
     private final RoutingTable stock = RoutingTable.of();
     private final RoutingTable orders = RoutingTable.of();
@@ -34,7 +38,7 @@ class EndpointSliceDiscoveryTest {
     private EndpointSliceDiscovery discovery;
 
     private void startDiscovery() {
-        discovery = EndpointSliceDiscovery.start(client, "shop",
+        discovery = EndpointSliceDiscovery.start(client, ns,
                 Map.of("store-stock", List.of(stock), "store-audit-orders", List.of(audit, orders)));
     }
 
@@ -60,7 +64,7 @@ class EndpointSliceDiscoveryTest {
         write(slice("store-stock-a", "store-stock", 7000, endpoint("10.0.0.1", false), endpoint("10.0.0.2", true)));
         awaitReplicas(stock::replicas, List.of(new Replica("10.0.0.2", 7000), new Replica("10.0.1.1", 7000)));
 
-        client.discovery().v1().endpointSlices().inNamespace("shop").withName("store-stock-b").delete();
+        client.discovery().v1().endpointSlices().inNamespace(ns).withName("store-stock-b").delete();
         awaitReplicas(stock::replicas, List.of(new Replica("10.0.0.2", 7000)));
         assertThat(orders.replicas()).isEmpty();
     }
@@ -100,13 +104,28 @@ class EndpointSliceDiscoveryTest {
         awaitReplicas(stock::replicas, List.of(new Replica("10.0.4.1", 7777)));
     }
 
+    @Test
+    void aSliceWithoutTheRpcPortOrEndpointsOffersNothingAndUnsetReadinessCountsAsReady() {
+        EndpointSlice noPorts = new EndpointSliceBuilder().withNewMetadata().withName("x").endMetadata()
+                .withAddressType("IPv4").addNewEndpoint().withAddresses("10.1.1.1").endEndpoint().build();
+        EndpointSlice noEndpoints = new EndpointSliceBuilder().withNewMetadata().withName("y").endMetadata()
+                .withAddressType("IPv4").addNewPort().withName("rpc").withPort(7000).endPort().build();
+        EndpointSlice readyUnset = new EndpointSliceBuilder(noEndpoints)
+                .addNewEndpoint().withAddresses("10.1.1.2", "10.1.1.3").endEndpoint().build();
+
+        assertThat(EndpointSliceDiscovery.replicas(noPorts)).isEmpty();
+        assertThat(EndpointSliceDiscovery.replicas(noEndpoints)).isEmpty();
+        assertThat(EndpointSliceDiscovery.replicas(readyUnset))
+                .containsExactly(new Replica("10.1.1.2", 7000), new Replica("10.1.1.3", 7000));
+    }
+
     private void write(EndpointSlice slice) {
-        client.discovery().v1().endpointSlices().inNamespace("shop").resource(slice).createOr(r -> r.update());
+        client.discovery().v1().endpointSlices().inNamespace(ns).resource(slice).createOr(r -> r.update());
     }
 
     private static EndpointSlice slice(String name, String service, int port,
             io.fabric8.kubernetes.api.model.discovery.v1.Endpoint... endpoints) {
-        return new EndpointSliceBuilder().withNewMetadata().withName(name).withNamespace("shop")
+        return new EndpointSliceBuilder().withNewMetadata().withName(name)
                 .addToLabels(Names.SERVICE_NAME, service).endMetadata()
                 .withAddressType("IPv4")
                 .addNewPort().withName("rpc").withPort(port).withProtocol("TCP").endPort()
