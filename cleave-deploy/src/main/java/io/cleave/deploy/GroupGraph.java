@@ -1,0 +1,98 @@
+package io.cleave.deploy;
+
+import io.cleave.StartupException;
+import io.cleave.runtime.spi.Topology;
+import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ConfigSection;
+import io.cleave.runtime.spi.TransportSettings;
+import io.cleave.transport.Authorizer;
+import io.cleave.transport.RpcClient;
+import io.cleave.transport.RpcServer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The processes an application splits into and who may call whom, as the {@code multi}
+ * supervisor plans them, for other deployers (Kubernetes) to place the same groups elsewhere:
+ * one group per configured colocation group and one per component named in none, each with
+ * its replica count; per component, the groups allowed to call it (the component graph the
+ * annotation processor recorded, event relays included).
+ */
+public final class GroupGraph {
+
+    /**
+     * One colocation group.
+     *
+     * @param name its components' names joined with {@code +}, such as {@code Catalog+Recommendations}
+     * @param components the components it hosts, dependencies first
+     * @param replicas how many processes run it
+     */
+    public record Group(String name, List<String> components, int replicas) {
+        /** Copies the list. */
+        public Group {
+            components = List.copyOf(components);
+        }
+    }
+
+    private final Plan plan;
+    private final GraphAuthorizer authorizer;
+
+    private GroupGraph(Plan plan, GraphAuthorizer authorizer) {
+        this.plan = plan;
+        this.authorizer = authorizer;
+    }
+
+    /**
+     * Plans the groups of a validated application.
+     *
+     * @param components every component, dependencies first
+     * @param topology the groups and replica counts from {@code [multi]}
+     * @param listeners the {@code [listeners]} section
+     * @return the graph
+     * @throws StartupException if a group's components ask for different replica counts, or a
+     *     replicated group listens on a fixed port
+     */
+    public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners) {
+        Plan plan = Plan.of(components, topology, listeners);
+        return new GroupGraph(plan, GraphAuthorizer.of(components, plan));
+    }
+
+    /** @return the groups, each after the groups it depends on where the graph allows */
+    public List<Group> groups() {
+        return plan.groups().stream().map(g -> new Group(g.name(), g.components(), g.replicas())).toList();
+    }
+
+    /** @return per component, the groups that may call it; empty for one only the deployment itself calls */
+    public Map<String, Set<String>> callers() {
+        return authorizer.callers();
+    }
+
+    /**
+     * A transport client builder with every client setting of {@code [transport]}, plaintext
+     * until given credentials.
+     *
+     * @param settings the validated {@code [transport]}
+     * @return the builder
+     */
+    public static RpcClient.Builder client(TransportSettings settings) {
+        return Transport.client(settings, Optional.empty());
+    }
+
+    /**
+     * A transport server builder with every server setting of {@code [transport]}, plaintext
+     * until given credentials and {@link #authorizer()}.
+     *
+     * @param settings the validated {@code [transport]}
+     * @return the builder
+     */
+    public static RpcServer.Builder server(TransportSettings settings) {
+        return Transport.server(settings, Optional.empty(), (caller, component) -> Optional.empty());
+    }
+
+    /** @return an authorizer that admits calls only along {@link #callers()}, and the deployment's own */
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+}

@@ -1,0 +1,120 @@
+package io.cleave.kube;
+
+import io.cleave.StartupException;
+import io.cleave.deploy.GroupGraph;
+import io.cleave.runtime.spi.Deployer;
+import io.cleave.runtime.spi.Deployment;
+import io.cleave.spi.ConfigSection;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The {@code kube} deployer, in a pod: hosts the group named by the {@code CLEAVE_GROUP}
+ * environment variable (or the {@code cleave.group} system property) and finds the other
+ * groups' replicas in Kubernetes EndpointSlices. The manifests that start such pods come from
+ * {@link KubeManifests#write}. Found with {@link java.util.ServiceLoader}; {@code [kube]} is its
+ * section (see the module README).
+ */
+public final class KubeDeployer implements Deployer {
+
+    /** The deployer's name in configuration. */
+    public static final String NAME = "kube";
+
+    /** Set while {@link KubeManifests#write} plans an application instead of running it. */
+    static final ThreadLocal<Consumer<Planned>> PLANNING = new ThreadLocal<>();
+
+    /** Creates the deployer; the runtime does this through {@link java.util.ServiceLoader}. */
+    public KubeDeployer() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Every pod prepares what its components share (idempotently); planning prepares nothing. */
+    @Override
+    public boolean deploysApplication() {
+        return PLANNING.get() == null;
+    }
+
+    /**
+     * Hosts this pod's group, or, for {@link KubeManifests#write}, hands over the validated plan.
+     *
+     * @throws StartupException if {@code [kube]} is invalid, no group is named, or the pod's part
+     *     cannot start
+     */
+    @Override
+    public Deployment deploy(Context context) {
+        KubeSettings settings;
+        GroupGraph graph;
+        try {
+            settings = KubeSettings.read(context.application(), context.section(NAME), context.section(NAME + ".resources"),
+                    context.section(NAME + ".autoscale"));
+            graph = GroupGraph.of(context.components(), context.topology(), context.section("listeners"));
+        } catch (ConfigSection.ConfigError e) {
+            throw new StartupException("deployer kube: " + e.getMessage(), e);
+        }
+        Consumer<Planned> planning = PLANNING.get();
+        if (planning != null) {
+            Manifests manifests;
+            try {
+                manifests = new Manifests(context.application(), graph, context.components(), context.section("listeners"),
+                        settings, context.transport().tls().enabled(), configText(context));
+                manifests.groups(); // checks the listeners' ports
+            } catch (ConfigSection.ConfigError e) {
+                throw new StartupException("deployer kube: " + e.getMessage(), e);
+            }
+            planning.accept(new Planned(manifests, graph));
+            throw new Planned.Done();
+        }
+        Optional<String> group = Optional.ofNullable(System.getProperty("cleave.group"))
+                .or(() -> Optional.ofNullable(System.getenv(Manifests.GROUP_VARIABLE)));
+        if (group.isEmpty()) {
+            throw new StartupException("deployer kube runs one group in a Kubernetes pod and needs its name in "
+                    + Manifests.GROUP_VARIABLE + " (or -Dcleave.group); the groups are "
+                    + String.join(", ", graph.groups().stream().map(GroupGraph.Group::name).toList())
+                    + ". To write the manifests that start them: cleave deploy kube --config cleave.toml --out DIR");
+        }
+        String namespace = Optional.ofNullable(System.getenv(Manifests.NAMESPACE_VARIABLE)).orElse(settings.namespace());
+        KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+        try {
+            return PodDeployment.start(context.application(), group.get(), graph, context.components(), settings,
+                    context.transport(), kubernetes, namespace);
+        } catch (RuntimeException e) {
+            kubernetes.close();
+            throw e;
+        }
+    }
+
+    private static String configText(Context context) {
+        if (context.options().configText().isPresent()) {
+            return context.options().configText().get();
+        }
+        Path file = context.options().configFile().orElse(Path.of("cleave.toml"));
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new StartupException("deployer kube: cannot read " + file + " for the ConfigMap: " + e.getMessage(), e);
+        }
+    }
+
+    /** What planning produced. */
+    record Planned(Manifests manifests, GroupGraph graph) {
+
+        /** Ends the start once planned: no component is constructed, nothing is prepared. */
+        static final class Done extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Done() {
+                super("planned", null, false, false);
+            }
+        }
+    }
+
+}

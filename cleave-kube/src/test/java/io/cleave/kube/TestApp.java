@@ -1,0 +1,35 @@
+package io.cleave.kube;
+
+import io.cleave.Cleave;
+
+/** The test application: Shopfront (the edge) calls Orders, Orders calls Stock; Audit is called by nobody. */
+final class TestApp {
+
+    static final String CONFIG = """
+            [app]
+            name = "store"
+
+            [listeners]
+            web = "127.0.0.1:8081"
+
+            [multi]
+            groups = [["Shopfront"], ["Orders", "Audit"], ["Stock"]]
+            [multi.replicas]
+            Stock = 2
+
+            [kube]
+            image = "registry.example/store:1.0"
+            database-secret = "store-db"
+
+            [kube.autoscale]
+            cpu-target = 60
+            max = 8
+            """;
+
+    private TestApp() {
+    }
+
+    static Cleave.Builder builder(String config) {
+        return Cleave.app().configText(config);
+    }
+}

@@ -1,0 +1,20 @@
+package io.cleave.kube.app;
+
+import io.cleave.Listener;
+
+/** Serves {@code POST /order/{sku}} on the {@code web} listener. */
+public final class WebShopfront implements Shopfront {
+
+    /**
+     * @param orders where orders go
+     * @param web the edge's listener
+     */
+    public WebShopfront(Orders orders, Listener web) {
+        web.post("/order/{sku}", request -> io.cleave.WebResponse.text(Integer.toString(orders.place(request.pathParam("sku")))));
+    }
+
+    @Override
+    public String route() {
+        return "/order/{sku}";
+    }
+}
