@@ -38,10 +38,26 @@ public final class GroupGraph {
 
     private final Plan plan;
     private final GraphAuthorizer authorizer;
+    private final ConfigSection listeners;
+    private final java.util.function.Function<String, ConfigSection> section;
 
-    private GroupGraph(Plan plan, GraphAuthorizer authorizer) {
+    private GroupGraph(Plan plan, GraphAuthorizer authorizer, ConfigSection listeners,
+            java.util.function.Function<String, ConfigSection> section) {
         this.plan = plan;
         this.authorizer = authorizer;
+        this.listeners = listeners;
+        this.section = section;
+    }
+
+    /**
+     * The configured address of a listener: {@code [listeners] name = "host:port"} or the
+     * {@code address} of a {@code [listeners.name]} table; web defaults to 127.0.0.1:8080.
+     *
+     * @param name the listener's name
+     * @return the address as configured, {@code host:port}; empty if none is configured
+     */
+    public java.util.Optional<String> listenerAddress(String name) {
+        return Plan.listenerAddress(listeners, section, name);
     }
 
     /**
@@ -50,13 +66,15 @@ public final class GroupGraph {
      * @param components every component, dependencies first
      * @param topology the groups and replica counts from {@code [multi]}
      * @param listeners the {@code [listeners]} section
+     * @param section the section at a dotted path, for {@code [listeners.<name>]} tables
      * @return the graph
      * @throws StartupException if a group's components ask for different replica counts, or a
      *     replicated group listens on a fixed port
      */
-    public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners) {
-        Plan plan = Plan.of(components, topology, listeners);
-        return new GroupGraph(plan, GraphAuthorizer.of(components, plan));
+    public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
+            java.util.function.Function<String, ConfigSection> section) {
+        Plan plan = Plan.of(components, topology, listeners, section);
+        return new GroupGraph(plan, GraphAuthorizer.of(components, plan), listeners, section);
     }
 
     /** @return the groups, each after the groups it depends on where the graph allows */

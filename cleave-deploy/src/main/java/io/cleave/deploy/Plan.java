@@ -128,29 +128,25 @@ record Plan(List<Group> groups) {
         return byCount.isEmpty() ? 1 : byCount.keySet().iterator().next();
     }
 
-    /**
-     * The configured address of a listener when its port is fixed (not 0), from {@code [listeners] name = "host:port"}
-     * or a {@code [listeners.name]} table's {@code address}; web defaults to 127.0.0.1:8080.
-     */
+    /** The configured address of a listener when its port is fixed (not 0): see {@link #listenerAddress}. */
     private static Optional<String> fixedPort(ConfigSection listeners, Function<String, ConfigSection> section, String name) {
-        String address;
-        if (listeners.subsections().stream().anyMatch(s -> s.equalsIgnoreCase(name.replace('-', '_'))
-                || s.equals(name))) {
-            // a [listeners.<name>] table; cleave-web checks its keys, address among them
+        return listenerAddress(listeners, section, name).filter(address -> !address.endsWith(":0"));
+    }
+
+    /**
+     * The configured address of a listener, from {@code [listeners] name = "host:port"} or a
+     * {@code [listeners.name]} table's {@code address} (which cleave-web requires and checks);
+     * web defaults to 127.0.0.1:8080, any other listener to none.
+     */
+    static Optional<String> listenerAddress(ConfigSection listeners, Function<String, ConfigSection> section, String name) {
+        if (listeners.subsections().stream().anyMatch(s -> s.equalsIgnoreCase(name.replace('-', '_')) || s.equals(name))) {
             ConfigSection table = section.apply("listeners." + name);
-            if (!table.has("address")) {
-                return Optional.empty();
-            }
-            address = table.string("address");
-        } else if (listeners.has(name)) {
-            address = listeners.string(name);
-        } else if (name.equals("web")) {
-            address = "127.0.0.1:8080";
-        } else {
-            return Optional.empty();
+            return table.has("address") ? Optional.of(table.string("address")) : Optional.empty();
         }
-        String port = address.substring(address.lastIndexOf(':') + 1);
-        return port.equals("0") ? Optional.empty() : Optional.of(address);
+        if (listeners.has(name)) {
+            return Optional.of(listeners.string(name));
+        }
+        return name.equals("web") ? Optional.of("127.0.0.1:8080") : Optional.empty();
     }
 
     /** Dependencies first where the group graph is acyclic; a cycle (through Refs) keeps file order. */

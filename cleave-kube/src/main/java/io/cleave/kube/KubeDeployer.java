@@ -56,7 +56,7 @@ public final class KubeDeployer implements Deployer {
         try {
             settings = KubeSettings.read(context.application(), context.section(NAME), context.section(NAME + ".resources"),
                     context.section(NAME + ".autoscale"));
-            graph = GroupGraph.of(context.components(), context.topology(), context.section("listeners"));
+            graph = GroupGraph.of(context.components(), context.topology(), context.section("listeners"), context::section);
         } catch (ConfigSection.ConfigError e) {
             throw new StartupException("deployer kube: " + e.getMessage(), e);
         }

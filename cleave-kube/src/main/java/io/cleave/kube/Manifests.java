@@ -126,7 +126,7 @@ final class Manifests {
     }
 
     private int listenerPort(String name) {
-        String address = listeners.has(name) ? listeners.string(name) : name.equals("web") ? "127.0.0.1:8080" : "127.0.0.1:0";
+        String address = graph.listenerAddress(name).orElse("127.0.0.1:0");
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
         if (port == 0) {
             throw new ConfigSection.ConfigError("[listeners] " + name + " = \"" + address + "\": on Kubernetes a listener"
