@@ -27,6 +27,7 @@ public final class EventsBench {
     private EventsBench() {
     }
 
+    @SuppressWarnings("try") // stopBroker is there to be closed after the app
     public static void main(String[] args) throws Exception {
         String deployer = args.length > 0 ? args[0] : "single";
         int transactions = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
@@ -42,7 +43,7 @@ public final class EventsBench {
             broker.start();
             extra = "[events]\nkafka-bootstrap-servers = \"" + broker.bootstrapServers() + "\"\npoll-interval = \"100ms\"\n";
         }
-        try (io.cleave.kafka.broker.KafkaBroker closing = broker; App app = Cleave.app().configText("""
+        try (AutoCloseable stopBroker = broker == null ? () -> { } : broker::close; App app = Cleave.app().configText("""
                 [app]
                 name = "events-bench"
                 data-dir = "%s"
