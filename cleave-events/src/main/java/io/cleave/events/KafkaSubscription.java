@@ -48,7 +48,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * partition goes on. A record the methods cannot even read (no event id, an undecodable payload)
  * becomes one the same way. Dead letters of a type are delivered again, by any replica, once a
  * request of the publisher's {@code Events.replayDeadLetters()} arrives through the topic, or
- * {@code cleave events replay} marks them.
+ * {@code cleave replay-dead-letters} marks them.
  */
 final class KafkaSubscription implements Lifecycle {
 
@@ -431,7 +431,7 @@ final class KafkaSubscription implements Lifecycle {
         });
         state = Map.of(component, "events to " + component + " through Kafka: " + n[0] + " dead letter" + (n[0] == 1 ? "" : "s")
                 + (n[1] > 0 ? ", " + n[1] + " being delivered again" : "")
-                + (n[0] > 0 ? " (the publisher's Events.replayDeadLetters() or cleave events replay delivers them again)" : ""));
+                + (n[0] > 0 ? " (the publisher's Events.replayDeadLetters() or cleave replay-dead-letters delivers them again)" : ""));
     }
 
     private static String truncate(String s, int max) {
