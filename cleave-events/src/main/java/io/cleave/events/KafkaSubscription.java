@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * One subscribing component's consumer, in each process hosting it: a member of the component's
  * consumer group ({@code <application>.<Component>}) reading the topics of the event types its
  * {@code @Subscribe} methods take. Each record is handed to the methods in partition order (so
- * in order per key), through the reference this process has to the component; the methods apply
+ * in order per key; the partitions of one poll at once, a thread each), through the reference this process has to the component; the methods apply
  * it through their {@link io.cleave.Inbox}, in the component's own transaction, and the partition's
  * offset is committed after they returned. A crash between the two delivers the record again,
  * which the inbox absorbs.
@@ -64,13 +64,13 @@ final class KafkaSubscription implements Lifecycle {
     private final Map<String, List<Subscribers.Subscriber>> byTopic = new LinkedHashMap<>();
     private final Map<String, String> typeByTopic = new HashMap<>();
     /** The partitions waiting for a retry, with what they wait for. */
-    private final Map<TopicPartition, Retry> retries = new HashMap<>();
+    private final Map<TopicPartition, Retry> retries = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile boolean running;
     private volatile Thread thread;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Map<String, String> state = Map.of();
-    private long countedAt;
+    private volatile long countedAt;
     private long replayedAt;
 
     /** A partition's record that failed, and when to try it again. */
@@ -165,9 +165,7 @@ final class KafkaSubscription implements Lifecycle {
                     while (running) {
                         resumeDue(c);
                         ConsumerRecords<String, byte[]> records = c.poll(settings.pollInterval());
-                        for (TopicPartition p : records.partitions()) {
-                            handle(c, p, records.records(p));
-                        }
+                        handle(c, records);
                         replayDue();
                         count();
                     }
@@ -220,8 +218,60 @@ final class KafkaSubscription implements Lifecycle {
         }
     }
 
-    /** Applies a partition's records in order, stopping at one that must wait for a retry; commits what was applied. */
-    private void handle(KafkaConsumer<String, byte[]> c, TopicPartition p, List<ConsumerRecord<String, byte[]>> records) {
+    /**
+     * What applying one partition's records came to: the offset to commit (-1 for none) and the
+     * offset to go back to for a retry (-1 for none).
+     */
+    private record Applied(TopicPartition partition, long commit, long retryAt) {
+    }
+
+    /**
+     * Applies the partitions' records, each partition on a thread of its own (in order within it),
+     * then, on the consumer's thread, commits what was applied and pauses the partitions that wait
+     * for a retry.
+     */
+    private void handle(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Applied> results = new ArrayList<>();
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Applied>> futures = new ArrayList<>();
+            for (TopicPartition p : records.partitions()) {
+                futures.add(pool.submit(() -> apply(p, records.records(p))));
+            }
+            for (java.util.concurrent.Future<Applied> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("applying records failed", e.getCause());
+                }
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (Applied a : results) {
+            if (a.commit() >= 0) {
+                commits.put(a.partition(), new OffsetAndMetadata(a.commit()));
+            }
+            if (a.retryAt() >= 0) {
+                c.seek(a.partition(), a.retryAt());
+                c.pause(List.of(a.partition()));
+            }
+        }
+        if (!commits.isEmpty()) {
+            try {
+                c.commitSync(commits, settings.deliveryTimeout());
+            } catch (WakeupException | InterruptException e) {
+                throw e;
+            } catch (KafkaException e) {
+                // applied but not committed: delivered again later, and absorbed by the inbox
+                LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": offset commit failed: " + e);
+            }
+        }
+    }
+
+    /** Applies one partition's records in order, stopping at one that must wait for a retry. */
+    private Applied apply(TopicPartition p, List<ConsumerRecord<String, byte[]>> records) {
         long next = -1;
         for (ConsumerRecord<String, byte[]> r : records) {
             if (!running) {
@@ -247,20 +297,9 @@ final class KafkaSubscription implements Lifecycle {
             LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": event at " + p + "@" + r.offset()
                     + " failed (retry " + tries + "), retrying in " + pause / 1_000_000 + " ms: " + failure.message());
             retries.put(p, new Retry(r.offset(), attempts, tries, System.nanoTime() + pause));
-            c.seek(p, r.offset());
-            c.pause(List.of(p));
-            break;
+            return new Applied(p, next, r.offset());
         }
-        if (next >= 0) {
-            try {
-                c.commitSync(Map.of(p, new OffsetAndMetadata(next)), settings.deliveryTimeout());
-            } catch (WakeupException | InterruptException e) {
-                throw e;
-            } catch (KafkaException e) {
-                // applied but not committed: delivered again later, and absorbed by the inbox
-                LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": offset commit of " + p + " failed: " + e);
-            }
-        }
+        return new Applied(p, next, -1);
     }
 
     /** Hands one record to this component's methods for its type; null when each returned. */
