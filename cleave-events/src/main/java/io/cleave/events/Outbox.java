@@ -44,6 +44,10 @@ import org.postgresql.PGConnection;
  * with backoff, holding back the rows after it of the same subscriber and key; after
  * {@code max-attempts} failures of the subscriber itself (not counting calls that could not reach
  * it) it moves to {@code cleave_dead_letter} and the key goes on.
+ *
+ * <p>With {@code [events] kafka-bootstrap-servers} a publish writes one row per event (not per
+ * subscriber) and the leader sends the rows to Kafka instead ({@link KafkaSender}), deleting each
+ * once the broker acknowledged it; the subscribers consume ({@link KafkaSubscription}).
  */
 final class Outbox implements Lifecycle {
 
