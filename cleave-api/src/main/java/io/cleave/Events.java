@@ -57,7 +57,11 @@ public interface Events<E> {
 
     /**
      * Delivers every dead letter of this type again, each after the events of its key already
-     * waiting, with its attempts counted from zero.
+     * waiting, with its attempts counted from zero. Through Kafka ({@code [events]
+     * kafka-bootstrap-servers}) the subscribers' dead letters are in their own stores: this also
+     * sends a request through the type's topic, and each subscribing component puts its own back
+     * when the request reaches it; the count is then only of this component's own (events the
+     * broker refused).
      *
      * @return how many were put back
      * @throws StoreException if the store cannot be written

@@ -7,6 +7,7 @@ import io.cleave.Store;
 import io.cleave.spi.Codec;
 import io.cleave.spi.ServiceProvider;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +44,21 @@ public final class EventsProvider implements ServiceProvider {
     @Override
     public Optional<?> provide(Request request) {
         if (request.type() == Inbox.class) {
-            return Optional.of(new StoreInbox(request.component(), request.service(Store.class)));
+            EventsSettings settings = EventsSettings.read(request.section("events"));
+            Store store = request.service(Store.class);
+            StoreInbox inbox = new StoreInbox(request.component(), store, settings);
+            request.attach(inbox);
+            if (settings.kafka()) {
+                // with Kafka the subscriber's process consumes: its consumer runs beside the inbox it applies events through
+                List<Subscribers.Subscriber> mine = new Subscribers(request.components()).ofComponent(request.component());
+                if (!mine.isEmpty()) {
+                    KafkaSubscription subscription = new KafkaSubscription(request.component(), mine, store, settings,
+                            new KafkaTopics(request.application(), settings), request::component);
+                    request.attach(subscription);
+                    request.report(subscription::state);
+                }
+            }
+            return Optional.of(inbox);
         }
         if (request.type() != Events.class) {
             return Optional.empty();
@@ -58,8 +73,10 @@ public final class EventsProvider implements ServiceProvider {
         synchronized (outboxes) {
             outbox = outboxes.get(store);
             if (outbox == null) {
-                outbox = new Outbox(request.component(), store, EventsSettings.read(request.section("events")),
-                        new Subscribers(request.components()), request::component);
+                EventsSettings settings = EventsSettings.read(request.section("events"));
+                outbox = new Outbox(request.component(), store, settings, new Subscribers(request.components()),
+                        request::component, settings.kafka() ? Optional.of(new KafkaTopics(request.application(), settings))
+                                : Optional.empty());
                 outboxes.put(store, outbox);
                 Outbox created = outbox;
                 request.attach(created);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +44,10 @@ import org.postgresql.PGConnection;
  * with backoff, holding back the rows after it of the same subscriber and key; after
  * {@code max-attempts} failures of the subscriber itself (not counting calls that could not reach
  * it) it moves to {@code cleave_dead_letter} and the key goes on.
+ *
+ * <p>With {@code [events] kafka-bootstrap-servers} a publish writes one row per event (not per
+ * subscriber) and the leader sends the rows to Kafka instead ({@link KafkaSender}), deleting each
+ * once the broker acknowledged it; the subscribers consume ({@link KafkaSubscription}).
  */
 final class Outbox implements Lifecycle {
 
@@ -57,6 +62,8 @@ final class Outbox implements Lifecycle {
     private final Function<Class<?>, Object> references;
     private final String channel;
     private final Map<String, Codec<?>> topics = new ConcurrentHashMap<>();
+    /** Sends the rows to Kafka instead of calling the subscribers; null without a broker. */
+    private final KafkaSender kafka;
 
     /** What the leading relay last counted, by subscribing component: for status. */
     private volatile Map<String, String> state = Map.of();
@@ -67,12 +74,13 @@ final class Outbox implements Lifecycle {
     private volatile boolean leading;
 
     Outbox(String component, Store store, EventsSettings settings, Subscribers subscribers,
-            Function<Class<?>, Object> references) {
+            Function<Class<?>, Object> references, Optional<KafkaTopics> kafka) {
         this.component = component;
         this.store = store;
         this.settings = settings;
         this.subscribers = subscribers;
         this.references = references;
+        this.kafka = kafka.map(k -> new KafkaSender(component, k, settings)).orElse(null);
         this.channel = store.transaction(c -> create(c));
     }
 
@@ -116,6 +124,9 @@ final class Outbox implements Lifecycle {
 
     /** Lets the relay decode the events of one type this component publishes. */
     <E> void register(Class<E> type, Codec<E> codec) {
+        if (kafka != null) {
+            kafka.topic(type.getName()); // a name Kafka refuses fails the start
+        }
         topics.put(type.getName(), codec);
     }
 
@@ -131,11 +142,13 @@ final class Outbox implements Lifecycle {
         }
         Writer out = new Writer(128);
         codec.write(out, event);
-        String[] ids = new String[to.size()];
-        String[] names = new String[to.size()];
+        // through Kafka one record reaches every subscriber (a consumer group each); else a row per subscriber
+        int rows = kafka != null ? 1 : to.size();
+        String[] ids = new String[rows];
+        String[] names = new String[rows];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = UUID.randomUUID().toString();
-            names[i] = to.get(i).name();
+            names[i] = kafka != null ? KafkaSender.SUBSCRIBER : to.get(i).name();
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 with n as (select pg_notify(?, ''))
@@ -171,6 +184,20 @@ final class Outbox implements Lifecycle {
     }
 
     int replay(Class<?> type) {
+        if (kafka != null) {
+            // the dead letters are in the subscribers' stores: ask each through the topic, behind the events before
+            store.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        with n as (select pg_notify(?, ''))
+                        insert into cleave_outbox (id, subscriber, topic, key, payload) select ?, ?, ?, '', ''::bytea from n""")) {
+                    ps.setString(1, channel);
+                    ps.setString(2, UUID.randomUUID().toString());
+                    ps.setString(3, KafkaSender.REPLAY);
+                    ps.setString(4, type.getName());
+                    ps.executeUpdate();
+                }
+            });
+        }
         return store.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     with d as (delete from cleave_dead_letter where topic = ? returning seq, id, subscriber, topic, key, payload,
@@ -200,6 +227,9 @@ final class Outbox implements Lifecycle {
             t.interrupt();
             t.join(settings.pollInterval().toMillis() + settings.deliveryTimeout().toMillis() + 5_000);
         }
+        if (kafka != null) {
+            kafka.close();
+        }
     }
 
     /**
@@ -223,7 +253,9 @@ final class Outbox implements Lifecycle {
                     select subscriber, count(*), 0 from cleave_outbox group by subscriber
                     union all select subscriber, 0, count(*) from cleave_dead_letter group by subscriber""")) {
                 while (rs.next()) {
-                    String callee = rs.getString(1).substring(0, Math.max(0, rs.getString(1).indexOf('.')));
+                    String subscriber = rs.getString(1);
+                    String callee = subscriber.startsWith("(kafka") ? "Kafka"
+                            : subscriber.substring(0, Math.max(0, subscriber.indexOf('.')));
                     long[] n = result.computeIfAbsent(callee, k -> new long[2]);
                     n[0] += rs.getLong(2);
                     n[1] += rs.getLong(3);
@@ -339,7 +371,21 @@ final class Outbox implements Lifecycle {
      * many it read.
      */
     int relayOnce() throws InterruptedException {
-        List<Row> rows = store.read(c -> {
+        List<Row> rows = due();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        if (kafka != null) {
+            send(rows);
+        } else {
+            deliver(rows);
+        }
+        return rows.size();
+    }
+
+    /** The oldest rows whose key is not waiting for a retry, at most {@code batch-size}. */
+    private List<Row> due() {
+        return store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     select o.seq, o.id, o.subscriber, o.topic, o.key, o.payload, o.attempts, o.retries from cleave_outbox o
                     where not exists (select 1 from cleave_outbox h
@@ -357,9 +403,10 @@ final class Outbox implements Lifecycle {
                 }
             }
         });
-        if (rows.isEmpty()) {
-            return 0;
-        }
+    }
+
+    /** Delivers rows to the subscribers, each subscriber's rows of one key in order, several keys at once. */
+    private void deliver(List<Row> rows) throws InterruptedException {
         // every earlier row of a key is older, so it is in the batch too: each group starts at its key's head
         Map<String, List<Row>> byKey = new LinkedHashMap<>();
         for (Row r : rows) {
@@ -386,7 +433,66 @@ final class Outbox implements Lifecycle {
                 }
             }
         }
-        return rows.size();
+    }
+
+    /**
+     * Sends rows to Kafka, each key's in outbox order and one at a time (a row only once the
+     * broker acknowledged the one before it), many keys at once, and deletes the acknowledged
+     * ones. A broker that cannot be reached is waited for. A row the broker refuses (too large, not
+     * authorised) is retried with backoff, holding its key back, and after {@code max-attempts}
+     * set aside as a dead letter.
+     */
+    private void send(List<Row> rows) throws InterruptedException {
+        if (!kafka.ensureTopics(rows.stream().map(Row::topic).distinct().toList())) {
+            Thread.sleep(settings.pollInterval());
+            return;
+        }
+        Map<String, List<Row>> byKey = new LinkedHashMap<>();
+        for (Row r : rows) {
+            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+        }
+        List<Long> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (List<Row> group : byKey.values()) {
+                futures.add(pool.submit(() -> {
+                    sendInOrder(group, acknowledged);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.log(System.Logger.Level.WARNING, "component " + component + ": event relay failed", e.getCause());
+                }
+            }
+        }
+        deleteDelivered(new ArrayList<>(acknowledged));
+    }
+
+    private void sendInOrder(List<Row> group, List<Long> acknowledged) throws InterruptedException {
+        for (Row r : group) {
+            if (!running) {
+                return;
+            }
+            KafkaSender.Outcome o = kafka.send(new KafkaSender.Record(r.id(), r.topic(), r.key(), r.payload(),
+                    r.subscriber().equals(KafkaSender.REPLAY)));
+            if (o.acknowledged()) {
+                acknowledged.add(r.seq());
+                continue;
+            }
+            if (o.refusal().isEmpty()) {
+                Thread.sleep(settings.pollInterval()); // not sent: the broker cannot be reached; the row stays
+                return;
+            }
+            int attempts = r.attempts() + 1;
+            if (attempts < settings.maxAttempts()) {
+                retryLater(r, attempts, r.retries() + 1, o.refusal().get());
+                return;
+            }
+            deadLetter(r, attempts, o.refusal().get());
+        }
     }
 
     /** Delivers one subscriber's rows of one key in order, stopping at the first that must wait for a retry. */

@@ -38,4 +38,25 @@ class EventsSettingsTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("[events] max-attempts = 0: must be 1 to 1000");
     }
+
+    @Test
+    void kafkaPartitionsWithoutBootstrapServersIsRefused() {
+        assertThatThrownBy(() -> start("kafka-partitions = 3"))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[events] kafka-partitions is set but kafka-bootstrap-servers is not");
+    }
+
+    @Test
+    void aMalformedBootstrapServerListIsRefused() {
+        assertThatThrownBy(() -> start("kafka-bootstrap-servers = \"localhost\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[events] kafka-bootstrap-servers = \"localhost\": must be host:port");
+    }
+
+    @Test
+    void aNonPositiveInboxRetentionIsRefused() {
+        assertThatThrownBy(() -> start("inbox-retention = \"0s\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[events] inbox-retention");
+    }
 }

@@ -123,11 +123,16 @@ class EventsTest {
     /** How calls stand: the supervisor's status report in multi (its state directory under target/, as
      *     {@code MultiTestTopology} sets it; as {@code cleave status --json}), else {@link App#calls()}. */
     private static String status(App app, TestTopology topology) {
+        return status(app, topology, "events-test");
+    }
+
+    /** {@link #status(App, TestTopology)} of an application by its name. */
+    static String status(App app, TestTopology topology, String application) {
         if (!topology.name().equals("multi")) {
             return app.calls().toString();
         }
         try {
-            String state = Files.readString(Path.of("target", "cleave-multi", "events-test", "supervisor.json"));
+            String state = Files.readString(Path.of("target", "cleave-multi", application, "supervisor.json"));
             int port = Integer.parseInt(field(state, "statusPort"));
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 socket.setSoTimeout(5_000);

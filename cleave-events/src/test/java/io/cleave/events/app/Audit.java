@@ -32,6 +32,16 @@ public interface Audit {
      */
     List<Long> latenciesMicros(String prefix);
 
+    /**
+     * @return the events set aside for Audit when they come through Kafka (table
+     *     {@code cleave_kafka_dead_letter} of its schema, those not being delivered again), as
+     *     {@code subscriber key: error}; empty without Kafka
+     */
+    List<String> kafkaDeadLetters();
+
+    /** @return how many event ids its inbox holds ({@code cleave_inbox}) */
+    long inboxSize();
+
     /** @return the pid of the process hosting the audit */
     long pid();
 }

@@ -100,6 +100,37 @@ public final class AuditImpl implements Audit {
         });
     }
 
+    @Override
+    public List<String> kafkaDeadLetters() {
+        return store.read(c -> {
+            List<String> result = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                    ResultSet exists = s.executeQuery("select to_regclass('cleave_kafka_dead_letter') is not null")) {
+                exists.next();
+                if (!exists.getBoolean(1)) {
+                    return result;
+                }
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "select subscriber, key, last_error from cleave_kafka_dead_letter where not replay order by seq")) {
+                while (rs.next()) {
+                    result.add(rs.getString(1) + " " + rs.getString(2) + ": " + rs.getString(3));
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public long inboxSize() {
+        return store.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from cleave_inbox")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     static long nowMicros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
