@@ -10,6 +10,8 @@ import java.util.Set;
 /**
  * How caches work, from {@code [cache]}; every key optional.
  *
+ * @param enabled false: every {@code get} runs its loader, nothing is kept (to measure what the
+ *     caches save, or to rule them out)
  * @param redisUrl the shared tier's Redis, {@code redis://host:port[/database]}; empty for no
  *     shared tier (each process caches alone, invalidations reach only the process making them)
  * @param keyPrefix what every Redis key and the invalidation channel start with
@@ -20,10 +22,10 @@ import java.util.Set;
  *     and answers without the shared tier
  * @param reconnectInterval how often a process retries a Redis it could not connect to
  */
-record CacheSettings(Optional<URI> redisUrl, String keyPrefix, int nearMaxEntries, Duration nearTtl, Duration sharedTtl,
+record CacheSettings(boolean enabled, Optional<URI> redisUrl, String keyPrefix, int nearMaxEntries, Duration nearTtl, Duration sharedTtl,
         Duration redisTimeout, Duration reconnectInterval) {
 
-    static final Set<String> KEYS = Set.of("redis-url", "key-prefix", "near-max-entries", "near-ttl", "shared-ttl",
+    static final Set<String> KEYS = Set.of("enabled", "redis-url", "key-prefix", "near-max-entries", "near-ttl", "shared-ttl",
             "redis-timeout", "reconnect-interval");
 
     static CacheSettings read(ConfigSection section, String application) {
@@ -57,7 +59,7 @@ record CacheSettings(Optional<URI> redisUrl, String keyPrefix, int nearMaxEntrie
             }
             max = (int) n;
         }
-        return new CacheSettings(url, prefix, max,
+        return new CacheSettings(!section.has("enabled") || section.bool("enabled"), url, prefix, max,
                 section.positiveDuration("near-ttl", Duration.ofMinutes(5)),
                 section.positiveDuration("shared-ttl", Duration.ofHours(1)),
                 section.positiveDuration("redis-timeout", Duration.ofMillis(200)),

@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 final class TieredCache<V> implements Cache<V>, AutoCloseable {
 
     private final String name;
+    private final boolean enabled;
     private final Codec<V> codec;
     private final com.github.benmanes.caffeine.cache.Cache<String, V> near;
     /** The loads running in this process, by key: a miss that finds one waits for it. */
@@ -36,6 +37,7 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
      */
     TieredCache(String name, Codec<V> codec, CacheSettings settings, Ticker ticker, Executor executor) {
         this.name = name;
+        this.enabled = settings.enabled();
         this.codec = codec;
         this.near = Caffeine.newBuilder()
                 .maximumSize(settings.nearMaxEntries())
@@ -44,7 +46,7 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
                 .executor(executor)
                 .build();
         Optional<URI> url = settings.redisUrl();
-        this.shared = url.isEmpty() ? null
+        this.shared = url.isEmpty() || !enabled ? null
                 : new SharedTier(name, url.get(), settings, this::drop, this::dropAll);
     }
 
@@ -55,6 +57,9 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
             return hit;
         }
         checkKey(key);
+        if (!enabled) {
+            return loadUncached(key, loader);
+        }
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> running = loading.putIfAbsent(key, mine);
         if (running != null) {
@@ -93,6 +98,14 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
             mine.completeExceptionally(t);
             throw t;
         }
+    }
+
+    private <X extends Exception> V loadUncached(String key, Loader<? extends V, X> loader) throws X {
+        V value = loader.load(key);
+        if (value == null) {
+            throw new NullPointerException("cache " + name + ": the loader of key \"" + key + "\" returned null");
+        }
+        return value;
     }
 
     private V fromShared(String key) {

@@ -43,7 +43,7 @@ class TieredCacheTest {
     }
 
     private TieredCache<String> cache(Optional<URI> redis, Duration nearTtl, Duration sharedTtl) {
-        CacheSettings settings = new CacheSettings(redis, prefix, 1_000, nearTtl, sharedTtl, Duration.ofMillis(200),
+        CacheSettings settings = new CacheSettings(true, redis, prefix, 1_000, nearTtl, sharedTtl, Duration.ofMillis(200),
                 Duration.ofMillis(100));
         TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, settings, nanos::get, Runnable::run);
         opened.add(cache);
@@ -198,6 +198,22 @@ class TieredCacheTest {
         } finally {
             redis.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void aDisabledCacheRunsTheLoaderEveryTime() {
+        CacheSettings off = new CacheSettings(false, Optional.of(REDIS), prefix, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                Duration.ofMillis(200), Duration.ofMillis(100));
+        TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, off, nanos::get, Runnable::run);
+        opened.add(cache);
+        AtomicInteger loads = new AtomicInteger();
+
+        cache.get("k", k -> "v" + loads.incrementAndGet());
+        String second = cache.get("k", k -> "v" + loads.incrementAndGet());
+
+        assertThat(second).isEqualTo("v2");
+        assertThat(cache.getIfPresent("k")).isEmpty();
+        assertThat(cache.shared()).isEmpty();
     }
 
     @Test
