@@ -40,8 +40,8 @@ final class RunningApp implements App {
     private final List<CallDecorator.Decoration> decorations;
 
     private final Map<Class<?>, Object> references = new ConcurrentHashMap<>();
-    /** Runtime services by component and type: one instance per component, whoever asks. */
-    private final Map<String, Map<Class<?>, Object>> services = new LinkedHashMap<>();
+    /** Per component: its services by type, or by type and parameter for a generic one (see {@link #service}). */
+    private final Map<String, Map<Object, Object>> services = new LinkedHashMap<>();
     private final List<Hosted> hosted = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** What services report of their own calls ({@link ServiceProvider.Request#report}). */
@@ -174,13 +174,16 @@ final class RunningApp implements App {
         if (d.type() == System.Logger.class) {
             return System.getLogger("cleave." + c.name());
         }
-        Map<Class<?>, Object> own = services.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
-        Object existing = own.get(d.type());
+        Map<Object, Object> own = services.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
+        // one Store per component, however often asked for; but each parameter of a generic service
+        // (Cache<Product> products, Cache<ProductPage> listings) is its own instance, with its own codecs
+        Object key = d.typeArguments().isEmpty() ? d.type() : List.of(d.type(), d.parameter());
+        Object existing = own.get(key);
         if (existing != null) {
             return existing;
         }
         Object created = supply(c, d);
-        own.put(d.type(), created);
+        own.put(key, created);
         return created;
     }
 

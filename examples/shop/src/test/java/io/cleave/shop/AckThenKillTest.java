@@ -78,6 +78,10 @@ class AckThenKillTest {
         JsonNode cart = client.get("/api/cart", writes.token()).json();
         assertThat(cart.get("lines")).as("Cart: the line added after the order").hasSize(1);
         assertThat(cart.get("lines").get(0).get("productId").asText()).isEqualTo(writes.cartProduct());
+        // the confirmation and the recommendation follow from the OrderConfirmed event in Checkout's outbox
+        SplitShop.await("the confirmation delivered", RECOVERY, () -> client.get("/api/notifications", writes.token()).json().size() > 0);
+        SplitShop.await("the order taught", RECOVERY, () -> client.get("/api/products/" + writes.ordered().get(0), null).json()
+                .get("boughtTogether").findValuesAsText("id").contains(writes.ordered().get(1)));
         JsonNode inbox = client.get("/api/notifications", writes.token()).json();
         assertThat(inbox).as("Notifications: the confirmation").hasSize(1);
         assertThat(inbox.get(0).get("body").asText()).contains(writes.orderId());

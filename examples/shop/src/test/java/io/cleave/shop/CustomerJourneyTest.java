@@ -7,6 +7,7 @@ import io.cleave.shop.storefront.Storefront;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,9 @@ class CustomerJourneyTest {
                 .isEqualByComparingTo(product.get("price").decimalValue().multiply(BigDecimal.TWO));
         assertThat(shop.get("/api/orders", token).json().findValuesAsText("id")).contains(orderId);
         assertThat(shop.get("/api/orders/" + orderId, token).json().get("status").asText()).isEqualTo("CONFIRMED");
+        // the confirmation follows from the OrderConfirmed event, delivered after the checkout answered
+        SplitShop.await("the confirmation in the inbox", Duration.ofSeconds(30),
+                () -> shop.get("/api/notifications", token).json().size() > 0);
         assertThat(shop.get("/api/notifications", token).json().get(0).get("body").asText()).contains(orderId);
         assertThat(shop.get("/api/cart", token).json().get("itemCount").asInt()).isZero();
         assertThat(shop.get("/api/products/" + product.get("id").asText(), null).json()
@@ -57,6 +61,9 @@ class CustomerJourneyTest {
         }
 
         ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242424242424242");
+        // Recommendations learns from the OrderConfirmed event, delivered after the checkout answered
+        SplitShop.await("the pair recommended together", Duration.ofSeconds(30), () -> shop.get("/api/products/" + pair.get(0), null)
+                .json().get("boughtTogether").findValuesAsText("id").contains(pair.get(1)));
         JsonNode page = shop.get("/api/products/" + pair.get(0), null).json();
 
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);

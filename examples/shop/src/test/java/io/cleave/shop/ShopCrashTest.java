@@ -104,7 +104,8 @@ class ShopCrashTest {
         SplitShop.await("every process back and healthy", Duration.ofSeconds(120), shop::healthy);
         SplitShop.await("every order ended", ORDER_DEADLINE.plusSeconds(60), () -> count(shop,
                 "select count(*) from checkout.customer_order where status = 'PENDING'") == 0
-                && count(shop, "select count(*) from checkout.cleave_saga where phase in ('FORWARD', 'COMPENSATING', 'COMPLETING')") == 0);
+                && count(shop, "select count(*) from checkout.cleave_saga where phase in ('FORWARD', 'COMPENSATING', 'COMPLETING')") == 0
+                && count(shop, "select count(*) from checkout.cleave_outbox") == 0); // every OrderConfirmed delivered
 
         State state = State.read(shop);
         List<String> violations = new ArrayList<>(state.violations(initial));

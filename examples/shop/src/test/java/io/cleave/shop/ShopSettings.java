@@ -24,8 +24,15 @@ public class ShopSettings implements TestSettings {
     public ShopSettings() {
     }
 
+    /**
+     * {@link #FAST}, and the local Redis as the caches' shared tier under a key prefix of this
+     * run's own, so every replica drops a changed entry at once.
+     */
     @Override
     public Map<String, String> settings(Context context) throws Exception {
-        return FAST;
+        Map<String, String> settings = new java.util.HashMap<>(FAST);
+        settings.put("cache.redis-url", "redis://127.0.0.1:6379");
+        settings.put("cache.key-prefix", "cleave-test:shop:" + java.util.UUID.randomUUID() + ":");
+        return settings;
     }
 }

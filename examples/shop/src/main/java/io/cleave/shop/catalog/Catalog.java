@@ -3,12 +3,15 @@ package io.cleave.shop.catalog;
 import io.cleave.Component;
 import io.cleave.Idempotent;
 import io.cleave.Key;
+import io.cleave.Subscribe;
 import io.cleave.shop.InvalidInputException;
 import java.util.List;
 
 /**
  * What the shop sells: products in categories, with prices, and a word search over them.
- * Read-only for customers; seeded with the demo assortment at first start.
+ * Read-only for customers; seeded with the demo assortment at first start. Products and category
+ * listings are cached ({@code cleave-cache}) and dropped when {@link ProductChanged} says a
+ * product changed.
  */
 @Component
 public interface Catalog {
@@ -53,4 +56,26 @@ public interface Catalog {
      */
     @Idempotent
     List<Product> products(List<String> ids);
+
+    /**
+     * Changes a product's price and publishes {@link ProductChanged} in the same transaction.
+     * For the shop's administrators (the storefront checks who may).
+     *
+     * @param id the product's SKU
+     * @param price the new unit price, 0.01 to 1,000,000.00 with at most two decimals
+     * @return the product as it is now
+     * @throws UnknownProductException if no product has that id
+     * @throws InvalidInputException if the price is out of range or has more than two decimals
+     */
+    @Idempotent
+    Product setPrice(@Key String id, java.math.BigDecimal price) throws UnknownProductException, InvalidInputException;
+
+    /**
+     * Drops the changed product, and the listings it appears in, from every replica's cache.
+     *
+     * @param event the change
+     * @param eventId its id
+     */
+    @Subscribe
+    void productChanged(ProductChanged event, String eventId);
 }

@@ -1,5 +1,7 @@
 package io.cleave.shop.catalog;
 
+import io.cleave.Cache;
+import io.cleave.Events;
 import io.cleave.Lifecycle;
 import io.cleave.Store;
 import io.cleave.StoreException;
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,17 +29,31 @@ final class CatalogImpl implements Catalog, Lifecycle {
     private static final int MAX_BATCH = 200;
     private static final String PRODUCT_COLUMNS = "id, name, description, category_id, price";
 
+    /** The key of the listing of every category, which no category id can be (they are lower-case words). */
+    private static final String ALL = "*";
+
     private final Store store;
+    private final Events<ProductChanged> changed;
+    private final Cache<Product> cachedProducts;
+    private final Cache<ProductPage> listings;
     private final System.Logger log;
 
     /**
      * Creates the component.
      *
      * @param store its own store
+     * @param changed where product changes are announced, in the changing transaction
+     * @param cachedProducts products by SKU
+     * @param listings every product of a category (or of all, key {@code *}), by SKU: what a search
+     *     without words lists, a page at a time
      * @param log where it reports seeding
      */
-    public CatalogImpl(Store store, System.Logger log) {
+    public CatalogImpl(Store store, Events<ProductChanged> changed, Cache<Product> cachedProducts, Cache<ProductPage> listings,
+            System.Logger log) {
         this.store = store;
+        this.changed = changed;
+        this.cachedProducts = cachedProducts;
+        this.listings = listings;
         this.log = log;
     }
 
@@ -121,6 +138,12 @@ final class CatalogImpl implements Catalog, Lifecycle {
                 .distinct()
                 .limit(MAX_WORDS)
                 .toList();
+        if (words.isEmpty()) {
+            ProductPage listing = listings.get(categoryId.isEmpty() ? ALL : categoryId, this::listing);
+            List<Product> all = listing.products();
+            int from = Math.min(offset, all.size());
+            return new ProductPage(List.copyOf(all.subList(from, Math.min(all.size(), from + limit))), all.size());
+        }
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<String> parameters = new ArrayList<>();
         if (!categoryId.isEmpty()) {
@@ -164,23 +187,96 @@ final class CatalogImpl implements Catalog, Lifecycle {
         });
     }
 
+    /** Every product of a category ({@link #ALL}: of every category), by SKU. */
+    private ProductPage listing(String categoryId) throws InvalidInputException {
+        boolean all = categoryId.equals(ALL);
+        return store.read(c -> {
+            if (!all && !categoryExists(c, categoryId)) {
+                throw new InvalidInputException("no category \"" + categoryId + "\"");
+            }
+            try (PreparedStatement ps = c.prepareStatement("select " + PRODUCT_COLUMNS + " from product"
+                    + (all ? "" : " where category_id = ?") + " order by id")) {
+                if (!all) {
+                    ps.setString(1, categoryId);
+                }
+                List<Product> products = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        products.add(product(rs));
+                    }
+                }
+                return new ProductPage(products, products.size());
+            }
+        });
+    }
+
     @Override
     public Product product(String id) throws UnknownProductException {
-        List<Product> found = products(List.of(id));
-        if (found.isEmpty()) {
+        return cachedProducts.get(id, key -> {
+            List<Product> found = load(List.of(key));
+            if (found.isEmpty()) {
+                throw new UnknownProductException("no product \"" + key + "\"");
+            }
+            return found.get(0);
+        });
+    }
+
+    @Override
+    public Product setPrice(String id, BigDecimal price) throws UnknownProductException, InvalidInputException {
+        if (price.scale() > 2 || price.compareTo(new BigDecimal("0.01")) < 0 || price.compareTo(new BigDecimal("1000000")) > 0) {
+            throw new InvalidInputException("price must be 0.01 to 1000000.00 with at most two decimals, got "
+                    + price.toPlainString());
+        }
+        Product updated = store.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update product set price = ? where id = ? returning "
+                    + PRODUCT_COLUMNS)) {
+                ps.setBigDecimal(1, price);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    Product product = product(rs);
+                    changed.publish(c, id, new ProductChanged(id, product.categoryId(), product.price()));
+                    return product;
+                }
+            }
+        });
+        if (updated == null) {
             throw new UnknownProductException("no product \"" + id + "\"");
         }
-        return found.get(0);
+        return updated;
+    }
+
+    @Override
+    public void productChanged(ProductChanged event, String eventId) {
+        cachedProducts.invalidate(event.productId());
+        listings.invalidate(event.categoryId());
+        listings.invalidate(ALL);
     }
 
     @Override
     public List<Product> products(List<String> ids) {
         Set<String> unique = new LinkedHashSet<>(ids);
-        if (unique.isEmpty()) {
-            return List.of();
-        }
         if (unique.size() > MAX_BATCH) {
             throw new IllegalArgumentException("at most " + MAX_BATCH + " products at once, got " + unique.size());
+        }
+        Map<String, Product> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : unique) {
+            cachedProducts.getIfPresent(id).ifPresentOrElse(p -> found.put(id, p), () -> missing.add(id));
+        }
+        for (Product p : load(missing)) {
+            found.put(p.id(), cachedProducts.get(p.id(), key -> p)); // keeps it, unless a change dropped it meanwhile
+        }
+        return unique.stream().filter(found::containsKey).map(found::get).toList();
+    }
+
+    /** The products that exist among {@code ids}, from the store. */
+    private List<Product> load(List<String> ids) {
+        Set<String> unique = new LinkedHashSet<>(ids);
+        if (unique.isEmpty()) {
+            return List.of();
         }
         Map<String, Product> byId = store.read(c -> {
             String marks = String.join(", ", Collections.nCopies(unique.size(), "?"));

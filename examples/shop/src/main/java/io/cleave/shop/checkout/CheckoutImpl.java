@@ -1,5 +1,6 @@
 package io.cleave.shop.checkout;
 
+import io.cleave.Events;
 import io.cleave.Saga;
 import io.cleave.Store;
 import io.cleave.StoreException;
@@ -9,12 +10,10 @@ import io.cleave.shop.cart.CartContents;
 import io.cleave.shop.inventory.Inventory;
 import io.cleave.shop.inventory.Item;
 import io.cleave.shop.inventory.OutOfStockException;
-import io.cleave.shop.notifications.Notifications;
 import io.cleave.shop.payments.CardNumber;
 import io.cleave.shop.payments.Charge;
 import io.cleave.shop.payments.ChargeStatus;
 import io.cleave.shop.payments.Payments;
-import io.cleave.shop.recommendations.Recommendations;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,8 +38,9 @@ import java.util.stream.Collectors;
  * the orders (tables {@code customer_order}, {@code order_line}). The order and its saga are
  * written in one transaction; after a crash, any replica of Checkout resumes the saga, so no
  * order stays pending past {@link CheckoutConfig#orderDeadline()}. Every step is idempotent by
- * order id. Once confirmed, the cart loses what was bought, the customer is notified and the
- * order taught to the recommendations: each at least once, retried until it succeeds.
+ * order id. Once confirmed, the cart loses what was bought (a saga step, retried until it
+ * succeeds), and {@link OrderConfirmed} is published in the confirming transaction: the customer's
+ * notification and the recommendations follow from it, delivered at least once and applied once.
  */
 final class CheckoutImpl implements Checkout {
 
@@ -58,12 +58,11 @@ final class CheckoutImpl implements Checkout {
      * @param cart where orders come from
      * @param inventory holds and takes the stock
      * @param payments charges and refunds
-     * @param notifications tells the customer
-     * @param recommendations learns from confirmed orders
+     * @param confirmed where confirmed orders are announced, in the confirming transaction
      * @param clock the time source for order timestamps
      */
     public CheckoutImpl(Store store, Saga<PlaceOrder> placeOrder, CheckoutConfig config, Cart cart, Inventory inventory,
-            Payments payments, Notifications notifications, Recommendations recommendations, Clock clock) {
+            Payments payments, Events<OrderConfirmed> confirmed, Clock clock) {
         this.store = store;
         this.placeOrder = placeOrder;
         this.cart = cart;
@@ -84,13 +83,9 @@ final class CheckoutImpl implements Checkout {
                     inventory.commit(o.orderId());
                     return o;
                 }, o -> inventory.release(o.orderId()))
-                .onSuccess(CheckoutImpl::confirm)
+                .onSuccess((c, o) -> confirm(c, o, confirmed))
                 .then("empty-cart", o -> cart.removeOrdered(o.userId(), o.orderId(), o.items().stream()
                         .collect(Collectors.toMap(Item::productId, Item::quantity, Integer::sum))))
-                .then("notify", o -> notifications.send(o.userId(), "order-confirmed:" + o.orderId(),
-                        confirmationSubject(o.confirmed()), confirmationBody(o.confirmed())))
-                .then("teach-recommendations", o -> recommendations.recordOrder(o.orderId(),
-                        o.items().stream().map(Item::productId).toList()))
                 .onFailure(CheckoutImpl::fail)
                 .deadline(config.orderDeadline()));
     }
@@ -168,13 +163,15 @@ final class CheckoutImpl implements Checkout {
         }
     }
 
-    /** Confirms the order, in the transaction that records the saga's success. */
-    private static void confirm(Connection c, PlaceOrder o) throws SQLException {
+    /** Confirms the order and announces it, in the transaction that records the saga's success. */
+    private static void confirm(Connection c, PlaceOrder o, Events<OrderConfirmed> confirmed) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "update customer_order set status = 'CONFIRMED', card_last4 = ? where id = ? and status = 'PENDING'")) {
             ps.setString(1, o.cardLast4());
             ps.setObject(2, o.orderId());
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 1) {
+                confirmed.publish(c, o.orderId().toString(), new OrderConfirmed(o.userId(), o.confirmed()));
+            }
         }
     }
 
@@ -205,22 +202,6 @@ final class CheckoutImpl implements Checkout {
             ps.setObject(3, o.orderId());
             ps.executeUpdate();
         }
-    }
-
-    private static String confirmationSubject(Order order) {
-        int units = order.lines().stream().mapToInt(OrderLine::quantity).sum();
-        return "Order confirmed: " + units + (units == 1 ? " item" : " items") + ", $" + order.total().toPlainString();
-    }
-
-    private static String confirmationBody(Order order) {
-        StringBuilder body = new StringBuilder("Thank you for your order ").append(order.id()).append(".\n\n");
-        for (OrderLine line : order.lines()) {
-            body.append(line.quantity()).append(" × ").append(line.name()).append(" — $")
-                    .append(line.lineTotal().toPlainString()).append('\n');
-        }
-        body.append("\nTotal: $").append(order.total().toPlainString())
-                .append(", charged to the card ending in ").append(order.cardLast4()).append('.');
-        return body.toString();
     }
 
     /** The failure a failed order ended with, for a retry of it. */

@@ -3,29 +3,27 @@ package io.cleave.shop.notifications;
 import io.cleave.Component;
 import io.cleave.Idempotent;
 import io.cleave.Key;
-import io.cleave.shop.InvalidInputException;
+import io.cleave.Subscribe;
+import io.cleave.shop.checkout.OrderConfirmed;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Messages to customers, such as order confirmations, kept in the component's own store and
- * shown in the customer's inbox. (Sending them by e-mail too would be one more method here.)
+ * shown in the customer's inbox. Asynchronous: an order confirmation follows from Checkout's
+ * {@link OrderConfirmed} event. (Sending them by e-mail too would be one more method here.)
  */
 @Component
 public interface Notifications {
 
     /**
-     * Delivers a message to a customer's inbox once: sending again with the same customer and
-     * key does nothing, so the sender may retry.
+     * Tells the customer their order is confirmed, once however often the event is delivered.
      *
-     * @param userId the recipient
-     * @param key what the message is about, unique per recipient, such as {@code order-confirmed:<id>}
-     * @param subject a one-line summary, 1 to 200 characters
-     * @param body the message, at most 4,000 characters
-     * @throws InvalidInputException if the key, subject or body is empty or too long
+     * @param event the confirmed order, published by Checkout in the confirming transaction
+     * @param eventId the event's id
      */
-    @Idempotent
-    void send(@Key UUID userId, String key, String subject, String body) throws InvalidInputException;
+    @Subscribe
+    void orderConfirmed(OrderConfirmed event, String eventId);
 
     /**
      * A customer's messages, newest first.

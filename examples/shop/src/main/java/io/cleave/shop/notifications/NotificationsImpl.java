@@ -1,8 +1,10 @@
 package io.cleave.shop.notifications;
 
+import io.cleave.Inbox;
 import io.cleave.Store;
-import io.cleave.StoreException;
-import io.cleave.shop.InvalidInputException;
+import io.cleave.shop.checkout.Order;
+import io.cleave.shop.checkout.OrderConfirmed;
+import io.cleave.shop.checkout.OrderLine;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -16,46 +18,55 @@ import java.util.UUID;
 final class NotificationsImpl implements Notifications {
 
     private final Store store;
+    private final Inbox inbox;
     private final Clock clock;
 
     /**
      * Creates the component.
      *
      * @param store its own store
+     * @param inbox applies each delivered event once
      * @param clock the time source for delivery timestamps
      */
-    public NotificationsImpl(Store store, Clock clock) {
+    public NotificationsImpl(Store store, Inbox inbox, Clock clock) {
         this.store = store;
+        this.inbox = inbox;
         this.clock = clock;
     }
 
     @Override
-    public void send(UUID userId, String key, String subject, String body) throws InvalidInputException {
-        check("key", key, 200);
-        check("subject", subject, 200);
-        if (body.length() > 4_000) {
-            throw new InvalidInputException("body must be at most 4000 characters, got " + body.length());
-        }
-        try {
-            store.run(c -> {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into notification (id, user_id, dedup_key, subject, body, sent_at, is_read)
-                        values (?, ?, ?, ?, ?, ?, false)""")) {
-                    ps.setObject(1, UUID.randomUUID());
-                    ps.setObject(2, userId);
-                    ps.setString(3, key);
-                    ps.setString(4, subject);
-                    ps.setString(5, body);
-                    ps.setObject(6, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-                    ps.executeUpdate();
-                }
-            });
-        } catch (StoreException e) {
-            // already delivered: this is the retry the key exists for
-            if (!"23505".equals(e.sqlState())) {
-                throw e;
+    public void orderConfirmed(OrderConfirmed event, String eventId) {
+        Order order = event.order();
+        inbox.once(eventId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into notification (id, user_id, dedup_key, subject, body, sent_at, is_read)
+                    values (?, ?, ?, ?, ?, ?, false) on conflict (user_id, dedup_key) do nothing""")) {
+                ps.setObject(1, UUID.randomUUID());
+                ps.setObject(2, event.userId());
+                ps.setString(3, "order-confirmed:" + order.id());
+                ps.setString(4, subject(order));
+                ps.setString(5, body(order));
+                ps.setObject(6, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                ps.executeUpdate();
             }
+        });
+    }
+
+    private static String subject(Order order) {
+        int units = order.lines().stream().mapToInt(OrderLine::quantity).sum();
+        return "Order confirmed: " + units + (units == 1 ? " item" : " items") + ", $" + order.total().toPlainString();
+    }
+
+    private static String body(Order order) {
+        StringBuilder body = new StringBuilder("Thank you for your order ").append(order.id()).append(".\n\n");
+        for (OrderLine line : order.lines()) {
+            body.append(line.quantity()).append(" × ").append(line.name()).append(" — $")
+                    .append(line.lineTotal().toPlainString()).append('\n');
         }
+        body.append("\nTotal: $").append(order.total().toPlainString())
+                .append(", charged to the card ending in ").append(order.cardLast4()).append('.');
+        String text = body.toString();
+        return text.length() > 4_000 ? text.substring(0, 3_999) + "…" : text;
     }
 
     @Override
@@ -88,11 +99,5 @@ final class NotificationsImpl implements Notifications {
                 ps.executeUpdate();
             }
         });
-    }
-
-    private static void check(String what, String value, int max) throws InvalidInputException {
-        if (value.isBlank() || value.length() > max) {
-            throw new InvalidInputException(what + " must be 1 to " + max + " characters, got " + value.length());
-        }
     }
 }

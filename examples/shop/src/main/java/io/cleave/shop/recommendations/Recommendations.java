@@ -4,25 +4,28 @@ import io.cleave.Component;
 import io.cleave.Fallback;
 import io.cleave.Idempotent;
 import io.cleave.Key;
+import io.cleave.Subscribe;
+import io.cleave.shop.checkout.OrderConfirmed;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * "Customers who bought this also bought": products that appear in the same orders, learned
- * from confirmed orders. Non-critical: when it cannot answer, its callers get the fallback's
+ * from confirmed orders ({@link OrderConfirmed}), cached per product and dropped when an order
+ * teaches something new about it. Non-critical: when it cannot answer, its callers get the fallback's
  * answer (nothing, and {@code known == false}) instead of a failure.
  */
 @Component
 public interface Recommendations {
 
     /**
-     * Learns from a confirmed order; recording the same order again does nothing.
+     * Learns from a confirmed order, once however often the event is delivered, and drops the
+     * cached answers about its products.
      *
-     * @param orderId the order
-     * @param productIds the SKUs it contained
+     * @param event the confirmed order, published by Checkout in the confirming transaction
+     * @param eventId the event's id
      */
-    @Idempotent
-    void recordOrder(@Key UUID orderId, List<String> productIds);
+    @Subscribe
+    void orderConfirmed(OrderConfirmed event, String eventId);
 
     /**
      * The products most often ordered together with a product, most frequent first (ties by SKU).

@@ -35,6 +35,10 @@ final class Api {
     record SetQuantity(Integer quantity) {
     }
 
+    /** Body of {@code PUT /api/admin/products/{id}/price}. */
+    record SetPrice(BigDecimal price) {
+    }
+
     /** Body of {@code POST /api/orders}. */
     record PlaceOrder(String orderId, String cardNumber) {
     }

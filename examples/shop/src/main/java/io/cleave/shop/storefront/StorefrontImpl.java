@@ -31,6 +31,7 @@ import io.cleave.shop.users.User;
 import io.cleave.shop.users.Users;
 import java.time.Clock;
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,7 @@ final class StorefrontImpl implements Storefront, Lifecycle {
     private final Checkout checkout;
     private final Notifications notifications;
     private final Recommendations recommendations;
+    private final StorefrontConfig config;
     private final Clock clock;
     private final System.Logger log;
 
@@ -64,11 +66,13 @@ final class StorefrontImpl implements Storefront, Lifecycle {
      * @param checkout orders
      * @param notifications inboxes
      * @param recommendations "bought together"; optional at run time
+     * @param config who may use the admin routes
      * @param clock the time source for cookie lifetimes
      * @param log where degraded answers are reported
      */
     public StorefrontImpl(Listener web, Users users, Catalog catalog, Inventory inventory, Cart cart, Checkout checkout,
-            Notifications notifications, Recommendations recommendations, Clock clock, System.Logger log) {
+            Notifications notifications, Recommendations recommendations, StorefrontConfig config, Clock clock,
+            System.Logger log) {
         this.web = web;
         this.users = users;
         this.catalog = catalog;
@@ -77,6 +81,7 @@ final class StorefrontImpl implements Storefront, Lifecycle {
         this.checkout = checkout;
         this.notifications = notifications;
         this.recommendations = recommendations;
+        this.config = config;
         this.clock = clock;
         this.log = log;
     }
@@ -111,6 +116,7 @@ final class StorefrontImpl implements Storefront, Lifecycle {
                     notifications.markRead(user(request).id(), uuid("notification id", request.pathParam("id")));
                     return WebResponse.status(204);
                 }))
+                .put("/api/admin/products/{id}/price", api(this::setPrice))
                 .resources("/", "storefront");
         System.out.println("Shop running at " + web.uri());
         log.log(System.Logger.Level.INFO, "storefront serving at {0}", web.uri());
@@ -156,8 +162,22 @@ final class StorefrontImpl implements Storefront, Lifecycle {
         Product product = catalog.product(request.pathParam("id"));
         // non-critical: when Recommendations cannot answer, its fallback says so (known == false)
         BoughtTogether together = recommendations.boughtTogether(product.id(), RECOMMENDED);
-        return Json.ok(new Api.ProductPageView(withStock(List.of(product)).get(0),
-                withStock(catalog.products(together.productIds())), together.known()));
+        List<Product> shown = new java.util.ArrayList<>();
+        shown.add(product);
+        shown.addAll(catalog.products(together.productIds()));
+        List<Api.ProductView> views = withStock(shown); // one question to Inventory for the page
+        return Json.ok(new Api.ProductPageView(views.get(0), views.subList(1, views.size()), together.known()));
+    }
+
+    /** An administrator changes a price; product pages and listings show it once the change's event dropped the cached copies. */
+    private WebResponse setPrice(WebRequest request) throws Exception {
+        User user = user(request);
+        if (!config.admins().contains(user.email())) {
+            throw new HttpError(403, "only the shop's administrators ([Storefront] admins) may change prices");
+        }
+        Api.SetPrice body = Json.read(request, Api.SetPrice.class);
+        BigDecimal price = required("price", body.price());
+        return Json.ok(catalog.setPrice(request.pathParam("id"), price));
     }
 
     private WebResponse addToCart(WebRequest request) throws Exception {

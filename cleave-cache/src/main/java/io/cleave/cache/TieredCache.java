@@ -1,0 +1,191 @@
+package io.cleave.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.cleave.Cache;
+import io.cleave.spi.Codec;
+import io.cleave.spi.CodecException;
+import io.cleave.spi.Reader;
+import io.cleave.spi.Writer;
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * A {@link Cache}: a Caffeine near tier in front of an optional {@link SharedTier}. A miss claims
+ * the key with a future of its own, so concurrent misses of the key find it and wait: one load.
+ * The load runs on the caller's thread, within its call context. An invalidation removes the
+ * claim too, so a load that read the old value before the change does not keep it.
+ */
+final class TieredCache<V> implements Cache<V>, AutoCloseable {
+
+    private final String name;
+    private final boolean enabled;
+    private final Codec<V> codec;
+    private final com.github.benmanes.caffeine.cache.Cache<String, V> near;
+    /** The loads running in this process, by key: a miss that finds one waits for it. */
+    private final ConcurrentHashMap<String, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
+    private final SharedTier shared; // null without [cache] redis-url
+
+    /**
+     * @param name {@code Component.parameter}
+     * @param ticker the near tier's clock
+     * @param executor runs the near tier's maintenance (evictions)
+     */
+    TieredCache(String name, Codec<V> codec, CacheSettings settings, Ticker ticker, Executor executor) {
+        this.name = name;
+        this.enabled = settings.enabled();
+        this.codec = codec;
+        this.near = Caffeine.newBuilder()
+                .maximumSize(settings.nearMaxEntries())
+                .expireAfterWrite(settings.nearTtl())
+                .ticker(ticker)
+                .executor(executor)
+                .build();
+        Optional<URI> url = settings.redisUrl();
+        this.shared = url.isEmpty() || !enabled ? null
+                : new SharedTier(name, url.get(), settings, this::drop, this::dropAll);
+    }
+
+    @Override
+    public <X extends Exception> V get(String key, Loader<? extends V, X> loader) throws X {
+        V hit = near.getIfPresent(key);
+        if (hit != null) {
+            return hit;
+        }
+        checkKey(key);
+        if (!enabled) {
+            return loadUncached(key, loader);
+        }
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> running = loading.putIfAbsent(key, mine);
+        if (running != null) {
+            return await(running);
+        }
+        return load(key, mine, loader);
+    }
+
+    private <X extends Exception> V load(String key, CompletableFuture<V> mine, Loader<? extends V, X> loader) throws X {
+        try {
+            V value = near.getIfPresent(key); // a load that ended between our miss and our claim
+            boolean fromLoader = false;
+            if (value == null) {
+                value = fromShared(key);
+            }
+            if (value == null) {
+                value = loader.load(key);
+                fromLoader = true;
+                if (value == null) {
+                    throw new NullPointerException("cache " + name + ": the loader of key \"" + key + "\" returned null");
+                }
+            }
+            // an invalidation during the load took our claim: the value may be stale, so it is not kept
+            if (loading.remove(key, mine)) {
+                near.put(key, value);
+                if (fromLoader && shared != null) {
+                    Writer out = new Writer(256);
+                    codec.write(out, value);
+                    shared.put(key, out.toByteArray());
+                }
+            }
+            mine.complete(value);
+            return value;
+        } catch (Throwable t) {
+            loading.remove(key, mine);
+            mine.completeExceptionally(t);
+            throw t;
+        }
+    }
+
+    private <X extends Exception> V loadUncached(String key, Loader<? extends V, X> loader) throws X {
+        V value = loader.load(key);
+        if (value == null) {
+            throw new NullPointerException("cache " + name + ": the loader of key \"" + key + "\" returned null");
+        }
+        return value;
+    }
+
+    private V fromShared(String key) {
+        if (shared == null) {
+            return null;
+        }
+        Optional<byte[]> bytes = shared.get(key);
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        try {
+            return codec.read(new Reader(bytes.get()));
+        } catch (CodecException | IndexOutOfBoundsException e) {
+            System.getLogger(TieredCache.class.getName()).log(System.Logger.Level.WARNING,
+                    "cache " + name + ": the shared value of key \"" + key + "\" cannot be decoded (" + e.getMessage()
+                            + "); loading it again");
+            return null;
+        }
+    }
+
+    private static <V> V await(CompletableFuture<V> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw TieredCache.<RuntimeException>sneaky(e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** Rethrows the loader's exception, checked or not, to a caller that waited for another caller's load. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    private void checkKey(String key) {
+        if (key == null || key.isEmpty() || key.length() > 200) {
+            throw new IllegalArgumentException("cache " + name + ": a key must be 1 to 200 characters, not "
+                    + (key == null ? "null" : key.isEmpty() ? "empty" : key.length() + " characters"));
+        }
+    }
+
+    @Override
+    public Optional<V> getIfPresent(String key) {
+        return Optional.ofNullable(near.getIfPresent(key));
+    }
+
+    @Override
+    public void invalidate(String key) {
+        checkKey(key);
+        drop(key);
+        if (shared != null) {
+            shared.invalidate(key);
+        }
+    }
+
+    /** Drops a key from this process: its value, and the claim of a load running (whose value is then not kept). */
+    private void drop(String key) {
+        loading.remove(key);
+        near.invalidate(key);
+    }
+
+    private void dropAll() {
+        loading.clear();
+        near.invalidateAll();
+    }
+
+    /** @return the shared tier, empty without one (for tests) */
+    Optional<SharedTier> shared() {
+        return Optional.ofNullable(shared);
+    }
+
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Cache " + name;
+    }
+}

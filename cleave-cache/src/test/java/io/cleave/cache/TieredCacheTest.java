@@ -1,0 +1,257 @@
+package io.cleave.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cleave.spi.Codecs;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One cache, or two standing for two processes, on the local Redis (127.0.0.1:6379), each test
+ * under a key prefix of its own; Redis-down tests start and kill their own {@code redis-server}.
+ */
+class TieredCacheTest {
+
+    private static final URI REDIS = URI.create("redis://127.0.0.1:6379");
+
+    private final AtomicLong nanos = new AtomicLong(1);
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final String prefix = "cleave-test:" + UUID.randomUUID() + ":";
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    private TieredCache<String> cache(Optional<URI> redis, Duration nearTtl, Duration sharedTtl) {
+        CacheSettings settings = new CacheSettings(true, redis, prefix, 1_000, nearTtl, sharedTtl, Duration.ofMillis(200),
+                Duration.ofMillis(100));
+        TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, settings, nanos::get, Runnable::run);
+        opened.add(cache);
+        return cache;
+    }
+
+    private TieredCache<String> shared() {
+        return cache(Optional.of(REDIS), Duration.ofMinutes(10), Duration.ofMinutes(10));
+    }
+
+    @Test
+    void aNearEntryExpiresAfterNearTtl() {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(10));
+        AtomicInteger loads = new AtomicInteger();
+        cache.get("k", k -> "v" + loads.incrementAndGet());
+
+        nanos.addAndGet(Duration.ofSeconds(29).toNanos());
+        String before = cache.get("k", k -> "v" + loads.incrementAndGet());
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        String after = cache.get("k", k -> "v" + loads.incrementAndGet());
+
+        assertThat(before).isEqualTo("v1");
+        assertThat(after).isEqualTo("v2");
+    }
+
+    @Test
+    void aSharedEntryExpiresInRedisAfterSharedTtl() {
+        TieredCache<String> cache = cache(Optional.of(REDIS), Duration.ofMinutes(10), Duration.ofSeconds(40));
+
+        cache.get("k", k -> "v");
+
+        long remaining = cache.shared().orElseThrow().remainingMillis("k");
+        assertThat(remaining).isPositive().isLessThanOrEqualTo(40_000);
+    }
+
+    @Test
+    void hundredConcurrentMissesOfOneKeyRunOneLoad() throws Exception {
+        TieredCache<String> cache = shared();
+        int callers = 100;
+        AtomicInteger loads = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(callers, r -> {
+            Thread t = new Thread(r);
+            synchronized (threads) {
+                threads.add(t);
+            }
+            return t;
+        })) {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                answers.add(pool.submit(() -> cache.get("hot", k -> {
+                    loads.incrementAndGet();
+                    release.await();
+                    return "loaded";
+                })));
+            }
+            // the load is held until every other caller is waiting for it (or for the loader itself)
+            Await.until("99 callers waiting for the load", Duration.ofSeconds(10),
+                    () -> threads.size() == callers && threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() == callers,
+                    () -> threads.stream().map(Thread::getState).toList());
+            release.countDown();
+
+            for (Future<String> a : answers) {
+                assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+            }
+        }
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void aLoadersExceptionReachesTheCallerAndIsNotCached() {
+        TieredCache<String> cache = shared();
+
+        assertThatThrownBy(() -> cache.get("k", k -> {
+            throw new IOException("backend down");
+        })).isInstanceOf(IOException.class).hasMessage("backend down");
+        String next = cache.get("k", k -> "v");
+
+        assertThat(next).isEqualTo("v");
+    }
+
+    @Test
+    void anotherProcessReadsTheValueFromTheSharedTierWithoutLoading() {
+        TieredCache<String> first = shared();
+        TieredCache<String> second = shared();
+        first.get("k", k -> "from-first");
+
+        String read = second.get("k", k -> {
+            throw new AssertionError("loaded although the shared tier holds it");
+        });
+
+        assertThat(read).isEqualTo("from-first");
+    }
+
+    @Test
+    void anInvalidationDropsTheKeyFromEveryProcessAndTheSharedTier() throws Exception {
+        TieredCache<String> first = shared();
+        TieredCache<String> second = shared();
+        first.get("k", k -> "old");
+        second.get("k", k -> "old");
+
+        first.invalidate("k");
+
+        Await.until("the other process dropped it", Duration.ofSeconds(1), () -> second.getIfPresent("k").isEmpty(),
+                () -> second.getIfPresent("k"));
+        assertThat(first.getIfPresent("k")).isEmpty();
+        assertThat(second.get("k", k -> "new")).isEqualTo("new");
+        assertThat(first.get("k", k -> "not loaded: the shared tier has it")).isEqualTo("new");
+    }
+
+    @Test
+    void withRedisKilledTheNearTierStillAnswersAndMissesLoadWithoutFailing() throws Exception {
+        int port = freePort();
+        Process redis = startRedis(port);
+        TieredCache<String> cache;
+        try {
+            cache = cache(Optional.of(URI.create("redis://127.0.0.1:" + port)), Duration.ofMinutes(10), Duration.ofMinutes(10));
+            cache.get("warm", k -> "cached");
+            assertThat(cache.shared().orElseThrow().errors()).isZero();
+        } finally {
+            redis.destroyForcibly().waitFor();
+        }
+
+        String warm = cache.get("warm", k -> "reloaded");
+        String cold = cache.get("cold", k -> "loaded without Redis");
+        cache.invalidate("warm");
+        String afterInvalidation = cache.get("warm", k -> "reloaded");
+
+        assertThat(warm).isEqualTo("cached");
+        assertThat(cold).isEqualTo("loaded without Redis");
+        assertThat(afterInvalidation).isEqualTo("reloaded");
+        assertThat(cache.shared().orElseThrow().errors()).isPositive();
+    }
+
+    @Test
+    void aRedisUnreachableAtStartIsUsedOnceItComesUp() throws Exception {
+        int port = freePort();
+        TieredCache<String> cache = cache(Optional.of(URI.create("redis://127.0.0.1:" + port)), Duration.ofMinutes(10),
+                Duration.ofMinutes(10));
+        assertThat(cache.get("k", k -> "without Redis")).isEqualTo("without Redis");
+
+        Process redis = startRedis(port);
+        try {
+            TieredCache<String> other = cache(Optional.of(URI.create("redis://127.0.0.1:" + port)), Duration.ofMinutes(10),
+                    Duration.ofMinutes(10));
+            Await.until("the first cache connected", Duration.ofSeconds(10), () -> {
+                cache.invalidate("probe");
+                cache.get("probe", k -> "through Redis");
+                return other.get("probe", k -> "not shared").equals("through Redis");
+            }, () -> cache.shared().orElseThrow().errors() + " errors");
+        } finally {
+            redis.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aDisabledCacheRunsTheLoaderEveryTime() {
+        CacheSettings off = new CacheSettings(false, Optional.of(REDIS), prefix, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                Duration.ofMillis(200), Duration.ofMillis(100));
+        TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, off, nanos::get, Runnable::run);
+        opened.add(cache);
+        AtomicInteger loads = new AtomicInteger();
+
+        cache.get("k", k -> "v" + loads.incrementAndGet());
+        String second = cache.get("k", k -> "v" + loads.incrementAndGet());
+
+        assertThat(second).isEqualTo("v2");
+        assertThat(cache.getIfPresent("k")).isEmpty();
+        assertThat(cache.shared()).isEmpty();
+    }
+
+    @Test
+    void aKeyOutOfRangeIsRefusedNamingTheCache() {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> cache.get("", k -> "v"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cache Test.names: a key must be 1 to 200 characters, not empty");
+        assertThatThrownBy(() -> cache.get("x".repeat(201), k -> "v"))
+                .hasMessage("cache Test.names: a key must be 1 to 200 characters, not 201 characters");
+    }
+
+    @Test
+    void aLoaderReturningNullFailsNamingCacheAndKey() {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> cache.get("k", k -> null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("cache Test.names: the loader of key \"k\" returned null");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Process startRedis(int port) throws Exception {
+        Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Await.until("redis-server on port " + port, Duration.ofSeconds(10), () -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return s.isConnected();
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> "alive: " + p.isAlive());
+        return p;
+    }
+}
