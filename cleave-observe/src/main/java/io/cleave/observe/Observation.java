@@ -136,6 +136,14 @@ final class Observation implements CallDecorator.Decoration {
         for (io.micrometer.core.instrument.Gauge g : registry.find("cleave.calls.in.flight").gauges()) {
             inFlight.put(g.getId().getTag("component") + "." + g.getId().getTag("method"), (long) g.value());
         }
+        Map<String, Map<String, Object>> bytes = new java.util.TreeMap<>();
+        for (io.micrometer.core.instrument.Counter c : registry.find("cleave.calls.bytes").counters()) {
+            String component = c.getId().getTag("component");
+            String method = c.getId().getTag("method");
+            Map<String, Object> m = bytes.computeIfAbsent(component + "." + method, k -> new java.util.LinkedHashMap<>(
+                    Map.of("component", component, "method", method, "sent", 0L, "received", 0L)));
+            m.put(c.getId().getTag("direction"), (long) c.count());
+        }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("application", application);
         out.put("at", System.currentTimeMillis());
@@ -143,6 +151,7 @@ final class Observation implements CallDecorator.Decoration {
         out.put("cpuNanos", CPU == null ? -1 : CPU.getProcessCpuTime());
         out.put("timers", timers);
         out.put("inFlight", inFlight);
+        out.put("bytes", new java.util.ArrayList<>(bytes.values()));
         return out;
     }
 
