@@ -43,11 +43,10 @@ final class ObservedInvoker implements Invoker {
     /** At method index × outcomes + outcome ordinal; made when first needed. */
     private final AtomicReferenceArray<Timer> timers;
     private final AtomicInteger[] inFlight;
-    /** At method index × 2 + direction (0 sent, 1 received); for encoded calls only. */
-    private final AtomicReferenceArray<io.micrometer.core.instrument.Counter> bytes;
 
     ObservedInvoker(ComponentDescriptor<?> callee, Invoker next, boolean encoded, MeterRegistry registry, Tracing tracing) {
-        this.next = next;
+        // a plain local call puts nothing on the wire, and gets no extra frame: its arguments' array stays unallocated
+        this.next = encoded ? new WireCounted(callee, next, registry) : next;
         this.encoded = encoded;
         this.tracing = tracing;
         this.registry = registry;
@@ -55,7 +54,6 @@ final class ObservedInvoker implements Invoker {
         int methods = callee.methods().size();
         this.timers = new AtomicReferenceArray<>(methods * OUTCOMES.length);
         this.inFlight = new AtomicInteger[methods];
-        this.bytes = new AtomicReferenceArray<>(methods * 2);
         for (MethodDescriptor m : callee.methods()) {
             AtomicInteger counter = new AtomicInteger();
             inFlight[m.index()] = counter;
@@ -69,38 +67,6 @@ final class ObservedInvoker implements Invoker {
 
     @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
-        if (encoded) {
-            long[] wire = io.cleave.spi.WireBytes.ofThisThread();
-            long sent = wire[0];
-            long received = wire[1];
-            try {
-                return measured(method, arguments);
-            } finally {
-                bytes(method, 0).increment(wire[0] - sent);
-                bytes(method, 1).increment(wire[1] - received);
-            }
-        }
-        return measured(method, arguments);
-    }
-
-    /** The bytes a method's calls sent (direction 0) or received (1), made when first needed. */
-    private io.micrometer.core.instrument.Counter bytes(MethodDescriptor method, int direction) {
-        int at = method.index() * 2 + direction;
-        io.micrometer.core.instrument.Counter counter = bytes.get(at);
-        if (counter == null) {
-            counter = io.micrometer.core.instrument.Counter.builder("cleave.calls.bytes")
-                    .description("Bytes this process's calls to a component method put on the wire (sent: request frames)"
-                            + " and took off it (received: replies), retries included")
-                    .baseUnit("bytes")
-                    .tag("component", callee.name()).tag("method", method.name())
-                    .tag("direction", direction == 0 ? "sent" : "received")
-                    .register(registry);
-            bytes.set(at, counter);
-        }
-        return counter;
-    }
-
-    private Object measured(MethodDescriptor method, Object[] arguments) throws Exception {
         AtomicInteger flying = inFlight[method.index()];
         flying.incrementAndGet();
         long start = System.nanoTime();
