@@ -14,6 +14,8 @@
 #   SWEEP=no  TABLE=no  TOPOLOGIES="monolith services"  BUILD=no  PORT=18080
 #   SHOP_CPUS=0 LOAD_CPUS=1                            # taskset pinning (default: none)
 #   IDLE=20                                            # seconds at rest after the table's run: idle cores (0: none)
+#   OBSERVE=on                                         # off: [observe] enabled = false in every JVM (metrics,
+#                                                      #   tracing, admin endpoints); run once each way to compare
 #   OUT=dir                                            # reports and logs (default bench/target/...)
 #   SET="--set=a.b=c ..."                              # overrides for both topologies (policies, say)
 # Each measured run also writes <run>-threads.txt: its CPU by thread kind (bench/thread-cpu.py).
@@ -46,6 +48,11 @@ sweep_warmup="${SWEEP_WARMUP:-40}"
 p99_limit="${P99_LIMIT_MS:-1000}"
 idle="${IDLE:-20}"
 topologies="${TOPOLOGIES:-monolith services}"
+case "${OBSERVE:-on}" in
+    on) observe_enabled=true ;;
+    off) observe_enabled=false ;;
+    *) echo "OBSERVE=${OBSERVE}: on or off" >&2; exit 2 ;;
+esac
 port="${PORT:-18080}"
 start_timeout="${START_TIMEOUT:-240}"
 out="${OUT:-$root/bench/target/monolith-vs-services/$(date +%Y%m%d-%H%M%S)}"
@@ -113,7 +120,7 @@ start_shop() { # start_shop TOPOLOGY DB DIR
     (cd "$dir" && exec "${pin_shop[@]}" "$java" "${jvm_options[@]}" \
         -Djava.util.logging.config.file="$root/examples/shop/logging.properties" -cp "$classpath" io.cleave.shop.ShopMain \
         --config="$root/bench/shop/$topology.toml" --set=data.url="jdbc:postgresql://127.0.0.1:5432/$db" \
-        --set=listeners.web="127.0.0.1:$port" ${SET:-} >"$dir/shop.log" 2>&1) &
+        --set=listeners.web="127.0.0.1:$port" --set=observe.enabled="$observe_enabled" ${SET:-} >"$dir/shop.log" 2>&1) &
     shop_pid=$!
     local started=$SECONDS
     until curl -sf -o /dev/null "http://127.0.0.1:$port/api/health"; do
@@ -219,7 +226,7 @@ if [ "$table" != no ]; then
     for topology in $topologies; do
         db="bench_${topology}_$$"
         start_shop "$topology" "$db" "$out/$topology"
-        echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured ..." >&2
+        echo "$topology: warm-up ${warmup}s at $rate req/s, then ${duration}s measured (observe ${OBSERVE:-on}) ..." >&2
         measure "$topology" "$db" "$rate" "$duration" table "$warmup"
         if [ "$idle" -gt 0 ]; then
             echo "$topology: ${idle}s at rest ..." >&2

@@ -93,6 +93,15 @@ class MultiCommandsTest {
     }
 
     @Test
+    void dashboardOfAnApplicationWithoutCleaveObserveSaysWhatIsMissing() {
+        int code = cleave("dashboard", "--state-dir", STATE.toString());
+
+        assertThat(code).as("this class path has no cleave-observe: the supervisor serves no dashboard").isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("cleave dashboard: the supervisor serves no dashboard: put cleave-observe on");
+    }
+
+    @Test
     void statusWithoutASupervisorSaysWhereItLooked() {
         int code = cleave("status", "--state-dir", STATE.resolve("nothing-here").toString());
 

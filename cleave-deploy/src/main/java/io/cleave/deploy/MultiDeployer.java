@@ -84,6 +84,11 @@ public final class MultiDeployer implements Deployer {
         }
 
         @Override
+        public Optional<io.cleave.runtime.spi.Overview> overview() {
+            return Optional.of(supervisor.overview());
+        }
+
+        @Override
         public void close() {
             supervisor.close();
         }

@@ -706,6 +706,11 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    /** The status, its secret and the consolidated log, for the dashboard of the supervisor's process (cleave-observe). */
+    io.cleave.runtime.spi.Overview overview() {
+        return new io.cleave.runtime.spi.Overview(() -> status().toJson(), statusSecret, log.file());
+    }
+
     /** Holds the lock. */
     private String state() {
         if (stopping) {

@@ -145,6 +145,23 @@ public final class SupervisorHandle {
     }
 
     /**
+     * The address of the dashboard of the whole running application, served by the supervisor's
+     * process (cleave-observe's admin endpoint, on loopback), with the supervisor's secret after
+     * {@code #token=}: a browser keeps what follows {@code #} to itself (never sends it, nor
+     * logs it on the server), and the page takes it out of the address bar and presents it to
+     * the supervisor on each request. Whoever has the address sees what {@code cleave status}
+     * shows and the log lines of traces: the state file it comes from is the starting user's only.
+     *
+     * @return the address; empty when the supervisor serves no dashboard (cleave-observe is not on
+     *     its class path, or {@code [observe] enabled = false})
+     * @throws IllegalStateException if the supervisor is not running or does not answer
+     */
+    public Optional<String> dashboard() {
+        String page = status().endpoints().get("dashboard");
+        return page == null ? Optional.empty() : Optional.of(page + "#token=" + contents.secret());
+    }
+
+    /**
      * Passes the consolidated log to {@code out}, line by line, in the order written (time
      * order). With {@code follow}, keeps passing new lines as they are written until the
      * supervisor exits or the calling thread is interrupted.

@@ -42,11 +42,13 @@ final class Observation implements CallDecorator.Decoration {
     private final String metricsUrl;
     private final String tracesUrl;
     private final String dashboardUrl;
+    private final TopologyDashboard topology;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Observation(PrometheusMeterRegistry registry, Tracing tracing, JvmGcMetrics gc, HttpServer server,
-            ExecutorService executor) {
+            ExecutorService executor, TopologyDashboard topology) {
         this.registry = registry;
+        this.topology = topology;
         this.tracing = tracing;
         this.gc = gc;
         this.server = server;
@@ -61,7 +63,8 @@ final class Observation implements CallDecorator.Decoration {
      *
      * @throws StartupException if the admin port cannot be listened on
      */
-    static Observation start(String application, ObserveSettings settings) {
+    static Observation start(String application, java.util.List<io.cleave.spi.ComponentDescriptor<?>> components,
+            ObserveSettings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("application", application);
         new JvmMemoryMetrics().bindTo(registry);
@@ -86,10 +89,14 @@ final class Observation implements CallDecorator.Decoration {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/metrics", exchange -> answer(exchange, PROMETHEUS_TEXT, registry.scrape()));
-        server.createContext("/traces", exchange -> answer(exchange, "application/json",
-                JSON.writeValueAsString(Map.of("spans", tracing.recent().snapshot(query(exchange, "trace"))))));
+        server.createContext("/traces", exchange -> answer(exchange, "application/json", JSON.writeValueAsString(
+                query(exchange, "summary").equals("1") ? Map.of("traces", tracing.recent().summaries())
+                        : Map.of("spans", tracing.recent().snapshot(query(exchange, "trace"))))));
         server.createContext("/calls", exchange -> answer(exchange, "application/json",
                 JSON.writeValueAsString(calls(application, registry))));
+        TopologyDashboard topology = new TopologyDashboard(application, components, () -> calls(application, registry),
+                tracing.recent());
+        topology.register(server);
         byte[] page;
         try (java.io.InputStream in = Observation.class.getResourceAsStream("dashboard.html")) {
             page = in.readAllBytes();
@@ -99,7 +106,7 @@ final class Observation implements CallDecorator.Decoration {
         String html = new String(page, StandardCharsets.UTF_8);
         server.createContext("/dashboard", exchange -> answer(exchange, "text/html; charset=utf-8", html));
         server.start();
-        Observation observation = new Observation(registry, tracing, gc, server, executor);
+        Observation observation = new Observation(registry, tracing, gc, server, executor, topology);
         LOG.log(System.Logger.Level.INFO, "application " + application + ": metrics at " + observation.metricsUrl
                 + ", recent traces at " + observation.tracesUrl + ", dashboard at " + observation.dashboardUrl);
         return observation;
@@ -129,13 +136,28 @@ final class Observation implements CallDecorator.Decoration {
         for (io.micrometer.core.instrument.Gauge g : registry.find("cleave.calls.in.flight").gauges()) {
             inFlight.put(g.getId().getTag("component") + "." + g.getId().getTag("method"), (long) g.value());
         }
+        Map<String, Map<String, Object>> bytes = new java.util.TreeMap<>();
+        for (io.micrometer.core.instrument.Counter c : registry.find("cleave.calls.bytes").counters()) {
+            String component = c.getId().getTag("component");
+            String method = c.getId().getTag("method");
+            Map<String, Object> m = bytes.computeIfAbsent(component + "." + method, k -> new java.util.LinkedHashMap<>(
+                    Map.of("component", component, "method", method, "sent", 0L, "received", 0L)));
+            m.put(c.getId().getTag("direction"), (long) c.count());
+        }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("application", application);
         out.put("at", System.currentTimeMillis());
+        out.put("pid", ProcessHandle.current().pid());
+        out.put("cpuNanos", CPU == null ? -1 : CPU.getProcessCpuTime());
         out.put("timers", timers);
         out.put("inFlight", inFlight);
+        out.put("bytes", new java.util.ArrayList<>(bytes.values()));
         return out;
     }
+
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os : null;
 
     /** A query parameter's value, empty when absent. */
     static String query(HttpExchange exchange, String name) {
@@ -153,6 +175,10 @@ final class Observation implements CallDecorator.Decoration {
     }
 
     private static void answer(HttpExchange exchange, String type, String body) throws IOException {
+        answer(exchange, 200, type, body);
+    }
+
+    static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
         try (exchange) {
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -163,7 +189,7 @@ final class Observation implements CallDecorator.Decoration {
             exchange.getResponseHeaders().set("Content-Type", type);
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head ? -1 : bytes.length);
+            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(bytes);
@@ -175,6 +201,11 @@ final class Observation implements CallDecorator.Decoration {
     @Override
     public Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean encoded) {
         return new ObservedInvoker(callee, next, encoded, registry, tracing);
+    }
+
+    @Override
+    public void overview(io.cleave.runtime.spi.Overview overview) {
+        topology.overview(overview);
     }
 
     @Override

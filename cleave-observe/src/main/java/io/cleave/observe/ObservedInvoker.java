@@ -45,7 +45,8 @@ final class ObservedInvoker implements Invoker {
     private final AtomicInteger[] inFlight;
 
     ObservedInvoker(ComponentDescriptor<?> callee, Invoker next, boolean encoded, MeterRegistry registry, Tracing tracing) {
-        this.next = next;
+        // a plain local call puts nothing on the wire, and gets no extra frame: its arguments' array stays unallocated
+        this.next = encoded ? new WireCounted(callee, next, registry) : next;
         this.encoded = encoded;
         this.tracing = tracing;
         this.registry = registry;

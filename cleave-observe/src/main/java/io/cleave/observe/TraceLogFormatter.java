@@ -16,6 +16,10 @@ import java.util.logging.Logger;
  */
 final class TraceLogFormatter extends Formatter {
 
+    /** The last lines written inside a trace in this process, for the dashboard of a process alone. */
+    private static final java.util.ArrayDeque<String> RECENT = new java.util.ArrayDeque<>();
+    private static final int KEEP = 2_000;
+
     private final Formatter delegate;
 
     private TraceLogFormatter(Formatter delegate) {
@@ -43,7 +47,27 @@ final class TraceLogFormatter extends Formatter {
         while (end > 0 && (line.charAt(end - 1) == '\n' || line.charAt(end - 1) == '\r')) {
             end--;
         }
-        return line.substring(0, end) + " " + ids.get() + line.substring(end);
+        String tagged = line.substring(0, end) + " " + ids.get();
+        synchronized (RECENT) {
+            if (RECENT.size() == KEEP) {
+                RECENT.removeFirst();
+            }
+            RECENT.addLast(tagged);
+        }
+        return tagged + line.substring(end);
+    }
+
+    /**
+     * The lines this process wrote inside one trace, among its last {@value #KEEP} traced ones.
+     *
+     * @param traceId 32 hex digits
+     * @return the lines, oldest first
+     */
+    static java.util.List<String> recent(String traceId) {
+        String needle = "[trace=" + traceId + " ";
+        synchronized (RECENT) {
+            return RECENT.stream().filter(l -> l.contains(needle)).toList();
+        }
     }
 
     /** The current span's ids; else those a call arriving from another process carried. */

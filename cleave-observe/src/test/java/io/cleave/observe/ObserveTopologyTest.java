@@ -99,6 +99,30 @@ class ObserveTopologyTest {
     }
 
     @TopologyTest
+    void countsTheBytesEachEdgePutsOnTheWire(Back back, App app, TestTopology topology) throws Exception {
+        List<String> urls = endpoints(app, topology);
+        Scrape before = Scrape.of(urls);
+        String text = "x".repeat(2_000);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(back.echo(text)).isEqualTo(text);
+        }
+
+        Scrape after = Scrape.of(urls);
+        double sent = after.sum("cleave_calls_bytes_total", "component", "Back", "method", "echo", "direction", "sent")
+                - before.sum("cleave_calls_bytes_total", "component", "Back", "method", "echo", "direction", "sent");
+        double received = after.sum("cleave_calls_bytes_total", "component", "Back", "method", "echo", "direction", "received")
+                - before.sum("cleave_calls_bytes_total", "component", "Back", "method", "echo", "direction", "received");
+        if (topology.name().equals("multi")) {
+            // three 2,000-character arguments out, three 2,000-character answers back, plus frame headers
+            assertThat(sent).as("bytes sent").isBetween(6_000.0, 7_500.0);
+            assertThat(received).as("bytes received").isBetween(6_000.0, 7_500.0);
+        } else {
+            assertThat(sent + received).as("calls that stay in their process put nothing on the wire").isZero();
+        }
+    }
+
+    @TopologyTest
     void servesTheJvmsMeters(App app, TestTopology topology) throws Exception {
         Scrape scrape = Scrape.of(endpoints(app, topology));
 

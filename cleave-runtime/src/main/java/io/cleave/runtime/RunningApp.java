@@ -89,6 +89,7 @@ final class RunningApp implements App {
             app.construct();
             deployment.observe(app::calls);
             deployment.endpoints(app.endpoints());
+            deployment.overview().ifPresent(o -> app.decorations.forEach(d -> d.overview(o)));
             app.startAll();
         } catch (StartupException e) {
             app.shutdown();

@@ -166,6 +166,7 @@ final class RemoteInvoker implements Invoker {
                     encoded.size());
             call = new PendingCall(callId, deadline);
             connection.send(call, frame);
+            io.cleave.spi.WireBytes.count(frame.length, 0);
             client.expireBy(deadline);
             outcome = call.await();
         } finally {
@@ -195,6 +196,7 @@ final class RemoteInvoker implements Invoker {
         }
         replica.succeeded();
         int replied = outcome instanceof PendingCall.TooLarge t ? t.bytes() : ((byte[]) outcome).length;
+        io.cleave.spi.WireBytes.count(0, replied);
         if (replied > settings.maxMessageBytes()) {
             // the replica's limit is larger than this client's: what this client takes, it decodes
             throw new MessageTooLargeException(component, method.name(), true, replied, settings.maxMessageBytes(),

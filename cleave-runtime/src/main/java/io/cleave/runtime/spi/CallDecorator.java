@@ -106,6 +106,16 @@ public interface CallDecorator {
             return java.util.Map.of();
         }
 
+        /**
+         * Tells the decoration what the process deploying the whole application knows of all its
+         * processes ({@link Deployment#overview}), once, after {@link #endpoints}; not called in a
+         * process that knows only itself.
+         *
+         * @param overview the application's processes
+         */
+        default void overview(Overview overview) {
+        }
+
         /** Releases what the decoration holds; called when the application stops. */
         @Override
         default void close() {

@@ -73,6 +73,16 @@ public interface Deployment extends AutoCloseable {
     }
 
     /**
+     * What this process can tell of the whole application's processes, for a dashboard; given to
+     * the call decorations ({@link CallDecorator.Decoration#overview}) after {@link #endpoints}.
+     *
+     * @return the overview; empty (the default) in a process that knows only itself
+     */
+    default Optional<Overview> overview() {
+        return Optional.empty();
+    }
+
+    /**
      * Called at shutdown before any component stops, for example to stop accepting calls
      * from other processes.
      */
