@@ -1,5 +1,6 @@
 package io.cleave.shop.checkout;
 
+import io.cleave.Events;
 import io.cleave.Store;
 import io.cleave.StoreException;
 import io.cleave.shop.InvalidInputException;
@@ -9,12 +10,10 @@ import io.cleave.shop.inventory.Inventory;
 import io.cleave.shop.inventory.Item;
 import io.cleave.shop.inventory.OutOfStockException;
 import io.cleave.shop.inventory.ReservationExpiredException;
-import io.cleave.shop.notifications.Notifications;
 import io.cleave.shop.payments.CardNumber;
 import io.cleave.shop.payments.Charge;
 import io.cleave.shop.payments.ChargeStatus;
 import io.cleave.shop.payments.Payments;
-import io.cleave.shop.recommendations.Recommendations;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +33,9 @@ import java.util.UUID;
 
 /**
  * THE BASELINE OF bench/saga-cost.sh, NOT THE SHOP'S CODE: the checkout as it was written by hand
- * before cleave-saga (commit 1bef050), with Cart.clear replaced by Cart.removeOrdered. The script
+ * before cleave-saga (commit 1bef050), with Cart.clear replaced by Cart.removeOrdered, and the calls
+ * to Notifications and Recommendations replaced by publishing OrderConfirmed in the confirming
+ * transaction, as the shop does since 2026-12-05 (the same work on both sides). The script
  * builds a copy of the shop with this file in place of CheckoutImpl.java to measure what the
  * durable saga costs per checkout.
  *
@@ -51,8 +52,7 @@ final class CheckoutImpl implements Checkout {
     private final Cart cart;
     private final Inventory inventory;
     private final Payments payments;
-    private final Notifications notifications;
-    private final Recommendations recommendations;
+    private final Events<OrderConfirmed> confirmedEvents;
     private final Clock clock;
     private final System.Logger log;
 
@@ -63,19 +63,17 @@ final class CheckoutImpl implements Checkout {
      * @param cart where orders come from
      * @param inventory holds and takes the stock
      * @param payments charges and refunds
-     * @param notifications tells the customer
-     * @param recommendations learns from confirmed orders
+     * @param confirmedEvents where a confirmed order is announced (notifications, recommendations)
      * @param clock the time source for order timestamps and leases
      * @param log where failed steps are reported
      */
-    public CheckoutImpl(Store store, Cart cart, Inventory inventory, Payments payments, Notifications notifications,
-            Recommendations recommendations, Clock clock, System.Logger log) {
+    public CheckoutImpl(Store store, Cart cart, Inventory inventory, Payments payments, Events<OrderConfirmed> confirmedEvents,
+            Clock clock, System.Logger log) {
         this.store = store;
         this.cart = cart;
         this.inventory = inventory;
         this.payments = payments;
-        this.notifications = notifications;
-        this.recommendations = recommendations;
+        this.confirmedEvents = confirmedEvents;
         this.clock = clock;
         this.log = log;
     }
@@ -189,32 +187,6 @@ final class CheckoutImpl implements Checkout {
         } catch (RuntimeException e) {
             log.log(System.Logger.Level.WARNING, "order " + order.id() + " confirmed, but emptying the cart failed", e);
         }
-        try {
-            notifications.send(userId, "order-confirmed:" + order.id(), confirmationSubject(order), confirmationBody(order));
-        } catch (InvalidInputException | RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "order " + order.id() + " confirmed, but notifying the customer failed", e);
-        }
-        try {
-            recommendations.recordOrder(order.id(), order.lines().stream().map(OrderLine::productId).toList());
-        } catch (RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "order " + order.id() + " confirmed, but recording it for recommendations failed", e);
-        }
-    }
-
-    private static String confirmationSubject(Order order) {
-        int units = order.lines().stream().mapToInt(OrderLine::quantity).sum();
-        return "Order confirmed: " + units + (units == 1 ? " item" : " items") + ", $" + order.total().toPlainString();
-    }
-
-    private static String confirmationBody(Order order) {
-        StringBuilder body = new StringBuilder("Thank you for your order ").append(order.id()).append(".\n\n");
-        for (OrderLine line : order.lines()) {
-            body.append(line.quantity()).append(" × ").append(line.name()).append(" — $")
-                    .append(line.lineTotal().toPlainString()).append('\n');
-        }
-        body.append("\nTotal: $").append(order.total().toPlainString())
-                .append(", charged to the card ending in ").append(order.cardLast4()).append('.');
-        return body.toString();
     }
 
     /** The failure a failed order ended with, for a retry of it. */
@@ -321,7 +293,11 @@ final class CheckoutImpl implements Checkout {
                     "update customer_order set status = 'CONFIRMED', card_last4 = ? where id = ? and status = 'PENDING'")) {
                 ps.setString(1, cardLast4);
                 ps.setObject(2, orderId);
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 1) {
+                    Stored stored = load(c, orderId).orElseThrow();
+                    confirmedEvents.publish(c, orderId.toString(), new OrderConfirmed(stored.userId(), stored.order()));
+                    return stored.order();
+                }
             }
             return load(c, orderId).orElseThrow().order();
         });
