@@ -9,6 +9,9 @@
 #
 #   bench/spike.sh                      # ~3 minutes on 2 cores
 #   RATE=150 FACTOR=10 WARMUP=60 WARM=30 SPIKE=20 COOL=30 BUILD=no PORT=18093 OUT=dir
+#   CONNECTIONS=512                     # the generator's keep-alive connections: many clients, as in a
+#                                       # real spike (with cleave load's default 64, the excess queues in
+#                                       # the generator, waiting for a free connection, and is never shed)
 #   SET="--set=listeners.web=..."      # extra overrides for the shop (a listener's limit, say)
 set -euo pipefail
 
@@ -22,6 +25,7 @@ warm="${WARM:-30}"
 spike="${SPIKE:-20}"
 cool="${COOL:-30}"
 port="${PORT:-18093}"
+connections="${CONNECTIONS:-512}"
 out="${OUT:-$root/bench/target/spike/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
 
@@ -41,7 +45,7 @@ echo "load: warm-up ${warmup}s at ${rate}/s, then ${rate}/s for ${warm}s, x${fac
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/browse.toml --profile spike --rate "$rate" \
     --spike-factor "$factor" --warm "${warm}s" --spike "${spike}s" --cool "${cool}s" --warmup "${warmup}s" \
-    --timeout 10s --json "$out/spike.json" --html "$out/spike.html" >"$out/load.txt" 2>&1
+    -c "$connections" --timeout 10s --json "$out/spike.json" --html "$out/spike.html" >"$out/load.txt" 2>&1
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 sed -n '/^phase (due)/,/^$/p' "$out/load.txt" >&2
 
