@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -863,7 +864,10 @@ public final class CleaveProcessor extends AbstractProcessor {
 
     private void writeRegistries() {
         for (Map.Entry<String, List<ClassName>> entry : pendingRegistries.entrySet()) {
-            JavaFile file = componentWriter.registry(entry.getKey(), entry.getValue());
+            // Sorted, so the start order (dependencies first, ties by name) and the names of
+            // groups do not depend on the order the compiler was given the source files in.
+            List<ClassName> sorted = entry.getValue().stream().sorted(Comparator.comparing(ClassName::canonicalName)).toList();
+            JavaFile file = componentWriter.registry(entry.getKey(), sorted);
             try {
                 file.writeTo(processingEnv.getFiler());
             } catch (IOException e) {

@@ -67,9 +67,10 @@ record Plan(List<Group> groups) {
         Map<String, List<String>> membersOf = new LinkedHashMap<>(); // group name -> members, dependency order
         Map<String, String> groupOf = new HashMap<>();
         for (ComponentDescriptor<?> c : components) {
-            List<String> members = topology.groupOf(c.name()).stream().filter(byName::containsKey)
+            List<String> configured = topology.groupOf(c.name()).stream().filter(byName::containsKey).toList();
+            List<String> members = configured.stream()
                     .sorted((a, b) -> Integer.compare(indexOf(components, a), indexOf(components, b))).toList();
-            String name = String.join("+", members);
+            String name = String.join("+", configured); // as the user wrote it in [multi] groups
             membersOf.putIfAbsent(name, members);
             groupOf.put(c.name(), name);
         }

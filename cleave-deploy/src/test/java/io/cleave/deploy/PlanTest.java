@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A replicated group may not listen on a fixed port, whichever form of {@code [listeners]} names it. */
+/**
+ * A group is named as configured, whatever the dependencies between its members; a replicated
+ * group may not listen on a fixed port, whichever form of {@code [listeners]} names it.
+ */
 class PlanTest {
 
     /** A component whose constructor asks for {@code Listener web}. */
@@ -45,5 +48,21 @@ class PlanTest {
     void acceptsTwoReplicasOnPortZeroInATable() {
         assertThat(plan(Map.of("address", "127.0.0.1:0")).groups()).singleElement()
                 .satisfies(group -> assertThat(group.replicas()).isEqualTo(2));
+    }
+
+    @Test
+    void aGroupIsNamedInTheOrderItIsConfiguredAndStartsItsMembersDependenciesFirst() {
+        ComponentDescriptor<Runnable> store = new ComponentDescriptor<>("Store", Runnable.class, Runnable.class,
+                List.of(), null, List.of(), null, null);
+        ComponentDescriptor<CharSequence> front = new ComponentDescriptor<>("Front", CharSequence.class, CharSequence.class,
+                List.of(new Dependency.OnComponent("store", Runnable.class)), null, List.of(), null, null);
+        Topology topology = new Topology(List.of(List.of("Front", "Store")), Map.of());
+        Map<String, Map<String, Object>> none = Map.of();
+        Plan plan = Plan.of(List.of(store, front), topology, MapConfigSection.at(none, "listeners"),
+                path -> MapConfigSection.at(none, path));
+        assertThat(plan.groups()).singleElement().satisfies(group -> {
+            assertThat(group.name()).isEqualTo("Front+Store");
+            assertThat(group.components()).containsExactly("Store", "Front");
+        });
     }
 }

@@ -38,7 +38,7 @@ class SupervisorProcessTest {
         Path state = TestApps.stateDirectory(SupervisorProcessTest.class).resolve("terminated");
         Process supervisorProcess = supervisor("terminated", state, 1);
         SupervisorHandle handle = awaitRunning(state, "terminated");
-        long child = handle.status().replica("Bomb+Counter+Greeter", 0).orElseThrow().pid().orElseThrow();
+        long child = handle.status().replica("Counter+Greeter+Bomb", 0).orElseThrow().pid().orElseThrow();
 
         supervisorProcess.toHandle().destroy(); // SIGTERM, as Ctrl-C or a container stop
         supervisorProcess.waitFor();
@@ -46,8 +46,8 @@ class SupervisorProcessTest {
         assertThat(alive(child)).isFalse(); // the supervisor waited for it before exiting
         assertThat(state.resolve("terminated").resolve("supervisor.json")).doesNotExist();
         List<String> log = Files.readAllLines(handle.log());
-        assertThat(log).anyMatch(l -> l.contains(" Bomb+Counter+Greeter/0 ") && l.contains("asked this process to stop"))
-                .anyMatch(l -> l.endsWith(" supervisor Bomb+Counter+Greeter/0 stopped (exit 0)"));
+        assertThat(log).anyMatch(l -> l.contains(" Counter+Greeter+Bomb/0 ") && l.contains("asked this process to stop"))
+                .anyMatch(l -> l.endsWith(" supervisor Counter+Greeter+Bomb/0 stopped (exit 0)"));
         assertThat(log.get(log.size() - 1)).endsWith(" supervisor stopped terminated");
     }
 

@@ -13,7 +13,7 @@ final class TestApp {
             web = "127.0.0.1:8081"
 
             [multi]
-            groups = [["Shopfront"], ["Orders", "Audit"], ["Stock"]]
+            groups = [["Shopfront"], ["Audit", "Orders"], ["Stock"]]
             [multi.replicas]
             Stock = 2
 
