@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A checkout over HTTP is one trace in every topology: the request's span at the storefront, the
@@ -51,12 +52,17 @@ class CheckoutTraceTest {
 
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);
         // The request's span ends once its answer is written, so it may be stored just after the client has it.
-        List<Span> spans = spans(app, topology);
-        for (int i = 0; i < 100 && orderRequests(spans) == before; i++) {
-            spans = spans(app, topology);
-        }
-        Span request = spans.stream().filter(s -> s.name().equals("POST /api/orders")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no span named POST /api/orders in /traces"));
+        AtomicReference<List<Span>> read = new AtomicReference<>();
+        SplitShop.await("a new span named POST /api/orders in /traces", Duration.ofSeconds(10), () -> {
+            try {
+                read.set(spans(app, topology));
+            } catch (Exception e) {
+                throw new AssertionError("cannot read /traces", e);
+            }
+            return orderRequests(read.get()) > before;
+        });
+        List<Span> spans = read.get();
+        Span request = spans.stream().filter(s -> s.name().equals("POST /api/orders")).reduce((a, b) -> b).orElseThrow();
         Map<String, Span> trace = new HashMap<>();
         spans.stream().filter(s -> s.traceId().equals(request.traceId())).forEach(s -> trace.put(s.spanId(), s));
         assertThat(request.kind()).isEqualTo("SERVER");
