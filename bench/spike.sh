@@ -12,7 +12,9 @@
 #   CONNECTIONS=512                     # the generator's keep-alive connections: many clients, as in a
 #                                       # real spike (with cleave load's default 64, the excess queues in
 #                                       # the generator, waiting for a free connection, and is never shed)
-#   SET="--set=listeners.web=..."      # extra overrides for the shop (a listener's limit, say)
+#   LIMIT=16                            # the storefront listener's concurrency-limit instead of the
+#                                       # default adaptive one ("adaptive", "off" or a count)
+#   SET="--set=..."                     # extra overrides for the shop
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +40,11 @@ fi
 trap stop_shop EXIT
 trap 'exit 130' INT TERM
 
+if [ -n "${LIMIT:-}" ]; then # the shop's configuration with the listener as a table
+    sed 's/^web = "127.0.0.1:8080"$//' examples/shop/cleave-services.toml >"$out/cleave.toml"
+    printf '\n[listeners.web]\naddress = "127.0.0.1:8080"\nconcurrency-limit = "%s"\n' "$LIMIT" >>"$out/cleave.toml"
+    export CONFIG="$out/cleave.toml"
+fi
 # shellcheck disable=SC2086 # SET is a list of words
 start_shop ${SET:-}
 

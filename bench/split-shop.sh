@@ -1,6 +1,7 @@
 # Sourced by bench/recovery.sh and bench/payments-hung.sh: starts the split shop as ./shop --services
 # runs it (examples/shop/cleave-services.toml, the shop's jar, the embedded database) with the given
-# --set overrides, in $out, on $port; stops it on exit. Expects root, out and port to be set.
+# --set overrides, in $out, on $port; stops it on exit. Expects root, out and port to be set;
+# CONFIG names another configuration file (one with a [listeners.web] table gets its address set).
 shop_pid=""
 stop_shop() {
     if [ -n "$shop_pid" ]; then
@@ -12,10 +13,12 @@ stop_shop() {
 }
 
 start_shop() { # start_shop --set=...: returns once the shop answers on $port
+    local config="${CONFIG:-$root/examples/shop/cleave-services.toml}" listen="listeners.web"
+    if grep -q '^\[listeners\.web\]' "$config"; then listen="listeners.web.address"; fi
     (cd "$out" && exec "$JAVA_HOME/bin/java" \
         -cp "$(ls "$root"/examples/shop/target/cleave-example-shop-*.jar):$(cat "$root/examples/shop/target/classpath.txt")" \
-        io.cleave.shop.ShopMain --config="$root/examples/shop/cleave-services.toml" \
-        --set=listeners.web="127.0.0.1:$port" --set=app.data-dir=\""$out/data"\" --set=multi.state-dir=\""$out/state"\" \
+        io.cleave.shop.ShopMain --config="$config" \
+        --set=$listen="\"127.0.0.1:$port\"" --set=app.data-dir=\""$out/data"\" --set=multi.state-dir=\""$out/state"\" \
         --set=multi.echo-logs=false --set=Users.password-iterations=1000 "$@" >"$out/shop.log" 2>&1) &
     shop_pid=$!
     local started=$SECONDS

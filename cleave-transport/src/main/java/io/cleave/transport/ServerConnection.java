@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * (woken by the kernel directly: two wake-ups less per frame than through the JDK's poller), and
  * a virtual thread again once it has sent no request for a while. Platform threads so follow the
  * connections that carry calls: idle connections, or a flood of them, cost a parked virtual
- * thread each, and the server's sweep closes those that send nothing at all.
+ * thread each, and the server's sweep closes those that send nothing at all. The exception is
+ * the deployment's own connection (the supervisor's, known by its certificate): a platform thread
+ * reads it from the start, so a process whose virtual threads are all busy serving a spike still
+ * answers its health checks at once and is not taken for hung.
  */
 final class ServerConnection {
 
@@ -78,8 +81,21 @@ final class ServerConnection {
             if (server.closing()) {
                 goAway("server shutting down");
             }
+            if (fromDeployment()) {
+                // the supervisor's health checks: a pong must not wait behind a busy process's virtual threads
+                wire.reader().bufferSize(Wire.READ_BUFFER_BYTES);
+                onPlatform = true;
+                Thread.ofPlatform().daemon().name("cleave-server-reader-supervisor").start(this::readCalls);
+                return;
+            }
             readCalls();
         });
+    }
+
+    /** Whether the peer is the deployment itself (the {@code multi} supervisor), by its certificate. */
+    private boolean fromDeployment() {
+        Identity p = peer;
+        return p != null && p.isDeployment();
     }
 
     /**
@@ -158,7 +174,7 @@ final class ServerConnection {
         boolean platform;
         if (!onPlatform && type == Frame.REQUEST && started) {
             platform = true;
-        } else if (onPlatform && type == Frame.PING
+        } else if (onPlatform && type == Frame.PING && !fromDeployment()
                 && wire.reader().frameStart() - lastRequest > server.settings().demoteAfterNanos()) {
             platform = false;
         } else {

@@ -89,6 +89,32 @@ class MutualTlsTest {
         }
     }
 
+    /**
+     * The supervisor's health checks are answered by a platform thread from the start: on a virtual
+     * one, a pong would wait behind every virtual thread of a process busy with a spike, and the
+     * supervisor would take a busy process for a hung one and kill it.
+     */
+    @Test
+    void theDeploymentsConnectionIsReadByAPlatformThreadBeforeItCarriesACall() {
+        try (RpcClient client = RpcClient.builder().tls(pki.deployment()).build()) {
+            client.watch(RoutingTable.of(server.replica()));
+
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!client.status(server.replica()).answering() || supervisorReaders() == 0) {
+                assertThat(System.nanoTime()).as("the deployment's connection answered, read by a platform thread")
+                        .isLessThan(until);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertThat(supervisorReaders()).isPositive();
+        }
+    }
+
+    /** Platform threads reading a deployment's connection ({@link Thread#getAllStackTraces()} lists no virtual ones). */
+    private static long supervisorReaders() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("cleave-server-reader-supervisor") && !t.isVirtual()).count();
+    }
+
     @Test
     void aGroupNotAllowedIsRefusedBeforeTheMethodRunsNamingCallerComponentAndMethod() {
         int before = impl.calls.get();
