@@ -86,6 +86,19 @@ public interface ServiceProvider {
          * @return one entry per constructor parameter, components in dependency order
          */
         List<Need> needs();
+
+        /**
+         * Whether this process prepares what a component needs for itself alone (its schema, its
+         * database role): every component where the process deploys the whole application, only
+         * its own group's in a Kubernetes pod, where each group's pods prepare their part. Checks
+         * of settings still look at every need.
+         *
+         * @param component a component's name
+         * @return whether to prepare that component's own resources here
+         */
+        default boolean prepares(String component) {
+            return true;
+        }
     }
 
     /**

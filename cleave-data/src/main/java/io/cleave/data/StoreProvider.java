@@ -56,7 +56,7 @@ public final class StoreProvider implements ServiceProvider {
     public AutoCloseable prepare(Preparation preparation) {
         Map<String, StoreSettings> stores = new LinkedHashMap<>();
         for (Need need : preparation.needs()) {
-            if (need.type() == Store.class) {
+            if (need.type() == Store.class && preparation.prepares(need.component())) {
                 stores.putIfAbsent(need.component(),
                         StoreSettings.resolve(need.component(), preparation::section, preparation.dataDirectory()));
             }

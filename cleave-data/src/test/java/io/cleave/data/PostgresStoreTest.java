@@ -159,6 +159,23 @@ class PostgresStoreTest {
                 .hasMessageNotContaining("app-password");
     }
 
+    /** A Kubernetes pod prepares its own group's components, not every component of the application. */
+    @Test
+    void aProcessHostingSomeComponentsPreparesOnlyTheirRoles() throws Exception {
+        new StoreProvider().prepare(new AppPreparation("shop", dataDir, config())
+                .need("Payments", Store.class).need("Orders", Store.class).hosting("Payments"));
+
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD); Statement s = c.createStatement();
+                var rs = s.executeQuery("select rolname from pg_roles where rolname in ('" + ComponentRoles.role(DATABASE, "payments")
+                        + "', '" + ComponentRoles.role(DATABASE, "orders") + "')")) {
+            List<String> roles = new ArrayList<>();
+            while (rs.next()) {
+                roles.add(rs.getString(1));
+            }
+            assertThat(roles).containsExactly(ComponentRoles.role(DATABASE, "payments"));
+        }
+    }
+
     @Test
     void runsEachMigrationOnceAcrossRestarts() throws Exception {
         Store first = open("Catalog");

@@ -92,7 +92,8 @@ public final class CleaveLauncher implements Launcher {
         problems.throwIfAny(settings.name());
 
         Deployer deployer = deployers.get(settings.deployer());
-        Prepared prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers())
+        Prepared prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers(),
+                deployer.prepares())
                 : Prepared.none();
         Deployment deployment;
         try {

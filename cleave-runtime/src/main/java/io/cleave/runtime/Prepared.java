@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What the service providers prepared for the whole application in the process that deploys it
@@ -37,7 +38,8 @@ final class Prepared implements AutoCloseable {
      *
      * @throws StartupException naming the provider that failed; what others prepared is closed
      */
-    static Prepared of(Settings settings, ComponentGraph graph, ConfigDocument document, List<ServiceProvider> providers) {
+    static Prepared of(Settings settings, ComponentGraph graph, ConfigDocument document, List<ServiceProvider> providers,
+            Predicate<String> prepares) {
         List<ServiceProvider.Need> needs = new ArrayList<>();
         for (ComponentDescriptor<?> c : graph.ordered()) {
             for (Dependency d : c.dependencies()) {
@@ -46,7 +48,8 @@ final class Prepared implements AutoCloseable {
                 }
             }
         }
-        Preparation preparation = new Preparation(settings.name(), settings.dataDirectory(), document, List.copyOf(needs));
+        Preparation preparation = new Preparation(settings.name(), settings.dataDirectory(), document, List.copyOf(needs),
+                prepares);
         List<Entry> entries = new ArrayList<>();
         Prepared prepared = new Prepared(entries);
         for (ServiceProvider provider : providers) {
@@ -90,7 +93,12 @@ final class Prepared implements AutoCloseable {
     }
 
     private record Preparation(String application, Path dataDirectory, ConfigDocument document,
-            List<ServiceProvider.Need> needs) implements ServiceProvider.Preparation {
+            List<ServiceProvider.Need> needs, Predicate<String> hosted) implements ServiceProvider.Preparation {
+
+        @Override
+        public boolean prepares(String component) {
+            return hosted.test(component);
+        }
 
         @Override
         public ConfigSection section(String path) {

@@ -16,6 +16,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A span per HTTP request, a child of the caller's span when the request carries a W3C
@@ -67,6 +68,9 @@ final class RequestSpans {
             return;
         }
         SpanContext own = span.getSpanContext();
+        AtomicBoolean ended = new AtomicBoolean();
+        // ended just before the response's first byte: a client holding its answer finds the trace complete
+        res.beforeSend(() -> end(span, ended, res.status().code()));
         Scope current = span.makeCurrent();
         try {
             String traceparent = "00-" + own.getTraceId() + "-" + own.getSpanId() + "-" + own.getTraceFlags().asHex();
@@ -74,14 +78,23 @@ final class RequestSpans {
                 serve.handle(req, res);
                 return null;
             });
+        } catch (Exception | Error e) {
+            end(span, ended, 500); // Helidon's error handling answers after this
+            throw e;
         } finally {
             current.close();
-            int status = res.status().code();
-            span.setAttribute(STATUS, (long) status);
-            if (status >= 500) {
-                span.setStatus(StatusCode.ERROR);
-            }
-            span.end();
+            end(span, ended, res.status().code()); // nothing was sent (the connection closed)
         }
+    }
+
+    private static void end(Span span, AtomicBoolean ended, int status) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        span.setAttribute(STATUS, (long) status);
+        if (status >= 500) {
+            span.setStatus(StatusCode.ERROR);
+        }
+        span.end();
     }
 }

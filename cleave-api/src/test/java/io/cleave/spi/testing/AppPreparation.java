@@ -17,6 +17,7 @@ public final class AppPreparation implements ServiceProvider.Preparation {
     private final Path dataDirectory;
     private final Map<String, Map<String, Object>> sections;
     private final List<ServiceProvider.Need> needs = new ArrayList<>();
+    private java.util.Set<String> hosted; // null: every component
 
     /**
      * @param application the application's name
@@ -52,6 +53,22 @@ public final class AppPreparation implements ServiceProvider.Preparation {
     public AppPreparation need(String component, String parameter, Class<?> type) {
         needs.add(new ServiceProvider.Need(component, parameter, type));
         return this;
+    }
+
+    /**
+     * Prepares only these components' own resources, as a Kubernetes pod of their group does.
+     *
+     * @param components the components this process hosts
+     * @return this
+     */
+    public AppPreparation hosting(String... components) {
+        hosted = java.util.Set.of(components);
+        return this;
+    }
+
+    @Override
+    public boolean prepares(String component) {
+        return hosted == null || hosted.contains(component);
     }
 
     @Override

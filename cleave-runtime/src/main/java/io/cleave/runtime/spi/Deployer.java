@@ -34,6 +34,16 @@ public interface Deployer {
     }
 
     /**
+     * Which components' own resources (a schema, a database role) this process prepares when it
+     * {@linkplain #deploysApplication deploys}: see {@link io.cleave.spi.ServiceProvider.Preparation#prepares}.
+     *
+     * @return a test of component names; every component by default
+     */
+    default java.util.function.Predicate<String> prepares() {
+        return component -> true;
+    }
+
+    /**
      * Plans this process's part of the application. Called after configuration and the
      * component graph were validated, before any component is constructed.
      *

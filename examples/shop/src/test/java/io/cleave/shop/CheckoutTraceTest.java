@@ -51,15 +51,16 @@ class CheckoutTraceTest {
         ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242 4242 4242 4242");
 
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);
-        // The request's span ends once its answer is written, so it may be stored just after the client has it.
+        // The request's span ends before its answer is sent; in multi a callee's span in another process ends
+        // after its reply is, so the trace may be complete just after the client has its answer.
         AtomicReference<List<Span>> read = new AtomicReference<>();
-        SplitShop.await("a new span named POST /api/orders in /traces", Duration.ofSeconds(10), () -> {
+        SplitShop.await("a new span named POST /api/orders with a Payments span in its trace", Duration.ofSeconds(10), () -> {
             try {
                 read.set(spans(app, topology));
             } catch (Exception e) {
                 throw new AssertionError("cannot read /traces", e);
             }
-            return orderRequests(read.get()) > before;
+            return orderRequests(read.get()) > before && lastOrderRequestReachedPayments(read.get());
         });
         List<Span> spans = read.get();
         Span request = spans.stream().filter(s -> s.name().equals("POST /api/orders")).reduce((a, b) -> b).orElseThrow();
@@ -91,6 +92,12 @@ class CheckoutTraceTest {
             at = trace.get(at.parentSpanId());
         }
         return up;
+    }
+
+    private static boolean lastOrderRequestReachedPayments(List<Span> spans) {
+        return spans.stream().filter(s -> s.name().equals("POST /api/orders")).reduce((a, b) -> b)
+                .map(r -> spans.stream().anyMatch(s -> s.traceId().equals(r.traceId()) && s.name().startsWith("Payments.")))
+                .orElse(false);
     }
 
     private static long orderRequests(List<Span> spans) {
