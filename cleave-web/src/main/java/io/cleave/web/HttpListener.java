@@ -112,6 +112,7 @@ final class HttpListener implements Listener {
      */
     static Optional<Limit> limit(Concurrency c) {
         return switch (c.kind()) {
+            case GRADIENT -> Optional.of(new GradientLimit(c));
             case ADAPTIVE -> Optional.of(AimdLimit.builder().minLimit(c.min()).initialLimit(c.min()).maxLimit(c.max())
                     .timeout(c.slowRequest()).queueLength(0).build());
             case FIXED -> Optional.of(FixedLimit.builder().permits(c.min()).queueLength(0).build());

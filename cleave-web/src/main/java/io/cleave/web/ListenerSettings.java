@@ -34,7 +34,7 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
 
     static final Set<String> KEYS = Set.of("address", "tls-certificate", "tls-key", "tls-keystore",
             "tls-keystore-password", "max-body", "max-header-size", "read-timeout", "concurrency-limit",
-            "concurrency-min", "concurrency-max", "concurrency-slow-request", "trusted-proxies");
+            "concurrency-min", "concurrency-max", "concurrency-slow-request", "concurrency-tolerance", "trusted-proxies");
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
@@ -57,20 +57,25 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
     /**
      * A listener's bound on requests served at once: beyond it, a request is answered {@code 503} at once.
      *
-     * @param kind adaptive (AIMD), fixed, or off
-     * @param min the adaptive limit's floor and start; the fixed limit
-     * @param max the adaptive limit's ceiling
-     * @param slowRequest a request slower than this lowers the adaptive limit as a failed one does
+     * @param kind gradient (latency-driven), adaptive (AIMD), fixed, or off
+     * @param min the adaptive or gradient limit's floor and start; the fixed limit
+     * @param max the adaptive or gradient limit's ceiling
+     * @param slowRequest adaptive: a request slower than this lowers the limit as a failed one does
+     * @param tolerance gradient: how many times its usual latency a request may take before the
+     *     limit falls
      */
-    record Concurrency(Kind kind, int min, int max, Duration slowRequest) {
+    record Concurrency(Kind kind, int min, int max, Duration slowRequest, double tolerance) {
 
-        static final Concurrency DEFAULT = new Concurrency(Kind.ADAPTIVE, 20, 200, Duration.ofSeconds(1));
+        static final Duration SLOW_REQUEST = Duration.ofSeconds(1);
+        static final double TOLERANCE = 2.0;
+        static final Concurrency DEFAULT = new Concurrency(Kind.ADAPTIVE, 20, 200, SLOW_REQUEST, TOLERANCE);
 
-        enum Kind { ADAPTIVE, FIXED, OFF }
+        enum Kind { GRADIENT, ADAPTIVE, FIXED, OFF }
 
         @Override
         public String toString() {
             return switch (kind) {
+                case GRADIENT -> "gradient " + min + ".." + max + " (tolerance " + tolerance + "x)";
                 case ADAPTIVE -> "adaptive " + min + ".." + max + " (slow request " + slowRequest.toMillis() + " ms)";
                 case FIXED -> "fixed " + min;
                 case OFF -> "off";
@@ -166,30 +171,42 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
         Concurrency d = Concurrency.DEFAULT;
         Concurrency.Kind kind = d.kind();
         int fixed = 0;
+        String named = d.kind().name().toLowerCase(Locale.ROOT);
         if (t.has("concurrency-limit")) {
-            String value = t.string("concurrency-limit").strip();
-            if (value.equals("adaptive")) {
+            named = t.string("concurrency-limit").strip();
+            if (named.equals("gradient")) {
+                kind = Concurrency.Kind.GRADIENT;
+            } else if (named.equals("adaptive")) {
                 kind = Concurrency.Kind.ADAPTIVE;
-            } else if (value.equals("off")) {
+            } else if (named.equals("off")) {
                 kind = Concurrency.Kind.OFF;
-            } else if (value.matches("\\d{1,9}") && Integer.parseInt(value) > 0) {
+            } else if (named.matches("\\d{1,9}") && Integer.parseInt(named) > 0) {
                 kind = Concurrency.Kind.FIXED;
-                fixed = Integer.parseInt(value);
+                fixed = Integer.parseInt(named);
             } else {
-                throw new ConfigError(origin + " concurrency-limit = \"" + value + "\": expected \"adaptive\" (the"
-                        + " default), \"off\", or a fixed number of requests such as \"100\"");
+                String other = d.kind() == Concurrency.Kind.GRADIENT ? "adaptive" : "gradient";
+                throw new ConfigError(origin + " concurrency-limit = \"" + named + "\": expected \""
+                        + d.kind().name().toLowerCase(Locale.ROOT) + "\" (the default), \"" + other
+                        + "\", \"off\", or a fixed number of requests such as \"100\"");
             }
         }
-        boolean tuned = t.has("concurrency-min") || t.has("concurrency-max") || t.has("concurrency-slow-request");
-        if (tuned && kind != Concurrency.Kind.ADAPTIVE) {
-            throw new ConfigError(origin + ": concurrency-min, concurrency-max and concurrency-slow-request tune the"
-                    + " adaptive limit, but concurrency-limit is \"" + t.string("concurrency-limit") + "\"");
+        String limit = "concurrency-limit is \"" + named + "\"";
+        if ((t.has("concurrency-min") || t.has("concurrency-max"))
+                && kind != Concurrency.Kind.ADAPTIVE && kind != Concurrency.Kind.GRADIENT) {
+            throw new ConfigError(origin + ": concurrency-min and concurrency-max tune the adaptive and gradient limits,"
+                    + " but " + limit);
+        }
+        if (t.has("concurrency-slow-request") && kind != Concurrency.Kind.ADAPTIVE) {
+            throw new ConfigError(origin + ": concurrency-slow-request tunes the adaptive limit, but " + limit);
+        }
+        if (t.has("concurrency-tolerance") && kind != Concurrency.Kind.GRADIENT) {
+            throw new ConfigError(origin + ": concurrency-tolerance tunes the gradient limit, but " + limit);
         }
         if (kind == Concurrency.Kind.FIXED) {
-            return new Concurrency(kind, fixed, fixed, d.slowRequest());
+            return new Concurrency(kind, fixed, fixed, d.slowRequest(), d.tolerance());
         }
         if (kind == Concurrency.Kind.OFF) {
-            return new Concurrency(kind, 0, 0, d.slowRequest());
+            return new Concurrency(kind, 0, 0, d.slowRequest(), d.tolerance());
         }
         int min = t.has("concurrency-min") ? t.int32("concurrency-min") : d.min();
         int max = t.has("concurrency-max") ? t.int32("concurrency-max") : Math.max(d.max(), min);
@@ -197,7 +214,12 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
             throw new ConfigError(origin + " concurrency-min = " + min + ", concurrency-max = " + max
                     + ": expected 1 <= concurrency-min <= concurrency-max");
         }
-        return new Concurrency(kind, min, max, t.positiveDuration("concurrency-slow-request", d.slowRequest()));
+        double tolerance = t.has("concurrency-tolerance") ? t.float64("concurrency-tolerance") : d.tolerance();
+        if (!(tolerance >= 1.0 && tolerance <= 100.0)) {
+            throw new ConfigError(origin + " concurrency-tolerance = " + tolerance
+                    + ": expected 1.0 to 100.0 (times a request's usual latency)");
+        }
+        return new Concurrency(kind, min, max, t.positiveDuration("concurrency-slow-request", d.slowRequest()), tolerance);
     }
 
     /** A size: an integer number of bytes or a string such as {@code "64KiB"}, {@code "16MiB"}. */

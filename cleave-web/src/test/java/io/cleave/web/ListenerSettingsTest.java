@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import io.helidon.common.concurrency.limits.LimitAlgorithm;
 import org.junit.jupiter.api.Test;
 
 /** Reading {@code [listeners] web = "host:port"} and {@code [listeners.web]} tables: every key, every refusal. */
@@ -43,19 +44,39 @@ class ListenerSettingsTest {
         assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.concurrency()).isEqualTo(Concurrency.DEFAULT);
-        assertThat(s.concurrency().kind()).isEqualTo(Concurrency.Kind.ADAPTIVE);
     }
 
     @Test
     void aTableSetsEveryLimit() {
         ListenerSettings s = table("max-body", "1MiB", "max-header-size", 8192L, "read-timeout", "PT5S",
-                "concurrency-min", 8, "concurrency-max", 64, "concurrency-slow-request", "PT0.25S");
+                "concurrency-limit", "adaptive", "concurrency-min", 8, "concurrency-max", 64, "concurrency-slow-request", "PT0.25S");
 
         assertThat(s.origin()).isEqualTo("[listeners.web]");
         assertThat(s.maxBody()).isEqualTo(1024 * 1024);
         assertThat(s.maxHeaderSize()).isEqualTo(8192);
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(s.concurrency()).isEqualTo(new Concurrency(Concurrency.Kind.ADAPTIVE, 8, 64, Duration.ofMillis(250)));
+        assertThat(s.concurrency()).isEqualTo(new Concurrency(Concurrency.Kind.ADAPTIVE, 8, 64, Duration.ofMillis(250),
+                Concurrency.TOLERANCE));
+    }
+
+    @Test
+    void aGradientLimitStartsAtItsFloorAndTakesATolerance() {
+        ListenerSettings s = table("concurrency-limit", "gradient", "concurrency-min", 4, "concurrency-max", 50,
+                "concurrency-tolerance", 1.5);
+
+        assertThat(s.concurrency()).isEqualTo(new Concurrency(Concurrency.Kind.GRADIENT, 4, 50, Concurrency.SLOW_REQUEST, 1.5));
+        assertThat(s.concurrency().toString()).isEqualTo("gradient 4..50 (tolerance 1.5x)");
+        assertThat(HttpListener.limit(s.concurrency())).get().isInstanceOfSatisfying(GradientLimit.class, l -> {
+            assertThat(l.limit()).isEqualTo(4);
+            // five requests at once: the fifth is refused (no queue), and a finished one makes room
+            java.util.List<LimitAlgorithm.Token> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                held.add(((LimitAlgorithm.Outcome.Accepted) l.tryAcquireOutcome(true)).token());
+            }
+            assertThat(l.tryAcquireOutcome(true).disposition()).isEqualTo(LimitAlgorithm.Outcome.Disposition.REJECTED);
+            held.remove(0).success();
+            assertThat(l.tryAcquireOutcome().disposition()).isEqualTo(LimitAlgorithm.Outcome.Disposition.ACCEPTED);
+        });
     }
 
     @Test
@@ -100,13 +121,22 @@ class ListenerSettingsTest {
     void refusesABadConcurrencyLimit() {
         assertThatThrownBy(() -> table("concurrency-limit", "lots"))
                 .isInstanceOf(ConfigError.class)
-                .hasMessage("[listeners.web] concurrency-limit = \"lots\": expected \"adaptive\" (the default), \"off\","
-                        + " or a fixed number of requests such as \"100\"");
+                .hasMessageStartingWith("[listeners.web] concurrency-limit = \"lots\": expected \"")
+                .hasMessageContaining("\"adaptive\"").hasMessageContaining("\"gradient\"")
+                .hasMessageEndingWith("\"off\", or a fixed number of requests such as \"100\"");
         assertThatThrownBy(() -> table("concurrency-limit", "0")).isInstanceOf(ConfigError.class);
         assertThatThrownBy(() -> table("concurrency-min", 50, "concurrency-max", 10))
                 .isInstanceOf(ConfigError.class).hasMessageContaining("1 <= concurrency-min <= concurrency-max");
         assertThatThrownBy(() -> table("concurrency-limit", "100", "concurrency-max", 10))
-                .isInstanceOf(ConfigError.class).hasMessageContaining("tune the adaptive limit");
+                .isInstanceOf(ConfigError.class).hasMessageContaining("tune the adaptive and gradient limits");
+        assertThatThrownBy(() -> table("concurrency-limit", "gradient", "concurrency-slow-request", "PT1S"))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("[listeners.web]: concurrency-slow-request tunes the adaptive limit, but concurrency-limit is \"gradient\"");
+        assertThatThrownBy(() -> table("concurrency-limit", "adaptive", "concurrency-tolerance", 2))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("concurrency-tolerance tunes the gradient limit");
+        assertThatThrownBy(() -> table("concurrency-limit", "gradient", "concurrency-tolerance", 0.5))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("[listeners.web] concurrency-tolerance = 0.5: expected 1.0 to 100.0 (times a request's usual latency)");
     }
 
     @Test
