@@ -10,6 +10,7 @@ import io.cleave.web.ListenerSettings.Concurrency;
 import io.helidon.common.concurrency.limits.AimdLimit;
 import io.helidon.common.concurrency.limits.FixedLimit;
 import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.concurrency.limits.LimitAlgorithm;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
@@ -62,6 +63,20 @@ final class HttpListener implements Listener {
             "x-content-type-options", "nosniff",
             "x-frame-options", "DENY",
             "referrer-policy", "strict-origin-when-cross-origin");
+    /** The token of a listener without a limit: nothing to give back. */
+    private static final LimitAlgorithm.Token NO_LIMIT = new LimitAlgorithm.Token() {
+        @Override
+        public void dropped() {
+        }
+
+        @Override
+        public void ignore() {
+        }
+
+        @Override
+        public void success() {
+        }
+    };
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String name;
@@ -72,6 +87,8 @@ final class HttpListener implements Listener {
     private volatile List<StaticResources> resources = List.of();
     private final WebServer server;
     private final AtomicInteger users = new AtomicInteger();
+    /** The bound on requests served at once; null for none. */
+    private final Limit limit;
 
     private HttpListener(String application, ListenerSettings settings, Optional<Tls> tls) {
         this.name = settings.name();
@@ -90,6 +107,7 @@ final class HttpListener implements Listener {
                 // closes a connection whose first bytes it cannot identify instead of answering 400
                 .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder().maxHeadersSize(settings.maxHeaderSize()).build())
+                // the listener's own limit sheds in routing (below), where a 503 keeps its connection
                 .concurrencyLimitDiscoverServices(false)
                 // blocking sockets rather than NIO channels: only their reads honour ReadDeadline's SO_TIMEOUT
                 .useNio(false)
@@ -101,14 +119,14 @@ final class HttpListener implements Listener {
                     }
                 })
                 .routing(r -> r.any((req, res) -> spans.around(req, res, this::serve)));
-        limit(settings.concurrency()).ifPresent(builder::concurrencyLimit);
+        this.limit = limit(settings.concurrency()).orElse(null);
         tls.ifPresent(builder::tls);
         this.server = builder.build();
     }
 
     /**
-     * The bound on requests in flight: beyond it Helidon answers at once (no queue) through the
-     * direct handler, which makes it a {@code 503} with {@code Retry-After}.
+     * The bound on requests in flight: beyond it {@link #serve} answers at once (no queue) with a
+     * {@code 503} and {@code Retry-After}.
      */
     static Optional<Limit> limit(Concurrency c) {
         return switch (c.kind()) {
@@ -223,6 +241,27 @@ final class HttpListener implements Listener {
         String requestId = req.headers().first(X_REQUEST_ID)
                 .filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
                 .orElseGet(HttpListener::newRequestId);
+        LimitAlgorithm.Token admitted = NO_LIMIT;
+        if (limit != null) {
+            LimitAlgorithm.Outcome outcome = limit.tryAcquireOutcome(false);
+            if (!(outcome instanceof LimitAlgorithm.Outcome.Accepted accepted)) {
+                // shed before any work, on a connection that stays open: the client retries on it, not on a new one
+                write(res, method, error(503, "listener " + name + " is at its concurrency limit; retry shortly", requestId)
+                        .withHeader("retry-after", "1"), requestId);
+                return;
+            }
+            admitted = accepted.token();
+        }
+        try {
+            serve(req, res, method, rawPath, requestId);
+            admitted.success();
+        } catch (RuntimeException | Error e) {
+            admitted.dropped();
+            throw e;
+        }
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, String method, String rawPath, String requestId) {
         WebResponse response;
         try {
             response = answer(req, method, rawPath, requestId, settings.maxBody());
@@ -344,10 +383,6 @@ final class HttpListener implements Listener {
                 // Helidon reports headers over its limit as a 400; say what it is
                 return json(Status.create(431, "Request Header Fields Too Large"), false,
                         "request headers over the limit of " + settings.maxHeaderSize() + " bytes", response);
-            } else if (status.code() == 503) {
-                // the listener's concurrency limit refused the request before it was routed: shed, not queued
-                text = "listener " + settings.name() + " is at its concurrency limit; retry shortly";
-                response.header(HeaderNames.RETRY_AFTER, "1");
             }
             return json(status, type.keepAlive(), text, response);
         }

@@ -102,6 +102,25 @@ class EdgeLimitsTest {
         }
     }
 
+    /** Reads one response (headers, then a body of its content-length) from a kept-alive connection. */
+    private static String response(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
     /** Sends raw bytes and reads the status line only (Helidon keeps a connection open after {@code Connection: close}). */
     private static String statusLine(Listener listener, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", listener.port())) {
@@ -144,6 +163,16 @@ class EdgeLimitsTest {
         List<HttpResponse<String>> shed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             shed.add(get(listener, "/ping"));
+        }
+
+        // a shed request leaves its connection open: the client tries again on it rather than on a new one
+        try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+            socket.setSoTimeout(10_000);
+            for (int i = 0; i < 2; i++) {
+                socket.getOutputStream().write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(response(socket.getInputStream())).as("answer %d on one connection", i + 1)
+                        .startsWith("HTTP/1.1 503").contains("is at its concurrency limit");
+            }
         }
 
         assertThat(release.getCount()).as("the latch was never released while shedding").isEqualTo(1);
