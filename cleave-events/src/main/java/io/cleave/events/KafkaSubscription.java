@@ -38,18 +38,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * One subscribing component's consumer, in each process hosting it: a member of the component's
  * consumer group ({@code <application>.<Component>}) reading the topics of the event types its
- * {@code @Subscribe} methods take. Each record is handed to the methods in partition order (so
- * in order per key), each partition's in a lane of its own ({@link PartitionLanes}) while the
- * consumer goes on polling, through the reference this process has to the component; the methods
- * apply it through their {@link io.cleave.Inbox}, in the component's own transaction, and the
- * partition's offset is committed after they returned (asynchronously as records flow,
- * synchronously when partitions are revoked and when stopping). A crash between the two delivers
- * the record again, which the inbox absorbs.
+ * {@code @Subscribe} methods take. Each record is handed to the methods in order per key (the
+ * partition's order among one key's records), each key's records in a lane of their own
+ * ({@link KeyLanes}) while the consumer goes on polling, through the reference this process has to
+ * the component; the methods apply it through their {@link io.cleave.Inbox}, in the component's own
+ * transaction, and a partition's offset is committed once every record before it was applied
+ * (asynchronously as records flow, synchronously when partitions are revoked and when stopping).
+ * A crash before the commit delivers the records after it again, which the inbox absorbs.
  *
- * <p>A method that throws is retried with backoff, the partition paused meanwhile (its later
- * records wait, other partitions go on); after {@code max-attempts} failures the record becomes
- * a dead letter in table {@code cleave_kafka_dead_letter} of the component's schema and the
- * partition goes on. A record the methods cannot even read (no event id, an undecodable payload)
+ * <p>A method that throws is retried with backoff, its key's later records waiting meanwhile
+ * (other keys go on, and the partition's committed offset stays below the record); after
+ * {@code max-attempts} failures the record becomes a dead letter in table
+ * {@code cleave_kafka_dead_letter} of the component's schema and the key goes on. A partition
+ * with more than {@code batch-size} records outstanding is paused. A record the methods cannot
+ * even read (no event id, an undecodable payload)
  * becomes one the same way. Dead letters of a type are delivered again, by any replica, once a
  * request of the publisher's {@code Events.replayDeadLetters()} arrives through the topic, or
  * {@code cleave replay-dead-letters} marks them.
@@ -71,8 +73,8 @@ final class KafkaSubscription implements Lifecycle {
     /** The subscriber methods of this component, by topic. */
     private final Map<String, List<Subscribers.Subscriber>> byTopic = new LinkedHashMap<>();
     private final Map<String, String> typeByTopic = new HashMap<>();
-    /** The partitions waiting for a retry, with what they wait for. */
-    private final Map<TopicPartition, Retry> retries = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The records that failed and wait for a retry in their keys' lanes. */
+    private final Map<RecordAt, Retry> retries = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile boolean running;
     private volatile Thread thread;
@@ -81,8 +83,12 @@ final class KafkaSubscription implements Lifecycle {
     private volatile long countedAt;
     private volatile long replayedAt;
 
-    /** A partition's record that failed, and when to try it again. */
-    private record Retry(long offset, int attempts, int retries, long dueNanos) {
+    /** Where a record is. */
+    private record RecordAt(TopicPartition partition, long offset) {
+    }
+
+    /** A record's failures so far: those that count towards a dead letter, and all. */
+    private record Retry(int attempts, int retries) {
     }
 
     /** Why a record failed: the method, and whether the component could not be reached (not counted). */
@@ -185,13 +191,12 @@ final class KafkaSubscription implements Lifecycle {
     }
 
     /**
-     * Polls and hands the records to their partitions' lanes until stopped, committing the offsets
+     * Polls and hands the records to their keys' lanes until stopped, committing the offsets
      * applied as it goes (asynchronously, at most every {@link #COMMIT_INTERVAL}), and synchronously
      * before partitions go to another member and when stopping.
      */
     private void consume(KafkaConsumer<String, byte[]> c, List<String> names) throws InterruptedException {
-        PartitionLanes lanes = new PartitionLanes(this::applyInLane, () -> running,
-                settings.deliveryTimeout().plus(settings.pollInterval()));
+        KeyLanes lanes = new KeyLanes(this::tryApply, () -> running, settings.deliveryTimeout().plus(settings.pollInterval()));
         c.subscribe(names, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -201,7 +206,8 @@ final class KafkaSubscription implements Lifecycle {
                     Thread.currentThread().interrupt();
                 }
                 commitSync(c, lanes);
-                partitions.forEach(retries::remove);
+                lanes.forget(partitions);
+                retries.keySet().removeIf(r -> partitions.contains(r.partition()));
             }
 
             @Override
@@ -215,7 +221,6 @@ final class KafkaSubscription implements Lifecycle {
                 boolean busy = lanes.busy() || !c.paused().isEmpty();
                 ConsumerRecords<String, byte[]> records = c.poll(busy ? BUSY_POLL : settings.pollInterval());
                 lanes.dispatch(records);
-                lanes.settle(c);
                 if (System.nanoTime() - committedAt >= COMMIT_INTERVAL.toNanos()) {
                     committedAt = System.nanoTime();
                     commitAsync(c, lanes);
@@ -230,7 +235,7 @@ final class KafkaSubscription implements Lifecycle {
     }
 
     /** Commits the offsets applied since the last commit, without waiting; one that fails is covered by a later one. */
-    private void commitAsync(KafkaConsumer<String, byte[]> c, PartitionLanes lanes) {
+    private void commitAsync(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
         Map<TopicPartition, OffsetAndMetadata> offsets = lanes.takeApplied();
         if (!offsets.isEmpty()) {
             c.commitAsync(offsets, (o, e) -> {
@@ -243,7 +248,7 @@ final class KafkaSubscription implements Lifecycle {
     }
 
     /** Commits the offsets applied since the last commit, waiting for the broker (at most {@code delivery-timeout}). */
-    private void commitSync(KafkaConsumer<String, byte[]> c, PartitionLanes lanes) {
+    private void commitSync(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
         Map<TopicPartition, OffsetAndMetadata> offsets = lanes.takeApplied();
         if (offsets.isEmpty()) {
             return;
@@ -274,18 +279,9 @@ final class KafkaSubscription implements Lifecycle {
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /**
-     * Pauses the partitions waiting for a retry or whose lanes are more than {@code batch-size}
-     * records behind, and resumes the others.
-     */
-    private void pauseOrResume(KafkaConsumer<String, byte[]> c, PartitionLanes lanes) {
-        long now = System.nanoTime();
+    /** Pauses the partitions with more than {@code batch-size} records outstanding, and resumes the others. */
+    private void pauseOrResume(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
         Set<TopicPartition> hold = new HashSet<>(lanes.behind(settings.batchSize()));
-        retries.forEach((p, r) -> {
-            if (now - r.dueNanos() < 0) {
-                hold.add(p);
-            }
-        });
         hold.retainAll(c.assignment());
         Set<TopicPartition> paused = c.paused();
         List<TopicPartition> pause = hold.stream().filter(p -> !paused.contains(p)).toList();
@@ -299,32 +295,32 @@ final class KafkaSubscription implements Lifecycle {
     }
 
     /**
-     * Applies one record in its partition's lane. A record that failed is retried with backoff,
-     * recorded in {@link #retries}, and after {@code max-attempts} failures set aside as a dead
-     * letter.
+     * Tries one record in its key's lane. A record that failed is tried again after a backoff
+     * (its key's later records waiting behind it), and after {@code max-attempts} failures set
+     * aside as a dead letter.
      *
-     * @return whether the partition goes on; false when the record waits for a retry
+     * @return empty when the record is done with; else the pause before trying it again
      */
-    private boolean applyInLane(TopicPartition p, ConsumerRecord<String, byte[]> r) {
+    private Optional<Duration> tryApply(TopicPartition p, ConsumerRecord<String, byte[]> r) {
+        RecordAt at = new RecordAt(p, r.offset());
         Failure failure = apply(r);
         if (failure == null) {
-            retries.remove(p);
-            return true;
+            retries.remove(at);
+            return Optional.empty();
         }
-        Retry before = retries.get(p);
-        boolean same = before != null && before.offset() == r.offset();
-        int attempts = (same ? before.attempts() : 0) + (failure.unreachable() ? 0 : 1);
-        int tries = (same ? before.retries() : 0) + 1;
+        Retry before = retries.getOrDefault(at, new Retry(0, 0));
+        int attempts = before.attempts() + (failure.unreachable() ? 0 : 1);
+        int tries = before.retries() + 1;
         if (attempts >= settings.maxAttempts()) {
             deadLetter(r, failure, attempts);
-            retries.remove(p);
-            return true;
+            retries.remove(at);
+            return Optional.empty();
         }
-        long pause = settings.backoff(tries).toNanos();
+        Duration pause = settings.backoff(tries);
         LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": event at " + p + "@" + r.offset()
-                + " failed (retry " + tries + "), retrying in " + pause / 1_000_000 + " ms: " + failure.message());
-        retries.put(p, new Retry(r.offset(), attempts, tries, System.nanoTime() + pause));
-        return false;
+                + " failed (retry " + tries + "), retrying in " + pause.toMillis() + " ms: " + failure.message());
+        retries.put(at, new Retry(attempts, tries));
+        return Optional.of(pause);
     }
 
     /** Hands one record to this component's methods for its type; null when each returned. */
