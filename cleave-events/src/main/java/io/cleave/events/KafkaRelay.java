@@ -79,7 +79,7 @@ final class KafkaRelay {
             while (running.getAsBoolean()) {
                 settle(session);
                 int read = read(session);
-                outbox.count();
+                outbox.count(session);
                 if (read < settings.batchSize()) {
                     int wait = (int) settings.pollInterval().toMillis();
                     notifications.getNotifications(held.isEmpty() ? wait : Math.min(wait, SETTLE_MILLIS));

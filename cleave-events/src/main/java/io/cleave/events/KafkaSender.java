@@ -152,7 +152,7 @@ final class KafkaSender {
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-            config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 0); // a key's next row waits for this one's acknowledgement: no reason to wait for more
             config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout / 2);
             // retried until the broker answers, in order: a record given up on could let a later one of its key pass it
             config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);

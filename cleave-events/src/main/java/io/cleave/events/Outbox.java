@@ -241,29 +241,29 @@ final class Outbox implements Lifecycle {
         return leading ? state : Map.of();
     }
 
-    /** Counts waiting events and dead letters per subscribing component, at most once a second. */
-    void count() {
+    /**
+     * Counts waiting events and dead letters per subscribing component, at most once a second, on
+     * the leader's session (not waiting for the pool the publishers use).
+     */
+    void count(Connection session) throws SQLException {
         long now = System.nanoTime();
         if (countedAt != 0 && now - countedAt < 1_000_000_000L) {
             return;
         }
         countedAt = now;
-        Map<String, long[]> counts = store.read(c -> {
-            Map<String, long[]> result = new java.util.TreeMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                    select subscriber, count(*), 0 from cleave_outbox group by subscriber
-                    union all select subscriber, 0, count(*) from cleave_dead_letter group by subscriber""")) {
-                while (rs.next()) {
-                    String subscriber = rs.getString(1);
-                    String callee = subscriber.startsWith("(kafka") ? "Kafka"
-                            : subscriber.substring(0, Math.max(0, subscriber.indexOf('.')));
-                    long[] n = result.computeIfAbsent(callee, k -> new long[2]);
-                    n[0] += rs.getLong(2);
-                    n[1] += rs.getLong(3);
-                }
+        Map<String, long[]> counts = new java.util.TreeMap<>();
+        try (Statement s = session.createStatement(); ResultSet rs = s.executeQuery("""
+                select subscriber, count(*), 0 from cleave_outbox group by subscriber
+                union all select subscriber, 0, count(*) from cleave_dead_letter group by subscriber""")) {
+            while (rs.next()) {
+                String subscriber = rs.getString(1);
+                String callee = subscriber.startsWith("(kafka") ? "Kafka"
+                        : subscriber.substring(0, Math.max(0, subscriber.indexOf('.')));
+                long[] n = counts.computeIfAbsent(callee, k -> new long[2]);
+                n[0] += rs.getLong(2);
+                n[1] += rs.getLong(3);
             }
-            return result;
-        });
+        }
         Map<String, String> described = new LinkedHashMap<>();
         counts.forEach((callee, n) -> described.put(callee, "events from " + component + ": " + n[0] + " waiting, " + n[1]
                 + " dead letter" + (n[1] == 1 ? "" : "s") + (n[1] > 0 ? " (Events.replayDeadLetters() delivers them again)" : "")));
@@ -316,7 +316,7 @@ final class Outbox implements Lifecycle {
         PGConnection notifications = session.unwrap(PGConnection.class);
         while (running) {
             int read = relayOnce();
-            count();
+            count(session);
             if (read < settings.batchSize()) {
                 notifications.getNotifications((int) settings.pollInterval().toMillis());
             }
