@@ -40,8 +40,17 @@ final class KafkaRelay {
     /** The longest the loop waits, while rows are in flight, before deleting the acknowledged ones. */
     private static final int SETTLE_MILLIS = 20;
 
+    /** Sends one record at a time to the broker: {@link KafkaSender}, or a fake in tests. */
+    interface Sender {
+        /** @see KafkaSender#ensureTopics */
+        boolean ensureTopics(List<String> types) throws InterruptedException;
+
+        /** @see KafkaSender#send */
+        KafkaSender.Outcome send(KafkaSender.Record r) throws InterruptedException;
+    }
+
     private final Outbox outbox;
-    private final KafkaSender sender;
+    private final Sender sender;
     private final EventsSettings settings;
     private final BooleanSupplier running;
 
@@ -55,7 +64,7 @@ final class KafkaRelay {
     private final Queue<Lane> ended = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    KafkaRelay(Outbox outbox, KafkaSender sender, EventsSettings settings, BooleanSupplier running) {
+    KafkaRelay(Outbox outbox, Sender sender, EventsSettings settings, BooleanSupplier running) {
         this.outbox = outbox;
         this.sender = sender;
         this.settings = settings;
