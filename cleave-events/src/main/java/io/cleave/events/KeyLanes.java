@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -48,6 +49,12 @@ final class KeyLanes {
     }
 
     private static final System.Logger LOG = System.getLogger("cleave.events");
+    /**
+     * Records applied at once, each of a different key: enough to overlap the subscribers'
+     * commits, few enough that they do not wait long for the component's connection pool (a wait
+     * that timed out would count as a failure of the subscriber).
+     */
+    private static final int PARALLEL = 16;
 
     private final Applier applier;
     private final BooleanSupplier running;
@@ -55,6 +62,7 @@ final class KeyLanes {
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
     private final Map<LaneKey, Lane> lanes = new HashMap<>();
     private final Queue<Lane> ended = new ConcurrentLinkedQueue<>();
+    private final Semaphore applying = new Semaphore(PARALLEL);
 
     /** A lane's identity: a key of a partition (records without a key share the empty one). */
     private record LaneKey(TopicPartition partition, String key) {
@@ -224,12 +232,20 @@ final class KeyLanes {
             return r;
         }
 
-        /** Waits before a retry; false if the lane stops meanwhile. */
-        private synchronized boolean pause(Duration pause) throws InterruptedException {
+        /**
+         * Waits before a retry; false if the lane stops meanwhile. Not ended by an interrupt (nothing
+         * interrupts a lane): a lane ends only when its key has nothing left or its partition is
+         * finished, so that a key never has two lanes.
+         */
+        private synchronized boolean pause(Duration pause) {
             long deadline = System.nanoTime() + pause.toNanos();
             for (long left = pause.toNanos(); left > 0 && !stopping && running.getAsBoolean();
                     left = deadline - System.nanoTime()) {
-                wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+                try {
+                    wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+                } catch (InterruptedException e) {
+                    // see above: the deadline and the stop flags end the wait
+                }
             }
             return !stopping && running.getAsBoolean();
         }
@@ -242,8 +258,6 @@ final class KeyLanes {
                     }
                     partition.outstanding.remove(r.offset());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } finally {
                 synchronized (this) {
                     closed = true;
@@ -253,7 +267,7 @@ final class KeyLanes {
         }
 
         /** Tries a record until it is done with; false if the lane stops first. */
-        private boolean applyUntilDone(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+        private boolean applyUntilDone(ConsumerRecord<String, byte[]> r) {
             for (Optional<Duration> again = tryOnce(r); again.isPresent(); again = tryOnce(r)) {
                 if (!pause(again.get())) {
                     return false;
@@ -264,12 +278,15 @@ final class KeyLanes {
 
         /** Tries a record once; one whose handling failed unexpectedly (its store down) is tried again a second later. */
         private Optional<Duration> tryOnce(ConsumerRecord<String, byte[]> r) {
+            applying.acquireUninterruptibly();
             try {
                 return applier.apply(key.partition(), r);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "applying the record at " + key.partition() + "@" + r.offset()
                         + " failed, trying it again in 1 s: " + e);
                 return Optional.of(Duration.ofSeconds(1));
+            } finally {
+                applying.release();
             }
         }
     }
