@@ -25,7 +25,7 @@ import org.postgresql.PGConnection;
  * session (so it never waits for the pool the publishers use). A row read is <em>held</em> — not
  * read again — from then until it is settled: deleted once acknowledged, or released when its
  * lane stopped before sending it. A lane that stops at a row (refused, broker unreachable)
- * records the retry or the dead letter first and only then hands its unsent rows back; until this
+ * records the retry first and only then hands its unsent rows back; until this
  * loop took them back, rows of that key it reads are left in the outbox. So a key is never in
  * two lanes, a later row never passes an earlier one, and a read after the release sees the
  * retry's time, which holds the key back.
@@ -86,8 +86,8 @@ final class KafkaRelay {
         PGConnection notifications = session.unwrap(PGConnection.class);
         try {
             while (running.getAsBoolean()) {
+                int read = read(session); // first: the rows whose commit woke this loop
                 settle(session);
-                int read = read(session);
                 outbox.count(session);
                 if (read < settings.batchSize()) {
                     int wait = (int) settings.pollInterval().toMillis();
