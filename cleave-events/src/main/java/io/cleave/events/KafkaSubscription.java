@@ -234,14 +234,18 @@ final class KafkaSubscription implements Lifecycle {
         }
     }
 
-    /** Commits the offsets applied since the last commit, without waiting; one that fails is covered by a later one. */
+    /**
+     * Commits the offsets applied since the last commit, without waiting; those of a commit that
+     * failed are committed again with the next (the callback runs on the consumer's thread).
+     */
     private void commitAsync(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
         Map<TopicPartition, OffsetAndMetadata> offsets = lanes.takeApplied();
         if (!offsets.isEmpty()) {
             c.commitAsync(offsets, (o, e) -> {
                 if (e != null) {
-                    // applied but not committed: delivered again later, and absorbed by the inbox
+                    // applied but not committed yet: a crash meanwhile delivers them again, absorbed by the inbox
                     LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": offset commit failed: " + e);
+                    lanes.commitFailed(offsets.keySet());
                 }
             });
         }

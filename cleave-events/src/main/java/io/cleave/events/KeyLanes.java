@@ -156,6 +156,16 @@ final class KeyLanes {
         return result;
     }
 
+    /** Takes back offsets whose commit failed, so that the next {@link #takeApplied} returns them again. */
+    void commitFailed(Collection<TopicPartition> failed) {
+        failed.forEach(p -> {
+            Partition state = partitions.get(p);
+            if (state != null) {
+                state.committed = -1;
+            }
+        });
+    }
+
     /**
      * Stops the lanes of these partitions (each after its current try) and waits for them; the
      * next {@link #takeApplied} returns their final offsets, and then they are forgotten (before
