@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a time: a record the broker refused must not let the next one of its key pass it (an
  * idempotent producer goes on with a partition's later batches after one failed).
  */
-final class KafkaSender {
+final class KafkaSender implements KafkaRelay.Sender {
 
     private static final System.Logger LOG = System.getLogger("cleave.events");
     /** What the outbox records as the subscriber of a row that goes to Kafka (every subscriber reads the topic). */
@@ -79,7 +79,8 @@ final class KafkaSender {
      * @return whether they do; false (logged once) when the broker cannot be reached
      * @throws InterruptedException if interrupted while waiting
      */
-    boolean ensureTopics(List<String> types) throws InterruptedException {
+    @Override
+    public boolean ensureTopics(List<String> types) throws InterruptedException {
         try {
             topics.ensure(types.stream().map(topics::topic).distinct().toList());
             return true;
@@ -97,7 +98,8 @@ final class KafkaSender {
      * @return how it ended
      * @throws InterruptedException if interrupted while waiting (the relay stopping)
      */
-    Outcome send(Record r) throws InterruptedException {
+    @Override
+    public Outcome send(Record r) throws InterruptedException {
         Future<RecordMetadata> sent;
         try {
             sent = producer().send(record(r));
@@ -152,7 +154,7 @@ final class KafkaSender {
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-            config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 0); // a key's next row waits for this one's acknowledgement: no reason to wait for more
             config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout / 2);
             // retried until the broker answers, in order: a record given up on could let a later one of its key pass it
             config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);

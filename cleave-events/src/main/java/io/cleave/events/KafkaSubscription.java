@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,16 +38,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * One subscribing component's consumer, in each process hosting it: a member of the component's
  * consumer group ({@code <application>.<Component>}) reading the topics of the event types its
- * {@code @Subscribe} methods take. Each record is handed to the methods in partition order (so
- * in order per key; the partitions of one poll at once, a thread each), through the reference this process has to the component; the methods apply
- * it through their {@link io.cleave.Inbox}, in the component's own transaction, and the partition's
- * offset is committed after they returned. A crash between the two delivers the record again,
- * which the inbox absorbs.
+ * {@code @Subscribe} methods take. Each record is handed to the methods in order per key (the
+ * partition's order among one key's records), each key's records in a lane of their own
+ * ({@link KeyLanes}) while the consumer goes on polling, through the reference this process has to
+ * the component; the methods apply it through their {@link io.cleave.Inbox}, in the component's own
+ * transaction, and a partition's offset is committed once every record before it was applied
+ * (asynchronously as records flow, synchronously when partitions are revoked and when stopping).
+ * A crash before the commit delivers the records after it again, which the inbox absorbs.
  *
- * <p>A method that throws is retried with backoff, the partition paused meanwhile (its later
- * records wait, other partitions go on); after {@code max-attempts} failures the record becomes
- * a dead letter in table {@code cleave_kafka_dead_letter} of the component's schema and the
- * partition goes on. A record the methods cannot even read (no event id, an undecodable payload)
+ * <p>A method that throws is retried with backoff, its key's later records waiting meanwhile
+ * (other keys go on, and the partition's committed offset stays below the record); after
+ * {@code max-attempts} failures the record becomes a dead letter in table
+ * {@code cleave_kafka_dead_letter} of the component's schema and the key goes on. A partition
+ * with more than {@code batch-size} records outstanding is paused. A record the methods cannot
+ * even read (no event id, an undecodable payload)
  * becomes one the same way. Dead letters of a type are delivered again, by any replica, once a
  * request of the publisher's {@code Events.replayDeadLetters()} arrives through the topic, or
  * {@code cleave replay-dead-letters} marks them.
@@ -53,6 +59,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class KafkaSubscription implements Lifecycle {
 
     private static final System.Logger LOG = System.getLogger("cleave.events");
+    /** The longest a poll waits while lanes have records to apply or partitions are paused: to commit, resume, retry. */
+    private static final Duration BUSY_POLL = Duration.ofMillis(10);
+    /** How often the offsets applied are committed while records flow. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(20);
 
     private final String component;
     private final Class<?> type;
@@ -63,18 +73,22 @@ final class KafkaSubscription implements Lifecycle {
     /** The subscriber methods of this component, by topic. */
     private final Map<String, List<Subscribers.Subscriber>> byTopic = new LinkedHashMap<>();
     private final Map<String, String> typeByTopic = new HashMap<>();
-    /** The partitions waiting for a retry, with what they wait for. */
-    private final Map<TopicPartition, Retry> retries = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The records that failed and wait for a retry in their keys' lanes. */
+    private final Map<RecordAt, Retry> retries = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile boolean running;
     private volatile Thread thread;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Map<String, String> state = Map.of();
     private volatile long countedAt;
-    private long replayedAt;
+    private volatile long replayedAt;
 
-    /** A partition's record that failed, and when to try it again. */
-    private record Retry(long offset, int attempts, int retries, long dueNanos) {
+    /** Where a record is. */
+    private record RecordAt(TopicPartition partition, long offset) {
+    }
+
+    /** A record's failures so far: those that count towards a dead letter, and all. */
+    private record Retry(int attempts, int retries) {
     }
 
     /** Why a record failed: the method, and whether the component could not be reached (not counted). */
@@ -152,23 +166,7 @@ final class KafkaSubscription implements Lifecycle {
                 topics.ensure(names);
                 try (KafkaConsumer<String, byte[]> c = consumer()) {
                     consumer = c;
-                    c.subscribe(names, new ConsumerRebalanceListener() {
-                        @Override
-                        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                            partitions.forEach(retries::remove);
-                        }
-
-                        @Override
-                        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                        }
-                    });
-                    while (running) {
-                        resumeDue(c);
-                        ConsumerRecords<String, byte[]> records = c.poll(settings.pollInterval());
-                        handle(c, records);
-                        replayDue();
-                        count();
-                    }
+                    consume(c, names);
                 } finally {
                     consumer = null;
                     retries.clear();
@@ -192,6 +190,86 @@ final class KafkaSubscription implements Lifecycle {
         }
     }
 
+    /**
+     * Polls and hands the records to their keys' lanes until stopped, committing the offsets
+     * applied as it goes (asynchronously, at most every {@link #COMMIT_INTERVAL}), and synchronously
+     * before partitions go to another member and when stopping.
+     */
+    private void consume(KafkaConsumer<String, byte[]> c, List<String> names) throws InterruptedException {
+        KeyLanes lanes = new KeyLanes(this::tryApply, () -> running, settings.deliveryTimeout().plus(settings.pollInterval()));
+        c.subscribe(names, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                try {
+                    lanes.finish(partitions);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                commitSync(c, lanes);
+                lanes.forget(partitions);
+                retries.keySet().removeIf(r -> partitions.contains(r.partition()));
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        });
+        long committedAt = System.nanoTime();
+        try {
+            while (running) {
+                pauseOrResume(c, lanes);
+                boolean busy = lanes.busy() || !c.paused().isEmpty();
+                ConsumerRecords<String, byte[]> records = c.poll(busy ? BUSY_POLL : settings.pollInterval());
+                lanes.dispatch(records);
+                if (System.nanoTime() - committedAt >= COMMIT_INTERVAL.toNanos()) {
+                    committedAt = System.nanoTime();
+                    commitAsync(c, lanes);
+                }
+                replayDue();
+                count();
+            }
+        } finally {
+            lanes.finishAll();
+            commitSync(c, lanes);
+        }
+    }
+
+    /**
+     * Commits the offsets applied since the last commit, without waiting; those of a commit that
+     * failed are committed again with the next (the callback runs on the consumer's thread).
+     */
+    private void commitAsync(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = lanes.takeApplied();
+        if (!offsets.isEmpty()) {
+            c.commitAsync(offsets, (o, e) -> {
+                if (e != null) {
+                    // applied but not committed yet: a crash meanwhile delivers them again, absorbed by the inbox
+                    LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": offset commit failed: " + e);
+                    lanes.commitFailed(offsets.keySet());
+                }
+            });
+        }
+    }
+
+    /** Commits the offsets applied since the last commit, waiting for the broker (at most {@code delivery-timeout}). */
+    private void commitSync(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = lanes.takeApplied();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                c.commitSync(offsets, settings.deliveryTimeout());
+                return;
+            } catch (WakeupException e) {
+                // stop() woke the consumer: the wake-up is spent, the second attempt waits
+            } catch (KafkaException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": offset commit failed: " + e);
+                return;
+            }
+        }
+    }
+
     private KafkaConsumer<String, byte[]> consumer() {
         Map<String, Object> config = topics.client("consumer-" + component);
         int timeout = (int) settings.deliveryTimeout().toMillis();
@@ -205,101 +283,48 @@ final class KafkaSubscription implements Lifecycle {
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private void resumeDue(KafkaConsumer<String, byte[]> c) {
-        long now = System.nanoTime();
-        List<TopicPartition> due = new ArrayList<>();
-        retries.forEach((p, r) -> {
-            if (now - r.dueNanos() >= 0) {
-                due.add(p);
-            }
-        });
-        if (!due.isEmpty()) {
-            c.resume(due);
+    /** Pauses the partitions with more than {@code batch-size} records outstanding, and resumes the others. */
+    private void pauseOrResume(KafkaConsumer<String, byte[]> c, KeyLanes lanes) {
+        Set<TopicPartition> hold = new HashSet<>(lanes.behind(settings.batchSize()));
+        hold.retainAll(c.assignment());
+        Set<TopicPartition> paused = c.paused();
+        List<TopicPartition> pause = hold.stream().filter(p -> !paused.contains(p)).toList();
+        List<TopicPartition> resume = paused.stream().filter(p -> !hold.contains(p)).toList();
+        if (!pause.isEmpty()) {
+            c.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            c.resume(resume);
         }
     }
 
     /**
-     * What applying one partition's records came to: the offset to commit (-1 for none) and the
-     * offset to go back to for a retry (-1 for none).
+     * Tries one record in its key's lane. A record that failed is tried again after a backoff
+     * (its key's later records waiting behind it), and after {@code max-attempts} failures set
+     * aside as a dead letter.
+     *
+     * @return empty when the record is done with; else the pause before trying it again
      */
-    private record Applied(TopicPartition partition, long commit, long retryAt) {
-    }
-
-    /**
-     * Applies the partitions' records, each partition on a thread of its own (in order within it),
-     * then, on the consumer's thread, commits what was applied and pauses the partitions that wait
-     * for a retry.
-     */
-    private void handle(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) throws InterruptedException {
-        if (records.isEmpty()) {
-            return;
+    private Optional<Duration> tryApply(TopicPartition p, ConsumerRecord<String, byte[]> r) {
+        RecordAt at = new RecordAt(p, r.offset());
+        Failure failure = apply(r);
+        if (failure == null) {
+            retries.remove(at);
+            return Optional.empty();
         }
-        List<Applied> results = new ArrayList<>();
-        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<Applied>> futures = new ArrayList<>();
-            for (TopicPartition p : records.partitions()) {
-                futures.add(pool.submit(() -> apply(p, records.records(p))));
-            }
-            for (java.util.concurrent.Future<Applied> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("applying records failed", e.getCause());
-                }
-            }
+        Retry before = retries.getOrDefault(at, new Retry(0, 0));
+        int attempts = before.attempts() + (failure.unreachable() ? 0 : 1);
+        int tries = before.retries() + 1;
+        if (attempts >= settings.maxAttempts()) {
+            deadLetter(r, failure, attempts);
+            retries.remove(at);
+            return Optional.empty();
         }
-        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        for (Applied a : results) {
-            if (a.commit() >= 0) {
-                commits.put(a.partition(), new OffsetAndMetadata(a.commit()));
-            }
-            if (a.retryAt() >= 0) {
-                c.seek(a.partition(), a.retryAt());
-                c.pause(List.of(a.partition()));
-            }
-        }
-        if (!commits.isEmpty()) {
-            try {
-                c.commitSync(commits, settings.deliveryTimeout());
-            } catch (WakeupException | InterruptException e) {
-                throw e;
-            } catch (KafkaException e) {
-                // applied but not committed: delivered again later, and absorbed by the inbox
-                LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": offset commit failed: " + e);
-            }
-        }
-    }
-
-    /** Applies one partition's records in order, stopping at one that must wait for a retry. */
-    private Applied apply(TopicPartition p, List<ConsumerRecord<String, byte[]>> records) {
-        long next = -1;
-        for (ConsumerRecord<String, byte[]> r : records) {
-            if (!running) {
-                break;
-            }
-            Failure failure = apply(r);
-            if (failure == null) {
-                next = r.offset() + 1;
-                retries.remove(p);
-                continue;
-            }
-            Retry before = retries.get(p);
-            boolean same = before != null && before.offset() == r.offset();
-            int attempts = (same ? before.attempts() : 0) + (failure.unreachable() ? 0 : 1);
-            int tries = (same ? before.retries() : 0) + 1;
-            if (attempts >= settings.maxAttempts()) {
-                deadLetter(r, failure, attempts);
-                next = r.offset() + 1;
-                retries.remove(p);
-                continue;
-            }
-            long pause = settings.backoff(tries).toNanos();
-            LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": event at " + p + "@" + r.offset()
-                    + " failed (retry " + tries + "), retrying in " + pause / 1_000_000 + " ms: " + failure.message());
-            retries.put(p, new Retry(r.offset(), attempts, tries, System.nanoTime() + pause));
-            return new Applied(p, next, r.offset());
-        }
-        return new Applied(p, next, -1);
+        Duration pause = settings.backoff(tries);
+        LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": event at " + p + "@" + r.offset()
+                + " failed (retry " + tries + "), retrying in " + pause.toMillis() + " ms: " + failure.message());
+        retries.put(at, new Retry(attempts, tries));
+        return Optional.of(pause);
     }
 
     /** Hands one record to this component's methods for its type; null when each returned. */

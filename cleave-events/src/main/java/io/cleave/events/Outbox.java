@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ import org.postgresql.PGConnection;
  * it) it moves to {@code cleave_dead_letter} and the key goes on.
  *
  * <p>With {@code [events] kafka-bootstrap-servers} a publish writes one row per event (not per
- * subscriber) and the leader sends the rows to Kafka instead ({@link KafkaSender}), deleting each
+ * subscriber) and the leader sends the rows to Kafka instead ({@link KafkaRelay}), deleting each
  * once the broker acknowledged it; the subscribers consume ({@link KafkaSubscription}).
  */
 final class Outbox implements Lifecycle {
@@ -240,29 +241,29 @@ final class Outbox implements Lifecycle {
         return leading ? state : Map.of();
     }
 
-    /** Counts waiting events and dead letters per subscribing component, at most once a second. */
-    private void count() {
+    /**
+     * Counts waiting events and dead letters per subscribing component, at most once a second, on
+     * the leader's session (not waiting for the pool the publishers use).
+     */
+    void count(Connection session) throws SQLException {
         long now = System.nanoTime();
         if (countedAt != 0 && now - countedAt < 1_000_000_000L) {
             return;
         }
         countedAt = now;
-        Map<String, long[]> counts = store.read(c -> {
-            Map<String, long[]> result = new java.util.TreeMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                    select subscriber, count(*), 0 from cleave_outbox group by subscriber
-                    union all select subscriber, 0, count(*) from cleave_dead_letter group by subscriber""")) {
-                while (rs.next()) {
-                    String subscriber = rs.getString(1);
-                    String callee = subscriber.startsWith("(kafka") ? "Kafka"
-                            : subscriber.substring(0, Math.max(0, subscriber.indexOf('.')));
-                    long[] n = result.computeIfAbsent(callee, k -> new long[2]);
-                    n[0] += rs.getLong(2);
-                    n[1] += rs.getLong(3);
-                }
+        Map<String, long[]> counts = new java.util.TreeMap<>();
+        try (Statement s = session.createStatement(); ResultSet rs = s.executeQuery("""
+                select subscriber, count(*), 0 from cleave_outbox group by subscriber
+                union all select subscriber, 0, count(*) from cleave_dead_letter group by subscriber""")) {
+            while (rs.next()) {
+                String subscriber = rs.getString(1);
+                String callee = subscriber.startsWith("(kafka") ? "Kafka"
+                        : subscriber.substring(0, Math.max(0, subscriber.indexOf('.')));
+                long[] n = counts.computeIfAbsent(callee, k -> new long[2]);
+                n[0] += rs.getLong(2);
+                n[1] += rs.getLong(3);
             }
-            return result;
-        });
+        }
         Map<String, String> described = new LinkedHashMap<>();
         counts.forEach((callee, n) -> described.put(callee, "events from " + component + ": " + n[0] + " waiting, " + n[1]
                 + " dead letter" + (n[1] == 1 ? "" : "s") + (n[1] > 0 ? " (Events.replayDeadLetters() delivers them again)" : "")));
@@ -308,10 +309,14 @@ final class Outbox implements Lifecycle {
         try (Statement s = session.createStatement()) {
             s.execute("listen \"" + channel + "\"");
         }
+        if (kafka != null) {
+            new KafkaRelay(this, kafka, settings, () -> running).run(session);
+            return;
+        }
         PGConnection notifications = session.unwrap(PGConnection.class);
         while (running) {
             int read = relayOnce();
-            count();
+            count(session);
             if (read < settings.batchSize()) {
                 notifications.getNotifications((int) settings.pollInterval().toMillis());
             }
@@ -335,6 +340,7 @@ final class Outbox implements Lifecycle {
     private static void release(Connection session) {
         try (Statement s = session.createStatement()) {
             s.execute("unlisten *");
+            s.execute("reset synchronous_commit");
             s.execute("select pg_advisory_unlock_all()");
         } catch (SQLException e) {
             // a broken connection: the pool discards it, and its session's locks end with it
@@ -350,8 +356,13 @@ final class Outbox implements Lifecycle {
         }
     }
 
+    /** The component whose outbox this is. */
+    String component() {
+        return component;
+    }
+
     /** One row of the outbox. */
-    private record Row(long seq, String id, String subscriber, String topic, String key, byte[] payload, int attempts,
+    record Row(long seq, String id, String subscriber, String topic, String key, byte[] payload, int attempts,
             int retries) {
     }
 
@@ -367,42 +378,41 @@ final class Outbox implements Lifecycle {
     }
 
     /**
-     * Reads the oldest rows whose key is not waiting for a retry, delivers them, and returns how
-     * many it read.
+     * Reads the oldest rows whose key is not waiting for a retry, delivers them to the subscribers
+     * (without a broker), and returns how many it read.
      */
     int relayOnce() throws InterruptedException {
-        List<Row> rows = due();
+        List<Row> rows = store.read(c -> due(c, List.of()));
         if (rows.isEmpty()) {
             return 0;
         }
-        if (kafka != null) {
-            send(rows);
-        } else {
-            deliver(rows);
-        }
+        deliver(rows);
         return rows.size();
     }
 
-    /** The oldest rows whose key is not waiting for a retry, at most {@code batch-size}. */
-    private List<Row> due() {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select o.seq, o.id, o.subscriber, o.topic, o.key, o.payload, o.attempts, o.retries from cleave_outbox o
-                    where not exists (select 1 from cleave_outbox h
-                                      where h.subscriber = o.subscriber and h.key = o.key and h.seq <= o.seq
-                                        and h.next_attempt_at > clock_timestamp())
-                    order by o.seq limit ?""")) {
-                ps.setInt(1, settings.batchSize());
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<Row> result = new ArrayList<>();
-                    while (rs.next()) {
-                        result.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getBytes(6), rs.getInt(7), rs.getInt(8)));
-                    }
-                    return result;
+    /**
+     * The oldest rows whose key is not waiting for a retry, at most {@code batch-size}, leaving out
+     * the rows {@code held} (read before and not settled yet).
+     */
+    List<Row> due(Connection c, Collection<Long> held) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select o.seq, o.id, o.subscriber, o.topic, o.key, o.payload, o.attempts, o.retries from cleave_outbox o
+                where not exists (select 1 from cleave_outbox h
+                                  where h.subscriber = o.subscriber and h.key = o.key and h.seq <= o.seq
+                                    and h.next_attempt_at > clock_timestamp())
+                  and o.seq <> all(?)
+                order by o.seq limit ?""")) {
+            ps.setArray(1, c.createArrayOf("bigint", held.toArray(Long[]::new)));
+            ps.setInt(2, settings.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Row> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getBytes(6), rs.getInt(7), rs.getInt(8)));
                 }
+                return result;
             }
-        });
+        }
     }
 
     /** Delivers rows to the subscribers, each subscriber's rows of one key in order, several keys at once. */
@@ -432,66 +442,6 @@ final class Outbox implements Lifecycle {
                     LOG.log(System.Logger.Level.WARNING, "component " + component + ": event relay failed", e.getCause());
                 }
             }
-        }
-    }
-
-    /**
-     * Sends rows to Kafka, each key's in outbox order and one at a time (a row only once the
-     * broker acknowledged the one before it), many keys at once, and deletes the acknowledged
-     * ones. A broker that cannot be reached is waited for. A row the broker refuses (too large, not
-     * authorised) is retried with backoff, holding its key back, and after {@code max-attempts}
-     * set aside as a dead letter.
-     */
-    private void send(List<Row> rows) throws InterruptedException {
-        if (!kafka.ensureTopics(rows.stream().map(Row::topic).distinct().toList())) {
-            Thread.sleep(settings.pollInterval());
-            return;
-        }
-        Map<String, List<Row>> byKey = new LinkedHashMap<>();
-        for (Row r : rows) {
-            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
-        }
-        List<Long> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (List<Row> group : byKey.values()) {
-                futures.add(pool.submit(() -> {
-                    sendInOrder(group, acknowledged);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    LOG.log(System.Logger.Level.WARNING, "component " + component + ": event relay failed", e.getCause());
-                }
-            }
-        }
-        deleteDelivered(new ArrayList<>(acknowledged));
-    }
-
-    private void sendInOrder(List<Row> group, List<Long> acknowledged) throws InterruptedException {
-        for (Row r : group) {
-            if (!running) {
-                return;
-            }
-            KafkaSender.Outcome o = kafka.send(new KafkaSender.Record(r.id(), r.topic(), r.key(), r.payload(),
-                    r.subscriber().equals(KafkaSender.REPLAY)));
-            if (o.acknowledged()) {
-                acknowledged.add(r.seq());
-                continue;
-            }
-            if (o.refusal().isEmpty()) {
-                Thread.sleep(settings.pollInterval()); // not sent: the broker cannot be reached; the row stays
-                return;
-            }
-            int attempts = r.attempts() + 1;
-            if (attempts < settings.maxAttempts()) {
-                retryLater(r, attempts, r.retries() + 1, o.refusal().get());
-                return;
-            }
-            deadLetter(r, attempts, o.refusal().get());
         }
     }
 
@@ -564,7 +514,7 @@ final class Outbox implements Lifecycle {
         });
     }
 
-    private void retryLater(Row r, int attempts, int retries, String failure) {
+    void retryLater(Row r, int attempts, int retries, String failure) {
         long pause = settings.backoff(retries).toMillis();
         LOG.log(System.Logger.Level.DEBUG, () -> "component " + component + ": delivery of event " + r.id() + " to "
                 + r.subscriber() + " failed (retry " + retries + "), retrying in " + pause + " ms: " + failure);
@@ -581,7 +531,7 @@ final class Outbox implements Lifecycle {
         });
     }
 
-    private void deadLetter(Row r, int attempts, String failure) {
+    void deadLetter(Row r, int attempts, String failure) {
         LOG.log(System.Logger.Level.WARNING, "component " + component + ": event " + r.id() + " (" + r.topic() + ", key "
                 + r.key() + ") set aside as a dead letter for " + r.subscriber() + " after " + attempts + " attempt"
                 + (attempts == 1 ? "" : "s") + ": " + failure);
