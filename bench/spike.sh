@@ -13,7 +13,7 @@
 #                                       # real spike (with cleave load's default 64, the excess queues in
 #                                       # the generator, waiting for a free connection, and is never shed)
 #   LIMIT=16                            # the storefront listener's concurrency-limit instead of the
-#                                       # default adaptive one ("adaptive", "gradient", "off" or a count)
+#                                       # default gradient one ("gradient", "adaptive", "off" or a count)
 #   SET="--set=..."                     # extra overrides for the shop
 set -euo pipefail
 

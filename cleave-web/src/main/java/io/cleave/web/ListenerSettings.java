@@ -68,7 +68,7 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
 
         static final Duration SLOW_REQUEST = Duration.ofSeconds(1);
         static final double TOLERANCE = 2.0;
-        static final Concurrency DEFAULT = new Concurrency(Kind.ADAPTIVE, 20, 200, SLOW_REQUEST, TOLERANCE);
+        static final Concurrency DEFAULT = new Concurrency(Kind.GRADIENT, 20, 200, SLOW_REQUEST, TOLERANCE);
 
         enum Kind { GRADIENT, ADAPTIVE, FIXED, OFF }
 
