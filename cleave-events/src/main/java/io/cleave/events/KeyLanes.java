@@ -128,6 +128,11 @@ final class KeyLanes {
         return partitions.values().stream().anyMatch(p -> !p.outstanding.isEmpty());
     }
 
+    /** @return the records handed out and not done with yet, in every partition */
+    int outstanding() {
+        return partitions.values().stream().mapToInt(p -> p.outstanding.size()).sum();
+    }
+
     /** The partitions with more than {@code limit} records outstanding: to pause polling them. */
     Set<TopicPartition> behind(int limit) {
         Set<TopicPartition> result = new HashSet<>();

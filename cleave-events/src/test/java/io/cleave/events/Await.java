@@ -19,4 +19,22 @@ final class Await {
             Thread.sleep(20);
         }
     }
+
+    /** Waits for a latch inside a fake's work (which cannot throw), 10 s at most. */
+    static void latch(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stands for the time a fake's work takes (which cannot throw): not a wait for anything. */
+    static void work(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -113,7 +113,7 @@ class KafkaRelayTest {
         start(r -> {
             if (r.equals("k1") && refusedOnce.compareAndSet(false, true)) {
                 inFlight.countDown();
-                await(refuse);
+                Await.latch(refuse);
                 return false;
             }
             return true;
@@ -132,7 +132,7 @@ class KafkaRelayTest {
     @Test
     void rowsCommittedWhileOthersAreInFlightAreEachSentOnceInOrderPerKey() throws Exception {
         start(r -> {
-            sleep(2);
+            Await.work(2);
             return true;
         });
 
@@ -142,7 +142,7 @@ class KafkaRelayTest {
             if (i % 3 == 0) {
                 insert("c", "c" + i / 3);
             }
-            sleep(1);
+            Await.work(1);
         }
         awaitEmptyOutbox();
 
@@ -226,21 +226,6 @@ class KafkaRelayTest {
         throw new AssertionError("the outbox is not empty after 20 s; sent: " + sent);
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static String envOr(String name, String fallback) {
         String value = System.getenv(name);

@@ -35,7 +35,7 @@ class KeyLanesTest {
     @Test
     void eachKeysRecordsAreAppliedInOffsetOrderAcrossPolls() throws Exception {
         KeyLanes lanes = lanes((p, r) -> {
-            sleep(1);
+            Await.work(1);
             applied.add(r.key() + "@" + r.offset());
             return Optional.empty();
         });
@@ -43,7 +43,7 @@ class KeyLanesTest {
         lanes.dispatch(records(P0, 0, "a", "b", "a", "c"));
         lanes.dispatch(records(P0, 4, "a", "b", "a"));
         lanes.dispatch(records(P1, 0, "x", "x"));
-        awaitApplied(9);
+        awaitApplied(lanes, 9, 9);
 
         assertThat(ofKey("a")).containsExactly("a@0", "a@2", "a@4", "a@6");
         assertThat(ofKey("x")).containsExactly("x@0", "x@1");
@@ -57,20 +57,20 @@ class KeyLanesTest {
         CountDownLatch release = new CountDownLatch(1);
         KeyLanes lanes = lanes((p, r) -> {
             if (r.offset() == 1) {
-                await(release);
+                Await.latch(release);
             }
             applied.add(r.key() + "@" + r.offset());
             return Optional.empty();
         });
 
         lanes.dispatch(records(P0, 0, "a", "slow", "b", "slow", "a"));
-        awaitApplied(3);
+        awaitApplied(lanes, 5, 3);
 
         assertThat(applied).containsExactlyInAnyOrder("a@0", "b@2", "a@4");
         assertThat(lanes.takeApplied()).isEqualTo(Map.of(P0, new OffsetAndMetadata(1)));
 
         release.countDown();
-        awaitApplied(5);
+        awaitApplied(lanes, 5, 5);
 
         assertThat(ofKey("slow")).containsExactly("slow@1", "slow@3");
         assertThat(lanes.takeApplied()).isEqualTo(Map.of(P0, new OffsetAndMetadata(5)));
@@ -88,12 +88,12 @@ class KeyLanesTest {
         });
 
         lanes.dispatch(records(P0, 0, "poison", "b", "poison", "b"));
-        awaitApplied(2);
+        awaitApplied(lanes, 4, 2);
 
         assertThat(applied).containsExactly("b@1", "b@3");
         assertThat(lanes.takeApplied()).isEqualTo(Map.of(P0, new OffsetAndMetadata(0)));
 
-        awaitApplied(4);
+        awaitApplied(lanes, 4, 4);
 
         assertThat(ofKey("poison")).containsExactly("poison@0", "poison@2");
         assertThat(tries).hasValue(3);
@@ -110,7 +110,7 @@ class KeyLanesTest {
             return Optional.empty();
         });
         lanes.dispatch(records(P0, 0, "a", "retried", "a"));
-        awaitApplied(2);
+        awaitApplied(lanes, 3, 2);
 
         long start = System.nanoTime();
         lanes.finish(List.of(P0));
@@ -128,12 +128,17 @@ class KeyLanesTest {
         return applied.stream().filter(s -> s.startsWith(key + "@")).toList();
     }
 
-    private void awaitApplied(int count) throws InterruptedException {
+    /**
+     * Waits (polling, 10 s at most) until {@code count} records were applied and the lanes are
+     * done with them: no more than {@code dispatched - count} records still outstanding.
+     */
+    private void awaitApplied(KeyLanes lanes, int dispatched, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (applied.size() < count && System.nanoTime() < deadline) {
+        while ((applied.size() < count || lanes.outstanding() > dispatched - count) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        Thread.sleep(20); // for the lanes to mark the last records done after recording them
+        assertThat(applied).as("applied").hasSizeGreaterThanOrEqualTo(count);
+        assertThat(lanes.outstanding()).as("records outstanding").isLessThanOrEqualTo(dispatched - count);
     }
 
     /** Records of one partition from an offset on, with these keys. */
@@ -145,21 +150,5 @@ class KeyLanesTest {
         Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new ConcurrentHashMap<>();
         byPartition.put(p, list);
         return new ConsumerRecords<>(byPartition, Map.of());
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
