@@ -202,30 +202,22 @@ class KafkaRelayTest {
     }
 
     private void awaitSent(List<String> payloads, String key) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ofKey(key).equals(payloads) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(ofKey(key)).isEqualTo(payloads);
+        Await.until(key + "'s rows sent as " + payloads, Duration.ofSeconds(10), () -> ofKey(key).equals(payloads),
+                () -> ofKey(key));
     }
 
     private void awaitEmptyOutbox() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            long left = store.read(c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from cleave_outbox")) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            });
-            if (left == 0) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the outbox is not empty after 20 s; sent: " + sent);
+        Await.until("an empty outbox", Duration.ofSeconds(20), () -> outboxRows() == 0, () -> "sent: " + sent);
     }
 
+    private long outboxRows() {
+        return store.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from cleave_outbox")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
 
     private static String envOr(String name, String fallback) {
         String value = System.getenv(name);

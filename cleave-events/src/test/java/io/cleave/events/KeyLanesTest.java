@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -133,12 +132,9 @@ class KeyLanesTest {
      * done with them: no more than {@code dispatched - count} records still outstanding.
      */
     private void awaitApplied(KeyLanes lanes, int dispatched, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((applied.size() < count || lanes.outstanding() > dispatched - count) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(applied).as("applied").hasSizeGreaterThanOrEqualTo(count);
-        assertThat(lanes.outstanding()).as("records outstanding").isLessThanOrEqualTo(dispatched - count);
+        Await.until(count + " records applied and done with", Duration.ofSeconds(10),
+                () -> applied.size() >= count && lanes.outstanding() <= dispatched - count,
+                () -> applied + ", " + lanes.outstanding() + " outstanding");
     }
 
     /** Records of one partition from an offset on, with these keys. */

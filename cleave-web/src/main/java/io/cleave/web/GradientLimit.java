@@ -62,7 +62,7 @@ final class GradientLimit implements Limit {
     @Deprecated(forRemoval = true)
     @SuppressWarnings("removal")
     public Optional<Token> tryAcquire() {
-        return limiter.acquire(null).map(GradientLimit::token);
+        return tryAcquire(false);
     }
 
     private static Token token(Limiter.Listener listener) {
