@@ -153,21 +153,27 @@ final class ReplicaState {
 
     /** The connection dropped; in-flight calls on it were failed. */
     void connectionLost(ClientConnection c, int callsLost) {
-        if (connection == c) {
-            markDown("connection lost" + (callsLost > 0 ? " with " + callsLost + " calls in flight" : ""));
-        }
+        markDown(c, "connection lost" + (callsLost > 0 ? " with " + callsLost + " calls in flight" : ""));
     }
 
     void goingAway(ClientConnection c, String reason) {
-        if (connection == c) {
-            markDown("going away: " + reason);
-        }
+        markDown(c, "going away: " + reason);
     }
 
     /** The replica refused the connection, having read nothing on it (it is at its connection limit). */
     void refused(ClientConnection c, String reason) {
+        markDown(c, "refused the connection: " + reason);
+    }
+
+    /**
+     * Marks the replica down for what happened on {@code c}, if {@code c} is still its connection:
+     * checked under the lock that replaces the connection, so news from a connection already
+     * replaced (a GOAWAY read late, while the new one was answering) cannot mark down a replica
+     * that answers on its new one.
+     */
+    private synchronized void markDown(ClientConnection c, String why) {
         if (connection == c) {
-            markDown("refused the connection: " + reason);
+            markDown(why);
         }
     }
 

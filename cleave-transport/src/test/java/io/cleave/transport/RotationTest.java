@@ -51,7 +51,6 @@ class RotationTest {
                 }));
             }
             for (int round = 1; round <= ROUNDS; round++) {
-                int before = succeeded.get();
                 X509Certificate clientCertificate = pki.renew(clientCredentials, LIFETIME);
                 pki.renew(serverCredentials, LIFETIME);
                 pki.clock.advance(LIFETIME.minusMinutes(1)); // the certificates replaced are past their end now
@@ -60,9 +59,13 @@ class RotationTest {
 
                 awaitUntil(() -> server.peerCertificates().contains(clientCertificate) || failure.get() != null,
                         "the client to connect with its new certificate in round " + round);
+                // counted from here, the calls are on the new connection: every one of the old is
+                // among the few in flight when the server said GOAWAY
+                int before = succeeded.get() + CALLERS;
                 awaitUntil(() -> succeeded.get() > before + 100 || failure.get() != null, "calls to go on in round " + round);
                 assertThat(failure.get()).as("a call failed in round " + round).isNull();
-                assertThat(client.status(server.replica()).health()).isEqualTo(Health.HEALTHY);
+                assertThat(client.status(server.replica()).health())
+                        .as("health once calls flow on the new connection, round " + round).isEqualTo(Health.HEALTHY);
             }
             stopAll(stop, callers);
         } finally {
