@@ -1,0 +1,73 @@
+package io.cleave.runtime.spi;
+
+import io.cleave.spi.ConfigSection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP front door a deployer runs in front of an application's listeners when
+ * {@code cleave.toml} has a {@code [gateway]} section: it takes over each listener's public
+ * address and balances the requests over the listener's replicas, which then listen on
+ * addresses of their own that the deployer hands to it as they come and go. Found with
+ * {@link java.util.ServiceLoader}; {@code io.cleave:cleave-gateway} supplies it.
+ */
+public interface Gateway {
+
+    /** The section of {@code cleave.toml} that asks for a gateway and configures it. */
+    String SECTION = "gateway";
+
+    /**
+     * Checks the {@code [gateway]} section (and the files it names) before any process starts.
+     *
+     * @param section the {@code [gateway]} section
+     * @param listeners each listener's public address, by name
+     * @throws ConfigSection.ConfigError naming the key at fault and what would be valid
+     */
+    void check(ConfigSection section, Map<String, InetSocketAddress> listeners);
+
+    /**
+     * How many gateway processes a deployer runs ({@code replicas}, default 1).
+     *
+     * @param section the {@code [gateway]} section, already {@linkplain #check checked}
+     * @return at least 1
+     */
+    int replicas(ConfigSection section);
+
+    /**
+     * Starts serving: binds every listener's public address and answers {@code 503} on a
+     * listener until {@link Running#upstreams} gave it a replica.
+     *
+     * @param application the application's name, for logs and shared state (rate limits) keys
+     * @param section the {@code [gateway]} section, already {@linkplain #check checked}
+     * @param listeners each listener's public address, by name
+     * @return the running gateway
+     * @throws Exception if an address cannot be bound or a shared store cannot be reached
+     */
+    Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) throws Exception;
+
+    /** A started gateway. */
+    interface Running extends AutoCloseable {
+
+        /**
+         * Replaces the replicas a listener's requests go to; requests in flight to a replica
+         * removed finish there. Called whenever a replica becomes ready or goes away.
+         *
+         * @param listener the listener's name
+         * @param replicas the base URLs ({@code http://host:port}) of its ready replicas; empty for none
+         */
+        void upstreams(String listener, List<URI> replicas);
+
+        /**
+         * What this gateway serves, for status reports: a URL per listener.
+         *
+         * @return URLs by name
+         */
+        Map<String, String> endpoints();
+
+        /** Stops taking requests and waits, within a bound, for those in flight. */
+        @Override
+        void close();
+    }
+}
