@@ -188,6 +188,31 @@ public interface ServiceProvider {
         }
 
         /**
+         * Whether a gateway serves this application's listeners at their configured addresses
+         * and balances over the processes that run them: a listener then binds a port of its own
+         * on its configured host, {@linkplain #endpoint announces} it, and takes the client
+         * address from the gateway's {@code X-Forwarded-For}.
+         *
+         * @return true behind a gateway
+         */
+        default boolean fronted() {
+            return false;
+        }
+
+        /**
+         * Announces something this process serves, for status reports and for the deployer (a
+         * listener's own address behind a gateway, under {@link #LISTENER_ENDPOINT} and its name).
+         *
+         * @param name what it is, such as {@code listener.web}
+         * @param url where, such as {@code http://127.0.0.1:41234}
+         */
+        default void endpoint(String name, String url) {
+        }
+
+        /** What a listener behind a gateway is {@linkplain #endpoint announced} as, before its name: {@code listener.web}. */
+        String LISTENER_ENDPOINT = "listener.";
+
+        /**
          * Every component of the application, wherever it runs, for a service that reaches
          * other components (events delivered to their subscribers).
          *

@@ -24,6 +24,8 @@ import java.util.Optional;
  * supervisor -&gt; child       CERT chain trusted                 its certificate for that key, naming its group and
  *                                                              replica, and the authorities to trust (base64 DER, ",")
  * supervisor -&gt; child       ROUTE component addr,addr,...      the component's ready replicas ("-" for none); any time
+ * supervisor -&gt; child       UPSTREAM listener url,url,...      to the gateway's processes: the listener's ready replicas
+ *                                                              ("-" for none); any time
  * supervisor -&gt; child       GO                                 after CERT and the initial ROUTEs: construct and start
  * child      -&gt; supervisor  READY host:port                    the child's RpcServer serves at this advertised address
  * child      -&gt; supervisor  RENEW key                          a new key to certify, before the certificate ends; CERT follows
@@ -49,6 +51,7 @@ final class ControlLine implements AutoCloseable {
     static final String ENDPOINTS = "ENDPOINTS";
     static final String CERT = "CERT";
     static final String RENEW = "RENEW";
+    static final String UPSTREAM = "UPSTREAM";
 
     /** Longest line accepted; a control line is short, so anything longer is an error. */
     static final int MAX_LINE = 64 * 1024;
@@ -98,6 +101,23 @@ final class ControlLine implements AutoCloseable {
         List<String> parts = new ArrayList<>();
         replicas.forEach(r -> parts.add(r.toString()));
         return String.join(",", parts);
+    }
+
+    /** URLs as {@link #urls} writes them. */
+    static List<java.net.URI> parseUrls(String text) {
+        if (text.equals("-")) {
+            return List.of();
+        }
+        List<java.net.URI> urls = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            urls.add(java.net.URI.create(part));
+        }
+        return urls;
+    }
+
+    /** URLs separated by commas, {@code -} for none. */
+    static String urls(Collection<String> urls) {
+        return urls.isEmpty() ? "-" : String.join(",", urls);
     }
 
     /** @throws IllegalArgumentException if an address is not host:port */

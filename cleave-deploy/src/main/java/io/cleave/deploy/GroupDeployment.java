@@ -2,8 +2,10 @@ package io.cleave.deploy;
 
 import io.cleave.StartupException;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.Gateway;
 import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.ComponentDescriptor;
+import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Invoker;
 import io.cleave.transport.CertificateAuthority;
 import io.cleave.transport.Credentials;
@@ -14,6 +16,7 @@ import io.cleave.transport.RpcServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -59,6 +62,23 @@ final class GroupDeployment implements Deployment {
     private volatile RpcServer server;
     private volatile java.util.function.Supplier<Map<String, String>> calls = Map::of;
     private volatile boolean stopping;
+    /** Each listener's configured address when a gateway serves them; empty without one. */
+    private final Map<String, InetSocketAddress> fronted;
+    /** In the gateway's group: the gateway to start after GO. */
+    private final Optional<Front> front;
+    /** The gateway serving, once started (gateway's group only). */
+    private volatile Gateway.Running gateway;
+    /** Listeners' replicas the supervisor sent before the gateway started, by listener (guarded by this). */
+    private final Map<String, List<URI>> upstreams = new LinkedHashMap<>();
+
+    /**
+     * The gateway a process of the gateway's group runs.
+     *
+     * @param gateway what runs it
+     * @param section the {@code [gateway]} section
+     */
+    record Front(Gateway gateway, ConfigSection section) {
+    }
 
     /**
      * Who this child is, from the system properties the supervisor set.
@@ -97,8 +117,11 @@ final class GroupDeployment implements Deployment {
     }
 
     private GroupDeployment(Identity identity, Plan.Group group, List<ComponentDescriptor<?>> components,
-            TransportSettings transport, ControlLine control, GraphAuthorizer authorizer, Credentials credentials, KeyPair pending) {
+            TransportSettings transport, ControlLine control, GraphAuthorizer authorizer, Credentials credentials, KeyPair pending,
+            Map<String, InetSocketAddress> fronted, Optional<Front> front) {
         this.identity = identity;
+        this.fronted = fronted;
+        this.front = front;
         this.transport = transport;
         this.hosted = Set.copyOf(group.components());
         this.control = control;
@@ -120,7 +143,7 @@ final class GroupDeployment implements Deployment {
      * @throws StartupException if the supervisor cannot be reached, refuses, or does not answer
      */
     static GroupDeployment join(Identity identity, String application, Plan plan, List<ComponentDescriptor<?>> components,
-            TransportSettings transport) {
+            TransportSettings transport, Optional<Front> gateway) {
         Plan.Group group = plan.group(identity.group()).orElseThrow(() -> new StartupException("deployer multi: the supervisor"
                 + " started this process for group " + identity.group() + ", which this configuration does not have (groups: "
                 + String.join(", ", plan.groups().stream().map(Plan.Group::name).toList())
@@ -149,7 +172,8 @@ final class GroupDeployment implements Deployment {
                     + e.getMessage(), e);
         }
         GroupDeployment deployment = new GroupDeployment(identity, group, components, transport, control,
-                GraphAuthorizer.of(components, plan), credentials, keys);
+                GraphAuthorizer.of(components, plan), credentials, keys, plan.fronted(),
+                plan.isGateway(group) ? gateway : Optional.empty());
         try {
             deployment.awaitGo();
         } catch (IOException | RuntimeException e) {
@@ -157,6 +181,12 @@ final class GroupDeployment implements Deployment {
             throw e instanceof StartupException s ? s
                     : new StartupException("deployer multi: lost the supervisor at " + identity.control()
                             + " before it said GO: " + e.getMessage(), e);
+        }
+        try {
+            deployment.startGateway(application);
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
         }
         Thread.ofPlatform().daemon().name("cleave-control").start(deployment::listen);
         return deployment;
@@ -225,7 +255,47 @@ final class GroupDeployment implements Deployment {
         System.exit(0); // runs the shutdown hook of Cleave.run, which drains and stops the components
     }
 
+    /** In the gateway's group: serves the listeners' addresses, over the replicas the supervisor sent so far. */
+    private void startGateway(String application) {
+        if (front.isEmpty()) {
+            return;
+        }
+        Gateway.Running running;
+        try {
+            running = front.get().gateway().start(application, front.get().section(), fronted);
+        } catch (Exception e) {
+            throw new StartupException("gateway: cannot serve " + fronted + ": " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            upstreams.forEach(running::upstreams);
+            gateway = running;
+        }
+        LOG.log(System.Logger.Level.INFO, identity.tag() + " serves " + running.endpoints().values() + " in front of "
+                + upstreams);
+    }
+
+    /** The replicas of a listener changed: the gateway sends its requests to these from now on. */
+    private void upstream(String listener, List<URI> replicas) {
+        Gateway.Running running;
+        synchronized (this) {
+            upstreams.put(listener, replicas);
+            running = gateway;
+        }
+        if (running != null) {
+            running.upstreams(listener, replicas);
+        }
+    }
+
+    @Override
+    public boolean frontsListeners() {
+        return !fronted.isEmpty() && front.isEmpty();
+    }
+
     private void apply(List<String> words) {
+        if (words.get(0).equals(ControlLine.UPSTREAM) && words.size() == 3) {
+            upstream(words.get(1), ControlLine.parseUrls(words.get(2)));
+            return;
+        }
         if (words.get(0).equals(ControlLine.CERT) && words.size() == 3) {
             certified(Certificates.certificates(words.get(1)), Certificates.certificates(words.get(2)));
             return;
@@ -326,7 +396,12 @@ final class GroupDeployment implements Deployment {
     }
 
     @Override
-    public void endpoints(Map<String, String> endpoints) {
+    public void endpoints(Map<String, String> announced) {
+        Map<String, String> endpoints = new LinkedHashMap<>(announced);
+        Gateway.Running running = gateway;
+        if (running != null) {
+            endpoints.putAll(running.endpoints());
+        }
         if (endpoints.isEmpty()) {
             return;
         }
@@ -370,6 +445,10 @@ final class GroupDeployment implements Deployment {
     @Override
     public void stopping() {
         stopping = true;
+        Gateway.Running running = gateway;
+        if (running != null) {
+            running.close(); // takes no new requests, finishes those in flight
+        }
         RpcServer s = server;
         if (s != null) {
             s.close(); // GOAWAY, then waits for calls in flight

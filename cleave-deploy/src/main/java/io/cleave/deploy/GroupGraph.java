@@ -73,7 +73,7 @@ public final class GroupGraph {
      */
     public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
             java.util.function.Function<String, ConfigSection> section) {
-        Plan plan = Plan.of(components, topology, listeners, section);
+        Plan plan = Plan.of(components, topology, listeners, section, Optional.empty());
         return new GroupGraph(plan, GraphAuthorizer.of(components, plan), listeners, section);
     }
 

@@ -3,6 +3,7 @@ package io.cleave.deploy;
 import io.cleave.StartupException;
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.Gateway;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Invoker;
@@ -52,13 +53,15 @@ public final class MultiDeployer implements Deployer {
         Plan plan;
         try {
             settings = MultiSettings.read(context.section(NAME));
-            plan = Plan.of(context.components(), context.topology(), context.section("listeners"), context::section);
+            plan = Plan.of(context.components(), context.topology(), context.section("listeners"), context::section,
+                    context.gateway());
         } catch (ConfigSection.ConfigError e) {
             throw new StartupException(e.getMessage(), e);
         }
         Optional<GroupDeployment.Identity> child = GroupDeployment.Identity.ofThisProcess();
         if (child.isPresent()) {
-            return GroupDeployment.join(child.get(), context.application(), plan, context.components(), context.transport());
+            return GroupDeployment.join(child.get(), context.application(), plan, context.components(), context.transport(),
+                    context.gateway().map(g -> new GroupDeployment.Front(g, context.section(Gateway.SECTION))));
         }
         Supervisor supervisor = Supervisor.start(context.application(), plan, settings, context.transport(),
                 context.options(), context.components());

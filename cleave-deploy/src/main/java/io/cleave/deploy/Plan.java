@@ -2,11 +2,14 @@ package io.cleave.deploy;
 
 import io.cleave.Listener;
 import io.cleave.StartupException;
+import io.cleave.runtime.spi.Gateway;
 import io.cleave.runtime.spi.Topology;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Dependency;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,12 +21,19 @@ import java.util.function.Function;
 
 /**
  * Which processes run: one group per configured colocation group, and one per component named
- * in none, each with its replica count and the groups it calls at start.
+ * in none, each with its replica count and the groups it calls at start; with a
+ * {@code [gateway]}, one more group, {@value #GATEWAY}, last, that serves every listener's
+ * configured address in front of the replicas of the groups that listen.
  *
  * @param groups in start order: a group comes after the groups its components depend on, where
  *     the dependencies allow it
+ * @param fronted each listener's configured address, by name, when a gateway serves them; empty
+ *     without a gateway
  */
-record Plan(List<Group> groups) {
+record Plan(List<Group> groups, Map<String, InetSocketAddress> fronted) {
+
+    /** The name of the gateway's group. */
+    static final String GATEWAY = Gateway.SECTION;
 
     /**
      * One colocation group.
@@ -42,6 +52,12 @@ record Plan(List<Group> groups) {
 
     Plan {
         groups = List.copyOf(groups);
+        fronted = Collections.unmodifiableMap(new LinkedHashMap<>(fronted));
+    }
+
+    /** Whether the group is the gateway's. */
+    boolean isGateway(Group group) {
+        return !fronted.isEmpty() && group.name().equals(GATEWAY);
     }
 
     Optional<Group> group(String name) {
@@ -53,11 +69,13 @@ record Plan(List<Group> groups) {
      *
      * @param listeners the {@code [listeners]} section, to refuse two replicas on one fixed port
      * @param section the section at a dotted path, for {@code [listeners.<name>]} tables
-     * @throws StartupException if a group's components ask for different replica counts, or a
-     *     replicated group listens on a fixed port
+     * @param gateway the gateway, when {@code [gateway]} asks for one
+     * @throws StartupException if a group's components ask for different replica counts, a
+     *     replicated group listens on a fixed port without a gateway in front, or the gateway's
+     *     settings are wrong
      */
     static Plan of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
-            Function<String, ConfigSection> section) {
+            Function<String, ConfigSection> section, Optional<Gateway> gateway) {
         Map<String, ComponentDescriptor<?>> byName = new LinkedHashMap<>();
         Map<Class<?>, String> nameOfType = new HashMap<>();
         for (ComponentDescriptor<?> c : components) {
@@ -76,6 +94,8 @@ record Plan(List<Group> groups) {
         }
         List<String> problems = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
+        Map<String, InetSocketAddress> fronted = new LinkedHashMap<>();
+        Set<String> listening = new LinkedHashSet<>();
         for (Map.Entry<String, List<String>> e : membersOf.entrySet()) {
             String name = e.getKey();
             int replicas = replicas(name, e.getValue(), topology, problems);
@@ -87,6 +107,9 @@ record Plan(List<Group> groups) {
                         if (target != null && !target.equals(name)) {
                             dependsOn.add(target);
                         }
+                    } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && gateway.isPresent()) {
+                        listening.add(name);
+                        front(on.parameter(), listeners, section, fronted, problems);
                     } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && replicas > 1) {
                         fixedPort(listeners, section, on.parameter()).ifPresent(address -> problems.add("[multi.replicas] group "
                                 + name + " runs " + replicas + " replicas, but its component " + member
@@ -97,10 +120,57 @@ record Plan(List<Group> groups) {
             }
             groups.add(new Group(name, e.getValue(), replicas, dependsOn));
         }
+        if (gateway.isPresent()) {
+            ConfigSection settings = section.apply(Gateway.SECTION);
+            if (membersOf.containsKey(GATEWAY)) {
+                problems.add("[multi] groups: a group named \"" + GATEWAY + "\" would clash with the gateway's; rename its component");
+            } else if (fronted.isEmpty()) {
+                problems.add("[gateway] serves the application's listeners, and no component asks for a Listener;"
+                        + " remove [gateway]");
+            } else {
+                try {
+                    gateway.get().check(settings, fronted);
+                    groups.add(new Group(GATEWAY, List.of(), gateway.get().replicas(settings), listening));
+                } catch (ConfigSection.ConfigError e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new StartupException("deployer multi: " + String.join("; ", problems));
         }
-        return new Plan(startOrder(groups));
+        return new Plan(startOrder(groups), gateway.isPresent() ? fronted : Map.of());
+    }
+
+    /**
+     * Adds a listener the gateway serves at its configured address. A listener's own TLS would
+     * do nothing there: the gateway terminates TLS.
+     */
+    private static void front(String listener, ConfigSection listeners, Function<String, ConfigSection> section,
+            Map<String, InetSocketAddress> fronted, List<String> problems) {
+        if (fronted.containsKey(listener)) {
+            return;
+        }
+        Optional<String> address = listenerAddress(listeners, section, listener);
+        if (address.isEmpty()) {
+            return; // cleave-web says what to add when the component asks for it
+        }
+        if (listeners.subsections().contains(listener)) {
+            ConfigSection table = section.apply("listeners." + listener);
+            for (String key : List.of("tls-certificate", "tls-keystore")) {
+                if (table.has(key)) {
+                    problems.add("[listeners." + listener + "] " + key + ": the gateway ([gateway]) serves this listener and"
+                            + " terminates TLS in front of it; move the TLS settings to [gateway]");
+                }
+            }
+        }
+        int colon = address.get().lastIndexOf(':');
+        try {
+            String host = address.get().substring(0, colon).replace("[", "").replace("]", "");
+            fronted.put(listener, InetSocketAddress.createUnresolved(host, Integer.parseInt(address.get().substring(colon + 1))));
+        } catch (RuntimeException e) {
+            // not host:port: cleave-web says so, naming the key, when the component asks for the listener
+        }
     }
 
     private static int indexOf(List<ComponentDescriptor<?>> components, String name) {

@@ -5,6 +5,7 @@ import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.AppOptions;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
+import io.cleave.spi.ServiceProvider;
 import io.cleave.transport.CertificateAuthority;
 import io.cleave.transport.Credentials;
 import io.cleave.transport.Identity;
@@ -84,6 +85,8 @@ final class Supervisor implements AutoCloseable {
     private final String statusSecret;
     /** What the supervisor's own process serves (cleave-observe's admin endpoint), by name. */
     private volatile Map<String, String> endpoints = Map.of();
+    /** The listeners' replicas last sent to the gateway's processes (guarded by lock). */
+    private Map<String, List<String>> upstreamsSent = Map.of();
     /** Launches so far: names each child's class list ({@link ClassDataArchive}). Guarded by the lock. */
     private long launches;
     /** When a refused status request was last logged: a local process may send many. */
@@ -400,6 +403,7 @@ final class Supervisor implements AutoCloseable {
                 tables.get(component).remove(address);
             }
             publish(slot.group);
+            publishUpstreams();
         }
         if (stopping) {
             slot.state = Slot.State.STOPPED;
@@ -484,6 +488,11 @@ final class Supervisor implements AutoCloseable {
                 }
                 for (Map.Entry<String, RoutingTable> e : tables.entrySet()) {
                     line.send(ControlLine.ROUTE, e.getKey(), ControlLine.addresses(e.getValue().replicas()));
+                }
+                if (plan.isGateway(slot.group)) {
+                    for (String listener : plan.fronted().keySet()) {
+                        line.send(ControlLine.UPSTREAM, listener, ControlLine.urls(upstreams(listener)));
+                    }
                 }
                 line.send(ControlLine.GO);
             }
@@ -581,6 +590,7 @@ final class Supervisor implements AutoCloseable {
                 tables.get(component).add(slot.address);
             }
             publish(slot.group);
+            publishUpstreams();
             log.line(TAG, slot.tag() + " ready on " + slot.address + " (pid " + slot.pid() + ")");
             lock.notifyAll();
         }
@@ -616,6 +626,7 @@ final class Supervisor implements AutoCloseable {
         synchronized (lock) {
             if (slot.generation == generation) {
                 slot.endpoints = Map.copyOf(urls);
+                publishUpstreams();
             }
         }
     }
@@ -642,6 +653,50 @@ final class Supervisor implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The replicas of a listener the gateway sends requests to: the listener's own address in each
+     * ready process that announced one. Holds the lock.
+     */
+    private List<String> upstreams(String listener) {
+        List<String> urls = new ArrayList<>();
+        for (List<Slot> list : slots.values()) {
+            for (Slot s : list) {
+                String url = s.endpoints.get(ServiceProvider.Request.LISTENER_ENDPOINT + listener);
+                if (url != null && s.ready().isPresent()) {
+                    urls.add(url);
+                }
+            }
+        }
+        return urls;
+    }
+
+    /** Sends every listener's replicas to the gateway's processes, when it changed. Holds the lock. */
+    private void publishUpstreams() {
+        if (plan.fronted().isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> now = new LinkedHashMap<>();
+        plan.fronted().keySet().forEach(listener -> now.put(listener, upstreams(listener)));
+        if (now.equals(upstreamsSent)) {
+            return;
+        }
+        upstreamsSent = now;
+        for (Slot s : slots.get(Plan.GATEWAY)) {
+            ControlLine c = s.control;
+            if (c == null) {
+                continue;
+            }
+            for (Map.Entry<String, List<String>> e : now.entrySet()) {
+                try {
+                    c.send(ControlLine.UPSTREAM, e.getKey(), ControlLine.urls(e.getValue()));
+                } catch (IOException ex) {
+                    // that child is going away; its exit is handled when the process ends
+                }
+            }
+        }
+        log.line(TAG, "gateway upstreams: " + now);
     }
 
     // ---- health ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.cleave.StartupException;
 import io.cleave.runtime.spi.CallDecorator;
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.Gateway;
 import io.cleave.runtime.spi.Topology;
 import io.cleave.runtime.spi.TransportSettings;
 import io.cleave.spi.AppOptions;
@@ -18,6 +19,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -82,6 +85,15 @@ public final class CleaveLauncher implements Launcher {
         Settings settings = Settings.read(document, options, graph.names(), deployers.keySet(), problems);
         List<String> known = new ArrayList<>(List.of("app", "single", "multi"));
         known.addAll(SERVICE_SECTIONS);
+        known.add(Gateway.SECTION);
+        Optional<Gateway> gateway = Optional.empty();
+        if (document.hasSection(Gateway.SECTION)) {
+            gateway = ServiceLoader.load(Gateway.class, context.classLoader()).findFirst();
+            if (gateway.isEmpty()) {
+                problems.add(document.label() + ": [" + Gateway.SECTION + "] asks for a gateway, and none is on the class path;"
+                        + " add the dependency io.cleave:cleave-gateway (scope runtime)");
+            }
+        }
         context.decorators().forEach(d -> known.addAll(d.sections()));
         context.providers().forEach(p -> known.addAll(p.sections()));
         deployers.keySet().stream().filter(n -> !known.contains(n)).forEach(known::add);
@@ -97,7 +109,7 @@ public final class CleaveLauncher implements Launcher {
                 : Prepared.none();
         Deployment deployment;
         try {
-            deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options));
+            deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options, gateway));
         } catch (RuntimeException | Error e) {
             prepared.close();
             decorations.forEach(CallDecorator.Decoration::close);
@@ -110,7 +122,7 @@ public final class CleaveLauncher implements Launcher {
     private List<CallDecorator.Decoration> decorations(Settings settings, TransportSettings transport, ComponentGraph graph,
             ConfigDocument document, AppOptions options, Problems problems) {
         List<CallDecorator.Decoration> decorations = new ArrayList<>();
-        CallDecorator.Context decorating = new DeployContext(settings, transport, graph, document, options);
+        CallDecorator.Context decorating = new DeployContext(settings, transport, graph, document, options, Optional.empty());
         List<CallDecorator> ordered = new ArrayList<>(context.decorators());
         ordered.sort(java.util.Comparator.comparingInt(CallDecorator::order)); // stable: equal orders keep theirs
         for (CallDecorator d : ordered) {
@@ -162,7 +174,7 @@ public final class CleaveLauncher implements Launcher {
 
     /** What the chosen deployer is told about the validated application. */
     private record DeployContext(Settings settings, TransportSettings transport, ComponentGraph graph, ConfigDocument document,
-            AppOptions options) implements Deployer.Context, CallDecorator.Context {
+            AppOptions options, Optional<Gateway> gateway) implements Deployer.Context, CallDecorator.Context {
 
         @Override
         public String application() {

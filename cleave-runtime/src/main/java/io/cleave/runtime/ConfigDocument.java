@@ -138,6 +138,16 @@ final class ConfigDocument {
         return new TomlSection(this, path, problems);
     }
 
+    /**
+     * Whether the file has the top-level table, or an override sets a key in it.
+     *
+     * @param name a top-level section's name, such as {@code gateway}
+     */
+    boolean hasSection(String name) {
+        return root.get(List.of(name)) instanceof TomlTable
+                || overrides.all().stream().anyMatch(e -> Overrides.canonical(e.segments().get(0)).equals(Overrides.canonical(name)));
+    }
+
     /** A section for service providers: errors are thrown as {@link io.cleave.spi.ConfigSection.ConfigError}. */
     TomlSection section(List<String> path) {
         return new TomlSection(this, path, null);

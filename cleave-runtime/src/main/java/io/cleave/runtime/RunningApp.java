@@ -46,6 +46,8 @@ final class RunningApp implements App {
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** What services report of their own calls ({@link ServiceProvider.Request#report}). */
     private final List<java.util.function.Supplier<Map<String, String>>> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What services announced this process serves ({@link ServiceProvider.Request#endpoint}), in order. */
+    private final Map<String, String> announced = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean constructed;
     /** Services' lifecycles attached to a component ({@link ServiceProvider.Request#attach}), by component. */
     private final Map<String, List<Lifecycle>> attached = new LinkedHashMap<>();
@@ -325,6 +327,9 @@ final class RunningApp implements App {
     @Override
     public Map<String, String> endpoints() {
         Map<String, String> endpoints = new LinkedHashMap<>();
+        synchronized (announced) {
+            endpoints.putAll(announced);
+        }
         decorations.forEach(d -> endpoints.putAll(d.endpoints()));
         return endpoints;
     }
@@ -446,6 +451,16 @@ final class RunningApp implements App {
         @Override
         public void report(java.util.function.Supplier<Map<String, String>> states) {
             reports.add(states);
+        }
+
+        @Override
+        public boolean fronted() {
+            return deployment.frontsListeners();
+        }
+
+        @Override
+        public void endpoint(String name, String url) {
+            announced.put(name, url);
         }
 
         @Override

@@ -37,6 +37,9 @@ public final class ListenerProvider implements ServiceProvider {
         }
         String name = request.parameter();
         ListenerSettings settings = settings(request.component(), name, request.section("listeners"), request::section);
+        if (request.fronted()) {
+            settings = settings.fronted();
+        }
         String key = request.application() + "/" + name;
         HttpListener listener;
         synchronized (open) {
@@ -46,6 +49,10 @@ public final class ListenerProvider implements ServiceProvider {
                 open.put(key, listener);
             }
             listener.acquire();
+        }
+        if (request.fronted()) {
+            String uri = listener.uri().toString();
+            request.endpoint(Request.LISTENER_ENDPOINT + name, uri.substring(0, uri.length() - 1)); // no trailing slash
         }
         HttpListener acquired = listener;
         request.closeOnStop(() -> {

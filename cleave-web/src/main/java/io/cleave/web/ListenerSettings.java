@@ -106,6 +106,18 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
         return name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
+    /**
+     * These settings behind a gateway that serves the configured address: a port of its own on
+     * the configured host, plain HTTP (the gateway terminates TLS, and refuses a listener's own
+     * TLS settings), and the gateway, which connects over loopback, trusted for
+     * {@code X-Forwarded-For}.
+     */
+    ListenerSettings fronted() {
+        return new ListenerSettings(name, origin + " behind the gateway", new ListenerAddress(address.host(), 0),
+                Optional.empty(), maxBody, maxHeaderSize, readTimeout, concurrency,
+                trustedProxies.and("the gateway", java.util.List.of("127.0.0.0/8", "::1")));
+    }
+
     /** The defaults, at an address. */
     static ListenerSettings plain(String name, String origin, ListenerAddress address) {
         return new ListenerSettings(name, origin, address, Optional.empty(), DEFAULT_MAX_BODY, DEFAULT_MAX_HEADER_SIZE,

@@ -51,6 +51,18 @@ final class TrustedProxies {
     }
 
     /**
+     * These proxies and the given ones.
+     *
+     * @param key where the others come from, for messages
+     * @param cidrs more CIDR blocks
+     */
+    TrustedProxies and(String key, List<String> cidrs) {
+        List<Block> all = new ArrayList<>(blocks);
+        all.addAll(parse(key, cidrs).blocks);
+        return new TrustedProxies(all);
+    }
+
+    /**
      * Parses CIDR blocks ({@code "10.0.0.0/8"}, {@code "fd00::/8"}); an address alone is a block of one.
      *
      * @param key where they come from, for messages, such as {@code [listeners.web] trusted-proxies}

@@ -103,5 +103,15 @@ public interface Deployer {
          * @return the options given to {@link io.cleave.Cleave.Builder}
          */
         AppOptions options();
+
+        /**
+         * The gateway to run in front of the application's listeners, when {@code cleave.toml}
+         * has a {@code [gateway]} section (the launcher has made sure one is on the class path).
+         *
+         * @return the gateway; empty without a {@code [gateway]} section
+         */
+        default java.util.Optional<Gateway> gateway() {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -63,6 +63,16 @@ public interface Deployment extends AutoCloseable {
     }
 
     /**
+     * Whether a gateway serves the application's listeners at their configured addresses in
+     * front of this process (see {@link io.cleave.spi.ServiceProvider.Request#fronted()}).
+     *
+     * @return true behind a gateway
+     */
+    default boolean frontsListeners() {
+        return false;
+    }
+
+    /**
      * Tells the deployment what this process serves for people and tools (the call decorators'
      * {@linkplain CallDecorator.Decoration#endpoints endpoints}), for status reports; called once,
      * before {@link #started}.
