@@ -151,9 +151,9 @@ record Plan(List<Group> groups, Map<String, InetSocketAddress> fronted) {
         if (fronted.containsKey(listener)) {
             return;
         }
-        Optional<String> address = listenerAddress(listeners, section, listener);
+        Optional<InetSocketAddress> address = Gateway.publicAddress(listeners, section, listener);
         if (address.isEmpty()) {
-            return; // cleave-web says what to add when the component asks for it
+            return; // cleave-web says what to fix when the component asks for it
         }
         if (listeners.subsections().contains(listener)) {
             ConfigSection table = section.apply("listeners." + listener);
@@ -164,13 +164,7 @@ record Plan(List<Group> groups, Map<String, InetSocketAddress> fronted) {
                 }
             }
         }
-        int colon = address.get().lastIndexOf(':');
-        try {
-            String host = address.get().substring(0, colon).replace("[", "").replace("]", "");
-            fronted.put(listener, InetSocketAddress.createUnresolved(host, Integer.parseInt(address.get().substring(colon + 1))));
-        } catch (RuntimeException e) {
-            // not host:port: cleave-web says so, naming the key, when the component asks for the listener
-        }
+        fronted.put(listener, address.get());
     }
 
     private static int indexOf(List<ComponentDescriptor<?>> components, String name) {
@@ -204,20 +198,9 @@ record Plan(List<Group> groups, Map<String, InetSocketAddress> fronted) {
         return listenerAddress(listeners, section, name).filter(address -> !address.endsWith(":0"));
     }
 
-    /**
-     * The configured address of a listener, from {@code [listeners] name = "host:port"} or a
-     * {@code [listeners.name]} table's {@code address} (which cleave-web requires and checks);
-     * web defaults to 127.0.0.1:8080, any other listener to none.
-     */
+    /** The configured address of a listener: see {@link Gateway#configuredAddress}. */
     static Optional<String> listenerAddress(ConfigSection listeners, Function<String, ConfigSection> section, String name) {
-        if (listeners.subsections().stream().anyMatch(s -> s.equalsIgnoreCase(name.replace('-', '_')) || s.equals(name))) {
-            ConfigSection table = section.apply("listeners." + name);
-            return table.has("address") ? Optional.of(table.string("address")) : Optional.empty();
-        }
-        if (listeners.has(name)) {
-            return Optional.of(listeners.string(name));
-        }
-        return name.equals("web") ? Optional.of("127.0.0.1:8080") : Optional.empty();
+        return Gateway.configuredAddress(listeners, section, name);
     }
 
     /** Dependencies first where the group graph is acyclic; a cycle (through Refs) keeps file order. */

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The HTTP front door a deployer runs in front of an application's listeners when
@@ -46,6 +48,47 @@ public interface Gateway {
      * @throws Exception if an address cannot be bound or a shared store cannot be reached
      */
     Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) throws Exception;
+
+    /**
+     * A listener's configured address, from {@code [listeners] name = "host:port"} or a
+     * {@code [listeners.name]} table's {@code address} (which cleave-web requires and checks);
+     * {@code web} defaults to {@code 127.0.0.1:8080}, any other listener to none.
+     *
+     * @param listeners the {@code [listeners]} section
+     * @param section the section at a dotted path, for {@code [listeners.<name>]} tables
+     * @param listener the listener's name
+     * @return the address as configured; empty when none is
+     */
+    static Optional<String> configuredAddress(ConfigSection listeners, Function<String, ConfigSection> section,
+            String listener) {
+        if (listeners.subsections().stream().anyMatch(s -> s.equalsIgnoreCase(listener.replace('-', '_')) || s.equals(listener))) {
+            ConfigSection table = section.apply("listeners." + listener);
+            return table.has("address") ? Optional.of(table.string("address")) : Optional.empty();
+        }
+        if (listeners.has(listener)) {
+            return Optional.of(listeners.string(listener));
+        }
+        return listener.equals("web") ? Optional.of("127.0.0.1:8080") : Optional.empty();
+    }
+
+    /**
+     * The address a gateway serves for a listener: its {@linkplain #configuredAddress configured} one.
+     *
+     * @return the address, unresolved; empty when none is configured or it is not {@code host:port}
+     *     (cleave-web says so, naming the key, when a component asks for the listener)
+     */
+    static Optional<InetSocketAddress> publicAddress(ConfigSection listeners, Function<String, ConfigSection> section,
+            String listener) {
+        return configuredAddress(listeners, section, listener).flatMap(address -> {
+            int colon = address.lastIndexOf(':');
+            try {
+                String host = address.substring(0, colon).replace("[", "").replace("]", "");
+                return Optional.of(InetSocketAddress.createUnresolved(host, Integer.parseInt(address.substring(colon + 1))));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+    }
 
     /** A started gateway. */
     interface Running extends AutoCloseable {
