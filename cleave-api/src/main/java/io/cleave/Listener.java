@@ -104,7 +104,9 @@ public interface Listener {
 
     /**
      * The base address of the listener, such as {@code http://127.0.0.1:8080/}. When bound to
-     * all interfaces ({@code 0.0.0.0}) it names the loopback address.
+     * all interfaces ({@code 0.0.0.0}) it names the loopback address. Behind a gateway
+     * ({@code [gateway]} in {@code cleave.toml}) it is the configured address the gateway serves,
+     * where clients reach it, and {@link #port()} the listener's own.
      *
      * @return the address
      */

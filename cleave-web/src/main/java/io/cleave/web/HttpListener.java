@@ -87,6 +87,8 @@ final class HttpListener implements Listener {
     private volatile List<StaticResources> resources = List.of();
     private final WebServer server;
     private final AtomicInteger users = new AtomicInteger();
+    /** The gateway's address in front of this listener, which {@link #uri()} names; null when none serves it. */
+    private volatile URI servedAt;
     /** The bound on requests served at once; null for none. */
     private final Limit limit;
 
@@ -216,7 +218,13 @@ final class HttpListener implements Listener {
 
     @Override
     public URI uri() {
-        return URI.create((secure ? "https://" : "http://") + address.urlHost() + ":" + port() + "/");
+        URI front = servedAt;
+        return front != null ? front : URI.create((secure ? "https://" : "http://") + address.urlHost() + ":" + port() + "/");
+    }
+
+    /** Where clients reach this listener: the gateway's address in front of it, from now on. */
+    void servedAt(URI front) {
+        servedAt = front;
     }
 
     /** Counts one more component using this listener. */

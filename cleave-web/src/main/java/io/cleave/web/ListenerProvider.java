@@ -37,6 +37,7 @@ public final class ListenerProvider implements ServiceProvider {
         }
         String name = request.parameter();
         ListenerSettings settings = settings(request.component(), name, request.section("listeners"), request::section);
+        ListenerAddress configured = settings.address();
         if (request.fronted()) {
             settings = settings.fronted();
         }
@@ -51,8 +52,13 @@ public final class ListenerProvider implements ServiceProvider {
             listener.acquire();
         }
         if (request.fronted()) {
-            String uri = listener.uri().toString();
-            request.endpoint(Request.LISTENER_ENDPOINT + name, uri.substring(0, uri.length() - 1)); // no trailing slash
+            if (configured.port() != 0) {
+                ConfigSection gateway = request.section("gateway");
+                boolean tls = gateway.has("tls-certificate") || gateway.has("tls-keystore");
+                listener.servedAt(java.net.URI.create((tls ? "https://" : "http://") + configured.urlHost() + ":"
+                        + configured.port() + "/"));
+            }
+            request.endpoint(Request.LISTENER_ENDPOINT + name, "http://" + configured.urlHost() + ":" + listener.port());
         }
         HttpListener acquired = listener;
         request.closeOnStop(() -> {

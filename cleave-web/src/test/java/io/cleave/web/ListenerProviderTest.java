@@ -63,6 +63,26 @@ class ListenerProviderTest {
     }
 
     @Test
+    void behindAGatewayListensOnAPortOfItsOwnAnnouncesItAndNamesTheGatewaysAddressInItsUri() throws Exception {
+        int configured;
+        try (ServerSocket free = new ServerSocket(0)) {
+            configured = free.getLocalPort();
+        }
+        ProviderRequest request = new ProviderRequest("Storefront", Listener.class, "web",
+                listeners(Map.of("web", "127.0.0.1:" + configured)), DATA_DIR).behindGateway();
+
+        Listener web = provide(request);
+        web.get("/hello", r -> WebResponse.text("hi"));
+        HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                java.net.URI.create(request.endpoints().get("listener.web") + "/hello")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(web.port()).isNotEqualTo(configured);
+        assertThat(request.endpoints()).containsExactly(Map.entry("listener.web", "http://127.0.0.1:" + web.port()));
+        assertThat(web.uri().toString()).isEqualTo("http://127.0.0.1:" + configured + "/");
+        assertThat(direct.body()).isEqualTo("hi");
+    }
+
+    @Test
     void namesAWildcardAddressByLoopbackInItsUri() {
         Listener web = provide(new ProviderRequest("Storefront", Listener.class, "web", listeners(Map.of("web", "0.0.0.0:0")), DATA_DIR));
 

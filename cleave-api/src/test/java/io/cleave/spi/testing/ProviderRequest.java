@@ -26,6 +26,8 @@ public final class ProviderRequest implements ServiceProvider.Request {
     private final Map<Class<?>, Object> services = new HashMap<>();
     private final List<io.cleave.Lifecycle> attached = new ArrayList<>();
     private List<Codec<?>> typeArguments = List.of();
+    private boolean fronted;
+    private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
 
     /**
      * @param component the asking component
@@ -95,6 +97,31 @@ public final class ProviderRequest implements ServiceProvider.Request {
     public ProviderRequest typeArguments(Codec<?>... codecs) {
         typeArguments = List.of(codecs);
         return this;
+    }
+
+    /**
+     * Asks as a process behind a gateway does ({@link #fronted()}).
+     *
+     * @return this
+     */
+    public ProviderRequest behindGateway() {
+        fronted = true;
+        return this;
+    }
+
+    @Override
+    public boolean fronted() {
+        return fronted;
+    }
+
+    @Override
+    public void endpoint(String name, String url) {
+        endpoints.put(name, url);
+    }
+
+    /** @return what the provider {@linkplain #endpoint announced}, by name */
+    public Map<String, String> endpoints() {
+        return Map.copyOf(endpoints);
     }
 
     @Override
