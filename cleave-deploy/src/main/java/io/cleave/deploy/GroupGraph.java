@@ -68,12 +68,12 @@ public final class GroupGraph {
      * @param listeners the {@code [listeners]} section
      * @param section the section at a dotted path, for {@code [listeners.<name>]} tables
      * @return the graph
-     * @throws StartupException if a group's components ask for different replica counts, or a
-     *     replicated group listens on a fixed port
+     * @throws StartupException if a group's components ask for different replica counts (each
+     *     replica is a pod with an address of its own, so replicas may share a listener's port)
      */
     public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
             java.util.function.Function<String, ConfigSection> section) {
-        Plan plan = Plan.of(components, topology, listeners, section, Optional.empty());
+        Plan plan = Plan.of(components, topology, listeners, section, Optional.empty(), false);
         return new GroupGraph(plan, GraphAuthorizer.of(components, plan), listeners, section);
     }
 

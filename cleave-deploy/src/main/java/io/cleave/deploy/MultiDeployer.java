@@ -54,7 +54,7 @@ public final class MultiDeployer implements Deployer {
         try {
             settings = MultiSettings.read(context.section(NAME));
             plan = Plan.of(context.components(), context.topology(), context.section("listeners"), context::section,
-                    context.gateway());
+                    context.gateway(), true);
         } catch (ConfigSection.ConfigError e) {
             throw new StartupException(e.getMessage(), e);
         }

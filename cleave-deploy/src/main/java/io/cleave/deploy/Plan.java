@@ -70,12 +70,14 @@ record Plan(List<Group> groups, Map<String, InetSocketAddress> fronted) {
      * @param listeners the {@code [listeners]} section, to refuse two replicas on one fixed port
      * @param section the section at a dotted path, for {@code [listeners.<name>]} tables
      * @param gateway the gateway, when {@code [gateway]} asks for one
+     * @param oneHost whether every replica runs on this host, where a port is bound once (not so
+     *     on Kubernetes, where each replica is a pod with an address of its own)
      * @throws StartupException if a group's components ask for different replica counts, a
      *     replicated group listens on a fixed port without a gateway in front, or the gateway's
      *     settings are wrong
      */
     static Plan of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
-            Function<String, ConfigSection> section, Optional<Gateway> gateway) {
+            Function<String, ConfigSection> section, Optional<Gateway> gateway, boolean oneHost) {
         Map<String, ComponentDescriptor<?>> byName = new LinkedHashMap<>();
         Map<Class<?>, String> nameOfType = new HashMap<>();
         for (ComponentDescriptor<?> c : components) {
@@ -110,7 +112,7 @@ record Plan(List<Group> groups, Map<String, InetSocketAddress> fronted) {
                     } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && gateway.isPresent()) {
                         listening.add(name);
                         front(on.parameter(), listeners, section, fronted, problems);
-                    } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && replicas > 1) {
+                    } else if (d instanceof Dependency.OnService on && on.type() == Listener.class && replicas > 1 && oneHost) {
                         fixedPort(listeners, section, on.parameter()).ifPresent(address -> problems.add("[multi.replicas] group "
                                 + name + " runs " + replicas + " replicas, but its component " + member
                                 + " listens on [listeners] " + on.parameter() + " = \"" + address

@@ -32,7 +32,7 @@ class PlanTest {
     private static Plan plan(Object web) {
         Map<String, Map<String, Object>> sections = Map.of("listeners", Map.of("web", web));
         return Plan.of(List.of(EDGE), TWO_REPLICAS, MapConfigSection.at(sections, "listeners"),
-                path -> MapConfigSection.at(sections, path), Optional.empty());
+                path -> MapConfigSection.at(sections, path), Optional.empty(), true);
     }
 
     /** A gateway that accepts any settings unless they hold {@code bad}, and runs {@code replicas} of itself. */
@@ -58,7 +58,7 @@ class PlanTest {
     private static Plan fronted(Object web, Map<String, Object> gateway) {
         Map<String, Map<String, Object>> sections = Map.of("listeners", Map.of("web", web), "gateway", gateway);
         return Plan.of(List.of(EDGE), TWO_REPLICAS, MapConfigSection.at(sections, "listeners"),
-                path -> MapConfigSection.at(sections, path), Optional.of(GATEWAY));
+                path -> MapConfigSection.at(sections, path), Optional.of(GATEWAY), true);
     }
 
     @Test
@@ -118,7 +118,7 @@ class PlanTest {
         Topology topology = new Topology(List.of(List.of("Front", "Store")), Map.of());
         Map<String, Map<String, Object>> none = Map.of();
         Plan plan = Plan.of(List.of(store, front), topology, MapConfigSection.at(none, "listeners"),
-                path -> MapConfigSection.at(none, path), Optional.empty());
+                path -> MapConfigSection.at(none, path), Optional.empty(), true);
         assertThat(plan.groups()).singleElement().satisfies(group -> {
             assertThat(group.name()).isEqualTo("Front+Store");
             assertThat(group.components()).containsExactly("Store", "Front");
