@@ -78,6 +78,11 @@ public final class KubeDeployer implements Deployer {
         } catch (ConfigSection.ConfigError e) {
             throw new StartupException("deployer kube: " + e.getMessage(), e);
         }
+        if (context.gateway().isPresent()) {
+            System.getLogger("cleave.kube").log(System.Logger.Level.WARNING, "[gateway]: the gateway does not run on"
+                    + " Kubernetes yet; there each listening group's Service balances over its pods, and [gateway]'s rate"
+                    + " limits, admission and TLS apply only with the single and multi deployers");
+        }
         Consumer<Planned> planning = PLANNING.get();
         if (planning != null) {
             Manifests manifests;
