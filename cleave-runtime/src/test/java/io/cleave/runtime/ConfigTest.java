@@ -117,6 +117,23 @@ class ConfigTest {
     }
 
     @Test
+    void aGatewaySectionWithoutTheGatewayOnTheClassPathSaysWhatToAdd() {
+        String toml = """
+                [app]
+                name = "hello"
+                [Greeter]
+                greeting = "Hello"
+                [gateway]
+                replicas = 2
+                """;
+
+        StartupException e = failure(greet, toml);
+
+        assertThat(e).hasMessageContaining("<config text>: [gateway] asks for a gateway, and none is on the class path;"
+                + " add the dependency io.cleave:cleave-gateway");
+    }
+
+    @Test
     void serviceSectionsAreNotComponentsButAreAccepted() {
         String toml = """
                 [app]
