@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Cleave: write the backend once, run it as one process or as services.",
         subcommands = {LoadCommand.class, RunCommand.class, StatusCommand.class, LogsCommand.class, CompatCommand.class,
-            DeployCommand.class,
+            DeployCommand.class, DevCertCommand.class,
             PrometheusConfigCommand.class, ReplayDeadLettersCommand.class, DashboardCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class MainTest {
 
     private static final String NO_UPGRADE = "cleave: there is no command \"upgrade\"; the commands are load, run, status, logs,"
-            + " compat, deploy, prometheus-config, replay-dead-letters, dashboard, help (cleave help COMMAND describes one)" + System.lineSeparator();
+            + " compat, deploy, dev-cert, prometheus-config, replay-dead-letters, dashboard, help (cleave help COMMAND describes one)" + System.lineSeparator();
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

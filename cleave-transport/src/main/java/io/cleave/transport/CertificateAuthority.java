@@ -168,6 +168,83 @@ public final class CertificateAuthority {
     }
 
     /**
+     * Issues a web server's certificate for a key made elsewhere: named by host names and
+     * addresses (its subject alternative names), as browsers and HTTP clients check them. For
+     * development certificates ({@code cleave dev-cert}).
+     *
+     * @param subject the public key to certify
+     * @param hosts DNS names ({@code localhost}) and IP addresses ({@code 127.0.0.1}, {@code ::1})
+     * @param lifetime how long from now it is valid
+     * @return the certificate, then the authority's chain
+     * @throws IllegalArgumentException if no host is given, one is neither a DNS name nor an IP
+     *     address, or the lifetime is not positive
+     */
+    public List<X509Certificate> issueServer(PublicKey subject, List<String> hosts, Duration lifetime) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("a server certificate names at least one host");
+        }
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("certificate lifetime " + lifetime + " is not positive");
+        }
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hosts) {
+            if (host.matches("[0-9.]+") || host.contains(":")) {
+                names.add(new GeneralName(GeneralName.iPAddress, host)); // throws for what is not an address
+            } else if (host.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
+                names.add(new GeneralName(GeneralName.dNSName, host));
+            } else {
+                throw new IllegalArgumentException("\"" + host + "\" is neither a DNS name nor an IP address");
+            }
+        }
+        Instant now = Instant.now();
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Cleave").addRDN(BCStyle.CN, hosts.get(0)).build();
+        try {
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate(), serial(), Date.from(now.minus(BACKDATE)),
+                    Date.from(now.plus(lifetime)), name, subject)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subject))
+                    .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(certificate()));
+            List<X509Certificate> out = new ArrayList<>();
+            out.add(sign(b, key));
+            out.addAll(chain);
+            return List.copyOf(out);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + hosts + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the authority's certificate as PEM, the file clients are told to trust ({@code ca.crt}).
+     *
+     * @param file where it goes
+     * @throws IOException if it cannot be written
+     */
+    public void writeCertificate(Path file) throws IOException {
+        java.nio.file.Files.writeString(file, Pem.text(certificate()));
+    }
+
+    /**
+     * Writes a certificate chain and its private key as PEM, in the shape cert-manager writes a
+     * TLS secret: the chain readable by anyone, the key by its owner only from the moment the
+     * file exists.
+     *
+     * @param chain the certificate, then its issuers
+     * @param key the certificate's private key
+     * @param certificateFile where the chain goes ({@code tls.crt})
+     * @param keyFile where the key goes ({@code tls.key})
+     * @throws IOException if either cannot be written
+     */
+    public static void writePem(List<X509Certificate> chain, PrivateKey key, Path certificateFile, Path keyFile)
+            throws IOException {
+        Pem.writeOwnerOnly(keyFile, Pem.text(key));
+        java.nio.file.Files.writeString(certificateFile, Pem.text(chain.toArray()));
+    }
+
+    /**
      * Writes the authority as PEM: the certificate (readable by anyone) and the private key
      * (readable by its owner only, from the moment the file exists).
      *
