@@ -205,7 +205,10 @@ final class Proxy implements Handler {
                     Failure failure = Failure.of(e);
                     lastFailure = replica + ": " + failure.description;
                     timedOut = failure.timeout;
-                    replica.fail(System.nanoTime(), failure.description);
+                    if (replica.fail(System.nanoTime(), failure.description)) {
+                        LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of listener " + listener
+                                + " ejected: " + failure.description);
+                    }
                     boolean notDelivered = failure.connect && body.resendable();
                     if (notDelivered || (IDEMPOTENT.contains(method) && body.resendable())) {
                         continue;
