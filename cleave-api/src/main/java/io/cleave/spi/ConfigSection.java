@@ -103,6 +103,19 @@ public interface ConfigSection {
     }
 
     /**
+     * A sub-table of this section, such as {@code routes} of {@code [gateway]} for
+     * {@code [gateway.routes]}, read the same way (overrides applied, errors naming file and line);
+     * a section without keys when there is no such table.
+     *
+     * @param name the sub-table's name, as {@link #subsections()} lists it
+     * @return the sub-table
+     * @throws UnsupportedOperationException if this kind of section cannot reach its sub-tables
+     */
+    default ConfigSection subsection(String name) {
+        throw new UnsupportedOperationException("[" + path() + "." + name + "] cannot be read through " + getClass().getName());
+    }
+
+    /**
      * Fails if a sub-table is named outside {@code known}, naming the file and line and the
      * closest known name.
      *

@@ -330,6 +330,11 @@ final class TomlSection implements ConfigSection {
     }
 
     @Override
+    public ConfigSection subsection(String name) {
+        return new TomlSection(document, pathOf(name), problems);
+    }
+
+    @Override
     public void rejectUnknownSubsections(Set<String> known, String what) {
         Optional<TomlTable> table = document.table(path);
         if (table.isPresent()) {

@@ -113,6 +113,13 @@ public record MapConfigSection(String path, Map<String, Object> values) implemen
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public ConfigSection subsection(String name) {
+        return new MapConfigSection(path + "." + name,
+                values.get(name) instanceof Map<?, ?> nested ? (Map<String, Object>) nested : Map.of());
+    }
+
+    @Override
     public void rejectUnknownSubsections(Set<String> known, String what) {
         for (String name : subsections()) {
             if (!known.contains(name)) {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The gateway (cleave-gateway) against nginx as a reverse proxy, in front of the same small backend
+# (nginx answering a fixed 200 on loopback), each measured with wrk; direct to the backend as the
+# baseline. Prints req/s and p99 of each, the gateway's throughput as a share of nginx's, and each
+# proxy's p99 over direct. Goals (issue): >= 0.9x nginx's throughput, p99 overhead <= 0.5 ms.
+#
+#   bench/gateway.sh                        # ~1.5 minutes on 2 cores
+#   BUILD=no THREADS=2 CONNECTIONS=32 DURATION=15 WARMUP=10 PORT=18180
+#   GATEWAY_TOML='access-log = true'        # extra [gateway] lines ("\n" between them)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+threads="${THREADS:-2}"
+connections="${CONNECTIONS:-32}"
+seconds="${DURATION:-15}"
+warmup="${WARMUP:-10}"
+port="${PORT:-18180}"
+gateway_toml="${GATEWAY_TOML:-access-log = false}"
+nginx="${NGINX:-/usr/sbin/nginx}"
+out="$(mktemp -d)"
+cpfile="$root/cleave-gateway/target/bench.classpath"
+
+if [ "${BUILD:-yes}" != no ]; then
+    echo "building cleave-gateway and its test classes ..." >&2
+    ./mvnw -B -q -ntp install -DskipTests -pl cleave-gateway -am >&2
+fi
+./mvnw -B -q -ntp -pl cleave-gateway dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$cpfile" >&2
+
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$out"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+backend=$port proxy=$((port + 1)) gw=$((port + 2))
+mkdir -p "$out/logs"
+cat >"$out/nginx.conf" <<CONF
+worker_processes 1;
+error_log $out/logs/error.log warn;
+pid $out/nginx.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $out/tmp; proxy_temp_path $out/tmp; fastcgi_temp_path $out/tmp;
+    uwsgi_temp_path $out/tmp; scgi_temp_path $out/tmp;
+    keepalive_requests 1000000;
+    server { listen 127.0.0.1:$backend; location / { default_type text/plain; return 200 "hello\n"; } }
+    upstream backend { server 127.0.0.1:$backend; keepalive 64; }
+    server {
+        listen 127.0.0.1:$proxy;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        }
+    }
+}
+CONF
+mkdir -p "$out/tmp"
+"$nginx" -p "$out" -c "$out/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+"$JAVA_HOME/bin/java" -Xmx512m -cp "cleave-gateway/target/test-classes:cleave-gateway/target/classes:$(cat "$cpfile")" \
+    io.cleave.gateway.GatewayBench "$gw" "http://127.0.0.1:$backend" "$gateway_toml" >"$out/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+    grep -q '^gateway ' "$out/gateway.log" 2>/dev/null && break
+    sleep 0.2
+done
+grep -q '^gateway ' "$out/gateway.log" || { cat "$out/gateway.log" >&2; exit 1; }
+curl -sf "http://127.0.0.1:$gw/" >/dev/null && curl -sf "http://127.0.0.1:$proxy/" >/dev/null
+
+# p99 in ms from wrk's latency distribution ("99%    1.23ms")
+p99() { awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$1"; }
+rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
+errors() { awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$1" | paste -sd ';' -; }
+
+declare -A url=([direct]="http://127.0.0.1:$backend/" [nginx]="http://127.0.0.1:$proxy/" [gateway]="http://127.0.0.1:$gw/")
+echo "warm-up ${warmup}s each, then wrk -t$threads -c$connections -d${seconds}s --latency; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+for name in direct nginx gateway; do
+    wrk -t"$threads" -c"$connections" -d"${warmup}s" "${url[$name]}" >/dev/null
+done
+for name in direct nginx gateway; do
+    wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${url[$name]}" >"$out/$name.txt"
+done
+
+printf '%-8s %12s %10s  %s\n' target req/s "p99 ms" errors
+for name in direct nginx gateway; do
+    printf '%-8s %12s %10s  %s\n' "$name" "$(rps "$out/$name.txt")" "$(p99 "$out/$name.txt")" "$(errors "$out/$name.txt")"
+done
+awk -v g="$(rps "$out/gateway.txt")" -v n="$(rps "$out/nginx.txt")" -v gp="$(p99 "$out/gateway.txt")" \
+    -v np="$(p99 "$out/nginx.txt")" -v dp="$(p99 "$out/direct.txt")" 'BEGIN {
+    printf "gateway / nginx throughput: %.2fx (goal >= 0.9x)\n", g / n
+    printf "p99 over direct: gateway +%.2f ms, nginx +%.2f ms (goal <= 0.5 ms)\n", gp - dp, np - dp }'
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -1,0 +1,49 @@
+package io.cleave.gateway;
+
+import io.cleave.runtime.spi.Gateway;
+import io.cleave.spi.ConfigSection;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * Cleave's gateway: an HTTP reverse proxy on Helidon WebServer that takes over each listener's
+ * public address and balances its requests over the listener's replicas (least outstanding of
+ * two random choices), ejecting those that fail or stop answering, with TLS termination,
+ * admission control and rate limits. Found by {@link java.util.ServiceLoader}; see the module's
+ * README for {@code [gateway]}'s keys.
+ */
+public final class GatewayProvider implements Gateway {
+
+    /** For {@link java.util.ServiceLoader}. */
+    public GatewayProvider() {
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Also reads the TLS files the section names, so a wrong path fails before any process starts.
+     *
+     * @throws ConfigSection.ConfigError naming the key at fault and what would be valid
+     */
+    @Override
+    public void check(ConfigSection section, Map<String, InetSocketAddress> listeners) {
+        GatewaySettings settings = GatewaySettings.read(section);
+        settings.tls().ifPresent(GatewayTls::load);
+    }
+
+    @Override
+    public int replicas(ConfigSection section) {
+        return GatewaySettings.read(section).replicas();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ConfigSection.ConfigError when the section or its TLS files are wrong
+     * @throws IllegalStateException when an address cannot be bound or Redis cannot be reached
+     */
+    @Override
+    public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) {
+        return FrontDoor.start(application, GatewaySettings.read(section), listeners);
+    }
+}
