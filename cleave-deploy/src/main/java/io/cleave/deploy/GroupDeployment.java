@@ -384,6 +384,9 @@ final class GroupDeployment implements Deployment {
     @Override
     public void started(Map<String, Object> instances) throws IOException {
         RpcServer.Builder builder = Transport.server(transport, Optional.ofNullable(credentials), authorizer).port(0);
+        if (instances.isEmpty()) {
+            builder.hostsNothing(); // the gateway's process: the supervisor's pings still find out whether it answers
+        }
         for (Map.Entry<String, Object> e : instances.entrySet()) {
             host(builder, descriptors.get(e.getKey()), e.getValue());
         }

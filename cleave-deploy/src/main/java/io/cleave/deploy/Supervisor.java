@@ -85,6 +85,11 @@ final class Supervisor implements AutoCloseable {
     private final String statusSecret;
     /** What the supervisor's own process serves (cleave-observe's admin endpoint), by name. */
     private volatile Map<String, String> endpoints = Map.of();
+    /**
+     * The ready replicas of groups that host no component (the gateway's): no routing table has
+     * them, so they are watched here, and their health is known like every other process's.
+     */
+    private final RoutingTable componentless = RoutingTable.of();
     /** The listeners' replicas last sent to the gateway's processes (guarded by lock). */
     private Map<String, List<String>> upstreamsSent = Map.of();
     /** Launches so far: names each child's class list ({@link ClassDataArchive}). Guarded by the lock. */
@@ -137,6 +142,7 @@ final class Supervisor implements AutoCloseable {
             client.watch(table);
             invokers.put(c.name(), client.invoker(c.name(), table));
         }
+        client.watch(componentless);
         for (Plan.Group g : plan.groups()) {
             List<Slot> list = new ArrayList<>();
             for (int i = 0; i < g.replicas(); i++) {
@@ -402,6 +408,7 @@ final class Supervisor implements AutoCloseable {
             for (String component : slot.group.components()) {
                 tables.get(component).remove(address);
             }
+            componentless.remove(address);
             publish(slot.group);
             publishUpstreams();
         }
@@ -588,6 +595,9 @@ final class Supervisor implements AutoCloseable {
             slot.state = Slot.State.RUNNING;
             for (String component : slot.group.components()) {
                 tables.get(component).add(slot.address);
+            }
+            if (slot.group.components().isEmpty()) {
+                componentless.add(slot.address);
             }
             publish(slot.group);
             publishUpstreams();

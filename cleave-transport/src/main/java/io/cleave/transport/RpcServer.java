@@ -548,8 +548,21 @@ public final class RpcServer implements AutoCloseable {
         private int limitMin = DEFAULT_LIMIT_MIN;
         private int limitMax = DEFAULT_LIMIT_MAX;
         private Duration slowCall = DEFAULT_SLOW_CALL;
+        private boolean hostsNothing;
 
         private Builder() {
+        }
+
+        /**
+         * Serves no component: the server only answers pings, for a process that its supervisor
+         * must see alive and hosts no component (the gateway's). A call is refused like a call to
+         * a component not hosted here.
+         *
+         * @return this builder
+         */
+        public Builder hostsNothing() {
+            hostsNothing = true;
+            return this;
         }
 
         /**
@@ -792,12 +805,12 @@ public final class RpcServer implements AutoCloseable {
          * Binds and starts serving.
          *
          * @return the running server
-         * @throws IllegalStateException if no component is hosted
+         * @throws IllegalStateException if no component is hosted, unless it {@linkplain #hostsNothing hosts nothing}
          * @throws IllegalArgumentException if {@code maxBufferedBytes} is below {@code maxMessageBytes}
          * @throws UncheckedIOException if the address cannot be bound
          */
         public RpcServer start() {
-            if (components.isEmpty()) {
+            if (components.isEmpty() && !hostsNothing) {
                 throw new IllegalStateException("an RpcServer needs at least one component: call host(descriptor, instance)");
             }
             return new RpcServer(this);

@@ -1,0 +1,130 @@
+package io.cleave.shop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The split shop as {@code ./shop --services} runs it: a gateway group serves the storefront's
+ * address in front of two storefront replicas. A storefront replica killed ({@code kill -9})
+ * or hung ({@code SIGSTOP}) under load fails no read: the gateway sends a read in flight on it
+ * to the other replica, and new requests only there until it is back.
+ */
+class ShopGatewayTest {
+
+    private static final int CLIENTS = 4;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aStorefrontReplicaKilledOrHungBehindTheGatewayFailsNoRead() throws Exception {
+        try (SplitShop shop = SplitShop.start(directory, Optional.empty(), Map.of())) {
+            JsonNode groups = shop.status().get("groups");
+            assertThat(names(groups)).contains("gateway", "Storefront");
+            assertThat(replicas(groups, "gateway")).isEqualTo(1);
+            assertThat(replicas(groups, "Storefront")).isEqualTo(2);
+            ShopClient client = shop.client();
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                tokens.add(client.signUp("gateway-" + UUID.randomUUID() + "@example.com"));
+            }
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger reads = new AtomicInteger();
+            List<String> failed = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch warm = new CountDownLatch(CLIENTS);
+            List<Thread> threads = new ArrayList<>();
+            for (String token : tokens) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int n = 1; running.get() && n < 100_000; n++) {
+                        check(() -> client.get("/api/cart", token), reads, failed);
+                        check(() -> client.get("/api/products?q=lamp&limit=5", null), reads, failed);
+                        if (n == 20) {
+                            warm.countDown();
+                        }
+                    }
+                }));
+            }
+            try {
+                assertThat(warm.await(60, TimeUnit.SECONDS)).as("clients warmed up").isTrue();
+
+                long killed = shop.pid("Storefront", 0);
+                ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+                ProcessHandle.of(killed).ifPresent(h -> h.onExit().join());
+                SplitShop.await("Storefront/0 back", Duration.ofSeconds(120),
+                        () -> shop.healthy() && shop.pid("Storefront", 0) != killed);
+                int afterRestart = reads.get();
+                SplitShop.await("reads after the restart", Duration.ofSeconds(30), () -> reads.get() > afterRestart + 100);
+
+                long hung = shop.pid("Storefront", 1);
+                signal("STOP", hung);
+                try {
+                    int whileHung = reads.get();
+                    SplitShop.await("reads while Storefront/1 is hung", Duration.ofSeconds(60),
+                            () -> reads.get() > whileHung + 200);
+                } finally {
+                    signal("CONT", hung);
+                }
+            } finally {
+                running.set(false);
+                for (Thread t : threads) {
+                    t.join(Duration.ofSeconds(90));
+                }
+            }
+
+            assertThat(failed).as("reads failed behind the gateway, out of " + reads.get()).isEmpty();
+            assertThat(reads.get()).isGreaterThan(300);
+        }
+    }
+
+    private static List<String> names(JsonNode groups) {
+        List<String> names = new ArrayList<>();
+        groups.forEach(g -> names.add(g.get("name").asText()));
+        return names;
+    }
+
+    private static int replicas(JsonNode groups, String name) {
+        for (JsonNode g : groups) {
+            if (g.get("name").asText().equals(name)) {
+                return g.get("replicas").size();
+            }
+        }
+        throw new AssertionError("no group " + name + " in " + groups);
+    }
+
+    private static void check(Supplier<ShopClient.Reply> call, AtomicInteger count, List<String> failures) {
+        ShopClient.Reply reply;
+        try {
+            reply = call.get();
+        } catch (UncheckedIOException e) {
+            reply = new ShopClient.Reply(-1, e.getMessage(), "", -1);
+        }
+        count.incrementAndGet();
+        if (reply.status() != 200) {
+            failures.add(reply.status() + " " + reply.body());
+        }
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -" + signal + " " + pid).isZero();
+    }
+}
