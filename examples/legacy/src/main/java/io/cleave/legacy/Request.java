@@ -58,6 +58,7 @@ final class Request {
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            // the JDK's server refuses a request line with a malformed escape before it gets here; kept in case
             throw new HttpError(400, "the query has malformed percent-encoding in \"" + raw + "\": " + e.getMessage());
         }
     }
