@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 
 /** The shop's JSON: strict reading (no field twice, nothing after the value), plain writing. */
 final class Json {
@@ -43,7 +44,7 @@ final class Json {
             throw new HttpError(400, "the body is empty; send a JSON object");
         }
         if (!node.isObject()) {
-            throw new HttpError(400, "the body is a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+            throw new HttpError(400, "the body is a JSON " + node.getNodeType().name().toLowerCase(Locale.ROOT)
                     + "; send a JSON object");
         }
         return node;

@@ -58,7 +58,8 @@ final class Request {
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            // the JDK's server refuses a request line with a malformed escape before it gets here; kept in case
+            // unreachable today (the JDK's server answers a malformed escape with its own 400 first), kept so that
+            // a change of server cannot turn it into a 500
             throw new HttpError(400, "the query has malformed percent-encoding in \"" + raw + "\": " + e.getMessage());
         }
     }

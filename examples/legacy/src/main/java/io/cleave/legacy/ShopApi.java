@@ -3,6 +3,7 @@ package io.cleave.legacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The legacy shop's routes. */
@@ -85,7 +86,7 @@ final class ShopApi {
         }
         if (!email.isTextual()) {
             throw new HttpError(400, "field \"email\" must be a string, not "
-                    + email.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    + email.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         EmailAddress address;
         try {

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,24 @@ class LegacyShopTest {
         assertThat(differentCase.statusCode()).isEqualTo(200);
         assertThat(List.of(first, second, differentCase)).allSatisfy(r ->
                 assertThat(r.body()).isEqualTo("{\"email\":\"ada@example.com\",\"subscribed\":true}"));
+        assertThat(client.subscribers()).isEqualTo(1);
+    }
+
+    @Test
+    void storesAnAddressSentConcurrentlyOnce() throws Exception {
+        List<Integer> statuses;
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> signups = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                signups.add(executor.submit(() -> client.signUp("ada@example.com").statusCode()));
+            }
+            statuses = new ArrayList<>();
+            for (Future<Integer> signup : signups) {
+                statuses.add(signup.get(ShopClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+        }
+
+        assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
         assertThat(client.subscribers()).isEqualTo(1);
     }
 
