@@ -207,7 +207,8 @@ record RouteTable(List<Route> routes, Optional<Canary> canary) {
         void known(TomlTable table, String key, String what, String name) {
             if (!upstreams.contains(name)) {
                 throw error(table, key, what + ": no upstream is named \"" + name + "\" (known: "
-                        + String.join(", ", upstreams) + "; others are named in [gateway.upstreams] of cleave.toml)");
+                        + String.join(", ", upstreams.stream().sorted().toList())
+                        + "; others are named in [gateway.upstreams] of cleave.toml)");
             }
         }
     }
