@@ -42,7 +42,8 @@ class StranglerTest {
     private Backend app;
     private Backend legacy;
     private FrontDoor gateway;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void backends() throws Exception {
