@@ -92,6 +92,18 @@ public interface ConfigSection {
     void rejectUnknown(Set<String> known);
 
     /**
+     * The keys of this section that hold values (not sub-tables), from the file and from
+     * overrides; an override's key is spelled as its variable allows, in lower case with
+     * {@code -} for {@code _}. For tables whose keys are names the user chooses, such as
+     * {@code [gateway.upstreams]}.
+     *
+     * @return the keys; empty when there are none
+     */
+    default Set<String> keys() {
+        return Set.of();
+    }
+
+    /**
      * The names of this section's sub-tables, such as {@code Payments} for
      * {@code [resilience.Payments]} in {@code [resilience]}, from the file and from overrides
      * (whose names may differ in case from the file's).

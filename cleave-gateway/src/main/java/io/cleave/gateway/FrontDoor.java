@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A started gateway: one Helidon server per listener's public address, one upstream client with
@@ -42,20 +43,32 @@ final class FrontDoor implements Gateway.Running {
     private final String application;
     private final Map<String, Served> listeners;
     private final RateLimits rateLimits;
+    private final Router router;
     private final WebClient client;
     private final HealthProbe probe;
 
-    private FrontDoor(String application, Map<String, Served> listeners, RateLimits rateLimits, WebClient client) {
+    private FrontDoor(String application, Map<String, Served> listeners, RateLimits rateLimits, Router router,
+            WebClient client) {
         this.application = application;
         this.listeners = listeners;
         this.rateLimits = rateLimits;
+        this.router = router;
         this.client = client;
-        this.probe = new HealthProbe(() -> listeners.values().stream().map(Served::upstreams).toList());
+        this.probe = new HealthProbe(() -> Stream.concat(
+                listeners.values().stream().map(Served::upstreams), router.upstreams().stream()).toList());
     }
 
-    static FrontDoor start(String application, GatewaySettings settings, Map<String, InetSocketAddress> addresses) {
+    static FrontDoor start(String application, GatewaySettings settings, RouteSettings routes,
+            Map<String, InetSocketAddress> addresses) {
         Optional<Tls> tls = settings.tls().map(GatewayTls::load);
-        RateLimits rateLimits = RateLimits.create(application, settings);
+        Router router = Router.start(routes);
+        RateLimits rateLimits;
+        try {
+            rateLimits = RateLimits.create(application, settings);
+        } catch (RuntimeException e) {
+            router.close();
+            throw e;
+        }
         Duration upstreamTimeout = settings.upstreamTimeout();
         WebClient client = WebClient.builder()
                 .servicesDiscoverServices(false)
@@ -70,20 +83,22 @@ final class FrontDoor implements Gateway.Running {
         Map<String, Served> served = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, InetSocketAddress> e : addresses.entrySet()) {
-                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, rateLimits, client));
+                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, client));
             }
         } catch (RuntimeException e) {
             served.values().forEach(s -> s.server().stop());
             rateLimits.close();
+            router.close();
             throw e;
         }
-        return new FrontDoor(application, served, rateLimits, client);
+        return new FrontDoor(application, served, rateLimits, router, client);
     }
 
     private static Served serve(String name, InetSocketAddress address, GatewaySettings settings, Optional<Tls> tls,
-            RateLimits rateLimits, WebClient client) {
-        Upstreams upstreams = new Upstreams(name);
-        Proxy proxy = new Proxy(name, settings, upstreams, rateLimits, client, tls.isPresent(), admission(name, settings));
+            Router router, RateLimits rateLimits, WebClient client) {
+        Upstreams upstreams = new Upstreams("listener " + name);
+        Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits, client, tls.isPresent(),
+                admission(name, settings));
         DirectHandler plainErrors = new PlainErrors(settings.maxHeaderSize());
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
@@ -166,6 +181,11 @@ final class FrontDoor implements Gateway.Running {
         return out;
     }
 
+    /** The route table in force and its reloads, for tests. */
+    Router router() {
+        return router;
+    }
+
     /** The bound port of a listener, for tests that bind port 0. */
     int port(String listener) {
         return listeners.get(listener).server().port();
@@ -174,6 +194,7 @@ final class FrontDoor implements Gateway.Running {
     @Override
     public void close() {
         probe.close();
+        router.close();
         List<Thread> stopping = new ArrayList<>();
         for (Served s : listeners.values()) {
             stopping.add(Thread.ofVirtual().start(() -> s.server().stop()));

@@ -21,14 +21,17 @@ public final class GatewayProvider implements Gateway {
     /**
      * {@inheritDoc}
      *
-     * <p>Also reads the TLS files the section names, so a wrong path fails before any process starts.
+     * <p>Also reads the TLS files and the route table the section names, so a wrong path or a bad
+     * route fails before any process starts.
      *
-     * @throws ConfigSection.ConfigError naming the key at fault and what would be valid
+     * @throws ConfigSection.ConfigError naming the key (or the route table's file and line) at fault
+     *     and what would be valid
      */
     @Override
     public void check(ConfigSection section, Map<String, InetSocketAddress> listeners) {
         GatewaySettings settings = GatewaySettings.read(section);
         settings.tls().ifPresent(GatewayTls::load);
+        Router.check(RouteSettings.read(section));
     }
 
     @Override
@@ -39,11 +42,11 @@ public final class GatewayProvider implements Gateway {
     /**
      * {@inheritDoc}
      *
-     * @throws ConfigSection.ConfigError when the section or its TLS files are wrong
+     * @throws ConfigSection.ConfigError when the section, its TLS files or its route table are wrong
      * @throws IllegalStateException when an address cannot be bound or Redis cannot be reached
      */
     @Override
     public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) {
-        return FrontDoor.start(application, GatewaySettings.read(section), listeners);
+        return FrontDoor.start(application, GatewaySettings.read(section), RouteSettings.read(section), listeners);
     }
 }

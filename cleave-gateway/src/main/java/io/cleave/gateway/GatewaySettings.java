@@ -38,7 +38,7 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
     static final Set<String> KEYS = Set.of("replicas", "tls-certificate", "tls-key", "tls-keystore",
             "tls-keystore-password", "upstream-timeout", "retries", "concurrency-limit", "rate-limit",
             "rate-limit-burst", "rate-limit-key", "redis-url", "max-body", "max-header-size", "read-timeout",
-            "access-log");
+            "access-log", "route-table");
     static final Set<String> ROUTE_KEYS = Set.of("rate-limit", "rate-limit-burst", "rate-limit-key");
 
     private static final Pattern RATE = Pattern.compile("(\\d{1,9})\\s*/\\s*(s|sec|second|m|min|minute)");
@@ -109,8 +109,7 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
     record Route(String prefix, RateLimit limit) {
 
         boolean matches(String path) {
-            return path.startsWith(prefix) && (path.length() == prefix.length() || prefix.endsWith("/")
-                    || path.charAt(prefix.length()) == '/');
+            return RouteTable.covers(prefix, path);
         }
     }
 
@@ -129,7 +128,8 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
      */
     static GatewaySettings read(ConfigSection s) {
         s.rejectUnknown(KEYS);
-        s.rejectUnknownSubsections(Set.of("routes"), "a table of the gateway (only [gateway.routes.\"/prefix\"])");
+        s.rejectUnknownSubsections(Set.of("routes", "upstreams"), "a table of the gateway ([gateway.routes.\"/prefix\"]"
+                + " or [gateway.upstreams])");
         String at = "[" + s.path() + "] ";
         int replicas = s.has("replicas") ? s.int32("replicas") : DEFAULT_REPLICAS;
         if (replicas < 1) {

@@ -64,8 +64,8 @@ final class HealthProbe implements AutoCloseable {
             replica.succeed(System.nanoTime());
         } catch (IOException e) {
             if (!closed && replica.failProbe(now, HOLD, "probe HEAD / got no answer: " + e.getMessage())) {
-                Proxy.LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of listener "
-                        + listener.listener() + " ejected: " + replica.lastFailure());
+                Proxy.LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of "
+                        + listener.label() + " ejected: " + replica.lastFailure());
             }
         }
     }

@@ -56,16 +56,20 @@ final class Proxy implements Handler {
     private final String listener;
     private final GatewaySettings settings;
     private final Upstreams upstreams;
+    private final Router router;
+    private final boolean secure;
     private final RateLimits rateLimits;
     private final WebClient client;
     private final String scheme;
     private final Optional<Limiter<Void>> admission;
 
-    Proxy(String listener, GatewaySettings settings, Upstreams upstreams, RateLimits rateLimits, WebClient client,
-            boolean secure, Optional<Limiter<Void>> admission) {
+    Proxy(String listener, GatewaySettings settings, Upstreams upstreams, Router router, RateLimits rateLimits,
+            WebClient client, boolean secure, Optional<Limiter<Void>> admission) {
         this.listener = listener;
         this.settings = settings;
         this.upstreams = upstreams;
+        this.router = router;
+        this.secure = secure;
         this.rateLimits = rateLimits;
         this.client = client;
         this.scheme = secure ? "https" : "http";
@@ -149,7 +153,7 @@ final class Proxy implements Handler {
         return value.orElseGet(() -> "a:" + req.remotePeer().host());
     }
 
-    private static Optional<String> cookie(String header, String name) {
+    static Optional<String> cookie(String header, String name) {
         for (String pair : header.split(";")) {
             int eq = pair.indexOf('=');
             if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
@@ -178,17 +182,20 @@ final class Proxy implements Handler {
             fail(res, e.status, requestId, e.getMessage(), null);
             return true;
         }
+        // chosen once: a table swapped while this request runs, or its retries, never move it elsewhere
+        Router.Routed routed = router.route(req, rawPath, upstreams, secure);
+        routed.mark(res.headers());
         Set<Replica> tried = new HashSet<>();
         String lastFailure = "";
         boolean timedOut = false;
         for (int attempt = 0; attempt <= settings.retries(); attempt++) {
-            Optional<Replica> picked = upstreams.pick(tried);
+            Optional<Replica> picked = routed.upstreams().pick(tried);
             if (picked.isEmpty()) {
                 break;
             }
             Replica replica = picked.get();
             tried.add(replica);
-            outcome.upstream = replica.uri().getRawAuthority();
+            outcome.upstream = routed.name() + "/" + replica.uri().getRawAuthority();
             replica.begin();
             try {
                 HttpClientResponse response;
@@ -206,8 +213,8 @@ final class Proxy implements Handler {
                     lastFailure = replica + ": " + failure.description;
                     timedOut = failure.timeout;
                     if (replica.fail(System.nanoTime(), failure.description)) {
-                        LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of listener " + listener
-                                + " ejected: " + failure.description);
+                        LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of "
+                                + routed.upstreams().label() + " ejected: " + failure.description);
                     }
                     boolean notDelivered = failure.connect && body.resendable();
                     if (notDelivered || (IDEMPOTENT.contains(method) && body.resendable())) {
@@ -226,11 +233,12 @@ final class Proxy implements Handler {
         }
         if (tried.isEmpty()) {
             outcome.status = 503;
-            fail(res, 503, requestId, "listener " + listener + " has no replica ready; retry shortly", "1");
+            fail(res, 503, requestId, routed.upstreams().label() + " has no replica ready; retry shortly", "1");
         } else {
             outcome.status = timedOut ? 504 : 502;
             LOG.log(System.Logger.Level.WARNING, "request " + requestId + " " + method + " " + rawPath + " on " + listener
-                    + " failed on " + tried.size() + " replica(s); last: " + lastFailure);
+                    + " failed on " + tried.size() + " replica(s) of " + routed.upstreams().label() + "; last: "
+                    + lastFailure);
             fail(res, outcome.status, requestId, (timedOut ? "the upstream did not answer in time" : "the upstream"
                     + " failed") + " (tried " + tried.size() + " replica(s)); request id " + requestId, null);
         }
@@ -286,7 +294,12 @@ final class Proxy implements Handler {
                 .map(c -> Set.of(c.toLowerCase(Locale.ROOT).split("\\s*,\\s*"))).orElse(Set.of());
         for (Header header : response.headers()) {
             String name = header.name().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
+            if (HOP_BY_HOP.contains(name) || connectionTokens.contains(name) || name.equals("x-cleave-upstream")) {
+                continue; // the gateway's X-Cleave-Upstream is set already and names where this one went
+            }
+            if (name.equals("set-cookie")) {
+                res.headers().add(header); // beside the canary cookie, if the gateway set one
+            } else {
                 res.header(header);
             }
         }

@@ -16,11 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Upstreams {
 
-    private final String listener;
+    private final String label;
     private volatile List<Replica> replicas = List.of();
 
-    Upstreams(String listener) {
-        this.listener = listener;
+    /** @param label what the replicas serve, for messages: {@code listener web}, {@code upstream legacy} */
+    Upstreams(String label) {
+        this.label = label;
     }
 
     /** Replaces the replicas, keeping the state (outstanding, ejection) of those that stay. */
@@ -43,8 +44,8 @@ final class Upstreams {
         return replicas;
     }
 
-    String listener() {
-        return listener;
+    String label() {
+        return label;
     }
 
     /**

@@ -308,6 +308,27 @@ final class TomlSection implements ConfigSection {
     }
 
     @Override
+    public Set<String> keys() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> canonical = new java.util.HashSet<>();
+        document.table(path).ifPresent(t -> {
+            for (String key : t.keySet()) {
+                if (!(t.get(List.of(key)) instanceof TomlTable)) {
+                    names.add(key);
+                    canonical.add(Overrides.canonical(key));
+                }
+            }
+        });
+        for (Overrides.Entry e : document.overrides().keysOf(path)) {
+            String key = e.segments().get(e.segments().size() - 1);
+            if (canonical.add(key)) {
+                names.add(key.toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+        }
+        return names;
+    }
+
+    @Override
     public Set<String> subsections() {
         Set<String> names = new java.util.LinkedHashSet<>();
         document.table(path).ifPresent(t -> {
