@@ -75,6 +75,8 @@ final class FrontDoor implements Gateway.Running {
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .keepAlive(true)
+                // a request's headers and body go in separate writes: the body must not wait for a delayed ACK
+                .socketOptions(io.helidon.common.socket.SocketOptions.builder().tcpNoDelay(true).build())
                 .connectionCacheSize(1024)
                 .shareConnectionCache(false)
                 .connectTimeout(upstreamTimeout.compareTo(Duration.ofSeconds(3)) < 0 ? upstreamTimeout : Duration.ofSeconds(3))

@@ -18,7 +18,8 @@ import java.util.Optional;
  */
 final class SilenceLimit implements SocketOptions {
 
-    private final SocketOptions helidon = SocketOptions.builder().build();
+    /** Helidon's defaults but TCP_NODELAY: a response (or HTTP/2 frame) written in parts must not wait for the peer's delayed ACK. */
+    private final SocketOptions helidon = SocketOptions.builder().tcpNoDelay(true).build();
     private final int millis;
 
     SilenceLimit(Duration timeout) {

@@ -21,7 +21,8 @@ import java.util.Optional;
  */
 final class ReadDeadline implements SocketOptions {
 
-    private final SocketOptions helidon = SocketOptions.builder().build();
+    /** Helidon's defaults but TCP_NODELAY: a response (or HTTP/2 frame) written in parts must not wait for the peer's delayed ACK. */
+    private final SocketOptions helidon = SocketOptions.builder().tcpNoDelay(true).build();
     private final int millis;
 
     ReadDeadline(Duration timeout) {

@@ -53,7 +53,7 @@ class ShopDashboardBrowserTest {
             "Notifications+Checkout->Inventory", "Notifications+Checkout->Payments",
             "Notifications+Checkout->Catalog+Recommendations");
     private static final List<String> GROUPS = List.of("Storefront", "Users", "Catalog+Recommendations", "Cart", "Inventory",
-            "Notifications+Checkout", "Payments");
+            "Notifications+Checkout", "Payments", "gateway");
 
     /** The slow traces are checkouts; the one with the most spans went all the way to Payments. */
     private static final String CLICK_SLOW_CHECKOUT = "const rows = [...document.querySelectorAll('#traces tr.trace')]"
@@ -118,7 +118,7 @@ class ShopDashboardBrowserTest {
                 wait.until(b -> !b.findElements(By.id("graph-edge-" + edge)).isEmpty());
             }
             wait.until(b -> rate(b, "Notifications+Checkout->Payments.charge") > 0 && rate(b, "Storefront->Catalog.search") > 0);
-            wait.until(b -> b.findElements(By.cssSelector("circle.replica.healthy")).size() == 9);
+            wait.until(b -> b.findElements(By.cssSelector("circle.replica.healthy")).size() == 11); // the gateway's too
             assertThat(browser.getCurrentUrl()).as("the secret is taken out of the address bar").doesNotContain("token");
             screenshot("shop-dashboard");
 
