@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * A started gateway: one Helidon server per listener's public address, one upstream client with
@@ -44,16 +45,25 @@ final class FrontDoor implements Gateway.Running {
     private final RateLimits rateLimits;
     private final WebClient client;
     private final HealthProbe probe;
+    private final EdgeCache cache;
 
-    private FrontDoor(String application, Map<String, Served> listeners, RateLimits rateLimits, WebClient client) {
+    private FrontDoor(String application, Map<String, Served> listeners, RateLimits rateLimits, WebClient client,
+            EdgeCache cache) {
         this.application = application;
         this.listeners = listeners;
         this.rateLimits = rateLimits;
         this.client = client;
+        this.cache = cache;
         this.probe = new HealthProbe(() -> listeners.values().stream().map(Served::upstreams).toList());
     }
 
     static FrontDoor start(String application, GatewaySettings settings, Map<String, InetSocketAddress> addresses) {
+        return start(application, settings, addresses, System::nanoTime);
+    }
+
+    /** As {@link #start(String, GatewaySettings, Map)}, the edge cache's entries expiring by {@code nanoTime}. */
+    static FrontDoor start(String application, GatewaySettings settings, Map<String, InetSocketAddress> addresses,
+            LongSupplier nanoTime) {
         Optional<Tls> tls = settings.tls().map(GatewayTls::load);
         RateLimits rateLimits = RateLimits.create(application, settings);
         Duration upstreamTimeout = settings.upstreamTimeout();
@@ -68,20 +78,25 @@ final class FrontDoor implements Gateway.Running {
                 .readTimeout(upstreamTimeout)
                 .build();
         Map<String, Served> served = new LinkedHashMap<>();
+        EdgeCache cache = null;
         try {
+            cache = EdgeCache.create(application, settings, client, nanoTime);
             for (Map.Entry<String, InetSocketAddress> e : addresses.entrySet()) {
-                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, rateLimits, client));
+                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, rateLimits, client, cache));
             }
         } catch (RuntimeException e) {
             served.values().forEach(s -> s.server().stop());
             rateLimits.close();
+            if (cache != null) {
+                cache.close();
+            }
             throw e;
         }
-        return new FrontDoor(application, served, rateLimits, client);
+        return new FrontDoor(application, served, rateLimits, client, cache);
     }
 
     private static Served serve(String name, InetSocketAddress address, GatewaySettings settings, Optional<Tls> tls,
-            RateLimits rateLimits, WebClient client) {
+            RateLimits rateLimits, WebClient client, EdgeCache cache) {
         Upstreams upstreams = new Upstreams(name);
         Proxy proxy = new Proxy(name, settings, upstreams, rateLimits, client, tls.isPresent(), admission(name, settings));
         DirectHandler plainErrors = new PlainErrors(settings.maxHeaderSize());
@@ -106,7 +121,7 @@ final class FrontDoor implements Gateway.Running {
                         d.addHandler(type, plainErrors);
                     }
                 })
-                .routing(r -> r.any(proxy));
+                .routing(r -> cache.route(r, name, upstreams, proxy, tls.isPresent()));
         tls.ifPresent(builder::tls);
         WebServer server = builder.build();
         server.start();
@@ -166,6 +181,11 @@ final class FrontDoor implements Gateway.Running {
         return out;
     }
 
+    /** The edge cache, for tests. */
+    EdgeCache cache() {
+        return cache;
+    }
+
     /** The bound port of a listener, for tests that bind port 0. */
     int port(String listener) {
         return listeners.get(listener).server().port();
@@ -188,6 +208,7 @@ final class FrontDoor implements Gateway.Running {
         }
         client.closeResource();
         rateLimits.close();
+        cache.close();
     }
 
     /** What Helidon refuses before routing, as plain text; headers over the limit as the 431 they are. */

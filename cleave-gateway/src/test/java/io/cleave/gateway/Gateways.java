@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.LongSupplier;
 
 /** Starts the gateway as a deployer would: found by ServiceLoader, configured by {@code cleave.toml} text. */
 final class Gateways {
@@ -24,6 +25,14 @@ final class Gateways {
                 Map.of("web", new InetSocketAddress("127.0.0.1", 0)));
         running.upstreams("web", replicas);
         return (FrontDoor) running;
+    }
+
+    /** As {@link #start(String, String, List)}, the edge cache's entries expiring by {@code nanoTime}. */
+    static FrontDoor start(String application, String gatewayToml, List<URI> replicas, LongSupplier nanoTime) {
+        FrontDoor running = FrontDoor.start(application, GatewaySettings.read(TomlConfig.section("[gateway]\n"
+                + gatewayToml, "gateway")), Map.of("web", new InetSocketAddress("127.0.0.1", 0)), nanoTime);
+        running.upstreams("web", replicas);
+        return running;
     }
 
     static URI web(FrontDoor gateway, String path) {
