@@ -7,7 +7,6 @@ import io.cleave.gateway.CacheSettings.Route;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -21,17 +20,11 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -62,10 +55,6 @@ final class EdgeCache implements AutoCloseable {
     /** Larger responses stream to the client and are never kept. */
     static final int MAX_BODY = 1024 * 1024;
     static final HeaderName X_CACHE = HeaderNames.create("X-Cache");
-    static final Set<Integer> CACHEABLE_STATUS = Set.of(200, 203, 301, 404, 410);
-    /** Set per answer, or never shared: not kept with a response. */
-    private static final Set<String> NOT_KEPT = Set.of("content-length", "x-request-id", "x-cache", "age",
-            "set-cookie", "date");
     /** What a 304 repeats of the response it stands for (RFC 9110 15.4.5). */
     private static final Set<String> KEPT_ON_304 = Set.of("etag", "cache-control", "expires", "vary",
             "content-location");
@@ -321,7 +310,7 @@ final class EdgeCache implements AutoCloseable {
             String host = req.headers().first(HeaderNames.HOST).or(() -> Optional.ofNullable(req.authority()))
                     .orElse("").toLowerCase(Locale.ROOT);
             String query = req.prologue().query().rawValue();
-            String encodings = req.headers().first(HeaderNames.ACCEPT_ENCODING).map(EdgeCache::encodings).orElse("");
+            String encodings = req.headers().first(HeaderNames.ACCEPT_ENCODING).map(CachePolicy::encodings).orElse("");
             return new Key(listener, host, query.isEmpty() ? rawPath : rawPath + "?" + query, encodings);
         }
 
@@ -361,7 +350,7 @@ final class EdgeCache implements AutoCloseable {
                 return Optional.empty();
             }
             String acceptEncoding = req.headers().first(HeaderNames.ACCEPT_ENCODING).orElse("");
-            CacheEntry decided = decide(res.status(), res.headers(), copy.bytes(), route, acceptEncoding, asked);
+            CacheEntry decided = CachePolicy.decide(res.status(), res.headers(), copy.bytes(), route, acceptEncoding, asked);
             if (purges.get() != epoch) {
                 return decided instanceof CacheEntry.Response r ? Optional.of(r) : Optional.empty();
             }
@@ -435,7 +424,7 @@ final class EdgeCache implements AutoCloseable {
                         body = in.readNBytes(MAX_BODY + 1);
                     }
                     Headers kept = response.headers();
-                    return Optional.of(decide(response.status(), kept, body.length > MAX_BODY ? null : body, route,
+                    return Optional.of(CachePolicy.decide(response.status(), kept, body.length > MAX_BODY ? null : body, route,
                             stale.acceptEncoding(), asked));
                 } catch (IOException | RuntimeException e) {
                     if (replica.fail(System.nanoTime(), "refresh of " + key.target() + " failed (" + e + ")")) {
@@ -454,7 +443,7 @@ final class EdgeCache implements AutoCloseable {
             String requestId = req.headers().first(Proxy.X_REQUEST_ID)
                     .filter(id -> Proxy.CLIENT_REQUEST_ID.matcher(id).matches()).orElseGet(Proxy::newRequestId);
             boolean notModified = req.headers().first(HeaderNames.IF_NONE_MATCH)
-                    .map(tags -> matches(tags, kept.etag())).orElse(false);
+                    .map(tags -> CachePolicy.matches(tags, kept.etag())).orElse(false);
             if (notModified) {
                 res.status(Status.NOT_MODIFIED_304);
                 for (Header h : kept.headers()) {
@@ -488,101 +477,6 @@ final class EdgeCache implements AutoCloseable {
                         + how.toLowerCase(Locale.ROOT) + " id=" + requestId + " trace=" + trace);
             }
         }
-    }
-
-    /**
-     * Whether a response may be kept, and until when.
-     *
-     * @param body its body, or null when it was over {@link #MAX_BODY}
-     * @param asked when it was asked for: its age counts from then (RFC 9111 4.2.3)
-     * @return the response to keep, or a {@link CacheEntry.Pass} saying it may not be
-     */
-    CacheEntry decide(Status status, Headers headers, byte[] body, Route route, String acceptEncoding, long asked) {
-        long now = asked;
-        CacheEntry.Pass pass = new CacheEntry.Pass(now + route.ttl().toNanos());
-        if (body == null || !CACHEABLE_STATUS.contains(status.code()) || headers.contains(HeaderNames.SET_COOKIE)) {
-            return pass;
-        }
-        CacheControl control = CacheControl.parse(headers.all(HeaderNames.CACHE_CONTROL, List::of));
-        if (!control.storable()) {
-            return pass;
-        }
-        for (String vary : headers.all(HeaderNames.VARY, List::of)) {
-            for (String name : vary.split(",")) {
-                String n = name.strip();
-                if (!n.isEmpty() && !n.equalsIgnoreCase("accept-encoding")) {
-                    return pass; // a key per value of an arbitrary header is not worth keeping at the edge
-                }
-            }
-        }
-        long ageAtStore = headers.first(HeaderNames.AGE).filter(a -> a.matches("\\d{1,10}")).map(Long::parseLong)
-                .orElse(0L);
-        Duration fresh = control.lifetime(route.ttl()).minusSeconds(ageAtStore);
-        if (fresh.isNegative() || fresh.isZero()) {
-            return pass;
-        }
-        List<Header> kept = new ArrayList<>();
-        Set<String> connectionTokens = headers.first(HeaderNames.CONNECTION)
-                .map(c -> Set.of(c.toLowerCase(Locale.ROOT).split("\\s*,\\s*"))).orElse(Set.of());
-        for (Header h : headers) {
-            String name = h.headerName().lowerCase();
-            if (!NOT_KEPT.contains(name) && !Proxy.HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
-                kept.add(HeaderValues.create(h.headerName(), h.allValues()));
-            }
-        }
-        Optional<String> etag = headers.first(HeaderNames.ETAG);
-        if (etag.isEmpty()) {
-            etag = Optional.of(strongEtag(body));
-            kept.add(HeaderValues.create(HeaderNames.ETAG, etag.get()));
-        }
-        long freshUntil = now + fresh.toNanos();
-        long staleUntil = freshUntil + (control.mustRevalidate() ? 0 : route.stale().toNanos());
-        return new CacheEntry.Response(status, List.copyOf(kept), body, etag.get(), now, ageAtStore, freshUntil,
-                staleUntil, acceptEncoding);
-    }
-
-    /** A strong entity tag from the body's SHA-256, for responses the upstream sent without one. */
-    static String strongEtag(byte[] body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** {@code If-None-Match} against an entity tag: weak comparison (RFC 9110 13.1.2), or {@code *}. */
-    static boolean matches(String ifNoneMatch, String etag) {
-        String mine = opaque(etag);
-        for (String tag : ifNoneMatch.split(",")) {
-            String t = tag.strip();
-            if (t.equals("*") || opaque(t).equals(mine)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String opaque(String tag) {
-        return tag.startsWith("W/") ? tag.substring(2) : tag;
-    }
-
-    /** The content codings a client accepts, as one value per set: {@code br,gzip}; empty for none. */
-    static String encodings(String acceptEncoding) {
-        Set<String> codings = new TreeSet<>();
-        for (String part : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
-            String[] pieces = part.split(";");
-            String coding = pieces[0].strip();
-            boolean refused = false;
-            for (int i = 1; i < pieces.length; i++) {
-                String p = pieces[i].strip().replace(" ", "");
-                refused |= p.matches("q=0(\\.0{0,3})?");
-            }
-            if (!coding.isEmpty() && !refused) {
-                codings.add(coding);
-            }
-        }
-        return String.join(",", codings);
     }
 
     /** Copies a response's body as it streams to the client, up to a limit beyond which it stops copying. */
