@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -46,20 +47,28 @@ final class FrontDoor implements Gateway.Running {
     private final Router router;
     private final WebClient client;
     private final HealthProbe probe;
+    private final EdgeCache cache;
 
     private FrontDoor(String application, Map<String, Served> listeners, RateLimits rateLimits, Router router,
-            WebClient client) {
+            WebClient client, EdgeCache cache) {
         this.application = application;
         this.listeners = listeners;
         this.rateLimits = rateLimits;
         this.router = router;
         this.client = client;
+        this.cache = cache;
         this.probe = new HealthProbe(() -> Stream.concat(
                 listeners.values().stream().map(Served::upstreams), router.upstreams().stream()).toList());
     }
 
     static FrontDoor start(String application, GatewaySettings settings, RouteSettings routes,
             Map<String, InetSocketAddress> addresses) {
+        return start(application, settings, routes, addresses, System::nanoTime);
+    }
+
+    /** As {@link #start(String, GatewaySettings, RouteSettings, Map)}, the edge cache's entries expiring by {@code nanoTime}. */
+    static FrontDoor start(String application, GatewaySettings settings, RouteSettings routes,
+            Map<String, InetSocketAddress> addresses, LongSupplier nanoTime) {
         Optional<Tls> tls = settings.tls().map(GatewayTls::load);
         Router router = Router.start(routes);
         RateLimits rateLimits;
@@ -83,21 +92,26 @@ final class FrontDoor implements Gateway.Running {
                 .readTimeout(upstreamTimeout)
                 .build();
         Map<String, Served> served = new LinkedHashMap<>();
+        EdgeCache cache = null;
         try {
+            cache = EdgeCache.create(application, settings, client, nanoTime);
             for (Map.Entry<String, InetSocketAddress> e : addresses.entrySet()) {
-                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, client));
+                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, client, cache));
             }
         } catch (RuntimeException e) {
             served.values().forEach(s -> s.server().stop());
             rateLimits.close();
             router.close();
+            if (cache != null) {
+                cache.close();
+            }
             throw e;
         }
-        return new FrontDoor(application, served, rateLimits, router, client);
+        return new FrontDoor(application, served, rateLimits, router, client, cache);
     }
 
     private static Served serve(String name, InetSocketAddress address, GatewaySettings settings, Optional<Tls> tls,
-            Router router, RateLimits rateLimits, WebClient client) {
+            Router router, RateLimits rateLimits, WebClient client, EdgeCache cache) {
         Upstreams upstreams = new Upstreams("listener " + name);
         Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits, client, tls.isPresent(),
                 admission(name, settings));
@@ -123,7 +137,7 @@ final class FrontDoor implements Gateway.Running {
                         d.addHandler(type, plainErrors);
                     }
                 })
-                .routing(r -> r.any(proxy));
+                .routing(r -> cache.route(r, name, upstreams, proxy, tls.isPresent()));
         tls.ifPresent(builder::tls);
         WebServer server = builder.build();
         server.start();
@@ -188,6 +202,11 @@ final class FrontDoor implements Gateway.Running {
         return router;
     }
 
+    /** The edge cache, for tests. */
+    EdgeCache cache() {
+        return cache;
+    }
+
     /** The bound port of a listener, for tests that bind port 0. */
     int port(String listener) {
         return listeners.get(listener).server().port();
@@ -211,6 +230,7 @@ final class FrontDoor implements Gateway.Running {
         }
         client.closeResource();
         rateLimits.close();
+        cache.close();
     }
 
     /** What Helidon refuses before routing, as plain text; headers over the limit as the 431 they are. */

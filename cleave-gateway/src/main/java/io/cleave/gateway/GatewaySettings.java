@@ -30,16 +30,18 @@ import java.util.regex.Pattern;
  * @param maxHeaderSize the largest request header block, in bytes
  * @param readTimeout how long a client may stay silent before its connection is closed
  * @param accessLog whether each request is logged
+ * @param cache the edge cache's routes and bounds ({@link CacheSettings})
  */
 record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamTimeout, int retries,
         Admission admission, Optional<RateLimit> rateLimit, List<Route> routes, Optional<URI> redis, long maxBody,
-        int maxHeaderSize, Duration readTimeout, boolean accessLog) {
+        int maxHeaderSize, Duration readTimeout, boolean accessLog, CacheSettings cache) {
 
     static final Set<String> KEYS = Set.of("replicas", "tls-certificate", "tls-key", "tls-keystore",
             "tls-keystore-password", "upstream-timeout", "retries", "concurrency-limit", "rate-limit",
             "rate-limit-burst", "rate-limit-key", "redis-url", "max-body", "max-header-size", "read-timeout",
-            "access-log", "route-table");
-    static final Set<String> ROUTE_KEYS = Set.of("rate-limit", "rate-limit-burst", "rate-limit-key");
+            "access-log", "route-table", "cache-size", "purge-from");
+    static final Set<String> ROUTE_KEYS = Set.of("rate-limit", "rate-limit-burst", "rate-limit-key", "cache-ttl",
+            "cache-stale", "cache-with-cookies");
 
     private static final Pattern RATE = Pattern.compile("(\\d{1,9})\\s*/\\s*(s|sec|second|m|min|minute)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?");
@@ -145,6 +147,7 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
             throw new ConfigError(at + "rate-limit-burst and rate-limit-key tune rate-limit, which is not set;"
                     + " add rate-limit = \"100/s\" (or \"6000/min\")");
         }
+        CacheSettings cache = CacheSettings.read(s);
         List<Route> routes = new ArrayList<>();
         if (s.subsections().contains("routes")) {
             ConfigSection table = s.subsection("routes");
@@ -156,10 +159,16 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
                             + " [gateway.routes.\"/api/login\"]");
                 }
                 r.rejectUnknown(ROUTE_KEYS);
-                if (!r.has("rate-limit")) {
-                    throw new ConfigError("[" + r.path() + "] has no rate-limit; add rate-limit = \"5/s\"");
+                if (!r.has("rate-limit") && !r.has("cache-ttl")) {
+                    throw new ConfigError("[" + r.path() + "] has neither rate-limit nor cache-ttl; add rate-limit ="
+                            + " \"5/s\" or cache-ttl = \"30s\"");
                 }
-                routes.add(new Route(prefix, rateLimit(r, top)));
+                if (r.has("rate-limit")) {
+                    routes.add(new Route(prefix, rateLimit(r, top)));
+                } else if (r.has("rate-limit-burst") || r.has("rate-limit-key")) {
+                    throw new ConfigError("[" + r.path() + "] rate-limit-burst and rate-limit-key tune rate-limit,"
+                            + " which is not set; add rate-limit = \"5/s\"");
+                }
             }
         }
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
@@ -170,7 +179,8 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
         return new GatewaySettings(replicas, tls(s), s.positiveDuration("upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT),
                 retries, admission(s), top, List.copyOf(routes), redis(s),
                 s.has("max-body") ? size(s, "max-body") : DEFAULT_MAX_BODY, (int) maxHeaders,
-                s.positiveDuration("read-timeout", DEFAULT_READ_TIMEOUT), !s.has("access-log") || s.bool("access-log"));
+                s.positiveDuration("read-timeout", DEFAULT_READ_TIMEOUT), !s.has("access-log") || s.bool("access-log"),
+                cache);
     }
 
     /** The limit that applies to a path: its longest route's, else the top-level one. */
@@ -284,7 +294,7 @@ record GatewaySettings(int replicas, Optional<TlsSource> tls, Duration upstreamT
     }
 
     /** A size: an integer number of bytes or a string such as {@code "64KiB"}, {@code "16MiB"}. */
-    private static long size(ConfigSection s, String key) {
+    static long size(ConfigSection s, String key) {
         String at = "[" + s.path() + "] " + key + " = ";
         long bytes;
         try {

@@ -51,7 +51,7 @@ final class Proxy implements Handler {
             "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "expect", "http2-settings");
     /** Safe to send twice (RFC 9110 9.2.2), so retried on another replica after a failure. */
     static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
-    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String listener;
     private final GatewaySettings settings;

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.LongSupplier;
 
 /** Starts the gateway as a deployer would: found by ServiceLoader, configured by {@code cleave.toml} text. */
 final class Gateways {
@@ -24,6 +25,15 @@ final class Gateways {
                 Map.of("web", new InetSocketAddress("127.0.0.1", 0)));
         running.upstreams("web", replicas);
         return (FrontDoor) running;
+    }
+
+    /** As {@link #start(String, String, List)}, the edge cache's entries expiring by {@code nanoTime}. */
+    static FrontDoor start(String application, String gatewayToml, List<URI> replicas, LongSupplier nanoTime) {
+        var section = TomlConfig.section("[gateway]\n" + gatewayToml, "gateway");
+        FrontDoor running = FrontDoor.start(application, GatewaySettings.read(section), RouteSettings.read(section),
+                Map.of("web", new InetSocketAddress("127.0.0.1", 0)), nanoTime);
+        running.upstreams("web", replicas);
+        return running;
     }
 
     static URI web(FrontDoor gateway, String path) {
