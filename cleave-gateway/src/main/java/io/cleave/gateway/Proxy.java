@@ -287,6 +287,16 @@ final class Proxy implements Handler {
         return tokens;
     }
 
+    /** The {@code Set-Cookie} value with the {@code Secure} attribute, added unless it has it. */
+    static String secureCookie(String setCookie) {
+        for (String attribute : setCookie.split(";")) {
+            if (attribute.strip().equalsIgnoreCase("secure")) {
+                return setCookie;
+            }
+        }
+        return setCookie + "; Secure";
+    }
+
     private void relay(ServerResponse res, String method, String requestId, HttpClientResponse response,
             Replica replica) {
         res.status(response.status());
@@ -298,10 +308,20 @@ final class Proxy implements Handler {
                 continue; // the gateway's X-Cleave-Upstream is set already and names where this one went
             }
             if (name.equals("set-cookie")) {
-                res.headers().add(header); // beside the canary cookie, if the gateway set one
+                if (scheme.equals("https")) {
+                    // the client came over TLS, which ends here: its cookies must not travel over plain HTTP
+                    for (String value : header.allValues()) {
+                        res.headers().add(HeaderNames.SET_COOKIE, secureCookie(value));
+                    }
+                } else {
+                    res.headers().add(header); // beside the canary cookie, if the gateway set one
+                }
             } else {
                 res.header(header);
             }
+        }
+        if (scheme.equals("https") && !response.headers().contains(HeaderNames.STRICT_TRANSPORT_SECURITY)) {
+            res.header(HeaderNames.STRICT_TRANSPORT_SECURITY, "max-age=31536000"); // stay on HTTPS, as a TLS listener says
         }
         if (!response.headers().contains(X_REQUEST_ID)) {
             res.header(X_REQUEST_ID, requestId);

@@ -108,11 +108,17 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
 
     /**
      * These settings behind a gateway that serves the configured address: a port of its own on
-     * the configured host, plain HTTP (the gateway terminates TLS, and refuses a listener's own
-     * TLS settings), and the gateway, which connects over loopback, trusted for
-     * {@code X-Forwarded-For}.
+     * the configured host, plain HTTP (the gateway terminates TLS), and the gateway, which
+     * connects over loopback, trusted for {@code X-Forwarded-For}.
+     *
+     * @throws ConfigError if the listener has TLS settings of its own, which would do nothing there
      */
     ListenerSettings fronted() {
+        if (tls.isPresent()) {
+            throw new ConfigError(origin + " " + (tls.get() instanceof TlsSource.KeyStore ? "tls-keystore" : "tls-certificate")
+                    + ": the gateway ([gateway]) serves this listener and terminates TLS in front of it; move the TLS"
+                    + " settings to [gateway]");
+        }
         return new ListenerSettings(name, origin + " behind the gateway", new ListenerAddress(address.host(), 0),
                 Optional.empty(), maxBody, maxHeaderSize, readTimeout, concurrency,
                 trustedProxies.and("the gateway", java.util.List.of("127.0.0.0/8", "::1")));

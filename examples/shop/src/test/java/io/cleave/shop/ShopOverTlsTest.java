@@ -35,9 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shop with its web listener serving TLS from PEM files, set through overrides of
- * {@code [listeners.web]} as a deployment would: the session cookie is {@code Secure} and every
- * response tells the browser to stay on HTTPS.
+ * The shop serving TLS from PEM files, set through overrides as a deployment would — by its web
+ * listener in the monolith's configuration, by the gateway in front of it in the services one:
+ * either way the session cookie is {@code Secure} and every response tells the browser to stay on
+ * HTTPS.
  */
 class ShopOverTlsTest {
 
@@ -46,32 +47,87 @@ class ShopOverTlsTest {
 
     @Test
     void signingUpOverTlsSetsASecureSessionCookieAndHsts() throws Exception {
+        X509Certificate certificate = writeCertificate();
+        // the monolith's configuration: the listener itself serves TLS
+        Cleave.Builder builder = Cleave.app().config(Path.of("cleave.toml")).deployer("single")
+                .set("app.data-dir", "\"" + directory.resolve("data") + "\"")
+                .set("listeners.web.address", "127.0.0.1:0")
+                .set("listeners.web.tls-certificate", directory.resolve("tls.crt").toString())
+                .set("listeners.web.tls-key", directory.resolve("tls.key").toString());
+        fast(builder);
+
+        try (App shop = builder.start()) {
+            URI base = URI.create(shop.component(Storefront.class).address());
+
+            assertThat(base.getScheme()).isEqualTo("https");
+            assertSecureSignUp(certificate, base);
+        }
+    }
+
+    @Test
+    void signingUpThroughTheGatewayOverTlsSetsASecureSessionCookieAndHsts() throws Exception {
+        X509Certificate certificate = writeCertificate();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // the services configuration: the gateway terminates TLS in front of the listener (in this process)
+        Cleave.Builder builder = Cleave.app().config(Path.of(ShopSettings.CONFIG)).deployer("single")
+                .set("app.data-dir", "\"" + directory.resolve("data") + "\"")
+                .set("listeners.web", "127.0.0.1:" + port)
+                .set("gateway.tls-certificate", directory.resolve("tls.crt").toString())
+                .set("gateway.tls-key", directory.resolve("tls.key").toString());
+        fast(builder);
+
+        try (App shop = builder.start()) {
+            URI base = URI.create(shop.component(Storefront.class).address());
+
+            assertThat(base).as("the address clients use is the gateway's").isEqualTo(URI.create("https://127.0.0.1:" + port + "/"));
+            assertSecureSignUp(certificate, base);
+        }
+    }
+
+    @Test
+    void behindTheGatewayAListenersOwnTlsIsRefusedSayingWhereItGoes() throws Exception {
+        writeCertificate();
+        Cleave.Builder builder = Cleave.app().config(Path.of(ShopSettings.CONFIG)).deployer("single")
+                .set("app.data-dir", "\"" + directory.resolve("data") + "\"")
+                .set("listeners.web.address", "127.0.0.1:0")
+                .set("listeners.web.tls-certificate", directory.resolve("tls.crt").toString())
+                .set("listeners.web.tls-key", directory.resolve("tls.key").toString());
+        fast(builder);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(builder::start)
+                .hasMessageContaining("[listeners.web] tls-certificate: the gateway ([gateway]) serves this listener")
+                .hasMessageContaining("move the TLS settings to [gateway]");
+    }
+
+    private X509Certificate writeCertificate() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         KeyPair keys = rsa.generateKeyPair();
         X509Certificate certificate = selfSigned(keys);
         Files.writeString(directory.resolve("tls.crt"), pem(certificate));
         Files.writeString(directory.resolve("tls.key"), pem(keys));
-        Cleave.Builder builder = Cleave.app().config(Path.of(ShopSettings.CONFIG)).deployer("single")
-                .set("app.data-dir", "\"" + directory.resolve("data") + "\"")
-                .set("listeners.web.address", "127.0.0.1:0")
-                .set("listeners.web.tls-certificate", directory.resolve("tls.crt").toString())
-                .set("listeners.web.tls-key", directory.resolve("tls.key").toString());
+        return certificate;
+    }
+
+    private static void fast(Cleave.Builder builder) {
         ShopSettings.FAST.forEach((key, value) -> {
             if (!key.startsWith("listeners.")) {
                 builder.set(key, value);
             }
         });
+    }
 
-        try (App shop = builder.start(); HttpClient client = HttpClient.newBuilder().sslContext(trusting(certificate)).build()) {
-            URI base = URI.create(shop.component(Storefront.class).address());
+    private static void assertSecureSignUp(X509Certificate certificate, URI base) throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(trusting(certificate)).build()) {
             HttpResponse<String> signUp = client.send(HttpRequest.newBuilder(base.resolve("/api/users"))
                     .header("content-type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"tls-" + UUID.randomUUID()
                             + "@example.com\", \"password\": \"correct horse battery\", \"name\": \"T\"}"))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
 
-            assertThat(base.getScheme()).isEqualTo("https");
             assertThat(signUp.statusCode()).isEqualTo(201);
             assertThat(signUp.headers().allValues("set-cookie")).singleElement().satisfies(cookie ->
                     assertThat(cookie).startsWith("sid=").contains("; HttpOnly").endsWith("; Secure"));
