@@ -41,41 +41,16 @@ final class SingleDeployer implements Deployer {
         if (context.gateway().isPresent()) {
             return new Fronted(context, context.gateway().get(), serialize, transport);
         }
-        return new Deployment() {
-            @Override
-            public boolean hosts(ComponentDescriptor<?> component) {
-                return true;
-            }
-
-            @Override
-            public Optional<Invoker> local(ComponentDescriptor<?> component, Object instance) {
-                return serialize ? Optional.of(serializing(component, instance, transport)) : Optional.empty();
-            }
-
-            @Override
-            public Invoker remote(ComponentDescriptor<?> component) {
-                throw new IllegalStateException("the single deployer hosts every component, including " + component.name());
-            }
-        };
+        return new Local(serialize, transport);
     }
 
-    /**
-     * Every component in this process, behind the gateway {@code [gateway]} asks for, which runs
-     * in this process too: the listeners listen on ports of their own, and the gateway serves
-     * their configured addresses in front of them, with the same rate limits, admission and
-     * TLS as in front of the replicas of {@code multi}.
-     */
-    private static final class Fronted implements Deployment {
+    /** Every component in this process: calls are method calls, or encoded ones with serialize-calls. */
+    private static class Local implements Deployment {
 
-        private final Context context;
-        private final Gateway gateway;
         private final boolean serialize;
         private final TransportSettings transport;
-        private volatile Gateway.Running running;
 
-        Fronted(Context context, Gateway gateway, boolean serialize, TransportSettings transport) {
-            this.context = context;
-            this.gateway = gateway;
+        Local(boolean serialize, TransportSettings transport) {
             this.serialize = serialize;
             this.transport = transport;
         }
@@ -93,6 +68,25 @@ final class SingleDeployer implements Deployer {
         @Override
         public Invoker remote(ComponentDescriptor<?> component) {
             throw new IllegalStateException("the single deployer hosts every component, including " + component.name());
+        }
+    }
+
+    /**
+     * Every component in this process, behind the gateway {@code [gateway]} asks for, which runs
+     * in this process too: the listeners listen on ports of their own, and the gateway serves
+     * their configured addresses in front of them, with the same rate limits, admission and
+     * TLS as in front of the replicas of {@code multi}.
+     */
+    private static final class Fronted extends Local {
+
+        private final Context context;
+        private final Gateway gateway;
+        private volatile Gateway.Running running;
+
+        Fronted(Context context, Gateway gateway, boolean serialize, TransportSettings transport) {
+            super(serialize, transport);
+            this.context = context;
+            this.gateway = gateway;
         }
 
         @Override
