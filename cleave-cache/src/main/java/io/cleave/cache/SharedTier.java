@@ -5,7 +5,8 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,7 +18,9 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +31,17 @@ import java.util.function.Consumer;
 /**
  * One cache's shared tier in Redis: values under {@code <key-prefix><cache>:<key>}, and the
  * invalidations of every process on channel {@code <key-prefix>invalidations}, each message
- * {@code <cache> <key>}. Never throws: a command that fails or takes longer than
+ * {@code <cache> <key>}.
+ *
+ * <p>A value loaded from the database is written back only if the key was not invalidated since
+ * this process looked for it: an invalidation writes a fresh random generation under
+ * {@code <key-prefix><cache>!<key>}, a read returns the generation it saw with the value, and the
+ * write is a script that sets the value only while that generation is unchanged. Without it a
+ * replica that read the database just before another replica's change committed could write the
+ * old value after that change's invalidation, and every replica would read it for
+ * {@code shared-ttl}.
+ *
+ * <p>Never throws: a command that fails or takes longer than
  * {@code redis-timeout} counts as an error (logged at most every 10 s) and the cache answers
  * without it. A Redis unreachable at start is retried every {@code reconnect-interval}; once
  * connected, the client reconnects by itself, and every (re)connection clears the near tier,
@@ -38,11 +51,38 @@ final class SharedTier implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SharedTier.class.getName());
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final byte[] NO_GENERATION = new byte[0];
+
+    /** KEYS value, generation; ARGV value, the generation read ("" for none), ttl millis. */
+    private static final String PUT_IF_UNCHANGED = """
+            if (redis.call('GET', KEYS[2]) or '') == ARGV[2] then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+              return 1
+            end
+            return 0""";
+    /** KEYS value, generation; ARGV new generation, its ttl millis, channel, message. */
+    private static final String INVALIDATE = """
+            redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+            redis.call('DEL', KEYS[1])
+            return redis.call('PUBLISH', ARGV[3], ARGV[4])""";
+    /**
+     * How long a generation is kept: longer than any load runs, so a load that began before an
+     * invalidation never finds the key without one.
+     */
+    private static final long MIN_GENERATION_TTL_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+    /** What {@link #get} found: the value, if any, and the generation to {@link #put} a loaded one with. */
+    record Read(Optional<byte[]> value, Optional<byte[]> generation) {
+        /** Redis did not answer: nothing found, and nothing loaded now may be written. */
+        static final Read UNKNOWN = new Read(Optional.empty(), Optional.empty());
+    }
 
     private final String cache;
     private final String keyPrefix;
+    private final String generationPrefix;
     private final String channel;
     private final long ttlMillis;
+    private final long generationTtlMillis;
     private final Consumer<String> dropNear;
     private final Runnable clearNear;
     private final ClientResources resources;
@@ -64,8 +104,10 @@ final class SharedTier implements AutoCloseable {
     SharedTier(String cache, URI url, CacheSettings settings, Consumer<String> dropNear, Runnable clearNear) {
         this.cache = cache;
         this.keyPrefix = settings.keyPrefix() + cache + ":";
+        this.generationPrefix = settings.keyPrefix() + cache + "!";
         this.channel = settings.keyPrefix() + "invalidations";
         this.ttlMillis = settings.sharedTtl().toMillis();
+        this.generationTtlMillis = Math.max(ttlMillis, MIN_GENERATION_TTL_MILLIS);
         this.dropNear = dropNear;
         this.clearNear = clearNear;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
@@ -127,34 +169,48 @@ final class SharedTier implements AutoCloseable {
         }
     }
 
-    /** @return the shared value of {@code key}; empty on a miss or when Redis cannot answer */
-    Optional<byte[]> get(String key) {
+    /**
+     * @return the shared value of {@code key} (empty on a miss) and its generation;
+     *     {@link Read#UNKNOWN} when Redis cannot answer
+     */
+    Read get(String key) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
         if (c == null) {
-            return Optional.empty();
+            return Read.UNKNOWN;
         }
         try {
-            return Optional.ofNullable(c.sync().get(redisKey(key)));
+            List<KeyValue<byte[], byte[]>> both = c.sync().mget(redisKey(key), generationKey(key));
+            return new Read(Optional.ofNullable(both.get(0).getValueOrElse(null)),
+                    Optional.of(both.get(1).getValueOrElse(NO_GENERATION)));
         } catch (RuntimeException e) {
             failed("GET", e);
-            return Optional.empty();
+            return Read.UNKNOWN;
         }
     }
 
-    /** Writes the shared value of {@code key}, expiring after {@code shared-ttl}. */
-    void put(String key, byte[] value) {
+    /**
+     * Writes the shared value of {@code key}, expiring after {@code shared-ttl}, unless the key was
+     * invalidated since {@code read} (then the value may be older than the change, and is dropped).
+     *
+     * @param read what {@link #get} found before the value was loaded
+     */
+    void put(String key, byte[] value, Read read) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c == null) {
+        if (c == null || read.generation().isEmpty()) {
             return;
         }
         try {
-            c.sync().set(redisKey(key), value, SetArgs.Builder.px(ttlMillis));
+            c.sync().eval(PUT_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {redisKey(key), generationKey(key)},
+                    value, read.generation().get(), ascii(ttlMillis));
         } catch (RuntimeException e) {
             failed("SET", e);
         }
     }
 
-    /** Deletes the shared value of {@code key}, then tells every process to drop it from its near tier. */
+    /**
+     * Deletes the shared value of {@code key} and starts a new generation of it (so no load that
+     * began before writes its value back), then tells every process to drop it from its near tier.
+     */
     void invalidate(String key) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
         if (c == null) {
@@ -162,8 +218,9 @@ final class SharedTier implements AutoCloseable {
             return;
         }
         try {
-            c.sync().del(redisKey(key));
-            c.sync().publish(channel.getBytes(StandardCharsets.UTF_8), (cache + " " + key).getBytes(StandardCharsets.UTF_8));
+            c.sync().eval(INVALIDATE, ScriptOutputType.INTEGER, new byte[][] {redisKey(key), generationKey(key)},
+                    ascii(UUID.randomUUID().toString()), ascii(generationTtlMillis), channel.getBytes(StandardCharsets.UTF_8),
+                    (cache + " " + key).getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             failed("invalidate", e);
         }
@@ -181,6 +238,14 @@ final class SharedTier implements AutoCloseable {
 
     private byte[] redisKey(String key) {
         return (keyPrefix + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] generationKey(String key) {
+        return (generationPrefix + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(Object value) {
+        return value.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     private void failed(String what, RuntimeException e) {

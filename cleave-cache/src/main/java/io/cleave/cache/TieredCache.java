@@ -71,10 +71,12 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
     private <X extends Exception> V load(String key, CompletableFuture<V> mine, Loader<? extends V, X> loader) throws X {
         try {
             V value = near.getIfPresent(key); // a load that ended between our miss and our claim
-            boolean fromLoader = false;
-            if (value == null) {
-                value = fromShared(key);
+            SharedTier.Read read = SharedTier.Read.UNKNOWN;
+            if (value == null && shared != null) {
+                read = shared.get(key);
+                value = decode(key, read);
             }
+            boolean fromLoader = false;
             if (value == null) {
                 value = loader.load(key);
                 fromLoader = true;
@@ -88,7 +90,7 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
                 if (fromLoader && shared != null) {
                     Writer out = new Writer(256);
                     codec.write(out, value);
-                    shared.put(key, out.toByteArray());
+                    shared.put(key, out.toByteArray(), read); // nor kept there, if another process invalidated it since
                 }
             }
             mine.complete(value);
@@ -108,16 +110,12 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
         return value;
     }
 
-    private V fromShared(String key) {
-        if (shared == null) {
-            return null;
-        }
-        Optional<byte[]> bytes = shared.get(key);
-        if (bytes.isEmpty()) {
+    private V decode(String key, SharedTier.Read read) {
+        if (read.value().isEmpty()) {
             return null;
         }
         try {
-            return codec.read(new Reader(bytes.get()));
+            return codec.read(new Reader(read.value().get()));
         } catch (CodecException | IndexOutOfBoundsException e) {
             System.getLogger(TieredCache.class.getName()).log(System.Logger.Level.WARNING,
                     "cache " + name + ": the shared value of key \"" + key + "\" cannot be decoded (" + e.getMessage()

@@ -156,6 +156,43 @@ class TieredCacheTest {
     }
 
     @Test
+    void aValueLoadedBeforeAnotherProcessesChangeIsNotWrittenToTheSharedTier() throws Exception {
+        TieredCache<String> first = shared();
+        TieredCache<String> second = shared();
+
+        // second reads the database ("old"), then first's change commits and invalidates, then second's load ends
+        String loaded = second.get("k", k -> {
+            first.invalidate("k");
+            return "old";
+        });
+
+        assertThat(loaded).isEqualTo("old"); // what the database said when second read it
+        assertThat(second.shared().orElseThrow().remainingMillis("k")).as("the old value in Redis").isEqualTo(-2);
+        Await.until("second dropped the old value", Duration.ofSeconds(1), () -> second.getIfPresent("k").isEmpty(),
+                () -> second.getIfPresent("k"));
+        assertThat(first.get("k", k -> "new")).isEqualTo("new");
+        assertThat(second.get("k", k -> "not loaded: the shared tier has it")).isEqualTo("new");
+    }
+
+    @Test
+    void aWriteIsRefusedOnlyWhenTheKeyWasInvalidatedSinceItsRead() {
+        SharedTier mine = shared().shared().orElseThrow();
+        SharedTier other = shared().shared().orElseThrow();
+        byte[] value = {1, 2, 3};
+
+        SharedTier.Read before = mine.get("k");
+        other.invalidate("k");
+        mine.put("k", value, before);
+        long afterStaleWrite = mine.remainingMillis("k");
+        mine.put("k", value, mine.get("k"));
+
+        assertThat(before.generation()).isPresent();
+        assertThat(afterStaleWrite).isEqualTo(-2);
+        assertThat(other.get("k").value()).hasValueSatisfying(v -> assertThat(v).containsExactly(value));
+        assertThat(mine.remainingMillis("k")).isPositive();
+    }
+
+    @Test
     void withRedisKilledTheNearTierStillAnswersAndMissesLoadWithoutFailing() throws Exception {
         int port = freePort();
         Process redis = startRedis(port);
