@@ -36,7 +36,7 @@ class PrometheusScrapeTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RATE = 20;
-    private static final int SECONDS = 30;
+    private static final int SECONDS = 20;
 
     @TopologyTest
     void prometheusMeasuresTheCheckoutCallRateTheTestDrove(Checkout checkout, App app) throws Exception {
@@ -67,8 +67,8 @@ class PrometheusScrapeTest {
             }
             double driven = RATE * SECONDS / ((System.nanoTime() - start) / 1e9);
             double now = System.currentTimeMillis() / 1000.0;
-            Thread.sleep(3_000); // two more scrapes, so the window's end is in the store
-            JsonNode result = query(api, "sum(rate(cleave_calls_seconds_count{component=\"Checkout\",method=\"orders\"}[20s]))",
+            awaitScrapedAfter(api, now);
+            JsonNode result = query(api, "sum(rate(cleave_calls_seconds_count{component=\"Checkout\",method=\"orders\"}[10s]))",
                     now - 2);
 
             assertThat(result.get("status").asText()).isEqualTo("success");
@@ -96,6 +96,21 @@ class PrometheusScrapeTest {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Prometheus did not scrape all " + expected + " targets within 60 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits, bounded, until every target has been scraped after {@code time} (epoch seconds). */
+    private static void awaitScrapedAfter(String api, double time) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode oldest = query(api, "min(timestamp(up))", System.currentTimeMillis() / 1000.0);
+            if (oldest.at("/data/result/0/value/1").asDouble() > time) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Prometheus did not scrape every target again within 30 s: " + oldest);
             }
             Thread.sleep(200);
         }

@@ -82,7 +82,9 @@ class SiblingKillTest {
             ProcessHandle.of(catalog).orElseThrow().destroyForcibly();
             ProcessHandle.of(cart).ifPresent(h -> h.onExit().join());
             ProcessHandle.of(catalog).ifPresent(h -> h.onExit().join());
-            Thread.sleep(2_000); // the supervisor notices the exits and republishes the routes meanwhile
+            // the supervisor forgets a replica's pid when it has taken it out of the routes it publishes
+            SplitShop.await("the supervisor seeing both exits", Duration.ofSeconds(30), () -> shop.replicas().stream()
+                    .noneMatch(p -> p.pid() == cart || p.pid() == catalog));
             killed.set(true);
             int readsBefore = reads.get();
             SplitShop.await("the killed replicas back", Duration.ofSeconds(120), shop::healthy);
