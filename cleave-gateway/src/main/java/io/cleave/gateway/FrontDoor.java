@@ -11,6 +11,8 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientProtocolConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -37,6 +39,13 @@ final class FrontDoor implements Gateway.Running {
 
     /** How long {@link #close} lets requests in flight finish. */
     static final Duration GRACE = Duration.ofSeconds(10);
+    /**
+     * How the proxy speaks to upstreams: HTTP/1.1 alone (no version to discover per request). A request's
+     * headers were validated as the listener read them, and an upstream's are as the client reads them:
+     * checking each again as it is written out would be a second pass over every header.
+     */
+    static final Http1ClientProtocolConfig UPSTREAM_HTTP1 = Http1ClientProtocolConfig.builder()
+            .validateRequestHeaders(false).validateResponseHeaders(true).build();
 
     private record Served(WebServer server, Upstreams upstreams, String scheme, String host) {
     }
@@ -88,6 +97,8 @@ final class FrontDoor implements Gateway.Running {
                 .socketOptions(io.helidon.common.socket.SocketOptions.builder().tcpNoDelay(true).build())
                 .connectionCacheSize(1024)
                 .shareConnectionCache(false)
+                // an upstream is a replica the gateway knows by address, never reached through the JVM's proxy
+                .proxy(io.helidon.webclient.api.Proxy.noProxy())
                 .connectTimeout(upstreamTimeout.compareTo(Duration.ofSeconds(3)) < 0 ? upstreamTimeout : Duration.ofSeconds(3))
                 .readTimeout(upstreamTimeout)
                 .build();
@@ -113,7 +124,8 @@ final class FrontDoor implements Gateway.Running {
     private static Served serve(String name, InetSocketAddress address, GatewaySettings settings, Optional<Tls> tls,
             Router router, RateLimits rateLimits, WebClient client, EdgeCache cache) {
         Upstreams upstreams = new Upstreams("listener " + name);
-        Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits, client, tls.isPresent(),
+        Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits,
+                client.client(Http1Client.PROTOCOL, UPSTREAM_HTTP1), tls.isPresent(),
                 admission(name, settings));
         DirectHandler plainErrors = new PlainErrors(settings.maxHeaderSize());
         WebServerConfig.Builder builder = WebServer.builder()
@@ -125,7 +137,8 @@ final class FrontDoor implements Gateway.Running {
                 .maxPayloadSize(settings.maxBody())
                 // ours alone, so bytes Helidon cannot identify get a 400 rather than a closed connection
                 .protocolsDiscoverServices(false)
-                .addProtocol(Http1Config.builder().maxHeadersSize(settings.maxHeaderSize()).build())
+                .addProtocol(Http1Config.builder().maxHeadersSize(settings.maxHeaderSize()).validateRequestHeaders(true)
+                        .validateResponseHeaders(false).build())
                 .addProtocol(Http2Config.create())
                 .concurrencyLimitDiscoverServices(false)
                 // blocking sockets: only their reads honour the read timeout SilenceLimit sets

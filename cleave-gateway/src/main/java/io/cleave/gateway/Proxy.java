@@ -8,9 +8,9 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
-import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -59,12 +59,12 @@ final class Proxy implements Handler {
     private final Router router;
     private final boolean secure;
     private final RateLimits rateLimits;
-    private final WebClient client;
+    private final Http1Client client;
     private final String scheme;
     private final Optional<Limiter<Void>> admission;
 
     Proxy(String listener, GatewaySettings settings, Upstreams upstreams, Router router, RateLimits rateLimits,
-            WebClient client, boolean secure, Optional<Limiter<Void>> admission) {
+            Http1Client client, boolean secure, Optional<Limiter<Void>> admission) {
         this.listener = listener;
         this.settings = settings;
         this.upstreams = upstreams;
@@ -248,11 +248,11 @@ final class Proxy implements Handler {
     private HttpClientResponse send(ServerRequest req, String method, String rawPath, String requestId, Replica replica,
             RequestBody body) {
         String query = req.prologue().query().rawValue();
-        HttpClientRequest out = client.method(Method.create(method))
+        Http1ClientRequest out = client.method(Method.create(method))
                 .skipUriEncoding(true)
                 .uri(replica.uri().toString() + rawPath + (query.isEmpty() ? "" : "?" + query));
         out.headers(h -> {
-            Set<String> connectionTokens = connectionTokens(req);
+            Set<String> connectionTokens = tokens(req.headers().first(HeaderNames.CONNECTION));
             String forwardedFor = null;
             for (Header header : req.headers()) {
                 String name = header.name().toLowerCase(Locale.ROOT);
@@ -275,8 +275,8 @@ final class Proxy implements Handler {
         return body.send(out);
     }
 
-    private static Set<String> connectionTokens(ServerRequest req) {
-        Optional<String> connection = req.headers().first(HeaderNames.CONNECTION);
+    /** The names a {@code Connection} header lists, lower case: headers for this hop alone (RFC 9110 7.6.1). */
+    private static Set<String> tokens(Optional<String> connection) {
         if (connection.isEmpty()) {
             return Set.of();
         }
@@ -300,8 +300,7 @@ final class Proxy implements Handler {
     private void relay(ServerResponse res, String method, String requestId, HttpClientResponse response,
             Replica replica) {
         res.status(response.status());
-        Set<String> connectionTokens = response.headers().first(HeaderNames.CONNECTION)
-                .map(c -> Set.of(c.toLowerCase(Locale.ROOT).split("\\s*,\\s*"))).orElse(Set.of());
+        Set<String> connectionTokens = tokens(response.headers().first(HeaderNames.CONNECTION));
         for (Header header : response.headers()) {
             String name = header.name().toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(name) || connectionTokens.contains(name) || name.equals("x-cleave-upstream")) {

@@ -1,7 +1,7 @@
 package io.cleave.gateway;
 
 import io.helidon.http.RequestException;
-import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class RequestBody {
         return Optional.ofNullable(clientFailure);
     }
 
-    HttpClientResponse send(HttpClientRequest out) {
+    HttpClientResponse send(ClientRequest<?> out) {
         if (!present) {
             return out.request();
         }
