@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The gateway (cleave-gateway) against nginx as a reverse proxy, in front of the same small backend
 # (nginx answering a fixed 200 on loopback), each measured with wrk; direct to the backend as the
-# baseline. Prints req/s and p99 of each, the gateway's throughput as a share of nginx's, and each
-# proxy's p99 over direct. Goals (issue): >= 0.9x nginx's throughput, p99 overhead <= 0.5 ms.
+# baseline. Prints req/s, p99 and the proxy's CPU per request of each, the gateway's throughput as a
+# share of nginx's, and each proxy's p99 over direct. Goals (issue): >= 0.9x nginx's throughput, p99
+# overhead <= 0.5 ms. Two engine floors run beside them (EngineFloor: the least proxy Helidon, which
+# the gateway is built on, and Netty can be), to split the gap into the engine's and the gateway's.
 #
-#   bench/gateway.sh                        # ~1.5 minutes on 2 cores
+#   bench/gateway.sh                        # ~2.5 minutes on 2 cores
 #   BUILD=no THREADS=2 CONNECTIONS=32 DURATION=15 WARMUP=10 PORT=18180
 #   GATEWAY_TOML='access-log = true'        # extra [gateway] lines ("\n" between them)
 set -euo pipefail
@@ -38,7 +40,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-backend=$port proxy=$((port + 1)) gw=$((port + 2))
+backend=$port proxy=$((port + 1)) gw=$((port + 2)) helidon=$((port + 3)) netty=$((port + 4))
 mkdir -p "$out/logs"
 cat >"$out/nginx.conf" <<CONF
 worker_processes 1;
@@ -70,12 +72,24 @@ pids+=($!)
 "$JAVA_HOME/bin/java" -Xmx512m -cp "cleave-gateway/target/test-classes:cleave-gateway/target/classes:$(cat "$cpfile")" \
     io.cleave.gateway.GatewayBench "$gw" "http://127.0.0.1:$backend" "$gateway_toml" >"$out/gateway.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-    grep -q '^gateway ' "$out/gateway.log" 2>/dev/null && break
-    sleep 0.2
+declare -A pid=([nginx]="" [gateway]=$!)
+for engine in helidon netty; do
+    "$JAVA_HOME/bin/java" -Xmx512m -cp "cleave-gateway/target/test-classes:cleave-gateway/target/classes:$(cat "$cpfile")" \
+        io.cleave.gateway.EngineFloor "$engine" "${!engine}" "$backend" >"$out/$engine.log" 2>&1 &
+    pids+=($!)
+    pid[$engine]=$!
 done
-grep -q '^gateway ' "$out/gateway.log" || { cat "$out/gateway.log" >&2; exit 1; }
-curl -sf "http://127.0.0.1:$gw/" >/dev/null && curl -sf "http://127.0.0.1:$proxy/" >/dev/null
+for log in gateway helidon netty; do
+    for _ in $(seq 1 100); do
+        grep -q '^gateway \|^floor ' "$out/$log.log" 2>/dev/null && break
+        sleep 0.2
+    done
+    grep -q '^gateway \|^floor ' "$out/$log.log" || { cat "$out/$log.log" >&2; exit 1; }
+done
+for p in $proxy $gw $helidon $netty; do
+    curl -sf "http://127.0.0.1:$p/" >/dev/null
+done
+# the nginx worker that proxies shares a master with the backend's: its CPU is not separable here
 
 # p99 in ms from wrk's latency distribution ("99%    1.23ms")
 p99() { awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
@@ -83,21 +97,33 @@ p99() { awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "
 rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
 errors() { awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$1" | paste -sd ';' -; }
 
-declare -A url=([direct]="http://127.0.0.1:$backend/" [nginx]="http://127.0.0.1:$proxy/" [gateway]="http://127.0.0.1:$gw/")
+declare -A url=([direct]="http://127.0.0.1:$backend/" [nginx]="http://127.0.0.1:$proxy/" [gateway]="http://127.0.0.1:$gw/"
+    [helidon]="http://127.0.0.1:$helidon/" [netty]="http://127.0.0.1:$netty/")
+targets=(direct nginx gateway helidon netty)
+# user + system CPU of a process, in clock ticks
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+declare -A cpu
 echo "warm-up ${warmup}s each, then wrk -t$threads -c$connections -d${seconds}s --latency; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-for name in direct nginx gateway; do
+for name in "${targets[@]}"; do
     wrk -t"$threads" -c"$connections" -d"${warmup}s" "${url[$name]}" >/dev/null
 done
-for name in direct nginx gateway; do
+for name in "${targets[@]}"; do
+    p="${pid[$name]:-}"
+    [ -n "$p" ] && before=$(ticks "$p")
     wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "${url[$name]}" >"$out/$name.txt"
+    [ -n "$p" ] && cpu[$name]=$(awk -v t=$(($(ticks "$p") - before)) -v hz="$(getconf CLK_TCK)" \
+        -v n="$(awk '/requests in/ { print $1 }' "$out/$name.txt")" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
 done
 
-printf '%-8s %12s %10s  %s\n' target req/s "p99 ms" errors
-for name in direct nginx gateway; do
-    printf '%-8s %12s %10s  %s\n' "$name" "$(rps "$out/$name.txt")" "$(p99 "$out/$name.txt")" "$(errors "$out/$name.txt")"
+printf '%-8s %12s %10s %12s  %s\n' target req/s "p99 ms" "CPU us/req" errors
+for name in "${targets[@]}"; do
+    printf '%-8s %12s %10s %12s  %s\n' "$name" "$(rps "$out/$name.txt")" "$(p99 "$out/$name.txt")" "${cpu[$name]:--}" \
+        "$(errors "$out/$name.txt")"
 done
 awk -v g="$(rps "$out/gateway.txt")" -v n="$(rps "$out/nginx.txt")" -v gp="$(p99 "$out/gateway.txt")" \
     -v np="$(p99 "$out/nginx.txt")" -v dp="$(p99 "$out/direct.txt")" 'BEGIN {
     printf "gateway / nginx throughput: %.2fx (goal >= 0.9x)\n", g / n
     printf "p99 over direct: gateway +%.2f ms, nginx +%.2f ms (goal <= 0.5 ms)\n", gp - dp, np - dp }'
+awk -v h="$(rps "$out/helidon.txt")" -v t="$(rps "$out/netty.txt")" -v n="$(rps "$out/nginx.txt")" 'BEGIN {
+    printf "engine floors / nginx throughput: helidon %.2fx, netty %.2fx\n", h / n, t / n }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
