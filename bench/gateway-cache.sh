@@ -9,11 +9,7 @@
 #   bench/gateway-cache.sh                  # ~1 minute on 2 cores
 #   BUILD=no THREADS=2 CONNECTIONS=32 DURATION=15 WARMUP=5 PORT=18280 COST_US=1000 SKUS=100
 #   CACHE_TOML='cache-ttl = "30s"'          # the cached route's lines ("\n" between them)
-set -euo pipefail
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source "$(dirname "${BASH_SOURCE[0]}")/gateway-common.sh"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-32}"
 seconds="${DURATION:-15}"
@@ -22,43 +18,13 @@ port="${PORT:-18280}"
 cost="${COST_US:-1000}"
 skus="${SKUS:-100}"
 cache_toml="${CACHE_TOML:-cache-ttl = \"30s\"}"
-out="$(mktemp -d)"
-cpfile="$root/cleave-gateway/target/bench.classpath"
-
-if [ "${BUILD:-yes}" != no ]; then
-    echo "building cleave-gateway and its test classes ..." >&2
-    ./mvnw -B -q -ntp install -DskipTests -pl cleave-gateway -am >&2
-    ./mvnw -B -q -ntp -pl cleave-gateway test-compile >&2
-fi
-./mvnw -B -q -ntp -pl cleave-gateway dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$cpfile" >&2
-cp="cleave-gateway/target/test-classes:cleave-gateway/target/classes:$(cat "$cpfile")"
-
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$out"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 origin=$port on=$((port + 1)) off=$((port + 2))
-"$JAVA_HOME/bin/java" -Xmx256m -cp "$cp" io.cleave.gateway.ProductPageOrigin "$origin" "$cost" >"$out/origin.log" 2>&1 &
-pids+=($!)
-"$JAVA_HOME/bin/java" -Xmx512m -cp "$cp" io.cleave.gateway.GatewayBench "$on" "http://127.0.0.1:$origin" \
-    "access-log = false\n[gateway.routes.\"/api/products\"]\n$cache_toml" >"$out/on.log" 2>&1 &
-pids+=($!)
-"$JAVA_HOME/bin/java" -Xmx512m -cp "$cp" io.cleave.gateway.GatewayBench "$off" "http://127.0.0.1:$origin" \
-    "access-log = false" >"$out/off.log" 2>&1 &
-pids+=($!)
-for f in origin on off; do
-    for _ in $(seq 1 100); do
-        grep -qE '^(gateway|origin) ' "$out/$f.log" 2>/dev/null && break
-        sleep 0.2
-    done
-    grep -qE '^(gateway|origin) ' "$out/$f.log" || { cat "$out/$f.log" >&2; exit 1; }
-done
+start_java origin 256m io.cleave.gateway.ProductPageOrigin "$origin" "$cost"
+start_java on 512m io.cleave.gateway.GatewayBench "$on" "http://127.0.0.1:$origin" \
+    "access-log = false\n[gateway.routes.\"/api/products\"]\n$cache_toml"
+start_java off 512m io.cleave.gateway.GatewayBench "$off" "http://127.0.0.1:$origin" "access-log = false"
+await_ready '^(gateway|origin) ' origin on off
 grep '^origin ' "$out/origin.log" >&2
 for p in "$on" "$off"; do curl -sf "http://127.0.0.1:$p/api/products/SKU-00001" >/dev/null; done
 [ "$(curl -s -o /dev/null -D - "http://127.0.0.1:$on/api/products/SKU-00001" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }')" = HIT ] \
@@ -71,11 +37,6 @@ request = function()
     return wrk.format("GET", string.format("/api/products/SKU-%05d", (i % n) + 1))
 end
 LUA
-
-p99() { awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
-    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$1"; }
-rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
-errors() { awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$1" | paste -sd ';' -; }
 
 declare -A url=([cache-on]="http://127.0.0.1:$on" [cache-off]="http://127.0.0.1:$off")
 echo "warm-up ${warmup}s each, then wrk -t$threads -c$connections -d${seconds}s --latency over $skus products," \

@@ -9,11 +9,7 @@
 #   bench/gateway.sh                        # ~2.5 minutes on 2 cores
 #   BUILD=no THREADS=2 CONNECTIONS=32 DURATION=15 WARMUP=10 PORT=18180
 #   GATEWAY_TOML='access-log = true'        # extra [gateway] lines ("\n" between them)
-set -euo pipefail
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source "$(dirname "${BASH_SOURCE[0]}")/gateway-common.sh"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-32}"
 seconds="${DURATION:-15}"
@@ -21,24 +17,6 @@ warmup="${WARMUP:-10}"
 port="${PORT:-18180}"
 gateway_toml="${GATEWAY_TOML:-access-log = false}"
 nginx="${NGINX:-/usr/sbin/nginx}"
-out="$(mktemp -d)"
-cpfile="$root/cleave-gateway/target/bench.classpath"
-
-if [ "${BUILD:-yes}" != no ]; then
-    echo "building cleave-gateway and its test classes ..." >&2
-    ./mvnw -B -q -ntp install -DskipTests -pl cleave-gateway -am >&2
-fi
-./mvnw -B -q -ntp -pl cleave-gateway dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$cpfile" >&2
-
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$out"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 backend=$port proxy=$((port + 1)) gw=$((port + 2)) helidon=$((port + 3)) netty=$((port + 4))
 mkdir -p "$out/logs"
@@ -69,33 +47,17 @@ mkdir -p "$out/tmp"
 "$nginx" -p "$out" -c "$out/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
-"$JAVA_HOME/bin/java" -Xmx512m -cp "cleave-gateway/target/test-classes:cleave-gateway/target/classes:$(cat "$cpfile")" \
-    io.cleave.gateway.GatewayBench "$gw" "http://127.0.0.1:$backend" "$gateway_toml" >"$out/gateway.log" 2>&1 &
-pids+=($!)
-declare -A pid=([nginx]="" [gateway]=$!)
+start_java gateway 512m io.cleave.gateway.GatewayBench "$gw" "http://127.0.0.1:$backend" "$gateway_toml"
+declare -A pid=([nginx]="" [gateway]="${pids[-1]}")
 for engine in helidon netty; do
-    "$JAVA_HOME/bin/java" -Xmx512m -cp "cleave-gateway/target/test-classes:cleave-gateway/target/classes:$(cat "$cpfile")" \
-        io.cleave.gateway.EngineFloor "$engine" "${!engine}" "$backend" >"$out/$engine.log" 2>&1 &
-    pids+=($!)
-    pid[$engine]=$!
+    start_java "$engine" 512m io.cleave.gateway.EngineFloor "$engine" "${!engine}" "$backend"
+    pid[$engine]="${pids[-1]}"
 done
-for log in gateway helidon netty; do
-    for _ in $(seq 1 100); do
-        grep -q '^gateway \|^floor ' "$out/$log.log" 2>/dev/null && break
-        sleep 0.2
-    done
-    grep -q '^gateway \|^floor ' "$out/$log.log" || { cat "$out/$log.log" >&2; exit 1; }
-done
+await_ready '^(gateway|floor) ' gateway helidon netty
 for p in $proxy $gw $helidon $netty; do
     curl -sf "http://127.0.0.1:$p/" >/dev/null
 done
 # the nginx worker that proxies shares a master with the backend's: its CPU is not separable here
-
-# p99 in ms from wrk's latency distribution ("99%    1.23ms")
-p99() { awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
-    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$1"; }
-rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
-errors() { awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$1" | paste -sd ';' -; }
 
 declare -A url=([direct]="http://127.0.0.1:$backend/" [nginx]="http://127.0.0.1:$proxy/" [gateway]="http://127.0.0.1:$gw/"
     [helidon]="http://127.0.0.1:$helidon/" [netty]="http://127.0.0.1:$netty/")
