@@ -141,30 +141,12 @@ public final class CertificateAuthority {
 
     List<X509Certificate> issue(PublicKey subject, Identity identity, Duration lifetime, Instant now) {
         Objects.requireNonNull(subject, "subject");
-        if (lifetime.isNegative() || lifetime.isZero()) {
-            throw new IllegalArgumentException("certificate lifetime " + lifetime + " is not positive");
-        }
+        requirePositive(lifetime);
         X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, identity.application());
         name.addRDN(BCStyle.CN, identity.caller());
-        try {
-            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate(), serial(), Date.from(now.minus(BACKDATE)),
-                    Date.from(now.plus(lifetime)), name.build(), subject)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false,
-                            new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())))
-                    .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subject))
-                    .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(certificate()));
-            List<X509Certificate> out = new ArrayList<>();
-            out.add(sign(b, key));
-            out.addAll(chain);
-            return List.copyOf(out);
-        } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + identity + ": " + e.getMessage(), e);
-        }
+        return leaf(subject, name.build(), lifetime, now, "" + identity,
+                new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}),
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())));
     }
 
     /**
@@ -183,9 +165,7 @@ public final class CertificateAuthority {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("a server certificate names at least one host");
         }
-        if (lifetime.isNegative() || lifetime.isZero()) {
-            throw new IllegalArgumentException("certificate lifetime " + lifetime + " is not positive");
-        }
+        requirePositive(lifetime);
         List<GeneralName> names = new ArrayList<>();
         for (String host : hosts) {
             if (host.matches("[0-9.]+") || host.contains(":")) {
@@ -196,16 +176,28 @@ public final class CertificateAuthority {
                 throw new IllegalArgumentException("\"" + host + "\" is neither a DNS name nor an IP address");
             }
         }
-        Instant now = Instant.now();
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Cleave").addRDN(BCStyle.CN, hosts.get(0)).build();
+        return leaf(subject, name, lifetime, Instant.now(), "" + hosts, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth),
+                new GeneralNames(names.toArray(GeneralName[]::new)));
+    }
+
+    private static void requirePositive(Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("certificate lifetime " + lifetime + " is not positive");
+        }
+    }
+
+    /** An end-entity certificate this authority signs, then the authority's chain. */
+    private List<X509Certificate> leaf(PublicKey subject, X500Name name, Duration lifetime, Instant now, String what,
+            ExtendedKeyUsage usage, GeneralNames alternativeNames) {
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate(), serial(), Date.from(now.minus(BACKDATE)),
                     Date.from(now.plus(lifetime)), name, subject)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.extendedKeyUsage, false, usage)
+                    .addExtension(Extension.subjectAlternativeName, false, alternativeNames)
                     .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subject))
                     .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(certificate()));
             List<X509Certificate> out = new ArrayList<>();
@@ -213,7 +205,7 @@ public final class CertificateAuthority {
             out.addAll(chain);
             return List.copyOf(out);
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + hosts + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot issue a certificate for " + what + ": " + e.getMessage(), e);
         }
     }
 
