@@ -14,6 +14,7 @@ import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,6 +53,9 @@ final class Proxy implements Handler {
     /** Safe to send twice (RFC 9110 9.2.2), so retried on another replica after a failure. */
     static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** Up to this many bytes, an upstream's body with a known length is read whole before it is relayed. */
+    static final int WHOLE = 64 * 1024;
+    private static final byte[] NO_BODY = new byte[0];
 
     private final String listener;
     private final GatewaySettings settings;
@@ -209,13 +213,9 @@ final class Proxy implements Handler {
                         fail(res, m.status, requestId, m.getMessage(), null);
                         return true;
                     }
-                    Failure failure = Failure.of(e);
+                    Failure failure = failed(replica, routed.upstreams(), e, "");
                     lastFailure = replica + ": " + failure.description;
                     timedOut = failure.timeout;
-                    if (replica.fail(System.nanoTime(), failure.description)) {
-                        LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of "
-                                + routed.upstreams().label() + " ejected: " + failure.description);
-                    }
                     boolean notDelivered = failure.connect && body.resendable();
                     if (notDelivered || (IDEMPOTENT.contains(method) && body.resendable())) {
                         continue;
@@ -223,8 +223,21 @@ final class Proxy implements Handler {
                     break;
                 }
                 try (response) {
+                    byte[] whole;
+                    try {
+                        whole = wholeBody(method, response);
+                    } catch (IOException | RuntimeException e) {
+                        // nothing has reached the client yet: as if the call had failed, so retried when safe
+                        Failure failure = failed(replica, routed.upstreams(), e, " while reading its body");
+                        lastFailure = replica + ": " + failure.description;
+                        timedOut = failure.timeout;
+                        if (IDEMPOTENT.contains(method) && body.resendable()) {
+                            continue;
+                        }
+                        break;
+                    }
                     outcome.status = response.status().code();
-                    relay(res, method, requestId, response, replica);
+                    relay(res, method, requestId, response, replica, whole);
                 }
                 return true;
             } finally {
@@ -243,6 +256,44 @@ final class Proxy implements Handler {
                     + " failed") + " (tried " + tried.size() + " replica(s)); request id " + requestId, null);
         }
         return !timedOut;
+    }
+
+    /** Charges a failure to the replica (logging its ejection) and says how the call failed. */
+    private static Failure failed(Replica replica, Upstreams upstreams, Throwable e, String where) {
+        Failure failure = Failure.of(e, where);
+        if (replica.fail(System.nanoTime(), failure.description)) {
+            LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of " + upstreams.label()
+                    + " ejected: " + failure.description);
+        }
+        return failure;
+    }
+
+    /**
+     * The upstream's body read whole before anything goes to the client, when it has a length up to
+     * {@link #WHOLE}: an upstream that dies or stalls within it is then a failed call (retried or
+     * answered 502/504) rather than a client's connection cut after a 200.
+     *
+     * @return the body; empty when the answer has none; null when it is to be streamed
+     */
+    private static byte[] wholeBody(String method, HttpClientResponse response) throws IOException {
+        if (!hasBody(method, response.status().code())) {
+            return NO_BODY;
+        }
+        OptionalLong length = response.headers().contentLength();
+        if (length.isEmpty() || length.getAsLong() > WHOLE) {
+            return null;
+        }
+        InputStream in = response.inputStream();
+        byte[] whole = in.readNBytes((int) length.getAsLong());
+        if (whole.length < length.getAsLong()) {
+            throw new EOFException("the connection ended after " + whole.length + " of the body's "
+                    + length.getAsLong() + " bytes");
+        }
+        return whole;
+    }
+
+    private static boolean hasBody(String method, int code) {
+        return !(method.equals("HEAD") || code == 204 || code == 304 || code < 200);
     }
 
     private HttpClientResponse send(ServerRequest req, String method, String rawPath, String requestId, Replica replica,
@@ -298,7 +349,7 @@ final class Proxy implements Handler {
     }
 
     private void relay(ServerResponse res, String method, String requestId, HttpClientResponse response,
-            Replica replica) {
+            Replica replica, byte[] whole) {
         res.status(response.status());
         Set<String> connectionTokens = tokens(response.headers().first(HeaderNames.CONNECTION));
         for (Header header : response.headers()) {
@@ -325,9 +376,12 @@ final class Proxy implements Handler {
         if (!response.headers().contains(X_REQUEST_ID)) {
             res.header(X_REQUEST_ID, requestId);
         }
-        int code = response.status().code();
-        if (method.equals("HEAD") || code == 204 || code == 304 || code < 200) {
+        if (!hasBody(method, response.status().code())) {
             res.send();
+            return;
+        }
+        if (whole != null) {
+            res.send(whole);
             return;
         }
         byte[] buffer = new byte[16 * 1024];
@@ -346,7 +400,7 @@ final class Proxy implements Handler {
         try {
             return in.read(buffer);
         } catch (IOException | RuntimeException e) {
-            replica.fail(System.nanoTime(), Failure.of(e).description);
+            replica.fail(System.nanoTime(), Failure.of(e, " while reading its body").description);
             throw e;
         }
     }
@@ -370,7 +424,7 @@ final class Proxy implements Handler {
     /** How a call to an upstream failed, from the exception chain. */
     private record Failure(String description, boolean connect, boolean timeout) {
 
-        static Failure of(Throwable e) {
+        static Failure of(Throwable e, String where) {
             boolean connect = false;
             boolean timeout = false;
             for (Throwable c = e; c != null; c = c.getCause()) {
@@ -378,7 +432,7 @@ final class Proxy implements Handler {
                 timeout |= c instanceof SocketTimeoutException;
             }
             String what = connect ? "connect failed" : timeout ? "no answer within upstream-timeout" : "connection failed";
-            return new Failure(what + " (" + e + ")", connect, timeout);
+            return new Failure(what + where + " (" + e + ")", connect, timeout);
         }
     }
 }
