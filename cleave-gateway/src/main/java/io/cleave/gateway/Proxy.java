@@ -283,8 +283,10 @@ final class Proxy implements Handler {
         if (length.isEmpty() || length.getAsLong() > WHOLE) {
             return null;
         }
-        InputStream in = response.inputStream();
-        byte[] whole = in.readNBytes((int) length.getAsLong());
+        byte[] whole;
+        try (InputStream in = response.inputStream()) { // closed, the connection goes back to the pool
+            whole = in.readNBytes((int) length.getAsLong());
+        }
         if (whole.length < length.getAsLong()) {
             throw new EOFException("the connection ended after " + whole.length + " of the body's "
                     + length.getAsLong() + " bytes");

@@ -32,7 +32,7 @@ class BrokenBodyTest {
 
     @Test
     void aGetWhoseBodyIsCutShortIsAnsweredByAnotherReplica() throws Exception {
-        try (Broken cut = new Broken(false); Backend good = new Backend("a");
+        try (Broken cut = new Broken(Mode.CUT); Backend good = new Backend("a");
                 FrontDoor gateway = Gateways.start("cut-get", "access-log = false\n", List.of(cut.uri(), good.uri()))) {
             // bounded: the gateway picks at random, so ask until the broken replica has had requests
             for (int i = 0; i < 200 && cut.answered("GET") < 3; i++) {
@@ -47,7 +47,7 @@ class BrokenBodyTest {
 
     @Test
     void aPostWhoseBodyIsCutShortIs502NotAShort200() throws Exception {
-        try (Broken cut = new Broken(false);
+        try (Broken cut = new Broken(Mode.CUT);
                 FrontDoor gateway = Gateways.start("cut-post", "access-log = false\n", List.of(cut.uri()))) {
             HttpResponse<String> r = http.send(get(gateway, "POST"), HttpResponse.BodyHandlers.ofString());
 
@@ -59,7 +59,7 @@ class BrokenBodyTest {
 
     @Test
     void anUpstreamSilentWithinItsBodyIs504ForAPostAndAnotherReplicaForAGet() throws Exception {
-        try (Broken silent = new Broken(true); Backend good = new Backend("a");
+        try (Broken silent = new Broken(Mode.SILENT); Backend good = new Backend("a");
                 FrontDoor post = Gateways.start("silent-post", "upstream-timeout = \"500ms\"\naccess-log = false\n",
                         List.of(silent.uri()));
                 FrontDoor both = Gateways.start("silent-get", "upstream-timeout = \"500ms\"\naccess-log = false\n",
@@ -81,6 +81,21 @@ class BrokenBodyTest {
         }
     }
 
+    @Test
+    void aWholeBodyReadLeavesTheUpstreamConnectionForTheNextRequest() throws Exception {
+        try (Broken whole = new Broken(Mode.KEEP_ALIVE);
+                FrontDoor gateway = Gateways.start("reuse", "access-log = false\n", List.of(whole.uri()))) {
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = http.send(get(gateway, "GET"), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("hello");
+            }
+            assertThat(whole.answered("GET")).isEqualTo(20);
+            assertThat(whole.getConnections.get()).as("connections that carried the 20 GETs, one after another").isEqualTo(1);
+        }
+    }
+
     private static HttpRequest get(FrontDoor gateway, String method) {
         return HttpRequest.newBuilder(Gateways.web(gateway, "/page")).timeout(Duration.ofSeconds(10))
                 .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("order")
@@ -88,25 +103,34 @@ class BrokenBodyTest {
                 .build();
     }
 
-    /**
-     * Answers each request {@code 200} with {@code Content-Length: 100} and 5 bytes of it, then
-     * closes the connection, or (silent) keeps it open and sends nothing more until closed.
-     */
+    /** How {@link Broken} answers. */
+    private enum Mode {
+        /** {@code Content-Length: 100} and 5 bytes of it, then the connection closed. */
+        CUT,
+        /** {@code Content-Length: 100} and 5 bytes of it, then nothing until the gateway closes. */
+        SILENT,
+        /** Not broken: {@code hello} whole, then the next request on the same connection. */
+        KEEP_ALIVE
+    }
+
+    /** An upstream on a bare socket, answering every request {@code 200} as its {@link Mode} says. */
     private static final class Broken implements AutoCloseable {
 
         /** Requests answered, by method (the gateway's health probes send {@code HEAD}). */
         final Map<String, AtomicInteger> byMethod = new ConcurrentHashMap<>();
+        /** Connections whose first request was a GET (the probes' are HEADs, each on a connection of its own). */
+        final AtomicInteger getConnections = new AtomicInteger();
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final List<Socket> open = new CopyOnWriteArrayList<>();
         private final Thread acceptor;
 
-        Broken(boolean silent) throws IOException {
+        Broken(Mode mode) throws IOException {
             acceptor = Thread.ofVirtual().start(() -> {
                 while (!server.isClosed()) {
                     try {
                         Socket s = server.accept();
                         open.add(s);
-                        Thread.ofVirtual().start(() -> answer(s, silent));
+                        Thread.ofVirtual().start(() -> answer(s, mode));
                     } catch (IOException closed) {
                         return;
                     }
@@ -114,23 +138,38 @@ class BrokenBodyTest {
             });
         }
 
-        private void answer(Socket s, boolean silent) {
+        private void answer(Socket s, Mode mode) {
             try (s) {
                 InputStream in = s.getInputStream();
-                // the request's head, up to its blank line; its body (if any) is left unread
-                StringBuilder head = new StringBuilder();
-                for (int matched = 0, b; matched < 4 && (b = in.read()) >= 0; ) {
-                    head.append((char) b);
-                    matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-                }
-                String method = head.toString().split(" ", 2)[0];
-                byMethod.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
                 OutputStream out = s.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhello"
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                while (silent && in.read() >= 0) {
-                    // the request's body, then nothing: until the gateway gives up and closes, or the test ends
+                for (int request = 0; ; request++) {
+                    // the request's head, up to its blank line; its body (if any) is left unread
+                    StringBuilder head = new StringBuilder();
+                    for (int matched = 0, b; matched < 4 && (b = in.read()) >= 0; ) {
+                        head.append((char) b);
+                        matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    if (head.isEmpty()) {
+                        return; // the gateway closed the connection between requests
+                    }
+                    String method = head.toString().split(" ", 2)[0];
+                    byMethod.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+                    if (request == 0 && method.equals("GET")) {
+                        getConnections.incrementAndGet();
+                    }
+                    if (mode == Mode.KEEP_ALIVE) {
+                        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        continue;
+                    }
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhello"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    while (mode == Mode.SILENT && in.read() >= 0) {
+                        // the request's body, then nothing: until the gateway gives up and closes, or the test ends
+                    }
+                    return;
                 }
             } catch (IOException ended) {
                 // the gateway closed its side
