@@ -67,34 +67,42 @@ final class ObservedInvoker implements Invoker {
 
     @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
-        AtomicInteger flying = inFlight[method.index()];
-        flying.incrementAndGet();
-        long start = System.nanoTime();
-        Outcome outcome = Outcome.OK;
+        // kept small, and the arguments go nowhere but the next invoker: inlined into the caller, the
+        // arguments' array (and the boxes in it) need not be allocated at all
         int[] untraced = Tracing.untraced();
         Context parent = tracing.parent(untraced);
+        if (parent != null) {
+            return traced(parent, method, arguments);
+        }
+        long start = begin(method);
+        Outcome outcome = Outcome.OK;
+        untraced[0]++;
         try {
-            return parent == null ? untraced(untraced, method, arguments) : traced(parent, method, arguments);
+            return next.invoke(method, arguments);
         } catch (Exception | Error e) {
             outcome = Outcome.of(method, e);
             throw e;
         } finally {
-            long took = System.nanoTime() - start;
-            flying.decrementAndGet();
-            timer(method, outcome).record(took, TimeUnit.NANOSECONDS);
+            untraced[0]--;
+            end(method, outcome, start);
         }
     }
 
-    private Object untraced(int[] untraced, MethodDescriptor method, Object[] arguments) throws Exception {
-        untraced[0]++;
-        try {
-            return next.invoke(method, arguments);
-        } finally {
-            untraced[0]--;
-        }
+    /** Counts the call in flight; the time it starts. */
+    private long begin(MethodDescriptor method) {
+        inFlight[method.index()].incrementAndGet();
+        return System.nanoTime();
+    }
+
+    /** Counts the call out of flight and times it by how it ended. */
+    private void end(MethodDescriptor method, Outcome outcome, long start) {
+        long took = System.nanoTime() - start;
+        inFlight[method.index()].decrementAndGet();
+        timer(method, outcome).record(took, TimeUnit.NANOSECONDS);
     }
 
     private Object traced(Context parent, MethodDescriptor method, Object[] arguments) throws Exception {
+        long start = begin(method);
         Span span = tracing.tracer().spanBuilder(method.fullName()).setParent(parent)
                 .setSpanKind(encoded ? SpanKind.CLIENT : SpanKind.INTERNAL)
                 .setAttribute(Tracing.COMPONENT, callee.name()).setAttribute(Tracing.METHOD, method.name())
@@ -115,6 +123,7 @@ final class ObservedInvoker implements Invoker {
             scope.close();
             span.setAttribute(Tracing.OUTCOME, outcome.label);
             span.end();
+            end(method, outcome, start);
         }
     }
 
