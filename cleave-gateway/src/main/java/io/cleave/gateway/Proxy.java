@@ -202,42 +202,34 @@ final class Proxy implements Handler {
             outcome.upstream = routed.name() + "/" + replica.uri().getRawAuthority();
             replica.begin();
             try {
-                HttpClientResponse response;
+                HttpClientResponse response = null;
+                byte[] whole;
                 try {
                     response = send(req, method, rawPath, requestId, replica, body);
-                } catch (RuntimeException e) {
-                    if (body.clientFailure().isPresent()) {
+                    // before anything reaches the client, so a failure within such a body is a failed call too
+                    whole = wholeBody(method, response);
+                } catch (IOException | RuntimeException e) {
+                    if (response != null) {
+                        response.close();
+                    } else if (body.clientFailure().isPresent()) {
                         RequestBody.Malformed m = body.clientFailure().get();
                         outcome.status = m.status;
                         res.header(HeaderNames.CONNECTION, "close");
                         fail(res, m.status, requestId, m.getMessage(), null);
                         return true;
                     }
-                    Failure failure = failed(replica, routed.upstreams(), e, "");
+                    Failure failure = failed(replica, routed.upstreams(), e, response == null ? "" : " while reading its body");
                     lastFailure = replica + ": " + failure.description;
                     timedOut = failure.timeout;
-                    boolean notDelivered = failure.connect && body.resendable();
-                    if (notDelivered || (IDEMPOTENT.contains(method) && body.resendable())) {
+                    // a refused connection delivered nothing; otherwise only what is safe to send twice is resent
+                    if ((failure.connect || IDEMPOTENT.contains(method)) && body.resendable()) {
                         continue;
                     }
                     break;
                 }
-                try (response) {
-                    byte[] whole;
-                    try {
-                        whole = wholeBody(method, response);
-                    } catch (IOException | RuntimeException e) {
-                        // nothing has reached the client yet: as if the call had failed, so retried when safe
-                        Failure failure = failed(replica, routed.upstreams(), e, " while reading its body");
-                        lastFailure = replica + ": " + failure.description;
-                        timedOut = failure.timeout;
-                        if (IDEMPOTENT.contains(method) && body.resendable()) {
-                            continue;
-                        }
-                        break;
-                    }
-                    outcome.status = response.status().code();
-                    relay(res, method, requestId, response, replica, whole);
+                try (HttpClientResponse relayed = response) {
+                    outcome.status = relayed.status().code();
+                    relay(res, method, requestId, relayed, replica, whole);
                 }
                 return true;
             } finally {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
 
 /**
  * A real Prometheus (Debian's {@code /usr/bin/prometheus}) scrapes the split shop with the
@@ -83,37 +84,27 @@ class PrometheusScrapeTest {
     }
 
     /** Waits, bounded, until Prometheus has scraped every target successfully. */
-    private static void awaitTargetsUp(String api, int expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                JsonNode up = query(api, "sum(up)", System.currentTimeMillis() / 1000.0);
-                if (up.at("/data/result/0/value/1").asInt() == expected) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Prometheus did not scrape all " + expected + " targets within 60 s");
-            }
-            Thread.sleep(200);
-        }
+    private static void awaitTargetsUp(String api, int expected) {
+        awaitValue(api, "sum(up)", up -> up == expected, "Prometheus scraping all " + expected + " targets");
     }
 
     /** Waits, bounded, until every target has been scraped after {@code time} (epoch seconds). */
-    private static void awaitScrapedAfter(String api, double time) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            JsonNode oldest = query(api, "min(timestamp(up))", System.currentTimeMillis() / 1000.0);
-            if (oldest.at("/data/result/0/value/1").asDouble() > time) {
-                return;
+    private static void awaitScrapedAfter(String api, double time) {
+        awaitValue(api, "min(timestamp(up))", oldest -> oldest > time, "Prometheus scraping every target again");
+    }
+
+    /** Polls an instant query (at the current time) until its first value satisfies the condition. */
+    private static void awaitValue(String api, String promql, DoublePredicate condition, String what) {
+        SplitShop.await(what, Duration.ofSeconds(60), () -> {
+            try {
+                JsonNode value = query(api, promql, System.currentTimeMillis() / 1000.0).at("/data/result/0/value/1");
+                return !value.isMissingNode() && condition.test(value.asDouble());
+            } catch (java.io.IOException notYet) {
+                return false; // not listening yet
+            } catch (Exception e) {
+                throw new AssertionError(e);
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Prometheus did not scrape every target again within 30 s: " + oldest);
-            }
-            Thread.sleep(200);
-        }
+        });
     }
 
     private static JsonNode query(String api, String promql, double time) throws Exception {
