@@ -189,15 +189,22 @@ public interface ServiceProvider {
 
         /**
          * Whether a gateway serves this application's listeners at their configured addresses
-         * and balances over the processes that run them: a listener then binds a port of its own
-         * on its configured host, {@linkplain #endpoint announces} it, and takes the client
-         * address from the gateway's {@code X-Forwarded-For}.
+         * and balances over the processes that run them, and how a listener tells its requests
+         * from anyone else's: a listener then binds a port of its own on its configured host,
+         * {@linkplain #endpoint announces} it, and takes the client address from the
+         * {@code X-Forwarded-For} of a request only when the request carries this token in
+         * {@link #GATEWAY_TOKEN_HEADER}, which the gateway sets on every request it forwards to the
+         * application's replicas. Any other process that reaches the listener's port is a client
+         * like any other, whatever it writes in {@code X-Forwarded-For}.
          *
-         * @return true behind a gateway
+         * @return the gateway's token behind a gateway; empty otherwise
          */
-        default boolean fronted() {
-            return false;
+        default Optional<String> gatewayToken() {
+            return Optional.empty();
         }
+
+        /** The header in which the gateway presents its {@linkplain #gatewayToken token} to a listener. */
+        String GATEWAY_TOKEN_HEADER = "Cleave-Gateway-Token";
 
         /**
          * Announces something this process serves, for status reports and for the deployer (a

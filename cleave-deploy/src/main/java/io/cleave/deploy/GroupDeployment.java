@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -262,7 +263,7 @@ final class GroupDeployment implements Deployment {
         }
         Gateway.Running running;
         try {
-            running = front.get().gateway().start(application, front.get().section(), fronted);
+            running = front.get().gateway().start(application, front.get().section(), fronted, gatewayToken(identity));
         } catch (Exception e) {
             throw new StartupException("gateway: cannot serve " + fronted + ": " + e.getMessage(), e);
         }
@@ -287,8 +288,24 @@ final class GroupDeployment implements Deployment {
     }
 
     @Override
-    public boolean frontsListeners() {
-        return !fronted.isEmpty() && front.isEmpty();
+    public Optional<String> gatewayToken() {
+        return !fronted.isEmpty() && front.isEmpty() ? Optional.of(gatewayToken(identity)) : Optional.empty();
+    }
+
+    /**
+     * The token the gateway presents to the listeners: what every process of this deployment
+     * can derive from the supervisor's token and no other can, and not the supervisor's token
+     * itself, which the control port takes.
+     */
+    static String gatewayToken(Identity identity) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(identity.token().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal("cleave gateway".getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     private void apply(List<String> words) {

@@ -50,7 +50,8 @@ class PlanTest {
         }
 
         @Override
-        public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) {
+        public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners,
+                String token) {
             throw new UnsupportedOperationException("a plan starts nothing");
         }
     };

@@ -70,14 +70,19 @@ final class FrontDoor implements Gateway.Running {
                 listeners.values().stream().map(Served::upstreams), router.upstreams().stream()).toList());
     }
 
+    /**
+     * Serves the listeners' public addresses.
+     *
+     * @param token what the proxy presents to the app's replicas (see {@link io.cleave.runtime.spi.Gateway#start})
+     */
     static FrontDoor start(String application, GatewaySettings settings, RouteSettings routes,
-            Map<String, InetSocketAddress> addresses) {
-        return start(application, settings, routes, addresses, System::nanoTime);
+            Map<String, InetSocketAddress> addresses, String token) {
+        return start(application, settings, routes, addresses, token, System::nanoTime);
     }
 
-    /** As {@link #start(String, GatewaySettings, RouteSettings, Map)}, the edge cache's entries expiring by {@code nanoTime}. */
+    /** As {@link #start(String, GatewaySettings, RouteSettings, Map, String)}, the edge cache's entries expiring by {@code nanoTime}. */
     static FrontDoor start(String application, GatewaySettings settings, RouteSettings routes,
-            Map<String, InetSocketAddress> addresses, LongSupplier nanoTime) {
+            Map<String, InetSocketAddress> addresses, String token, LongSupplier nanoTime) {
         Optional<Tls> tls = settings.tls().map(GatewayTls::load);
         Router router = Router.start(routes);
         RateLimits rateLimits;
@@ -107,7 +112,7 @@ final class FrontDoor implements Gateway.Running {
         try {
             cache = EdgeCache.create(application, settings, client, nanoTime);
             for (Map.Entry<String, InetSocketAddress> e : addresses.entrySet()) {
-                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, client, cache));
+                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, client, cache, token));
             }
         } catch (RuntimeException e) {
             served.values().forEach(s -> s.server().stop());
@@ -122,11 +127,11 @@ final class FrontDoor implements Gateway.Running {
     }
 
     private static Served serve(String name, InetSocketAddress address, GatewaySettings settings, Optional<Tls> tls,
-            Router router, RateLimits rateLimits, WebClient client, EdgeCache cache) {
+            Router router, RateLimits rateLimits, WebClient client, EdgeCache cache, String token) {
         Upstreams upstreams = new Upstreams("listener " + name);
         Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits,
                 client.client(Http1Client.PROTOCOL, UPSTREAM_HTTP1), tls.isPresent(),
-                admission(name, settings));
+                admission(name, settings), token);
         DirectHandler plainErrors = new PlainErrors(settings.maxHeaderSize());
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)

@@ -46,7 +46,8 @@ public final class GatewayProvider implements Gateway {
      * @throws IllegalStateException when an address cannot be bound or Redis cannot be reached
      */
     @Override
-    public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) {
-        return FrontDoor.start(application, GatewaySettings.read(section), RouteSettings.read(section), listeners);
+    public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners,
+            String token) {
+        return FrontDoor.start(application, GatewaySettings.read(section), RouteSettings.read(section), listeners, token);
     }
 }

@@ -3,6 +3,7 @@ package io.cleave.gateway;
 import com.netflix.concurrency.limits.Limiter;
 import io.cleave.gateway.GatewaySettings.ClientKey;
 import io.cleave.gateway.GatewaySettings.RateLimit;
+import io.cleave.spi.ServiceProvider;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -46,6 +47,8 @@ final class Proxy implements Handler {
     static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     static final HeaderName X_FORWARDED_PROTO = HeaderNames.create("X-Forwarded-Proto");
     static final HeaderName X_FORWARDED_HOST = HeaderNames.create("X-Forwarded-Host");
+    private static final HeaderName GATEWAY_TOKEN = HeaderNames.create(ServiceProvider.Request.GATEWAY_TOKEN_HEADER);
+    private static final String TOKEN_NAME = GATEWAY_TOKEN.lowerCase();
     static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
     /** RFC 9110 7.6.1: meaningful for one connection only, never forwarded. */
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
@@ -66,9 +69,11 @@ final class Proxy implements Handler {
     private final Http1Client client;
     private final String scheme;
     private final Optional<Limiter<Void>> admission;
+    private final String token;
 
     Proxy(String listener, GatewaySettings settings, Upstreams upstreams, Router router, RateLimits rateLimits,
-            Http1Client client, boolean secure, Optional<Limiter<Void>> admission) {
+            Http1Client client, boolean secure, Optional<Limiter<Void>> admission, String token) {
+        this.token = token;
         this.listener = listener;
         this.settings = settings;
         this.upstreams = upstreams;
@@ -205,7 +210,7 @@ final class Proxy implements Handler {
                 HttpClientResponse response = null;
                 byte[] whole;
                 try {
-                    response = send(req, method, rawPath, requestId, replica, body);
+                    response = send(req, method, rawPath, requestId, replica, body, routed.name().equals(RouteSettings.APP));
                     // before anything reaches the client, so a failure within such a body is a failed call too
                     whole = wholeBody(method, response);
                 } catch (IOException | RuntimeException e) {
@@ -290,8 +295,9 @@ final class Proxy implements Handler {
         return !(method.equals("HEAD") || code == 204 || code == 304 || code < 200);
     }
 
+    /** Sends the request upstream, presenting the token to the app's own replicas alone (never to a legacy upstream). */
     private HttpClientResponse send(ServerRequest req, String method, String rawPath, String requestId, Replica replica,
-            RequestBody body) {
+            RequestBody body, boolean app) {
         String query = req.prologue().query().rawValue();
         Http1ClientRequest out = client.method(Method.create(method))
                 .skipUriEncoding(true)
@@ -302,7 +308,7 @@ final class Proxy implements Handler {
             for (Header header : req.headers()) {
                 String name = header.name().toLowerCase(Locale.ROOT);
                 if (HOP_BY_HOP.contains(name) || connectionTokens.contains(name) || name.equals("x-request-id")
-                        || name.startsWith("x-forwarded-") || name.startsWith(":")) {
+                        || name.startsWith("x-forwarded-") || name.startsWith(":") || name.equals(TOKEN_NAME)) {
                     if (name.equals("x-forwarded-for")) {
                         forwardedFor = String.join(", ", header.allValues());
                     }
@@ -316,6 +322,9 @@ final class Proxy implements Handler {
             req.headers().first(HeaderNames.HOST).or(() -> Optional.ofNullable(req.authority()))
                     .ifPresent(host -> h.set(X_FORWARDED_HOST, host));
             h.set(X_REQUEST_ID, requestId);
+            if (app) {
+                h.set(GATEWAY_TOKEN, token);
+            }
         });
         return body.send(out);
     }

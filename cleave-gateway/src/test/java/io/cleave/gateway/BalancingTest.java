@@ -68,7 +68,7 @@ class BalancingTest {
         HttpRequest request = HttpRequest.newBuilder(Gateways.web(gateway, "/headers?x=%2F"))
                 .header("X-Forwarded-For", "203.0.113.9").header("X-Request-Id", "req-42")
                 .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
-                .header("Keep-Alive", "timeout=5").build();
+                .header("Keep-Alive", "timeout=5").header("Cleave-Gateway-Token", "a-guess").build();
 
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
 
@@ -76,8 +76,9 @@ class BalancingTest {
         assertThat(r.headers().firstValue("x-request-id")).hasValue("req-42");
         assertThat(r.body()).contains("x-forwarded-for: 203.0.113.9, 127.0.0.1\n", "x-forwarded-proto: http\n",
                 "x-forwarded-host: 127.0.0.1:" + gateway.port("web") + "\n", "x-request-id: req-42\n",
-                "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\n")
-                .doesNotContain("keep-alive:");
+                "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\n",
+                "cleave-gateway-token: " + Gateways.TOKEN + "\n") // the client's guess replaced by the gateway's own
+                .doesNotContain("keep-alive:", "a-guess");
     }
 
     @Test

@@ -20,7 +20,7 @@ public final class GatewayBench {
     public static void main(String[] args) throws Exception {
         String toml = "[gateway]\n" + (args.length > 2 ? args[2].replace("\\n", "\n") + "\n" : "");
         Gateway.Running running = new GatewayProvider().start("bench", TomlConfig.section(toml, "gateway"),
-                Map.of("web", new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))));
+                Map.of("web", new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))), Gateway.newToken());
         running.upstreams("web", List.of(URI.create(args[1])));
         System.out.println("gateway " + running.endpoints().get("web"));
         System.out.flush();

@@ -12,6 +12,9 @@ import java.util.function.LongSupplier;
 /** Starts the gateway as a deployer would: found by ServiceLoader, configured by {@code cleave.toml} text. */
 final class Gateways {
 
+    /** What the gateways started here present to their upstreams. */
+    static final String TOKEN = "test-gateway-token";
+
     private Gateways() {
     }
 
@@ -22,7 +25,7 @@ final class Gateways {
     /** A gateway with one listener, {@code web}, on a free loopback port, sending to these replicas. */
     static FrontDoor start(String application, String gatewayToml, List<URI> replicas) throws Exception {
         Gateway.Running running = provider().start(application, TomlConfig.section("[gateway]\n" + gatewayToml, "gateway"),
-                Map.of("web", new InetSocketAddress("127.0.0.1", 0)));
+                Map.of("web", new InetSocketAddress("127.0.0.1", 0)), TOKEN);
         running.upstreams("web", replicas);
         return (FrontDoor) running;
     }
@@ -31,7 +34,7 @@ final class Gateways {
     static FrontDoor start(String application, String gatewayToml, List<URI> replicas, LongSupplier nanoTime) {
         var section = TomlConfig.section("[gateway]\n" + gatewayToml, "gateway");
         FrontDoor running = FrontDoor.start(application, GatewaySettings.read(section), RouteSettings.read(section),
-                Map.of("web", new InetSocketAddress("127.0.0.1", 0)), nanoTime);
+                Map.of("web", new InetSocketAddress("127.0.0.1", 0)), TOKEN, nanoTime);
         running.upstreams("web", replicas);
         return running;
     }

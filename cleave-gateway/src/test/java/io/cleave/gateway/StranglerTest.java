@@ -87,6 +87,17 @@ class StranglerTest {
     }
 
     @Test
+    void neverShowsTheGatewaysTokenToTheLegacyApplication() throws Exception {
+        startGateway(PRODUCTS_MOVED);
+
+        HttpResponse<String> headers = http.send(HttpRequest.newBuilder(Gateways.web(gateway, "/headers"))
+                .header("Cleave-Gateway-Token", "a-guess").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(headers.headers().firstValue("X-Cleave-Upstream")).hasValue("legacy");
+        assertThat(headers.body()).contains("x-forwarded-for: 127.0.0.1\n").doesNotContain("cleave-gateway-token");
+    }
+
+    @Test
     void movesARouteToTheAppUnderLoadWithoutAFailedRequest() throws Exception {
         startGateway(ALL_TO_LEGACY);
         int clients = 4;

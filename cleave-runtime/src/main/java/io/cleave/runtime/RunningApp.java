@@ -454,8 +454,8 @@ final class RunningApp implements App {
         }
 
         @Override
-        public boolean fronted() {
-            return deployment.frontsListeners();
+        public Optional<String> gatewayToken() {
+            return deployment.gatewayToken();
         }
 
         @Override

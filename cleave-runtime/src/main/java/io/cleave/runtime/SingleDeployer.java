@@ -81,6 +81,7 @@ final class SingleDeployer implements Deployer {
 
         private final Context context;
         private final Gateway gateway;
+        private final String token = Gateway.newToken();
         private volatile Gateway.Running running;
 
         Fronted(Context context, Gateway gateway, boolean serialize, TransportSettings transport) {
@@ -90,8 +91,8 @@ final class SingleDeployer implements Deployer {
         }
 
         @Override
-        public boolean frontsListeners() {
-            return true;
+        public Optional<String> gatewayToken() {
+            return Optional.of(token);
         }
 
         /** The listeners announced where they listen: the gateway starts in front of them. */
@@ -114,7 +115,7 @@ final class SingleDeployer implements Deployer {
             }
             try {
                 gateway.check(section, addresses);
-                Gateway.Running started = gateway.start(context.application(), section, addresses);
+                Gateway.Running started = gateway.start(context.application(), section, addresses, token);
                 replicas.forEach((name, uri) -> started.upstreams(name, List.of(uri)));
                 running = started;
             } catch (ConfigSection.ConfigError e) {

@@ -26,6 +26,7 @@ final class ClientConnection {
     private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pingSequence = new AtomicInteger();
     volatile boolean goingAway;
+    private volatile String unusableBecause;
     /**
      * When the last frame from the replica began to arrive (when the connection opened, before
      * any): a pong, a reply, any frame proves it alive.
@@ -63,6 +64,16 @@ final class ClientConnection {
 
     boolean usable() {
         return !goingAway && wire.open();
+    }
+
+    /**
+     * Why this connection is no longer {@linkplain #usable usable}, said before it stops being
+     * usable, so a caller that finds it unusable always learns why.
+     *
+     * @return the reason; null while it is usable (or closed by this side)
+     */
+    String unusableBecause() {
+        return unusableBecause;
     }
 
     int nextCallId() {
@@ -135,6 +146,9 @@ final class ClientConnection {
         } catch (RuntimeException e) {
             LOG.warn("closing connection to {} after an unexpected error", replica.replica, e);
         } finally {
+            if (unusableBecause == null) {
+                unusableBecause = "connection lost";
+            }
             wire.close();
             connectionLost();
         }
@@ -180,8 +194,9 @@ final class ClientConnection {
                 // lastHeard is set above
             }
             case Frame.GOAWAY -> {
-                goingAway = true;
                 String reason = Frame.readString(in, 2, "goaway reason");
+                unusableBecause = (callId == Frame.NOTHING_READ ? "refused the connection: " : "going away: ") + reason;
+                goingAway = true;
                 if (callId == Frame.NOTHING_READ) {
                     refused(reason);
                     return;

@@ -106,7 +106,7 @@ final class ReplicaState {
                     true, e.getCause());
         }
         if (!c.usable()) {
-            String why = down;
+            String why = c.unusableBecause() != null ? c.unusableBecause() : down;
             throw new ComponentUnavailableException(what + ": connection to " + replica + " closed right after it opened"
                     + (why == null ? "" : " (" + why + ")"), true);
         }

@@ -51,6 +51,7 @@ final class HttpListener implements Listener {
     static final System.Logger LOG = System.getLogger("io.cleave.web");
     static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
     /** What a listener serving TLS tells browsers: use HTTPS only, for a year. */
+    private static final String GATEWAY_TOKEN = io.cleave.spi.ServiceProvider.Request.GATEWAY_TOKEN_HEADER.toLowerCase(Locale.ROOT);
     static final String HSTS = "max-age=31536000";
     /**
      * Headers every response carries unless its handler set them: a page loads its scripts, styles,
@@ -334,6 +335,11 @@ final class HttpListener implements Listener {
         for (Header h : req.headers()) {
             headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
         }
+        // the gateway's credential, for this listener alone: never shown to a handler (which may log headers)
+        List<String> presented = headers.remove(GATEWAY_TOKEN);
+        if (presented == null) {
+            presented = List.of();
+        }
         byte[] body;
         try {
             body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
@@ -352,7 +358,7 @@ final class HttpListener implements Listener {
         return new WebRequest(requestId, method, decodedPath(path), pathParams,
                 UriDecoding.query(req.prologue().query().rawValue()), headers,
                 UriDecoding.cookies(headers.getOrDefault("cookie", List.of())), body,
-                proxies.clientAddress(req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", List.of())));
+                proxies.clientAddress(req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", List.of()), presented));
     }
 
     /** The refusing policy's wait, rounded up to whole seconds (at least 1); 1 s when no policy said. */

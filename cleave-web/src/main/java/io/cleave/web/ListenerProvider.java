@@ -38,8 +38,9 @@ public final class ListenerProvider implements ServiceProvider {
         String name = request.parameter();
         ListenerSettings settings = settings(request.component(), name, request.section("listeners"), request::section);
         ListenerAddress configured = settings.address();
-        if (request.fronted()) {
-            settings = settings.fronted();
+        Optional<String> gatewayToken = request.gatewayToken();
+        if (gatewayToken.isPresent()) {
+            settings = settings.fronted(gatewayToken.get());
         }
         String key = request.application() + "/" + name;
         HttpListener listener;
@@ -51,7 +52,7 @@ public final class ListenerProvider implements ServiceProvider {
             }
             listener.acquire();
         }
-        if (request.fronted()) {
+        if (gatewayToken.isPresent()) {
             if (configured.port() != 0) {
                 ConfigSection gateway = request.section("gateway");
                 boolean tls = gateway.has("tls-certificate") || gateway.has("tls-keystore");

@@ -109,11 +109,12 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
     /**
      * These settings behind a gateway that serves the configured address: a port of its own on
      * the configured host, plain HTTP (the gateway terminates TLS), and the gateway, which
-     * connects over loopback, trusted for {@code X-Forwarded-For}.
+     * presents its token, trusted for {@code X-Forwarded-For}.
      *
+     * @param gatewayToken what the gateway presents on each request it forwards
      * @throws ConfigError if the listener has TLS settings of its own, which would do nothing there
      */
-    ListenerSettings fronted() {
+    ListenerSettings fronted(String gatewayToken) {
         if (tls.isPresent()) {
             throw new ConfigError(origin + " " + (tls.get() instanceof TlsSource.KeyStore ? "tls-keystore" : "tls-certificate")
                     + ": the gateway ([gateway]) serves this listener and terminates TLS in front of it; move the TLS"
@@ -121,7 +122,7 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
         }
         return new ListenerSettings(name, origin + " behind the gateway", new ListenerAddress(address.host(), 0),
                 Optional.empty(), maxBody, maxHeaderSize, readTimeout, concurrency,
-                trustedProxies.and("the gateway", java.util.List.of("127.0.0.0/8", "::1")));
+                trustedProxies.behindGateway(gatewayToken));
     }
 
     /** The defaults, at an address. */

@@ -3,6 +3,8 @@ package io.cleave.web;
 import io.cleave.spi.ConfigSection.ConfigError;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,10 +16,16 @@ import java.util.regex.Pattern;
  * proxies appended) past every trusted proxy: the first address not trusted is the client. An
  * address a client wrote itself sits left of what the first trusted proxy appended, so it is
  * never reached unless every hop after it is trusted.
+ *
+ * <p>Behind Cleave's gateway the TCP peer is trusted by what it presents, not by where it
+ * connects from: a request that carries the gateway's token in
+ * {@link io.cleave.spi.ServiceProvider.Request#GATEWAY_TOKEN_HEADER} came through the gateway,
+ * whose last {@code X-Forwarded-For} hop is the client's TCP peer. Any other local process that
+ * reaches the listener's port is the client itself.
  */
 final class TrustedProxies {
 
-    static final TrustedProxies NONE = new TrustedProxies(List.of());
+    static final TrustedProxies NONE = new TrustedProxies(List.of(), null);
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -45,21 +53,20 @@ final class TrustedProxies {
     }
 
     private final List<Block> blocks;
+    private final byte[] gatewayToken;
 
-    private TrustedProxies(List<Block> blocks) {
+    private TrustedProxies(List<Block> blocks, byte[] gatewayToken) {
         this.blocks = List.copyOf(blocks);
+        this.gatewayToken = gatewayToken;
     }
 
     /**
-     * These proxies and the given ones.
+     * These proxies, and a peer that presents the gateway's token.
      *
-     * @param key where the others come from, for messages
-     * @param cidrs more CIDR blocks
+     * @param token what the gateway sends in {@link io.cleave.spi.ServiceProvider.Request#GATEWAY_TOKEN_HEADER}
      */
-    TrustedProxies and(String key, List<String> cidrs) {
-        List<Block> all = new ArrayList<>(blocks);
-        all.addAll(parse(key, cidrs).blocks);
-        return new TrustedProxies(all);
+    TrustedProxies behindGateway(String token) {
+        return new TrustedProxies(blocks, token.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -89,7 +96,7 @@ final class TrustedProxies {
             }
             blocks.add(new Block(network.get(), bits));
         }
-        return new TrustedProxies(blocks);
+        return new TrustedProxies(blocks, null);
     }
 
     /** The bytes of an IP literal; empty for anything else (never a DNS lookup). */
@@ -115,8 +122,10 @@ final class TrustedProxies {
         }
     }
 
-    boolean isEmpty() {
-        return blocks.isEmpty();
+    /** Whether the one token presented is the gateway's (compared in constant time). */
+    private boolean isGateway(List<String> presented) {
+        return gatewayToken != null && presented.size() == 1
+                && MessageDigest.isEqual(gatewayToken, presented.get(0).getBytes(StandardCharsets.UTF_8));
     }
 
     private boolean trusts(String address) {
@@ -129,11 +138,13 @@ final class TrustedProxies {
      *
      * @param peer the TCP peer's address
      * @param forwardedFor the values of every {@code X-Forwarded-For} header, in order
+     * @param presented the values of the gateway token header, in order
      * @return the rightmost address of the chain that is not a trusted proxy; the peer when it is not
-     *     trusted or sent no header; the leftmost when every hop is trusted
+     *     trusted (neither in a block nor presenting the gateway's token) or sent no header; the
+     *     leftmost when every hop is trusted
      */
-    String clientAddress(String peer, List<String> forwardedFor) {
-        if (blocks.isEmpty() || !trusts(peer)) {
+    String clientAddress(String peer, List<String> forwardedFor, List<String> presented) {
+        if (!isGateway(presented) && (blocks.isEmpty() || !trusts(peer))) {
             return peer;
         }
         List<String> chain = new ArrayList<>();

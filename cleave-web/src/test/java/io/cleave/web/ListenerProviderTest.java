@@ -8,6 +8,7 @@ import io.cleave.Listener;
 import io.cleave.StartupException;
 import io.cleave.WebResponse;
 import io.cleave.spi.ConfigSection.ConfigError;
+import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -69,7 +70,7 @@ class ListenerProviderTest {
             configured = free.getLocalPort();
         }
         ProviderRequest request = new ProviderRequest("Storefront", Listener.class, "web",
-                listeners(Map.of("web", "127.0.0.1:" + configured)), DATA_DIR).behindGateway();
+                listeners(Map.of("web", "127.0.0.1:" + configured)), DATA_DIR).behindGateway("gateway-token");
 
         Listener web = provide(request);
         web.get("/hello", r -> WebResponse.text("hi"));
@@ -80,6 +81,31 @@ class ListenerProviderTest {
         assertThat(request.endpoints()).containsExactly(Map.entry("listener.web", "http://127.0.0.1:" + web.port()));
         assertThat(web.uri().toString()).isEqualTo("http://127.0.0.1:" + configured + "/");
         assertThat(direct.body()).isEqualTo("hi");
+    }
+
+    @Test
+    void behindAGatewayBelievesXForwardedForOnlyWithTheGatewaysTokenAndHidesTheTokenFromHandlers() throws Exception {
+        ProviderRequest request = new ProviderRequest("Storefront", Listener.class, "web",
+                listeners(Map.of("web", "127.0.0.1:0")), DATA_DIR).behindGateway("gateway-token");
+        Listener web = provide(request);
+        web.get("/who", r -> WebResponse.text(r.clientAddress() + " " + r.header(ServiceProvider.Request.GATEWAY_TOKEN_HEADER)
+                .orElse("-")));
+        HttpClient client = HttpClient.newHttpClient();
+        java.util.function.Function<String[], String> who = headers -> {
+            try {
+                return client.send(HttpRequest.newBuilder(java.net.URI.create(request.endpoints().get("listener.web") + "/who"))
+                        .headers(headers).build(), HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThat(who.apply(new String[] {"X-Forwarded-For", "203.0.113.7",
+                ServiceProvider.Request.GATEWAY_TOKEN_HEADER, "gateway-token"})).isEqualTo("203.0.113.7 -");
+        // any other local process that finds the port: its own address, whatever it claims
+        assertThat(who.apply(new String[] {"X-Forwarded-For", "203.0.113.7"})).isEqualTo("127.0.0.1 -");
+        assertThat(who.apply(new String[] {"X-Forwarded-For", "203.0.113.7",
+                ServiceProvider.Request.GATEWAY_TOKEN_HEADER, "a-guess"})).isEqualTo("127.0.0.1 -");
     }
 
     @Test

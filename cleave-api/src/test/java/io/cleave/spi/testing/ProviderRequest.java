@@ -26,7 +26,7 @@ public final class ProviderRequest implements ServiceProvider.Request {
     private final Map<Class<?>, Object> services = new HashMap<>();
     private final List<io.cleave.Lifecycle> attached = new ArrayList<>();
     private List<Codec<?>> typeArguments = List.of();
-    private boolean fronted;
+    private String gatewayToken;
     private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
 
     /**
@@ -100,18 +100,19 @@ public final class ProviderRequest implements ServiceProvider.Request {
     }
 
     /**
-     * Asks as a process behind a gateway does ({@link #fronted()}).
+     * Asks as a process behind a gateway does ({@link #gatewayToken()}).
      *
+     * @param token the gateway's token
      * @return this
      */
-    public ProviderRequest behindGateway() {
-        fronted = true;
+    public ProviderRequest behindGateway(String token) {
+        gatewayToken = token;
         return this;
     }
 
     @Override
-    public boolean fronted() {
-        return fronted;
+    public java.util.Optional<String> gatewayToken() {
+        return java.util.Optional.ofNullable(gatewayToken);
     }
 
     @Override

@@ -64,12 +64,13 @@ public interface Deployment extends AutoCloseable {
 
     /**
      * Whether a gateway serves the application's listeners at their configured addresses in
-     * front of this process (see {@link io.cleave.spi.ServiceProvider.Request#fronted()}).
+     * front of this process, and the token it presents to them (see
+     * {@link io.cleave.spi.ServiceProvider.Request#gatewayToken()}).
      *
-     * @return true behind a gateway
+     * @return the gateway's token behind a gateway; empty otherwise
      */
-    default boolean frontsListeners() {
-        return false;
+    default java.util.Optional<String> gatewayToken() {
+        return java.util.Optional.empty();
     }
 
     /**

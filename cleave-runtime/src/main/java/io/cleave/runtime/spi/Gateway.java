@@ -44,10 +44,26 @@ public interface Gateway {
      * @param application the application's name, for logs and shared state (rate limits) keys
      * @param section the {@code [gateway]} section, already {@linkplain #check checked}
      * @param listeners each listener's public address, by name
+     * @param token what the gateway presents in
+     *     {@link io.cleave.spi.ServiceProvider.Request#GATEWAY_TOKEN_HEADER} on every request it
+     *     forwards to the application's replicas (never to another upstream), so that they believe
+     *     its {@code X-Forwarded-For} and nobody else's
      * @return the running gateway
      * @throws Exception if an address cannot be bound or a shared store cannot be reached
      */
-    Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners) throws Exception;
+    Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners, String token)
+            throws Exception;
+
+    /**
+     * A fresh gateway token: 256 random bits, URL-safe.
+     *
+     * @return the token
+     */
+    static String newToken() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 
     /**
      * A listener's configured address, from {@code [listeners] name = "host:port"} or a

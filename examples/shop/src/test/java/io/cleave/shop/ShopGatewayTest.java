@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ShopGatewayTest {
 
     private static final int CLIENTS = 4;
+    private static final int ATTEMPTS_PER_ADDRESS = 3;
 
     @TempDir
     Path directory;
 
     @Test
     void aStorefrontReplicaKilledOrHungBehindTheGatewayFailsNoRead() throws Exception {
-        try (SplitShop shop = SplitShop.start(directory, Optional.empty(), Map.of())) {
+        try (SplitShop shop = SplitShop.start(directory, Optional.empty(),
+                Map.of("Users.login-attempts-per-address", String.valueOf(ATTEMPTS_PER_ADDRESS)))) {
             JsonNode groups = shop.status().get("groups");
             assertThat(names(groups)).contains("gateway", "Storefront");
             assertThat(replicas(groups, "gateway")).isEqualTo(1);
@@ -91,7 +97,27 @@ class ShopGatewayTest {
 
             assertThat(failed).as("reads failed behind the gateway, out of " + reads.get()).isEmpty();
             assertThat(reads.get()).isGreaterThan(300);
+
+            aClientCannotChooseItsAddressWithXForwardedFor(shop.client().base());
         }
+    }
+
+    /**
+     * The storefront replicas believe the gateway's {@code X-Forwarded-For} and no one else's: a
+     * client that writes a new address into it on each failed log-in is still throttled by its own.
+     */
+    private static void aClientCannotChooseItsAddressWithXForwardedFor(URI gateway) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 1; i <= ATTEMPTS_PER_ADDRESS + 1; i++) {
+            HttpRequest logIn = HttpRequest.newBuilder(gateway.resolve("/api/sessions"))
+                    .header("content-type", "application/json").header("X-Forwarded-For", "203.0.113." + i)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"nobody-" + i
+                            + "@example.com\", \"password\": \"wrong\"}")).build();
+            statuses.add(http.send(logIn, HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        assertThat(statuses).as("failed log-ins, each claiming another address").endsWith(429)
+                .doesNotContain(200, 500, 503);
     }
 
     private static List<String> names(JsonNode groups) {
