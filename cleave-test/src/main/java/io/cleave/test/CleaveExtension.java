@@ -137,8 +137,10 @@ final class CleaveExtension implements TestTemplateInvocationContextProvider {
             }
             Class<?> testClass = classContext.getRequiredTestClass();
             // Keyed by the annotation too: a store lookup also finds the enclosing class's
-            // entries, and a nested class with @CleaveTest of its own needs its own app.
-            StartedApp started = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(List.of(topology.name(), settings),
+            // entries, and a nested class with @CleaveTest of its own needs its own app. A shared
+            // one lives in the root's store, closed when the whole run ends.
+            ExtensionContext owner = settings.shared() ? classContext.getRoot() : classContext;
+            StartedApp started = owner.getStore(NAMESPACE).getOrComputeIfAbsent(List.of(topology.name(), settings),
                     key -> StartedApp.start(topology, settings, testClass), StartedApp.class);
             return started.app(topology);
         }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Marks a test class whose {@link TopologyTest} methods run once per topology of a Cleave
  * application. The application starts once per topology, on first use, and stops when the
- * class's tests are done.
+ * class's tests are done (or, {@linkplain #shared shared}, when every test is done).
  *
  * <pre>{@code
  * @CleaveTest(config = "shop-test.toml", set = "Payments.failure-rate=0")
@@ -71,4 +71,16 @@ public @interface CleaveTest {
      * @return true (the default) for a fresh directory
      */
     boolean freshDataDirectory() default true;
+
+    /**
+     * Whether test classes whose {@code @CleaveTest} is equal (the same configuration, overrides,
+     * topologies, settings class and data directory choice) share one application per topology:
+     * it starts for the first of them and stops when every test of the run is done. For classes
+     * whose tests make their own data (their own users, orders, keys) and so cannot see each
+     * other's; it saves a start per class and topology, which with {@code multi} is a process per
+     * group. The settings class is asked once, for the first class.
+     *
+     * @return true to share; false (the default) for an application per class
+     */
+    boolean shared() default false;
 }

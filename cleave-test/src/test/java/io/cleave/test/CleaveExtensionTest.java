@@ -15,6 +15,7 @@ import io.cleave.test.app.LibraryImpl;
 import io.cleave.test.samples.BrokenConfigScenarios;
 import io.cleave.test.samples.FailingScenarios;
 import io.cleave.test.samples.LibraryScenarios;
+import io.cleave.test.samples.SharedScenarios;
 import io.cleave.test.samples.NestedScenarios;
 import io.cleave.test.samples.SerializedOnlyScenarios;
 import io.cleave.test.samples.SettingsScenarios;
@@ -37,6 +38,7 @@ class CleaveExtensionTest {
         LibraryImpl.CONSTRUCTED.set(0);
         LibraryImpl.STOPPED.set(0);
         LibraryScenarios.APPS.clear();
+        SharedScenarios.APPS.clear();
     }
 
     private static EngineExecutionResults run(Class<?> testClass) {
@@ -96,6 +98,20 @@ class CleaveExtensionTest {
         App single = LibraryScenarios.APPS.get("single").get(0);
         App serialized = LibraryScenarios.APPS.get("single-serialized").get(0);
         assertThat(single).isNotSameAs(serialized);
+    }
+
+    @Test
+    void sharedClassesWithEqualAnnotationsShareOneApplicationStoppedWhenTheRunEnds() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(
+                selectClass(SharedScenarios.First.class), selectClass(SharedScenarios.Second.class),
+                selectClass(SharedScenarios.Other.class)).execute();
+
+        results.testEvents().assertStatistics(s -> s.started(3).succeeded(3).failed(0));
+        App first = SharedScenarios.APPS.get("First/single").get(0);
+        assertThat(SharedScenarios.APPS.get("Second/single")).singleElement().isSameAs(first);
+        assertThat(SharedScenarios.APPS.get("Other/single")).singleElement().isNotSameAs(first);
+        assertThat(LibraryImpl.CONSTRUCTED).as("one for First and Second, one for Other").hasValue(2);
+        assertThat(LibraryImpl.STOPPED).as("both stopped when the run ended").hasValue(2);
     }
 
     @Test

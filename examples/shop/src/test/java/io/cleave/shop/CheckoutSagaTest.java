@@ -11,7 +11,7 @@ import io.cleave.test.TopologyTest;
 import java.util.UUID;
 
 /** The checkout saga's compensations and its idempotency, over HTTP, in every topology. */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class)
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
 class CheckoutSagaTest {
 
     @TopologyTest

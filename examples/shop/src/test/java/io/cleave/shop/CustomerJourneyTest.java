@@ -18,7 +18,7 @@ import java.util.UUID;
  * out, see the order and its confirmation. On the embedded databases here, in every topology;
  * {@link CustomerJourneyOnPostgresTest} runs the same on PostgreSQL.
  */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class)
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
 class CustomerJourneyTest {
 
     @TopologyTest

@@ -15,7 +15,7 @@ import java.util.UUID;
  * sharing the local Redis); an administrator's price change publishes {@code ProductChanged},
  * whose delivery drops the product and its listings from every replica's cache.
  */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class)
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
 class PriceChangeTest {
 
     /** The administrator named in the shop's configuration ({@code [Storefront] admins}). */

@@ -8,7 +8,7 @@ import io.cleave.test.TopologyTest;
 import java.util.UUID;
 
 /** Bad input gets a 4xx answer with a message naming what is wrong, and never a stack trace; in every topology. */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class)
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
 class ValidationTest {
 
     @TopologyTest
