@@ -35,6 +35,7 @@ final class Observation implements CallDecorator.Decoration {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
+    private final CallMeters calls;
     private final Tracing tracing;
     private final JvmGcMetrics gc;
     private final HttpServer server;
@@ -45,9 +46,10 @@ final class Observation implements CallDecorator.Decoration {
     private final TopologyDashboard topology;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Observation(PrometheusMeterRegistry registry, Tracing tracing, JvmGcMetrics gc, HttpServer server,
-            ExecutorService executor, TopologyDashboard topology) {
+    private Observation(PrometheusMeterRegistry registry, CallMeters calls, Tracing tracing, JvmGcMetrics gc,
+            HttpServer server, ExecutorService executor, TopologyDashboard topology) {
         this.registry = registry;
+        this.calls = calls;
         this.topology = topology;
         this.tracing = tracing;
         this.gc = gc;
@@ -74,6 +76,8 @@ final class Observation implements CallDecorator.Decoration {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        CallMeters calls = new CallMeters(application, registry);
+        registry.getPrometheusRegistry().register(calls);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.adminPort()), 16);
@@ -93,8 +97,8 @@ final class Observation implements CallDecorator.Decoration {
                 query(exchange, "summary").equals("1") ? Map.of("traces", tracing.recent().summaries())
                         : Map.of("spans", tracing.recent().snapshot(query(exchange, "trace"))))));
         server.createContext("/calls", exchange -> answer(exchange, "application/json",
-                JSON.writeValueAsString(calls(application, registry))));
-        TopologyDashboard topology = new TopologyDashboard(application, components, () -> calls(application, registry),
+                JSON.writeValueAsString(calls(application, calls, registry))));
+        TopologyDashboard topology = new TopologyDashboard(application, components, () -> calls(application, calls, registry),
                 tracing.recent());
         topology.register(server);
         byte[] page;
@@ -106,30 +110,25 @@ final class Observation implements CallDecorator.Decoration {
         String html = new String(page, StandardCharsets.UTF_8);
         server.createContext("/dashboard", exchange -> answer(exchange, "text/html; charset=utf-8", html));
         server.start();
-        Observation observation = new Observation(registry, tracing, gc, server, executor, topology);
+        Observation observation = new Observation(registry, calls, tracing, gc, server, executor, topology);
         LOG.log(System.Logger.Level.INFO, "application " + application + ": metrics at " + observation.metricsUrl
                 + ", recent traces at " + observation.tracesUrl + ", dashboard at " + observation.dashboardUrl);
         return observation;
     }
 
     /**
-     * The call meters now, for the dashboard: every {@code cleave.calls} timer with its count and
-     * cumulative histogram buckets (seconds), and the calls in flight by {@code component.method}.
+     * The call meters now, for the dashboard: every {@code cleave_calls_seconds} histogram with its
+     * count and cumulative buckets (seconds), and the calls in flight by {@code component.method}.
      */
-    static Map<String, Object> calls(String application, PrometheusMeterRegistry registry) {
+    static Map<String, Object> calls(String application, CallMeters calls, PrometheusMeterRegistry registry) {
         java.util.List<Map<String, Object>> timers = new java.util.ArrayList<>();
-        for (io.micrometer.core.instrument.Timer t : registry.find("cleave.calls").timers()) {
-            io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot = t.takeSnapshot();
-            java.util.List<double[]> buckets = new java.util.ArrayList<>();
-            for (io.micrometer.core.instrument.distribution.CountAtBucket b : snapshot.histogramCounts()) {
-                buckets.add(new double[] {b.bucket(java.util.concurrent.TimeUnit.SECONDS), b.count()});
-            }
+        for (CallMeters.Snapshot s : calls.snapshot()) {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("component", t.getId().getTag("component"));
-            m.put("method", t.getId().getTag("method"));
-            m.put("outcome", t.getId().getTag("outcome"));
-            m.put("count", snapshot.count());
-            m.put("buckets", buckets);
+            m.put("component", s.component());
+            m.put("method", s.method());
+            m.put("outcome", s.outcome().label);
+            m.put("count", s.count());
+            m.put("buckets", s.cumulative());
             timers.add(m);
         }
         Map<String, Object> inFlight = new java.util.TreeMap<>();
@@ -200,7 +199,7 @@ final class Observation implements CallDecorator.Decoration {
 
     @Override
     public Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean encoded) {
-        return new ObservedInvoker(callee, next, encoded, registry, tracing);
+        return new ObservedInvoker(callee, next, encoded, calls, registry, tracing);
     }
 
     @Override
