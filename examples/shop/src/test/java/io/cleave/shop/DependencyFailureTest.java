@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,66 +24,81 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code [resilience.Payments]}: 2 s timeout and a breaker; fallbacks on recommendations and
  * stock counts): a hung Payments costs checkouts, not browsing, its breaker opens and then
  * refuses at once, and the supervisor replaces it; a dead Inventory or Recommendations costs
- * no page.
+ * no page. One split shop serves both tests (each leaves it whole again, and each starts by
+ * waiting until it is).
  */
 class DependencyFailureTest {
 
     @TempDir
-    Path directory;
+    static Path directory;
+    private static SplitShop shop;
+
+    @BeforeAll
+    static void startTheShop() throws Exception {
+        shop = SplitShop.start(directory, Optional.empty(), Map.of());
+    }
+
+    @AfterAll
+    static void stopTheShop() {
+        if (shop != null) {
+            shop.close();
+        }
+    }
+
+    @BeforeEach
+    void everyProcessServes() {
+        SplitShop.await("every process serving", Duration.ofSeconds(120), shop::healthy);
+    }
 
     @Test
     void aHungPaymentsOpensItsBreakerLeavesBrowsingAloneAndIsReplaced() throws Exception {
-        try (SplitShop shop = SplitShop.start(directory, Optional.empty(), Map.of())) {
-            ShopClient client = shop.client();
-            String token = client.signUp("hung-" + UUID.randomUUID() + "@example.com");
-            long payments = shop.pid("Payments", 0);
-            List<String> browseFailures = Collections.synchronizedList(new ArrayList<>());
-            AtomicBoolean browsing = new AtomicBoolean(true);
-            Thread browser = Thread.ofPlatform().start(() -> browse(client, browsing, browseFailures));
+        ShopClient client = shop.client();
+        String token = client.signUp("hung-" + UUID.randomUUID() + "@example.com");
+        long payments = shop.pid("Payments", 0);
+        List<String> browseFailures = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean browsing = new AtomicBoolean(true);
+        Thread browser = Thread.ofPlatform().start(() -> browse(client, browsing, browseFailures));
 
-            signal("STOP", payments);
-            List<Integer> answers = new ArrayList<>();
-            SplitShop.await("the breaker of Checkout's calls to Payments open", Duration.ofSeconds(120), () -> {
-                answers.add(checkout(client, token));
-                return callsOf(shop, "Notifications+Checkout").path("Payments").asText().contains("breaker OPEN");
-            });
-            String openSeen = callsOf(shop, "Notifications+Checkout").path("Payments").asText();
-            SplitShop.await("the silent Payments replaced by the supervisor", Duration.ofSeconds(120),
-                    () -> shop.replicas().stream().anyMatch(p -> p.name().equals("Payments/0") && p.pid() != payments)
-                            && shop.healthy());
-            SplitShop.await("a checkout confirmed again", Duration.ofSeconds(60), () -> checkout(client, token) == 201);
-            browsing.set(false);
-            browser.join(30_000);
+        signal("STOP", payments);
+        List<Integer> answers = new ArrayList<>();
+        SplitShop.await("the breaker of Checkout's calls to Payments open", Duration.ofSeconds(120), () -> {
+            answers.add(checkout(client, token));
+            return callsOf(shop, "Notifications+Checkout").path("Payments").asText().contains("breaker OPEN");
+        });
+        String openSeen = callsOf(shop, "Notifications+Checkout").path("Payments").asText();
+        SplitShop.await("the silent Payments replaced by the supervisor", Duration.ofSeconds(120),
+                () -> shop.replicas().stream().anyMatch(p -> p.name().equals("Payments/0") && p.pid() != payments)
+                        && shop.healthy());
+        SplitShop.await("a checkout confirmed again", Duration.ofSeconds(60), () -> checkout(client, token) == 201);
+        browsing.set(false);
+        browser.join(30_000);
 
-            assertThat(answers).as("checkouts while Payments hung").isNotEmpty().allMatch(status -> status == 503);
-            assertThat(openSeen).contains("refused");
-            assertThat(browseFailures).as("browsing while Payments hung and was replaced").isEmpty();
-            assertThat(ProcessHandle.of(payments)).as("the hung process was killed").isEmpty();
-        }
+        assertThat(answers).as("checkouts while Payments hung").isNotEmpty().allMatch(status -> status == 503);
+        assertThat(openSeen).contains("refused");
+        assertThat(browseFailures).as("browsing while Payments hung and was replaced").isEmpty();
+        assertThat(ProcessHandle.of(payments)).as("the hung process was killed").isEmpty();
     }
 
     @Test
     void productPagesStayUpWhenInventoryOrRecommendationsDie() throws Exception {
-        try (SplitShop shop = SplitShop.start(directory, Optional.empty(), Map.of())) {
-            ShopClient client = shop.client();
-            List<String> failures = Collections.synchronizedList(new ArrayList<>());
-            AtomicBoolean browsing = new AtomicBoolean(true);
-            Thread browser = Thread.ofPlatform().start(() -> browse(client, browsing, failures));
-            long inventory = shop.pid("Inventory", 0);
+        ShopClient client = shop.client();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean browsing = new AtomicBoolean(true);
+        Thread browser = Thread.ofPlatform().start(() -> browse(client, browsing, failures));
+        long inventory = shop.pid("Inventory", 0);
 
-            ProcessHandle.of(inventory).orElseThrow().destroyForcibly();
-            ProcessHandle.of(shop.pid("Catalog+Recommendations", 0)).orElseThrow().destroyForcibly();
-            JsonNode whileDown = client.get("/api/products?q=lamp&limit=5", null).json();
-            SplitShop.await("every process back", Duration.ofSeconds(120),
-                    () -> shop.healthy() && shop.pid("Inventory", 0) != inventory);
-            SplitShop.await("stock counts known again", Duration.ofSeconds(30),
-                    () -> !client.get("/api/products?q=lamp&limit=5", null).json().get("products").get(0).get("available").isNull());
-            browsing.set(false);
-            browser.join(30_000);
+        ProcessHandle.of(inventory).orElseThrow().destroyForcibly();
+        ProcessHandle.of(shop.pid("Catalog+Recommendations", 0)).orElseThrow().destroyForcibly();
+        JsonNode whileDown = client.get("/api/products?q=lamp&limit=5", null).json();
+        SplitShop.await("every process back", Duration.ofSeconds(120),
+                () -> shop.healthy() && shop.pid("Inventory", 0) != inventory);
+        SplitShop.await("stock counts known again", Duration.ofSeconds(30),
+                () -> !client.get("/api/products?q=lamp&limit=5", null).json().get("products").get(0).get("available").isNull());
+        browsing.set(false);
+        browser.join(30_000);
 
-            assertThat(failures).as("product listings and pages while Inventory and a Catalog replica were down").isEmpty();
-            assertThat(whileDown.get("products")).isNotEmpty();
-        }
+        assertThat(failures).as("product listings and pages while Inventory and a Catalog replica were down").isEmpty();
+        assertThat(whileDown.get("products")).isNotEmpty();
     }
 
     /** Listings and product pages, in a loop, until told to stop; collects every answer that is not 200. */
