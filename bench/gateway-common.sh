@@ -9,6 +9,17 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 out="$(mktemp -d)"
 cpfile="$root/cleave-gateway/target/bench.classpath"
 
+# wrk drives the load and nginx is the baseline: Debian's packages, installed when missing
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (Debian packages) ..." >&2
+    if [ "$(id -u)" = 0 ]; then sudo=(); else sudo=(sudo); fi
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2 \
+        || { echo "bench: could not install ${missing[*]}; install them and run again" >&2; exit 1; }
+fi
+
 if [ "${BUILD:-yes}" != no ]; then
     echo "building cleave-gateway and its test classes ..." >&2
     ./mvnw -B -q -ntp install -DskipTests -pl cleave-gateway -am >&2
