@@ -7,18 +7,13 @@ import io.cleave.transport.RoutingTable;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,18 +21,13 @@ import org.junit.jupiter.api.Test;
  * runs on this machine: it stores what is written and sends watch events, as an API server
  * does, but runs no EndpointSlice controller, so the test writes the slices itself.
  */
+@EnableKubernetesMockClient(crud = true)
 class EndpointSliceDiscoveryTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    /**
-     * A mock server per test, stopped before the discovery closes its watches: a watch the client
-     * closes can hold the mock server's event loop for 30 s (its listener waits, on that loop,
-     * for a close it scheduled on its own executor), which held up the next test's requests.
-     */
-    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-            new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    private KubernetesClient client;
+    /** One mock server for the class; each test works in a namespace of its own. */
+    static KubernetesClient client;
 
     private static final java.util.concurrent.atomic.AtomicInteger TESTS = new java.util.concurrent.atomic.AtomicInteger();
     private final String ns = "shop-" + TESTS.incrementAndGet();
@@ -52,19 +42,11 @@ class EndpointSliceDiscoveryTest {
                 Map.of("store-stock", List.of(stock), "store-audit-orders", List.of(audit, orders)));
     }
 
-    @BeforeEach
-    void startTheServer() {
-        server.init();
-        client = server.createClient();
-    }
-
     @AfterEach
     void stop() {
-        server.destroy();
         if (discovery != null) {
             discovery.close();
         }
-        client.close();
     }
 
     @Test
