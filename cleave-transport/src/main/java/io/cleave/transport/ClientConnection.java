@@ -25,7 +25,7 @@ final class ClientConnection {
     /** Calls written, or being written, and awaiting a reply. */
     private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pingSequence = new AtomicInteger();
-    volatile boolean goingAway;
+    /** Why this connection may carry no more calls; null while it may. */
     private volatile String unusableBecause;
     /**
      * When the last frame from the replica began to arrive (when the connection opened, before
@@ -63,7 +63,7 @@ final class ClientConnection {
     }
 
     boolean usable() {
-        return !goingAway && wire.open();
+        return unusableBecause == null && wire.open();
     }
 
     /**
@@ -196,7 +196,6 @@ final class ClientConnection {
             case Frame.GOAWAY -> {
                 String reason = Frame.readString(in, 2, "goaway reason");
                 unusableBecause = (callId == Frame.NOTHING_READ ? "refused the connection: " : "going away: ") + reason;
-                goingAway = true;
                 if (callId == Frame.NOTHING_READ) {
                     refused(reason);
                     return;

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,8 +51,8 @@ final class HttpListener implements Listener {
 
     static final System.Logger LOG = System.getLogger("io.cleave.web");
     static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
-    /** What a listener serving TLS tells browsers: use HTTPS only, for a year. */
     private static final String GATEWAY_TOKEN = io.cleave.spi.ServiceProvider.Request.GATEWAY_TOKEN_HEADER.toLowerCase(Locale.ROOT);
+    /** What a listener serving TLS tells browsers: use HTTPS only, for a year. */
     static final String HSTS = "max-age=31536000";
     /**
      * Headers every response carries unless its handler set them: a page loads its scripts, styles,
@@ -336,10 +337,7 @@ final class HttpListener implements Listener {
             headers.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(h.allValues());
         }
         // the gateway's credential, for this listener alone: never shown to a handler (which may log headers)
-        List<String> presented = headers.remove(GATEWAY_TOKEN);
-        if (presented == null) {
-            presented = List.of();
-        }
+        List<String> presented = Objects.requireNonNullElse(headers.remove(GATEWAY_TOKEN), List.of());
         byte[] body;
         try {
             body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];

@@ -144,7 +144,7 @@ final class TrustedProxies {
      *     leftmost when every hop is trusted
      */
     String clientAddress(String peer, List<String> forwardedFor, List<String> presented) {
-        if (!isGateway(presented) && (blocks.isEmpty() || !trusts(peer))) {
+        if (!isGateway(presented) && !trusts(peer)) {
             return peer;
         }
         List<String> chain = new ArrayList<>();

@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Two classes with equal shared {@code @CleaveTest}s, and one whose overrides differ. Run by
- * CleaveExtensionTest through the JUnit Platform test kit, not by Surefire directly.
+ * Two classes with equal shared {@code @CleaveTest}s ({@link First}, and {@link Second} inheriting
+ * its annotation), and one whose overrides differ ({@link Other}). Run by CleaveExtensionTest
+ * through the JUnit Platform test kit, not by Surefire directly.
  */
 public final class SharedScenarios {
 
@@ -24,35 +25,29 @@ public final class SharedScenarios {
     private SharedScenarios() {
     }
 
-    static void record(String owner, App app, TestTopology topology) {
-        APPS.computeIfAbsent(owner + "/" + topology.name(), k -> new CopyOnWriteArrayList<>()).add(app);
-    }
-
     @CleaveTest(config = "library.toml", set = "Library.capacity=3", topologies = "single", shared = true)
     public static class First {
         @TopologyTest
-        void shelves(Library library, App app, TestTopology topology) {
-            record("First", app, topology);
-            library.shelve(List.of("Dune"));
-            assertThat(library.shelf()).contains("Dune");
+        void recordsItsApplication(Library library, App app, TestTopology topology) {
+            APPS.computeIfAbsent(getClass().getSimpleName() + "/" + topology.name(), k -> new CopyOnWriteArrayList<>())
+                    .add(app);
+            assertThat(library.capacity()).isEqualTo(capacity());
+        }
+
+        /** @return the capacity this class's overrides set */
+        int capacity() {
+            return 3;
         }
     }
 
-    @CleaveTest(config = "library.toml", set = "Library.capacity=3", topologies = "single", shared = true)
-    public static class Second {
-        @TopologyTest
-        void seesTheSameApplication(Library library, App app, TestTopology topology) {
-            record("Second", app, topology);
-            assertThat(library.capacity()).isEqualTo(3);
-        }
+    public static class Second extends First {
     }
 
     @CleaveTest(config = "library.toml", set = "Library.capacity=4", topologies = "single", shared = true)
-    public static class Other {
-        @TopologyTest
-        void getsItsOwn(Library library, App app, TestTopology topology) {
-            record("Other", app, topology);
-            assertThat(library.capacity()).isEqualTo(4);
+    public static class Other extends First {
+        @Override
+        int capacity() {
+            return 4;
         }
     }
 }
