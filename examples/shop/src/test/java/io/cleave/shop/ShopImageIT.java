@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * shop: its layers unpacked into a temporary root, the entry point of its config (with this
  * machine's {@code java}, as no container runtime runs here) starts the Storefront group as a
  * pod would (the Deployment's arguments and environment), against fabric8's mock API server, and
- * the group's readiness probe answers 200.
+ * the group's readiness probe answers 200, its classes loaded from the class-data archive the build
+ * trained into the image ({@code /app/cds/app.jsa}).
  */
 @EnableKubernetesMockClient(crud = true)
 class ShopImageIT {
@@ -63,6 +64,12 @@ class ShopImageIT {
                     : w.startsWith("@/app/") ? "@" + fs + w.substring(1) : w);
         }
         assertThat(command).last().isEqualTo("io.cleave.shop.ShopMain");
+        assertThat(command).as("the entry point starts from the image's class-data archive").contains("-XX:SharedArchiveFile=/app/cds/app.jsa");
+        assertThat(fs.resolve("app/cds/app.jsa")).as("the archive the build trained").isRegularFile();
+        // the archive at the rebased path; -Xshare:on turns an archive the JVM cannot use into a failed start
+        command.replaceAll(w -> w.equals("-XX:SharedArchiveFile=/app/cds/app.jsa") ? "-XX:SharedArchiveFile=" + fs.resolve("app/cds/app.jsa") : w);
+        Path classLoads = root.resolve("class-load.log");
+        command.addAll(1, List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLoads));
         command.addAll(List.of("--deployer=kube", "--config=" + Path.of("cleave-services.toml").toAbsolutePath()));
         int admin = freePort();
         ProcessBuilder pb = new ProcessBuilder(command).directory(fs.resolve(config.get("WorkingDir").asText().substring(1)).toFile())
@@ -90,6 +97,9 @@ class ShopImageIT {
         }
         assertThat(pod.exitValue()).as("a drained pod exits on SIGTERM by itself: " + Files.readString(root.resolve("pod.log")))
                 .isIn(0, 143);
+        // the group's own classes came from the archive, not from their jars
+        assertThat(Files.readAllLines(classLoads)).anyMatch(l -> l.contains(" io.cleave.kube.PodDeployment source: shared objects file"))
+                .anyMatch(l -> l.contains(" io.cleave.shop.storefront.StorefrontImpl source: shared objects file"));
     }
 
     /** Polls /ready until 200 or the deadline; the last status (0 before the endpoint answers). */
