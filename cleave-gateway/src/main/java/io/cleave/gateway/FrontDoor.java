@@ -6,6 +6,7 @@ import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.cleave.gateway.GatewaySettings.Admission;
 import io.cleave.runtime.spi.Gateway;
+import io.cleave.spi.ListenFailure;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -17,9 +18,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http2.Http2Config;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -162,18 +161,9 @@ final class FrontDoor implements Gateway.Running {
         if (!server.isRunning()) {
             // Helidon logs a failed bind and stops instead of throwing; find out why to say so
             throw new IllegalStateException("gateway: listener " + name + " cannot listen on " + address + ": "
-                    + bindFailure(address));
+                    + ListenFailure.explain(address.getHostString(), address.getPort()));
         }
         return new Served(server, upstreams, tls.isPresent() ? "https" : "http", address.getHostString());
-    }
-
-    private static String bindFailure(InetSocketAddress address) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(address);
-            return "the server did not start (see the log above)";
-        } catch (IOException e) {
-            return e.getMessage();
-        }
     }
 
     /** The bound on a listener's requests in flight, refusing at once beyond it. */

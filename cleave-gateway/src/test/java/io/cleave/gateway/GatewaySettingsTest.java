@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.runtime.TomlConfig;
 import io.cleave.spi.ConfigSection.ConfigError;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,5 +81,18 @@ class GatewaySettingsTest {
                 Map.of()))
                 .isInstanceOf(ConfigError.class)
                 .hasMessage("[gateway] tls-certificate = \"/nonexistent/tls.crt\": cannot read it (no such file)");
+    }
+
+    @Test
+    void aListenerAddressInUseIsRefusedSayingWhatHoldsIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // as the multi deployer passes it: host and port, unresolved
+            InetSocketAddress address = InetSocketAddress.createUnresolved("127.0.0.1", taken.getLocalPort());
+
+            assertThatThrownBy(() -> Gateways.provider().start("taken", TomlConfig.section("[gateway]\n", "gateway"),
+                    Map.of("web", address), Gateways.TOKEN))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageEndingWith(": address already in use: another process listens on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 }

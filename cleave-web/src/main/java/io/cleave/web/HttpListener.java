@@ -6,6 +6,7 @@ import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
 import io.cleave.WebResponse;
+import io.cleave.spi.ListenFailure;
 import io.cleave.web.ListenerSettings.Concurrency;
 import io.helidon.common.concurrency.limits.AimdLimit;
 import io.helidon.common.concurrency.limits.FixedLimit;
@@ -24,8 +25,6 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -149,18 +148,9 @@ final class HttpListener implements Listener {
         listener.server.start();
         if (!listener.server.isRunning()) {
             // Helidon logs a failed bind and stops instead of throwing; find out why to say so
-            throw new IllegalStateException(bindFailure(settings.address()));
+            throw new IllegalStateException(ListenFailure.explain(settings.address().host(), settings.address().port()));
         }
         return listener;
-    }
-
-    private static String bindFailure(ListenerAddress address) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(address.host(), address.port()));
-            return "the server did not start (see the log above)";
-        } catch (IOException e) {
-            return e.getMessage();
-        }
     }
 
     @Override

@@ -147,8 +147,8 @@ class ListenerProviderTest {
             assertThatThrownBy(() -> provide(new ProviderRequest("Storefront", Listener.class, "web",
                     listeners(Map.of("web", address)), DATA_DIR)))
                     .isInstanceOf(StartupException.class)
-                    .hasMessageStartingWith("listener web of component Storefront cannot listen on " + address
-                            + " ([listeners] web): ");
+                    .hasMessage("listener web of component Storefront cannot listen on " + address
+                            + " ([listeners] web): address already in use: another process listens on " + address);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.shop.storefront.Storefront;
+import io.cleave.spi.ListenFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -55,6 +57,27 @@ final class SplitShop implements AutoCloseable {
     }
 
     /**
+     * A free loopback port for the shop's public listener, below this machine's ephemeral range: the
+     * gateway listens on it again after every restart, and a port inside the range can meanwhile be
+     * given to any outgoing connection as its local end (a pooled database connection holds it for
+     * the rest of the test, and the gateway cannot come back).
+     */
+    @SuppressWarnings("try") // the socket only proves the port is free
+    static int listenPort() throws IOException {
+        int below = ListenFailure.ephemeralRange().map(range -> range[0]).orElse(32768); // Linux's default elsewhere
+        int from = Math.max(1024, below - 12_000);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(from, below);
+            try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return candidate;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IOException("no free loopback port in " + from + "-" + (below - 1) + " after 100 tries");
+    }
+
+    /**
      * Starts the split shop.
      *
      * @param directory where state and data go
@@ -62,10 +85,7 @@ final class SplitShop implements AutoCloseable {
      * @param settings overrides on top of {@link ShopSettings#FAST}
      */
     static SplitShop start(Path directory, Optional<PostgresDatabase> database, Map<String, String> settings) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = listenPort();
         Path stateDir = Files.createDirectories(directory.resolve("state"));
         Path dataDir = Files.createDirectories(directory.resolve("data"));
         Map<String, String> all = new LinkedHashMap<>(ShopSettings.FAST);
