@@ -24,9 +24,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link PriceList#priceCents}, against the same call with {@code [observe] enabled = false} (the
  * caller holds the instance itself), in one run: with tracing on but the call not sampled
  * ({@code trace-sample-ratio = 0}), and with every call traced ({@code trace-sample-ratio = 1}).
- * The decorations are made the way the runtime makes them, around the invoker it uses for a plain
- * local call; cleave-observe's service file is left out of this jar so the other benchmarks' apps
- * run without it.
+ * The references are made the way the runtime makes them for a plain local call: the component's
+ * generated observed reference told by the decoration's observer (a traced call goes on to the
+ * observing invoker); and, to compare in the same run, the generated stub over the observing invoker,
+ * the way a local call was metered before. cleave-observe's service file is left out of this jar so
+ * the other benchmarks' apps run without it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +40,7 @@ public class ObserveBench {
     private PriceList bare;
     private PriceList stubOnly;
     private PriceList observed;
+    private PriceList observedThroughInvoker;
     private PriceList traced;
     private final long productId = 100_037L;
 
@@ -56,10 +59,15 @@ public class ObserveBench {
                 "recent-spans", 1_000L)));
         bare = instance;
         stubOnly = descriptor.stub().apply(plain);
-        observed = descriptor.stub().apply(untracedDecoration.decorate(descriptor, plain, false));
-        traced = descriptor.stub().apply(tracedDecoration.decorate(descriptor, plain, false));
+        // as the runtime wires a local caller: the generated observed reference, told by the decoration's observer
+        observed = descriptor.observed().create(instance, untracedDecoration.observer(descriptor).orElseThrow(),
+                untracedDecoration.decorate(descriptor, plain, false));
+        traced = descriptor.observed().create(instance, tracedDecoration.observer(descriptor).orElseThrow(),
+                tracedDecoration.decorate(descriptor, plain, false));
+        // the generated stub over the observing invoker: how a local call was metered before the observed reference
+        observedThroughInvoker = descriptor.stub().apply(untracedDecoration.decorate(descriptor, plain, false));
         long expected = instance.priceCents(productId);
-        for (PriceList p : List.of(bare, stubOnly, observed, traced)) {
+        for (PriceList p : List.of(bare, stubOnly, observed, observedThroughInvoker, traced)) {
             if (p.priceCents(productId) != expected) {
                 throw new IllegalStateException("a variant changed the result");
             }
@@ -89,6 +97,12 @@ public class ObserveBench {
     @Benchmark
     public long localObservedNotSampled() {
         return observed.priceCents(productId);
+    }
+
+    /** @return the call metered, not sampled, through the stub and the observing invoker (the way before) */
+    @Benchmark
+    public long localObservedThroughInvoker() {
+        return observedThroughInvoker.priceCents(productId);
     }
 
     /** @return the call metered and traced (a span each) */

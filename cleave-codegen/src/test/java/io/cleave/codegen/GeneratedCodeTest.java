@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.testing.compile.Compilation;
 import io.cleave.Ref;
+import io.cleave.spi.CallObserver;
 import io.cleave.spi.Codec;
 import io.cleave.spi.CodecException;
 import io.cleave.spi.ComponentDescriptor;
@@ -306,6 +307,87 @@ class GeneratedCodeTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Catalog.categories")
                 .hasCause(io);
+    }
+
+    /** What an observer was told: "begin find", "end find ok" or "end find NotFoundException". */
+    private static final class Told implements CallObserver {
+        final List<String> events = new ArrayList<>();
+        final String through;
+
+        Told(String through) {
+            this.through = through;
+        }
+
+        @Override
+        public long begin(MethodDescriptor method) {
+            events.add("begin " + method.name());
+            return method.name().equals(through) ? THROUGH_INVOKER : 7L;
+        }
+
+        @Override
+        public void end(MethodDescriptor method, long begun, Throwable failure) {
+            events.add("end " + method.name() + " " + begun + " " + (failure == null ? "ok" : failure.getClass().getSimpleName()));
+        }
+    }
+
+    private static Object catalogInstance(ComponentDescriptor<Object> catalog) throws Exception {
+        return catalog.factory().create(new Object[] {shop.callStatic("shop.CatalogConfig", "defaults"), Clock.systemUTC(),
+                System.getLogger("t"), null});
+    }
+
+    @Test
+    void theObservedReferenceCallsTheInstanceItselfBetweenTheObserversBeginAndEnd() throws Throwable {
+        ComponentDescriptor<Object> catalog = shop.descriptor("shop.Catalog");
+        Object target = catalogInstance(catalog);
+        Told observer = new Told("none");
+        List<Call> invoked = new ArrayList<>();
+        Object observed = catalog.observed().create(target, observer, (method, arguments) -> {
+            invoked.add(new Call(method, List.of(arguments)));
+            return null;
+        });
+        Class<?> type = shop.type("shop.Catalog");
+
+        Object counted = call(observed, type, "count", "abc", "k", Map.of("x", List.of()));
+        Object found = call(observed, type, "find", 3L);
+        Object put = call(observed, type, "put", found);
+
+        assertThat(counted).isEqualTo(301);
+        assertThat(found).usingRecursiveComparison(Generated.exact()).isEqualTo(shop.callStatic("shop.Samples", "order", 3L));
+        assertThat(put).isNull();
+        assertThat(field(target, "put")).isEqualTo(List.of(found));
+        assertThat(observer.events).containsExactly("begin count", "end count 7 ok", "begin find", "end find 7 ok",
+                "begin put", "end put 7 ok");
+        assertThat(invoked).isEmpty();
+    }
+
+    @Test
+    void theObservedReferenceRethrowsWhatTheInstanceThrowsAsItselfAndTellsTheObserver() throws Exception {
+        ComponentDescriptor<Object> catalog = shop.descriptor("shop.Catalog");
+        Told observer = new Told("none");
+        Object observed = catalog.observed().create(catalogInstance(catalog), observer, (method, arguments) -> {
+            throw new AssertionError("not through the invoker");
+        });
+
+        assertThatThrownBy(() -> call(observed, shop.type("shop.Catalog"), "find", -1L))
+                .hasMessage("no order -1").extracting(t -> t.getClass().getName()).isEqualTo("shop.NotFoundException");
+        assertThat(observer.events).containsExactly("begin find", "end find 7 NotFoundException");
+    }
+
+    @Test
+    void aCallTheObserverDoesNotLetThroughGoesToTheInvokerWithItsArgumentsAndIsNotEnded() throws Throwable {
+        ComponentDescriptor<Object> catalog = shop.descriptor("shop.Catalog");
+        Told observer = new Told("find");
+        List<Call> invoked = new ArrayList<>();
+        Object order = shop.callStatic("shop.Samples", "order", 9L);
+        Object observed = catalog.observed().create(catalogInstance(catalog), observer, (method, arguments) -> {
+            invoked.add(new Call(method, List.of(arguments)));
+            return order;
+        });
+
+        assertThat(call(observed, shop.type("shop.Catalog"), "find", 5L)).isSameAs(order);
+        assertThat(invoked).extracting(Call::method).containsExactly(catalog.methods().get(0));
+        assertThat(invoked.get(0).arguments()).containsExactly(5L);
+        assertThat(observer.events).containsExactly("begin find");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cleave.StartupException;
 import io.cleave.runtime.spi.CallDecorator;
+import io.cleave.spi.CallObserver;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.Invoker;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -21,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -200,6 +202,12 @@ final class Observation implements CallDecorator.Decoration {
     @Override
     public Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean encoded) {
         return new ObservedInvoker(callee, next, encoded, calls, registry, tracing);
+    }
+
+    /** Plain local calls are counted by the component's observed reference: no invoker, nothing allocated. */
+    @Override
+    public Optional<CallObserver> observer(ComponentDescriptor<?> callee) {
+        return Optional.of(new LocalObserver(callee, calls, tracing));
     }
 
     @Override

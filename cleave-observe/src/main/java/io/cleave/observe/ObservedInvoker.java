@@ -15,7 +15,8 @@ import io.opentelemetry.context.Scope;
  * Counts and times every call this process makes to one component, by method and
  * {@linkplain Outcome outcome} ({@link CallMeters}), and gives each traced call a span
  * ({@link Tracing}), one schema for local and encoded calls. An untraced call costs two clock
- * reads, the sampling decision and three atomic adds.
+ * reads, the sampling decision and three atomic adds. A plain local call reaches it only when it is
+ * traced: the others are counted by {@link LocalObserver} without an invoker.
  */
 final class ObservedInvoker implements Invoker {
 
@@ -33,31 +34,37 @@ final class ObservedInvoker implements Invoker {
         this.encoded = encoded;
         this.tracing = tracing;
         this.callee = callee;
-        this.meters = new CallMeters.Method[callee.methods().size()];
+        this.meters = meters(callee, calls);
+    }
+
+    /** A component's meters by method index. */
+    static CallMeters.Method[] meters(ComponentDescriptor<?> callee, CallMeters calls) {
+        CallMeters.Method[] meters = new CallMeters.Method[callee.methods().size()];
         for (MethodDescriptor m : callee.methods()) {
             meters[m.index()] = calls.method(callee.name(), m.name());
         }
+        return meters;
     }
 
     @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
         // kept small, and the arguments go nowhere but the next invoker: inlined into the caller, the
         // arguments' array (and the boxes in it) need not be allocated at all
-        int[] untraced = Tracing.untraced();
-        Context parent = tracing.parent(untraced);
+        Tracing.CallerState caller = Tracing.caller();
+        Context parent = tracing.parent(caller);
         if (parent != null) {
             return traced(parent, method, arguments);
         }
         long start = begin(method);
         Outcome outcome = Outcome.OK;
-        untraced[0]++;
+        caller.untraced++;
         try {
             return next.invoke(method, arguments);
         } catch (Exception | Error e) {
             outcome = Outcome.of(method, e);
             throw e;
         } finally {
-            untraced[0]--;
+            caller.untraced--;
             end(method, outcome, start);
         }
     }

@@ -52,7 +52,7 @@ final class Tracing {
     private static final AtomicBoolean GLOBAL = new AtomicBoolean();
 
     /** Calls being made on this thread that were not traced: calls they make are not traced either. */
-    private static final ThreadLocal<int[]> UNTRACED = ThreadLocal.withInitial(() -> new int[1]);
+    private static final ThreadLocal<CallerState> CALLER = ThreadLocal.withInitial(CallerState::new);
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
@@ -168,16 +168,23 @@ final class Tracing {
     }
 
     /**
-     * The context a new call's span starts in, or null when the call is not traced.
+     * The context a new call's span starts in, or null when the call is not traced. A decision
+     * {@link CallerState#decided} holds (a {@link LocalObserver} sent the call on to the invoker) is
+     * taken, not made again: a sampled decision stays made.
      *
-     * @param untraced this thread's {@link #untraced()} counter
+     * @param caller this thread's {@link #caller()} state
      */
-    Context parent(int[] untraced) {
+    Context parent(CallerState caller) {
+        Context decided = caller.decided;
+        if (decided != null) {
+            caller.decided = null;
+            return decided;
+        }
         SpanContext current = Span.current().getSpanContext();
         if (current.isValid()) {
             return current.isSampled() ? Context.current() : null;
         }
-        if (untraced[0] > 0) {
+        if (caller.untraced > 0) {
             return null;
         }
         Optional<String> carried = CallContext.current().traceId();
@@ -190,13 +197,18 @@ final class Tracing {
     }
 
     /**
-     * This thread's count of untraced calls being made: raised around each, so the calls they make
-     * are not traced either.
-     *
-     * @return the counter, one per thread
+     * What this thread's component calls tell the ones they make: how many untraced calls are being
+     * made (raised around each, so the calls they make are not traced either), and a tracing decision
+     * made for the call about to go through the invoker.
      */
-    static int[] untraced() {
-        return UNTRACED.get();
+    static final class CallerState {
+        int untraced;
+        Context decided;
+    }
+
+    /** @return this thread's state, one per thread */
+    static CallerState caller() {
+        return CALLER.get();
     }
 
     /** {@code 00-<trace id>-<span id>-01}. */

@@ -17,6 +17,7 @@ import java.util.logging.SimpleFormatter;
 import java.util.logging.StreamHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.util.List;
@@ -45,11 +46,49 @@ class ObserveSwitchTest {
     }
 
     @Test
-    void onALocalCallerGetsAMeteredStub() {
-        try (App app = start("")) {
+    void onALocalCallerGetsAnObservedReferenceThatCountsEveryCallAndAllocatesNothing() throws Exception {
+        try (App app = start("[observe]\ntrace-sample-ratio = 0\n")) {
+            Back back = app.component(Back.class);
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            assertThat(back.toString()).startsWith("Back observed by metered(Back)");
 
-            assertThat(app.component(Back.class)).isNotInstanceOf(BackImpl.class);
+            int total = 0;
+            for (int i = 0; i < 20_000; i++) { // warm, so that what is measured is the steady state
+                total += back.length("warm");
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                total += back.length("x");
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThatThrownBy(() -> back.refuse("no")).isInstanceOf(io.cleave.observe.app.RefusedException.class);
+
+            assertThat(back.toString()).startsWith("Back observed by metered(Back)");
+            assertThat(total).isEqualTo(90_000);
+            assertThat(allocated).as("bytes allocated by 10,000 unsampled calls").isLessThan(10_000);
+            Scrape scrape = Scrape.of(List.of(app.endpoints().get("metrics")));
+            assertThat(scrape.sum("cleave_calls_seconds_count", "component", "Back", "method", "length", "outcome", "ok"))
+                    .isEqualTo(30_000);
+            assertThat(scrape.sum("cleave_calls_seconds_count", "component", "Back", "method", "refuse", "outcome", "declared"))
+                    .isEqualTo(1);
+            assertThat(scrape.sum("cleave_calls_in_flight")).isZero();
             assertThat(app.endpoints()).containsOnlyKeys("metrics", "traces", "dashboard");
+        }
+    }
+
+    @Test
+    void aSampledLocalCallGoesThroughTheInvokerAndGetsItsSpan() throws Exception {
+        try (App app = start("[observe]\ntrace-sample-ratio = 1\n")) {
+            Back back = app.component(Back.class);
+
+            assertThat(back.echo("traced")).isEqualTo("traced");
+
+            assertThat(Traces.of(List.of(app.endpoints().get("traces")))).singleElement()
+                    .satisfies(span -> assertThat(span.name()).isEqualTo("Back.echo"))
+                    .satisfies(span -> assertThat(span.attributes()).containsEntry("cleave.outcome", "ok"));
+            Scrape scrape = Scrape.of(List.of(app.endpoints().get("metrics")));
+            assertThat(scrape.sum("cleave_calls_seconds_count", "component", "Back", "method", "echo", "outcome", "ok"))
+                    .as("counted once, by the invoker").isEqualTo(1);
         }
     }
 

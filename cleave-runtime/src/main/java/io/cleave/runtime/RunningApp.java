@@ -5,6 +5,7 @@ import io.cleave.Lifecycle;
 import io.cleave.StartupException;
 import io.cleave.runtime.spi.CallDecorator;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.spi.CallObserver;
 import io.cleave.spi.Codec;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
@@ -110,7 +111,7 @@ final class RunningApp implements App {
     private void construct() {
         for (ComponentDescriptor<?> c : graph.ordered()) {
             if (!deployment.hosts(c)) {
-                references.put(c.type(), stub(c, decorated(c, deployment.remote(c), true)));
+                references.put(c.type(), stub(c, decorated(c, deployment.remote(c), true, new ArrayList<>())));
             }
         }
         for (ComponentDescriptor<?> c : graph.ordered()) {
@@ -143,16 +144,31 @@ final class RunningApp implements App {
         hosted.add(new Hosted(c, instance));
         Optional<Invoker> through = deployment.local(c, instance);
         Invoker plain = (method, args) -> c.dispatcher().dispatch(instance, method.index(), args);
-        Invoker outer = decorated(c, through.orElse(plain), through.isPresent());
-        // With nothing between caller and callee, the caller gets the instance itself: a method call.
-        references.put(c.type(), through.isEmpty() && outer == plain ? instance : stub(c, outer));
+        List<CallDecorator.Decoration> wrapping = new ArrayList<>();
+        Invoker outer = decorated(c, through.orElse(plain), through.isPresent(), wrapping);
+        Optional<CallObserver> observer = through.isEmpty() && wrapping.size() == 1 && c.observed() != null
+                ? wrapping.get(0).observer(c) : Optional.empty();
+        T reference;
+        if (through.isEmpty() && wrapping.isEmpty()) {
+            reference = instance; // nothing between caller and callee: a method call
+        } else if (observer.isPresent()) {
+            reference = c.observed().create(instance, observer.get(), outer); // watched, still a method call
+        } else {
+            reference = stub(c, outer);
+        }
+        references.put(c.type(), reference);
     }
 
-    /** The invoker wrapped by every decoration, in order. */
-    private Invoker decorated(ComponentDescriptor<?> callee, Invoker invoker, boolean encoded) {
+    /** The invoker wrapped by every decoration, in order; those that wrapped it go into {@code wrapping}. */
+    private Invoker decorated(ComponentDescriptor<?> callee, Invoker invoker, boolean encoded,
+            List<CallDecorator.Decoration> wrapping) {
         Invoker result = invoker;
         for (CallDecorator.Decoration d : decorations) {
-            result = d.decorate(callee, result, encoded);
+            Invoker next = d.decorate(callee, result, encoded);
+            if (next != result) {
+                wrapping.add(d);
+            }
+            result = next;
         }
         return result;
     }

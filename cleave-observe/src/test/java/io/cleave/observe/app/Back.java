@@ -29,4 +29,10 @@ public interface Back {
      * @return whether it slept that long without interruption
      */
     boolean sleep(long millis);
+
+    /**
+     * @param text anything
+     * @return its length, allocating nothing
+     */
+    int length(String text);
 }

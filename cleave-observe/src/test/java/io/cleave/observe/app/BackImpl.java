@@ -17,6 +17,11 @@ public final class BackImpl implements Back {
     }
 
     @Override
+    public int length(String text) {
+        return text.length();
+    }
+
+    @Override
     public void refuse(String reason) throws RefusedException {
         throw new RefusedException(reason);
     }

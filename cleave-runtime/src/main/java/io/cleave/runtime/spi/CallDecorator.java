@@ -1,5 +1,6 @@
 package io.cleave.runtime.spi;
 
+import io.cleave.spi.CallObserver;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
 import io.cleave.spi.Invoker;
@@ -84,6 +85,21 @@ public interface CallDecorator {
          * @return the wrapping invoker, or {@code next} itself when nothing applies to these calls
          */
         Invoker decorate(ComponentDescriptor<?> callee, Invoker next, boolean encoded);
+
+        /**
+         * For a decoration that only watches plain method calls on an instance in this process: the
+         * observer to tell of each call instead. When this decoration is the only one that wraps such
+         * calls to {@code callee}, the caller gets the component's generated observed reference, which
+         * calls the instance directly between {@link CallObserver#begin} and {@link CallObserver#end}
+         * (no arguments array, nothing boxed) and sends a call the observer does not let through to
+         * the invoker {@link #decorate} made.
+         *
+         * @param callee the called component, whose calls {@link #decorate} wrapped with {@code encoded} false
+         * @return the observer, or empty to have every call go through the invoker
+         */
+        default java.util.Optional<CallObserver> observer(ComponentDescriptor<?> callee) {
+            return java.util.Optional.empty();
+        }
 
         /**
          * How the calls to each component stand now, for status reports: one line per callee this
