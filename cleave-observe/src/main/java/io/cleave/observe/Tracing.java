@@ -51,7 +51,7 @@ final class Tracing {
     private static final Map<String, Tracing> BY_APPLICATION = new ConcurrentHashMap<>();
     private static final AtomicBoolean GLOBAL = new AtomicBoolean();
 
-    /** Calls being made on this thread that were not traced: calls they make are not traced either. */
+    /** Per thread: its untraced calls being made, and a decision made for the call about to go to the invoker. */
     private static final ThreadLocal<CallerState> CALLER = ThreadLocal.withInitial(CallerState::new);
 
     private final SdkTracerProvider provider;
