@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShopCrashTest {
 
-    private static final Duration LOAD = Duration.ofSeconds(36);
+    private static final Duration LOAD = Duration.ofSeconds(30);
     private static final int KILLS = 6;
     private static final int BUYERS = 4;
     /** Orders end (confirmed, or undone and failed) within this after their components are back. */
