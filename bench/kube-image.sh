@@ -37,7 +37,7 @@ ms() { echo $(( $(date +%s%N) / 1000000 )); }
 echo "image: $TAR, $(du -m "$TAR" | cut -f1) MiB as a tar; application layers unpacked: $(du -sm "$ROOT/fs/app" | cut -f1) MiB (base image not included: built FROM scratch here)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 ARCHIVE="$ROOT/fs/app/cds/app.jsa"
-[[ -f $ARCHIVE ]] || { echo "the image has no /app/cds/app.jsa (built with -Dimage.class-data.skip?)"; exit 1; }
+[[ -f $ARCHIVE ]] || { echo "the image has no /app/cds/app.jsa (built before the class-data archive? delete $TAR to rebuild it)"; exit 1; }
 echo "class-data archive: $(du -m "$ARCHIVE" | cut -f1) MiB"
 # the image's JVM options (Jib's jvmFlags), the archive's path rebased on the temporary root
 mapfile -t FLAGS < <(python3 -c "
