@@ -1,6 +1,9 @@
 package io.cleave;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A cache of values of one type, keyed by strings: a near tier in the process (bounded in size,
@@ -50,6 +53,23 @@ public interface Cache<V> {
     <X extends Exception> V get(String key, Loader<? extends V, X> loader) throws X;
 
     /**
+     * The values of several keys at once: each from the near tier, else from the shared tier, and
+     * the keys still missing from <em>one</em> call of {@code loader} (one query for a page of
+     * products rather than one per product). Keys another caller of this process is loading are
+     * not loaded again: this caller waits for that load, as in {@link #get}, once its own are
+     * loaded. A value loaded before an invalidation of its key is returned but not kept.
+     *
+     * @param keys the keys, each 1 to 200 characters; repeats count once
+     * @param loader computes the values of the missing keys; a key it leaves out has no value
+     *     (left out of the answer, nothing kept: an unknown product, say)
+     * @param <X> what the loader may throw
+     * @return the keys that have a value, in the order of {@code keys}, with their values
+     * @throws X what the loader threw (also to callers that waited for one of its keys)
+     * @throws IllegalArgumentException if a key is empty or longer than 200 characters
+     */
+    <X extends Exception> Map<String, V> getAll(Collection<String> keys, BulkLoader<? extends V, X> loader) throws X;
+
+    /**
      * The value of {@code key} if this process's near tier holds it, without loading.
      *
      * @param key the key
@@ -83,5 +103,24 @@ public interface Cache<V> {
          * @throws X if it cannot
          */
         V load(String key) throws X;
+    }
+
+    /**
+     * Computes the values of several missed keys at once.
+     *
+     * @param <V> the value type
+     * @param <X> what it may throw
+     */
+    @FunctionalInterface
+    interface BulkLoader<V, X extends Exception> {
+
+        /**
+         * Computes the values of keys.
+         *
+         * @param keys the keys missing from both tiers (not empty)
+         * @return the values of those of {@code keys} that have one; other keys are ignored
+         * @throws X if it cannot
+         */
+        Map<String, ? extends V> loadAll(Set<String> keys) throws X;
     }
 }

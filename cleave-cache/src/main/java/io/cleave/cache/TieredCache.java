@@ -8,7 +8,13 @@ import io.cleave.spi.CodecException;
 import io.cleave.spi.Reader;
 import io.cleave.spi.Writer;
 import java.net.URI;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,43 +63,29 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
             return hit;
         }
         checkKey(key);
-        if (!enabled) {
-            return loadUncached(key, loader);
-        }
         CompletableFuture<V> mine = new CompletableFuture<>();
-        CompletableFuture<V> running = loading.putIfAbsent(key, mine);
+        CompletableFuture<V> running = enabled ? loading.putIfAbsent(key, mine) : null; // disabled: never claimed, so not kept
         if (running != null) {
-            return await(running);
+            V value = await(running);
+            if (value != null) {
+                return value;
+            }
+            // a bulk load that found no value for the key: this caller's loader may know better (or say why not)
         }
         return load(key, mine, loader);
     }
 
     private <X extends Exception> V load(String key, CompletableFuture<V> mine, Loader<? extends V, X> loader) throws X {
         try {
-            V value = near.getIfPresent(key); // a load that ended between our miss and our claim
-            SharedTier.Read read = SharedTier.Read.UNKNOWN;
-            if (value == null && shared != null) {
-                read = shared.get(key);
-                value = decode(key, read);
-            }
-            boolean fromLoader = false;
+            Found<V> found = lookUp(key);
+            V value = found.value();
             if (value == null) {
                 value = loader.load(key);
-                fromLoader = true;
                 if (value == null) {
                     throw new NullPointerException("cache " + name + ": the loader of key \"" + key + "\" returned null");
                 }
             }
-            // an invalidation during the load took our claim: the value may be stale, so it is not kept
-            if (loading.remove(key, mine)) {
-                near.put(key, value);
-                if (fromLoader && shared != null) {
-                    Writer out = new Writer(256);
-                    codec.write(out, value);
-                    shared.put(key, out.toByteArray(), read); // nor kept there, if another process invalidated it since
-                }
-            }
-            mine.complete(value);
+            keep(key, mine, value, found);
             return value;
         } catch (Throwable t) {
             loading.remove(key, mine);
@@ -102,12 +94,125 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
         }
     }
 
-    private <X extends Exception> V loadUncached(String key, Loader<? extends V, X> loader) throws X {
-        V value = loader.load(key);
-        if (value == null) {
-            throw new NullPointerException("cache " + name + ": the loader of key \"" + key + "\" returned null");
+    @Override
+    public <X extends Exception> Map<String, V> getAll(Collection<String> keys, BulkLoader<? extends V, X> loader) throws X {
+        Map<String, V> values = new LinkedHashMap<>();
+        Map<String, CompletableFuture<V>> mine = new LinkedHashMap<>();
+        Map<String, CompletableFuture<V>> others = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (values.containsKey(key) || mine.containsKey(key) || others.containsKey(key)) {
+                continue;
+            }
+            V hit = near.getIfPresent(key);
+            if (hit != null) {
+                values.put(key, hit);
+                continue;
+            }
+            checkKey(key);
+            CompletableFuture<V> claim = new CompletableFuture<>();
+            CompletableFuture<V> running = enabled ? loading.putIfAbsent(key, claim) : null; // disabled: nothing shared
+            if (running != null) {
+                others.put(key, running);
+            } else {
+                mine.put(key, claim);
+            }
         }
-        return value;
+        if (!mine.isEmpty()) {
+            loadAll(mine, loader, values);
+        }
+        // only once our own claims are settled: two callers waiting for each other's keys would wait forever
+        Set<String> again = new LinkedHashSet<>();
+        others.forEach((key, running) -> {
+            V value = running.handle((v, failure) -> failure == null ? v : null).join();
+            if (value != null) {
+                values.put(key, value);
+            } else {
+                again.add(key); // another caller's load failed, or found no value: asked of our loader too, not kept
+            }
+        });
+        if (!again.isEmpty()) {
+            Map<String, ? extends V> loaded = loader.loadAll(Collections.unmodifiableSet(again));
+            for (String key : again) {
+                V value = loaded.get(key);
+                if (value != null) {
+                    values.put(key, value);
+                }
+            }
+        }
+        Map<String, V> ordered = new LinkedHashMap<>();
+        for (String key : keys) {
+            V value = values.get(key);
+            if (value != null) {
+                ordered.put(key, value);
+            }
+        }
+        return ordered;
+    }
+
+    /** Settles every claim of {@code mine}: from the tiers, else from one call of the loader. */
+    private <X extends Exception> void loadAll(Map<String, CompletableFuture<V>> mine, BulkLoader<? extends V, X> loader,
+            Map<String, V> values) throws X {
+        try {
+            Map<String, Found<V>> found = new LinkedHashMap<>();
+            Set<String> missing = new LinkedHashSet<>();
+            for (String key : mine.keySet()) {
+                Found<V> f = lookUp(key);
+                found.put(key, f);
+                if (f.value() == null) {
+                    missing.add(key);
+                }
+            }
+            Map<String, ? extends V> loaded = missing.isEmpty() ? Map.of() : loader.loadAll(Collections.unmodifiableSet(missing));
+            for (Map.Entry<String, CompletableFuture<V>> claim : mine.entrySet()) {
+                String key = claim.getKey();
+                V value = found.get(key).value() != null ? found.get(key).value() : loaded.get(key);
+                if (value == null) { // no value: callers waiting for this key load it themselves
+                    loading.remove(key, claim.getValue());
+                    claim.getValue().complete(null);
+                    continue;
+                }
+                values.put(key, value);
+                keep(key, claim.getValue(), value, found.get(key)); // disabled: never claimed, so not kept
+            }
+        } catch (Throwable t) {
+            mine.forEach((key, claim) -> {
+                loading.remove(key, claim);
+                claim.completeExceptionally(t);
+            });
+            throw t;
+        }
+    }
+
+    /** What a miss finds before it loads: a value another load put meanwhile, else the shared tier's. */
+    private Found<V> lookUp(String key) {
+        V value = near.getIfPresent(key); // a load that ended between our miss and our claim
+        SharedTier.Read read = SharedTier.Read.UNKNOWN;
+        if (value == null && shared != null) {
+            read = shared.get(key);
+            value = decode(key, read);
+        }
+        return new Found<>(value, read);
+    }
+
+    /**
+     * Keeps a value this caller's claim produced, in the near tier and (if it came from the loader)
+     * the shared one, then hands it to the callers waiting for the claim.
+     */
+    private void keep(String key, CompletableFuture<V> mine, V value, Found<V> found) {
+        // an invalidation during the load took our claim: the value may be stale, so it is not kept
+        if (loading.remove(key, mine)) {
+            near.put(key, value);
+            if (found.value() == null && shared != null) {
+                Writer out = new Writer(256);
+                codec.write(out, value);
+                shared.put(key, out.toByteArray(), found.read()); // nor kept there, if another process invalidated it since
+            }
+        }
+        mine.complete(value);
+    }
+
+    /** A value found in a tier (null if none), and what the shared tier answered. */
+    private record Found<V>(V value, SharedTier.Read read) {
     }
 
     private V decode(String key, SharedTier.Read read) {

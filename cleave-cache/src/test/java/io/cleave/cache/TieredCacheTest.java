@@ -11,7 +11,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -271,6 +273,133 @@ class TieredCacheTest {
         assertThatThrownBy(() -> cache.get("k", k -> null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("cache Test.names: the loader of key \"k\" returned null");
+    }
+
+    @Test
+    void getAllLoadsOnlyTheMissingKeysInOneCallAndKeepsThem() {
+        TieredCache<String> cache = shared();
+        cache.get("a", k -> "A");
+        List<Set<String>> asked = new ArrayList<>();
+
+        Map<String, String> values = cache.getAll(List.of("c", "a", "b", "c"), keys -> {
+            asked.add(Set.copyOf(keys));
+            return Map.of("b", "B", "c", "C", "unasked", "ignored");
+        });
+
+        assertThat(values).containsExactly(Map.entry("c", "C"), Map.entry("a", "A"), Map.entry("b", "B"));
+        assertThat(asked).containsExactly(Set.of("b", "c"));
+        assertThat(cache.getIfPresent("b")).contains("B");
+        assertThat(cache.getIfPresent("unasked")).isEmpty();
+        assertThat(shared().getAll(List.of("a", "b", "c"), keys -> {
+            throw new AssertionError("not loaded: the shared tier has " + keys);
+        })).containsExactly(Map.entry("a", "A"), Map.entry("b", "B"), Map.entry("c", "C"));
+    }
+
+    @Test
+    void getAllWaitsForAKeyAnotherCallerIsLoadingInsteadOfLoadingItAgain() throws Exception {
+        // no Redis: its replies would be waits too, and only the wait for the other load is asked
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger loadsOfHot = new AtomicInteger();
+        Thread[] bulk = new Thread[1];
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<String> single = pool.submit(() -> cache.get("hot", k -> {
+                loadsOfHot.incrementAndGet();
+                release.await();
+                return "from get";
+            }));
+            Await.until("the single load has claimed the key", Duration.ofSeconds(10), () -> loadsOfHot.get() == 1, loadsOfHot::get);
+            Future<Map<String, String>> many = pool.submit(() -> {
+                bulk[0] = Thread.currentThread();
+                return cache.getAll(List.of("hot", "cold"), keys -> {
+                    if (keys.contains("hot")) {
+                        loadsOfHot.incrementAndGet();
+                    }
+                    return Map.of("cold", "from getAll");
+                });
+            });
+            Await.until("getAll waiting for the other load", Duration.ofSeconds(10),
+                    () -> bulk[0] != null && bulk[0].getState() == Thread.State.WAITING, () -> bulk[0] == null ? "not started" : bulk[0].getState());
+            assertThat(cache.getIfPresent("cold")).as("its own key is settled before it waits").contains("from getAll");
+            release.countDown();
+
+            assertThat(many.get(10, TimeUnit.SECONDS)).containsExactly(Map.entry("hot", "from get"), Map.entry("cold", "from getAll"));
+            assertThat(single.get(10, TimeUnit.SECONDS)).isEqualTo("from get");
+        }
+        assertThat(loadsOfHot).hasValue(1);
+    }
+
+    @Test
+    void aValueGetAllLoadedBeforeAnInvalidationIsReturnedButNotKept() {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+        Map<String, String> values = cache.getAll(List.of("k", "other"), keys -> {
+            cache.invalidate("k"); // the change commits while the query runs
+            return Map.of("k", "old", "other", "fine");
+        });
+
+        assertThat(values).containsExactly(Map.entry("k", "old"), Map.entry("other", "fine"));
+        assertThat(cache.getIfPresent("k")).isEmpty();
+        assertThat(cache.getIfPresent("other")).contains("fine");
+    }
+
+    @Test
+    void aKeyTheBulkLoaderLeavesOutHasNoValueAndIsNotKept() {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+        Map<String, String> values = cache.getAll(List.of("unknown", "a"), keys -> Map.of("a", "A"));
+
+        assertThat(values).containsExactly(Map.entry("a", "A"));
+        assertThat(cache.getIfPresent("unknown")).isEmpty();
+        assertThat(cache.get("unknown", k -> "created since")).isEqualTo("created since");
+    }
+
+    @Test
+    void aLoadThatFailedForAnotherCallerIsAskedOfGetAllsOwnLoader() throws Exception {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        Thread[] bulk = new Thread[1];
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<String> single = pool.submit(() -> cache.get("k", k -> {
+                started.incrementAndGet();
+                release.await();
+                throw new IOException("no such thing, says the single loader");
+            }));
+            Await.until("the single load has claimed the key", Duration.ofSeconds(10), () -> started.get() == 1, started::get);
+            Future<Map<String, String>> many = pool.submit(() -> {
+                bulk[0] = Thread.currentThread();
+                return cache.getAll(List.of("k"), keys -> Map.of("k", "found by the bulk loader"));
+            });
+            Await.until("getAll waiting for the other load", Duration.ofSeconds(10),
+                    () -> bulk[0] != null && bulk[0].getState() == Thread.State.WAITING, () -> bulk[0] == null ? "not started" : bulk[0].getState());
+            release.countDown();
+
+            assertThat(many.get(10, TimeUnit.SECONDS)).containsExactly(Map.entry("k", "found by the bulk loader"));
+            assertThatThrownBy(() -> single.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IOException.class);
+        }
+        assertThat(cache.getIfPresent("k")).as("a value loaded outside a claim is not kept").isEmpty();
+    }
+
+    @Test
+    void getAllOfADisabledCacheLoadsEveryKeyEveryTime() {
+        CacheSettings off = new CacheSettings(false, Optional.empty(), prefix, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                Duration.ofMillis(200), Duration.ofMillis(100));
+        TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, off, nanos::get, Runnable::run);
+        opened.add(cache);
+        List<Set<String>> asked = new ArrayList<>();
+
+        cache.getAll(List.of("a", "b"), keys -> {
+            asked.add(Set.copyOf(keys));
+            return Map.of("a", "A", "b", "B");
+        });
+        cache.getAll(List.of("a"), keys -> {
+            asked.add(Set.copyOf(keys));
+            return Map.of("a", "A");
+        });
+
+        assertThat(asked).containsExactly(Set.of("a", "b"), Set.of("a"));
+        assertThat(cache.getIfPresent("a")).isEmpty();
     }
 
     private static int freePort() throws IOException {

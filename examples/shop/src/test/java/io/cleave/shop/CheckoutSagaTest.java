@@ -3,11 +3,15 @@ package io.cleave.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cleave.shop.inventory.Inventory;
+import io.cleave.shop.inventory.Item;
 import io.cleave.shop.payments.ChargeStatus;
 import io.cleave.shop.payments.Payments;
 import io.cleave.shop.storefront.Storefront;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The checkout saga's compensations and its idempotency, over HTTP, in every topology. */
@@ -80,6 +84,27 @@ class CheckoutSagaTest {
 
         assertThat(placed.status()).isEqualTo(400);
         assertThat(placed.error()).isEqualTo("the cart is empty");
+    }
+
+    @TopologyTest
+    void theStockShownFollowsEveryChangeTheMomentItsCallReturns(Inventory inventory) throws Exception {
+        String sku = "SKU-CACHE-" + UUID.randomUUID().toString().substring(0, 8);
+        String added = sku + "-ADDED";
+        inventory.setStock(sku, 10);
+        assertThat(inventory.available(List.of(sku, added))).as("read, and cached")
+                .containsExactly(Map.entry(sku, 10), Map.entry(added, 0));
+        UUID order = UUID.randomUUID();
+
+        inventory.reserve(order, List.of(new Item(sku, 3)));
+        assertThat(inventory.available(List.of(sku))).as("after a reservation").containsEntry(sku, 7);
+        inventory.commit(order);
+        assertThat(inventory.available(List.of(sku))).as("after its commit").containsEntry(sku, 7);
+        inventory.release(order);
+        assertThat(inventory.available(List.of(sku))).as("after the order was returned").containsEntry(sku, 10);
+        inventory.setStock(sku, 4);
+        assertThat(inventory.available(List.of(sku, sku))).as("after a stock count").containsExactly(Map.entry(sku, 4));
+        inventory.setStock(added, 2);
+        assertThat(inventory.available(List.of(added))).as("a product added after it was asked for").containsEntry(added, 2);
     }
 
     private static int available(ShopClient shop, String productId) {

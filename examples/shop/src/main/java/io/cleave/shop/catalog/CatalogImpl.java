@@ -261,15 +261,13 @@ final class CatalogImpl implements Catalog, Lifecycle {
         if (unique.size() > MAX_BATCH) {
             throw new IllegalArgumentException("at most " + MAX_BATCH + " products at once, got " + unique.size());
         }
-        Map<String, Product> found = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String id : unique) {
-            cachedProducts.getIfPresent(id).ifPresentOrElse(p -> found.put(id, p), () -> missing.add(id));
-        }
-        for (Product p : load(missing)) {
-            found.put(p.id(), cachedProducts.get(p.id(), key -> p)); // keeps it, unless a change dropped it meanwhile
-        }
-        return unique.stream().filter(found::containsKey).map(found::get).toList();
+        // one query for the products no tier holds; an unknown SKU has no value and is left out
+        Map<String, Product> found = cachedProducts.getAll(unique, missing -> {
+            Map<String, Product> byId = new LinkedHashMap<>();
+            load(List.copyOf(missing)).forEach(p -> byId.put(p.id(), p));
+            return byId;
+        });
+        return List.copyOf(found.values());
     }
 
     /** The products that exist among {@code ids}, from the store. */

@@ -1,5 +1,6 @@
 package io.cleave.shop.inventory;
 
+import io.cleave.Cache;
 import io.cleave.Lifecycle;
 import io.cleave.Store;
 import io.cleave.StoreException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -35,6 +37,13 @@ import java.util.concurrent.TimeUnit;
  * need no explicit locks. Table {@code reservation} records each hold and its state
  * ({@code HELD}, {@code COMMITTED}, {@code RELEASED}, {@code EXPIRED}); every state change is a
  * conditional update from {@code HELD}, so commit, release and the expiry sweep cannot both win.
+ *
+ * <p>Product pages ask for stock on every view, so available units are cached per SKU
+ * ({@code Inventory.stock}) and every change drops the SKUs it touched once its transaction has
+ * committed, before the call returns: whoever asks this process afterwards (the buyer's next page)
+ * sees the change. Other replicas of Inventory drop them too with {@code [cache] redis-url};
+ * without it they may show a count up to {@code near-ttl} old (the shop runs one Inventory). The
+ * reservation itself never reads the cache: its conditional update decides.
  */
 final class InventoryImpl implements Inventory, Lifecycle {
 
@@ -42,6 +51,7 @@ final class InventoryImpl implements Inventory, Lifecycle {
     private static final int MAX_ITEMS = 100;
 
     private final Store store;
+    private final Cache<Integer> stock;
     private final InventoryConfig config;
     private final Clock clock;
     private final System.Logger log;
@@ -51,12 +61,14 @@ final class InventoryImpl implements Inventory, Lifecycle {
      * Creates the component.
      *
      * @param store its own store
+     * @param stock available units by SKU
      * @param config its settings
      * @param clock the time source for reservation expiry
      * @param log where the expiry sweep reports
      */
-    public InventoryImpl(Store store, InventoryConfig config, Clock clock, System.Logger log) {
+    public InventoryImpl(Store store, Cache<Integer> stock, InventoryConfig config, Clock clock, System.Logger log) {
         this.store = store;
+        this.stock = stock;
         this.config = config;
         this.clock = clock;
         this.log = log;
@@ -121,27 +133,27 @@ final class InventoryImpl implements Inventory, Lifecycle {
         if (unique.size() > 200) {
             throw new IllegalArgumentException("at most 200 products at once, got " + unique.size());
         }
-        Map<String, Integer> result = new LinkedHashMap<>();
-        productIds.forEach(id -> result.put(id, 0));
-        if (unique.isEmpty()) {
-            return result;
-        }
-        return store.read(c -> {
-            String marks = String.join(", ", Collections.nCopies(unique.size(), "?"));
+        Map<String, Integer> cached = unique.isEmpty() ? Map.of() : stock.getAll(unique, missing -> store.read(c -> {
+            Map<String, Integer> loaded = new LinkedHashMap<>();
+            missing.forEach(id -> loaded.put(id, 0)); // unknown: none (a product added later is a change, which drops it)
+            String marks = String.join(", ", Collections.nCopies(missing.size(), "?"));
             try (PreparedStatement ps = c.prepareStatement(
                     "select product_id, on_hand - reserved from stock where product_id in (" + marks + ")")) {
                 int index = 1;
-                for (String id : unique) {
+                for (String id : missing) {
                     ps.setString(index++, id);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        result.put(rs.getString(1), rs.getInt(2));
+                        loaded.put(rs.getString(1), rs.getInt(2));
                     }
                 }
             }
-            return result;
-        });
+            return loaded;
+        }));
+        Map<String, Integer> result = new LinkedHashMap<>();
+        productIds.forEach(id -> result.put(id, cached.getOrDefault(id, 0)));
+        return result;
     }
 
     @Override
@@ -196,6 +208,8 @@ final class InventoryImpl implements Inventory, Lifecycle {
                 }
             }
             throw e;
+        } finally {
+            forget(sorted.stream().map(Item::productId).toList());
         }
         return reserved.orElseThrow(() -> new InvalidInputException("order " + orderId
                 + " was released before it could be reserved; reserve for a new order id"));
@@ -222,6 +236,7 @@ final class InventoryImpl implements Inventory, Lifecycle {
         }
     }
 
+    /** Takes held units out of stock: on hand and held both fall, so what is available does not change (nor the cache). */
     @Override
     public void commit(UUID orderId) throws ReservationExpiredException {
         Instant now = clock.instant();
@@ -258,25 +273,31 @@ final class InventoryImpl implements Inventory, Lifecycle {
 
     @Override
     public void release(UUID orderId) {
-        store.run(c -> {
-            // first, so a reservation for this order that is being made now finishes before, and one made later is refused
-            try (PreparedStatement ps = c.prepareStatement("insert into order_state (order_id, state) values (?, 'RELEASED')"
-                    + " on conflict (order_id) do update set state = 'RELEASED'")) {
-                ps.setObject(1, orderId);
-                ps.executeUpdate();
-            }
-            for (Row row : rows(c, orderId)) {
-                if (row.status().equals("HELD") && transition(c, orderId, row, "HELD", "RELEASED")) {
-                    returnHeld(c, row);
-                } else if (row.status().equals("COMMITTED") && transition(c, orderId, row, "COMMITTED", "RETURNED")) {
-                    try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = on_hand + ? where product_id = ?")) {
-                        ps.setInt(1, row.quantity());
-                        ps.setString(2, row.productId());
-                        ps.executeUpdate();
+        Set<String> touched = new HashSet<>(); // SKUs whose available units changed
+        try {
+            store.run(c -> {
+                // first, so a reservation for this order that is being made now finishes before, and one made later is refused
+                try (PreparedStatement ps = c.prepareStatement("insert into order_state (order_id, state) values (?, 'RELEASED')"
+                        + " on conflict (order_id) do update set state = 'RELEASED'")) {
+                    ps.setObject(1, orderId);
+                    ps.executeUpdate();
+                }
+                for (Row row : rows(c, orderId)) {
+                    touched.add(row.productId());
+                    if (row.status().equals("HELD") && transition(c, orderId, row, "HELD", "RELEASED")) {
+                        returnHeld(c, row);
+                    } else if (row.status().equals("COMMITTED") && transition(c, orderId, row, "COMMITTED", "RETURNED")) {
+                        try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = on_hand + ? where product_id = ?")) {
+                            ps.setInt(1, row.quantity());
+                            ps.setString(2, row.productId());
+                            ps.executeUpdate();
+                        }
                     }
                 }
-            }
-        });
+            });
+        } finally {
+            forget(touched);
+        }
     }
 
     @Override
@@ -284,30 +305,34 @@ final class InventoryImpl implements Inventory, Lifecycle {
         if (onHand < 0) {
             throw new InvalidInputException("stock on hand must be 0 or more, got " + onHand);
         }
-        store.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = ? where product_id = ? and reserved <= ?")) {
-                ps.setInt(1, onHand);
-                ps.setString(2, productId);
-                ps.setInt(3, onHand);
-                if (ps.executeUpdate() == 1) {
-                    return;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("select reserved from stock where product_id = ?")) {
-                ps.setString(1, productId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw new InvalidInputException(rs.getInt(1) + " units of \"" + productId
-                                + "\" are reserved; stock on hand cannot go below that, got " + onHand);
+        try {
+            store.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = ? where product_id = ? and reserved <= ?")) {
+                    ps.setInt(1, onHand);
+                    ps.setString(2, productId);
+                    ps.setInt(3, onHand);
+                    if (ps.executeUpdate() == 1) {
+                        return;
                     }
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement("insert into stock (product_id, on_hand, reserved) values (?, ?, 0)")) {
-                ps.setString(1, productId);
-                ps.setInt(2, onHand);
-                ps.executeUpdate();
-            }
-        });
+                try (PreparedStatement ps = c.prepareStatement("select reserved from stock where product_id = ?")) {
+                    ps.setString(1, productId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            throw new InvalidInputException(rs.getInt(1) + " units of \"" + productId
+                                    + "\" are reserved; stock on hand cannot go below that, got " + onHand);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("insert into stock (product_id, on_hand, reserved) values (?, ?, 0)")) {
+                    ps.setString(1, productId);
+                    ps.setInt(2, onHand);
+                    ps.executeUpdate();
+                }
+            });
+        } finally {
+            forget(List.of(productId));
+        }
     }
 
     /** Expires lapsed holds, each in its own short transaction so the sweep never holds many row locks. */
@@ -322,12 +347,21 @@ final class InventoryImpl implements Inventory, Lifecycle {
             }
         });
         for (Row row : lapsed) {
-            store.run(c -> {
-                if (transition(c, row.orderId(), row, "EXPIRED")) {
-                    returnHeld(c, row);
-                }
-            });
+            try {
+                store.run(c -> {
+                    if (transition(c, row.orderId(), row, "EXPIRED")) {
+                        returnHeld(c, row);
+                    }
+                });
+            } finally {
+                forget(List.of(row.productId()));
+            }
         }
+    }
+
+    /** Drops SKUs from the stock cache, after the transaction that changed them ended (committed, or not known). */
+    private void forget(Collection<String> productIds) {
+        productIds.forEach(stock::invalidate);
     }
 
     private static void validate(List<Item> items) throws InvalidInputException {
