@@ -23,5 +23,5 @@ for deployer in single multi; do
 done
 echo "== kafka (single, through a one-node KRaft broker on loopback) =="
 "$JAVA_HOME/bin/java" -cp "$cp" io.cleave.events.EventsBench kafka 1000 "${5:-5000}" "${4:-1000,10000}" 2>/dev/null \
-    | grep -E '^(deployer=|publish in|end-to-end)'
+    | grep -E '^(deployer=|publish in|end-to-end|warm-up)'
 
