@@ -99,6 +99,7 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
         Map<String, V> values = new LinkedHashMap<>();
         Map<String, CompletableFuture<V>> mine = new LinkedHashMap<>();
         Map<String, CompletableFuture<V>> others = new LinkedHashMap<>();
+        keys.forEach(this::checkKey); // all first: a bad key after some were claimed would leave their claims behind
         for (String key : keys) {
             if (values.containsKey(key) || mine.containsKey(key) || others.containsKey(key)) {
                 continue;
@@ -108,7 +109,6 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
                 values.put(key, hit);
                 continue;
             }
-            checkKey(key);
             CompletableFuture<V> claim = new CompletableFuture<>();
             CompletableFuture<V> running = enabled ? loading.putIfAbsent(key, claim) : null; // disabled: nothing shared
             if (running != null) {

@@ -10,11 +10,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -264,6 +266,17 @@ class TieredCacheTest {
                 .hasMessage("cache Test.names: a key must be 1 to 200 characters, not empty");
         assertThatThrownBy(() -> cache.get("x".repeat(201), k -> "v"))
                 .hasMessage("cache Test.names: a key must be 1 to 200 characters, not 201 characters");
+    }
+
+    @Test
+    void getAllWithABadKeyIsRefusedBeforeAnyKeyIsClaimed() throws Exception {
+        TieredCache<String> cache = cache(Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> cache.getAll(Arrays.asList("good", null), keys -> Map.of("good", "G")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cache Test.names: a key must be 1 to 200 characters, not null");
+        // bounded: a claim left behind would make this wait for ever
+        assertThat(CompletableFuture.supplyAsync(() -> cache.get("good", k -> "loaded")).get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
     }
 
     @Test
