@@ -58,11 +58,11 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
 
     @Override
     public <X extends Exception> V get(String key, Loader<? extends V, X> loader) throws X {
+        checkKey(key);
         V hit = near.getIfPresent(key);
         if (hit != null) {
             return hit;
         }
-        checkKey(key);
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> running = enabled ? loading.putIfAbsent(key, mine) : null; // disabled: never claimed, so not kept
         if (running != null) {

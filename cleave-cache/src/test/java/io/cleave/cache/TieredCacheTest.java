@@ -268,6 +268,9 @@ class TieredCacheTest {
                 .hasMessage("cache Test.names: a key must be 1 to 200 characters, not empty");
         assertThatThrownBy(() -> cache.get("x".repeat(201), k -> "v"))
                 .hasMessage("cache Test.names: a key must be 1 to 200 characters, not 201 characters");
+        assertThatThrownBy(() -> cache.get(null, k -> "v"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cache Test.names: a key must be 1 to 200 characters, not null");
     }
 
     @Test
