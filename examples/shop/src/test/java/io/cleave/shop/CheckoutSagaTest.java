@@ -1,10 +1,13 @@
 package io.cleave.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cleave.shop.InvalidInputException;
 import io.cleave.shop.inventory.Inventory;
 import io.cleave.shop.inventory.Item;
+import io.cleave.shop.inventory.OutOfStockException;
 import io.cleave.shop.payments.ChargeStatus;
 import io.cleave.shop.payments.Payments;
 import io.cleave.shop.storefront.Storefront;
@@ -105,6 +108,19 @@ class CheckoutSagaTest {
         assertThat(inventory.available(List.of(sku, sku))).as("after a stock count").containsExactly(Map.entry(sku, 4));
         inventory.setStock(added, 2);
         assertThat(inventory.available(List.of(added))).as("a product added after it was asked for").containsEntry(added, 2);
+    }
+
+    @TopologyTest
+    void idsNoProductCanHaveAreNoneAvailableAndCannotBeStocked(Inventory inventory) {
+        String tooLong = "S".repeat(201);
+
+        assertThat(inventory.available(List.of("", tooLong))).containsExactly(Map.entry("", 0), Map.entry(tooLong, 0));
+        assertThatThrownBy(() -> inventory.setStock(tooLong, 1)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("a product id must be 1 to 200 characters, got 201 characters");
+        assertThatThrownBy(() -> inventory.setStock("", 1)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("a product id must be 1 to 200 characters, got an empty one");
+        assertThatThrownBy(() -> inventory.reserve(UUID.randomUUID(), List.of(new Item(tooLong, 1))))
+                .isInstanceOf(OutOfStockException.class);
     }
 
     private static int available(ShopClient shop, String productId) {

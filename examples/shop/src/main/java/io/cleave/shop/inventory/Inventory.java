@@ -81,7 +81,7 @@ public interface Inventory {
      *
      * @param productId the SKU
      * @param onHand units on hand, 0 or more
-     * @throws InvalidInputException if {@code onHand} is negative
+     * @throws InvalidInputException if {@code onHand} is negative, or the id is empty or longer than 200 characters
      */
     @Idempotent
     void setStock(String productId, int onHand) throws InvalidInputException;

@@ -49,6 +49,8 @@ final class InventoryImpl implements Inventory, Lifecycle {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_ITEMS = 100;
+    /** The longest product id: the stock cache's longest key. */
+    private static final int MAX_ID = 200;
 
     private final Store store;
     private final Cache<Integer> stock;
@@ -133,6 +135,7 @@ final class InventoryImpl implements Inventory, Lifecycle {
         if (unique.size() > 200) {
             throw new IllegalArgumentException("at most 200 products at once, got " + unique.size());
         }
+        unique.removeIf(id -> !storable(id)); // no product has such an id (setStock refuses it): none available
         Map<String, Integer> cached = unique.isEmpty() ? Map.of() : stock.getAll(unique, missing -> store.read(c -> {
             Map<String, Integer> loaded = new LinkedHashMap<>();
             missing.forEach(id -> loaded.put(id, 0)); // unknown: none (a product added later is a change, which drops it)
@@ -305,6 +308,10 @@ final class InventoryImpl implements Inventory, Lifecycle {
         if (onHand < 0) {
             throw new InvalidInputException("stock on hand must be 0 or more, got " + onHand);
         }
+        if (!storable(productId)) {
+            throw new InvalidInputException("a product id must be 1 to " + MAX_ID + " characters, got "
+                    + (productId.isEmpty() ? "an empty one" : productId.length() + " characters"));
+        }
         try {
             store.run(c -> {
                 try (PreparedStatement ps = c.prepareStatement("update stock set on_hand = ? where product_id = ? and reserved <= ?")) {
@@ -359,9 +366,13 @@ final class InventoryImpl implements Inventory, Lifecycle {
         }
     }
 
+    private static boolean storable(String productId) {
+        return !productId.isEmpty() && productId.length() <= MAX_ID;
+    }
+
     /** Drops SKUs from the stock cache, after the transaction that changed them ended (committed, or not known). */
     private void forget(Collection<String> productIds) {
-        productIds.forEach(stock::invalidate);
+        productIds.stream().filter(InventoryImpl::storable).forEach(stock::invalidate); // others were never cached
     }
 
     private static void validate(List<Item> items) throws InvalidInputException {
