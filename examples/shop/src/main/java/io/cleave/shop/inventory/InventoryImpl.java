@@ -310,7 +310,7 @@ final class InventoryImpl implements Inventory, Lifecycle {
         }
         if (!storable(productId)) {
             throw new InvalidInputException("a product id must be 1 to " + MAX_ID + " characters, got "
-                    + (productId.isEmpty() ? "an empty one" : productId.length() + " characters"));
+                    + (productId == null ? "none" : productId.isEmpty() ? "an empty one" : productId.length() + " characters"));
         }
         try {
             store.run(c -> {
@@ -367,7 +367,7 @@ final class InventoryImpl implements Inventory, Lifecycle {
     }
 
     private static boolean storable(String productId) {
-        return !productId.isEmpty() && productId.length() <= MAX_ID;
+        return productId != null && !productId.isEmpty() && productId.length() <= MAX_ID;
     }
 
     /** Drops SKUs from the stock cache, after the transaction that changed them ended (committed, or not known). */
