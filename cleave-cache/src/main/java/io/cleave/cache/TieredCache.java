@@ -10,6 +10,7 @@ import io.cleave.spi.Writer;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -96,14 +97,12 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
 
     @Override
     public <X extends Exception> Map<String, V> getAll(Collection<String> keys, BulkLoader<? extends V, X> loader) throws X {
-        Map<String, V> values = new LinkedHashMap<>();
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        distinct.forEach(this::checkKey); // all first: a bad key after some were claimed would leave their claims behind
+        Map<String, V> values = new HashMap<>();
         Map<String, CompletableFuture<V>> mine = new LinkedHashMap<>();
         Map<String, CompletableFuture<V>> others = new LinkedHashMap<>();
-        keys.forEach(this::checkKey); // all first: a bad key after some were claimed would leave their claims behind
-        for (String key : keys) {
-            if (values.containsKey(key) || mine.containsKey(key) || others.containsKey(key)) {
-                continue;
-            }
+        for (String key : distinct) {
             V hit = near.getIfPresent(key);
             if (hit != null) {
                 values.put(key, hit);
@@ -140,7 +139,7 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
             }
         }
         Map<String, V> ordered = new LinkedHashMap<>();
-        for (String key : keys) {
+        for (String key : distinct) {
             V value = values.get(key);
             if (value != null) {
                 ordered.put(key, value);
@@ -165,14 +164,15 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
             Map<String, ? extends V> loaded = missing.isEmpty() ? Map.of() : loader.loadAll(Collections.unmodifiableSet(missing));
             for (Map.Entry<String, CompletableFuture<V>> claim : mine.entrySet()) {
                 String key = claim.getKey();
-                V value = found.get(key).value() != null ? found.get(key).value() : loaded.get(key);
+                Found<V> inTier = found.get(key);
+                V value = inTier.value() != null ? inTier.value() : loaded.get(key);
                 if (value == null) { // no value: callers waiting for this key load it themselves
                     loading.remove(key, claim.getValue());
                     claim.getValue().complete(null);
                     continue;
                 }
                 values.put(key, value);
-                keep(key, claim.getValue(), value, found.get(key)); // disabled: never claimed, so not kept
+                keep(key, claim.getValue(), value, inTier); // disabled: never claimed, so not kept
             }
         } catch (Throwable t) {
             mine.forEach((key, claim) -> {
