@@ -136,7 +136,9 @@ final class Router implements AutoCloseable {
                 u.replace(uris);
                 changes.add(name + " added (" + urls(uris) + ")");
             } else if (!u.uris().equals(uris)) {
-                changes.add(name + " now " + urls(uris) + " (was " + urls(u.uris()) + ")");
+                String whose = !configured.containsKey(name) ? "" : uris.equals(configured.get(name))
+                        ? "; cleave.toml's again" : "; the route table's, in place of cleave.toml's";
+                changes.add(name + " now " + urls(uris) + " (was " + urls(u.uris()) + whose + ")");
                 u.replace(uris); // before the swap: the table in force names it too, and may as well use the new URLs
             }
             next.put(name, u);
