@@ -84,6 +84,11 @@ final class Replica {
         closeIfIdle();
     }
 
+    /** Whether it was retired: no longer listed by its upstream. */
+    boolean retired() {
+        return retired;
+    }
+
     /** Whether it was retired and its connections closed (no request in flight remained). */
     boolean closed() {
         return outstanding.get() == CLOSED;

@@ -36,15 +36,13 @@ final class Upstreams {
 
     /**
      * Replaces the replicas, keeping those that stay (their connections, requests outstanding, ejection)
-     * and retiring those that go.
-     *
-     * @throws IllegalStateException when this upstream was {@linkplain #retire() retired}
+     * and retiring those that go. Does nothing once this upstream was {@linkplain #retire() retired}: a
+     * deployer may still report a listener's replicas while the gateway closes.
      */
     synchronized void replace(List<URI> uris) {
-        if (retired) {
-            throw new IllegalStateException(label + " was removed");
+        if (!retired) {
+            swap(uris);
         }
-        swap(uris);
     }
 
     private void swap(List<URI> uris) {
