@@ -10,7 +10,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -62,7 +61,6 @@ final class EdgeCache implements AutoCloseable {
     private final String application;
     private final GatewaySettings settings;
     private final CacheSettings cacheSettings;
-    private final WebClient client;
     private final LongSupplier nanoTime;
     private final Cache<Key, CacheEntry> store;
     private final ConcurrentHashMap<Key, CompletableFuture<Optional<CacheEntry.Response>>> flights =
@@ -101,11 +99,10 @@ final class EdgeCache implements AutoCloseable {
         }
     }
 
-    private EdgeCache(String application, GatewaySettings settings, WebClient client, LongSupplier nanoTime) {
+    private EdgeCache(String application, GatewaySettings settings, LongSupplier nanoTime) {
         this.application = application;
         this.settings = settings;
         this.cacheSettings = settings.cache();
-        this.client = client;
         this.nanoTime = nanoTime;
         this.store = Caffeine.newBuilder()
                 .ticker(nanoTime::getAsLong)
@@ -140,8 +137,8 @@ final class EdgeCache implements AutoCloseable {
      * @param nanoTime the clock expiry is measured with ({@link System#nanoTime} but in tests)
      * @throws IllegalStateException when {@code redis-url} is set and Redis cannot be reached
      */
-    static EdgeCache create(String application, GatewaySettings settings, WebClient client, LongSupplier nanoTime) {
-        return new EdgeCache(application, settings, client, nanoTime);
+    static EdgeCache create(String application, GatewaySettings settings, LongSupplier nanoTime) {
+        return new EdgeCache(application, settings, nanoTime);
     }
 
     /**
@@ -401,10 +398,13 @@ final class EdgeCache implements AutoCloseable {
                 }
                 Replica replica = picked.get();
                 tried.add(replica);
-                replica.begin();
+                if (!replica.begin()) {
+                    attempt--; // retired since it was picked: not an attempt, and no longer listed
+                    continue;
+                }
                 String requestId = Proxy.newRequestId();
                 long asked = nanoTime.getAsLong();
-                try (HttpClientResponse response = client.get()
+                try (HttpClientResponse response = replica.client().get()
                         .skipUriEncoding(true)
                         .uri(replica.uri().toString() + key.target())
                         .headers(h -> {

@@ -28,11 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * A started gateway: one Helidon server per listener's public address, one upstream client with
- * pooled keep-alive connections shared by them, the health probe and the rate limits.
+ * A started gateway: one Helidon server per listener's public address, one upstream client whose
+ * replicas each have a pool of keep-alive connections of their own (closed when the replica goes),
+ * the health probe and the rate limits.
  */
 final class FrontDoor implements Gateway.Running {
 
@@ -83,14 +85,6 @@ final class FrontDoor implements Gateway.Running {
     static FrontDoor start(String application, GatewaySettings settings, RouteSettings routes,
             Map<String, InetSocketAddress> addresses, String token, LongSupplier nanoTime) {
         Optional<Tls> tls = settings.tls().map(GatewayTls::load);
-        Router router = Router.start(routes);
-        RateLimits rateLimits;
-        try {
-            rateLimits = RateLimits.create(application, settings);
-        } catch (RuntimeException e) {
-            router.close();
-            throw e;
-        }
         Duration upstreamTimeout = settings.upstreamTimeout();
         WebClient client = WebClient.builder()
                 .servicesDiscoverServices(false)
@@ -106,12 +100,22 @@ final class FrontDoor implements Gateway.Running {
                 .connectTimeout(upstreamTimeout.compareTo(Duration.ofSeconds(3)) < 0 ? upstreamTimeout : Duration.ofSeconds(3))
                 .readTimeout(upstreamTimeout)
                 .build();
+        // a pool of connections per replica, so that a replica removed closes exactly its own
+        Supplier<Http1Client> pools = () -> client.client(Http1Client.PROTOCOL, UPSTREAM_HTTP1);
+        Router router = Router.start(routes, pools);
+        RateLimits rateLimits;
+        try {
+            rateLimits = RateLimits.create(application, settings);
+        } catch (RuntimeException e) {
+            router.close();
+            throw e;
+        }
         Map<String, Served> served = new LinkedHashMap<>();
         EdgeCache cache = null;
         try {
-            cache = EdgeCache.create(application, settings, client, nanoTime);
+            cache = EdgeCache.create(application, settings, nanoTime);
             for (Map.Entry<String, InetSocketAddress> e : addresses.entrySet()) {
-                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, client, cache, token));
+                served.put(e.getKey(), serve(e.getKey(), e.getValue(), settings, tls, router, rateLimits, pools, cache, token));
             }
         } catch (RuntimeException e) {
             served.values().forEach(s -> s.server().stop());
@@ -126,10 +130,9 @@ final class FrontDoor implements Gateway.Running {
     }
 
     private static Served serve(String name, InetSocketAddress address, GatewaySettings settings, Optional<Tls> tls,
-            Router router, RateLimits rateLimits, WebClient client, EdgeCache cache, String token) {
-        Upstreams upstreams = new Upstreams("listener " + name);
-        Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits,
-                client.client(Http1Client.PROTOCOL, UPSTREAM_HTTP1), tls.isPresent(),
+            Router router, RateLimits rateLimits, Supplier<Http1Client> pools, EdgeCache cache, String token) {
+        Upstreams upstreams = new Upstreams("listener " + name, pools);
+        Proxy proxy = new Proxy(name, settings, upstreams, router, rateLimits, tls.isPresent(),
                 admission(name, settings), token);
         DirectHandler plainErrors = new PlainErrors(settings.maxHeaderSize());
         WebServerConfig.Builder builder = WebServer.builder()
@@ -223,7 +226,6 @@ final class FrontDoor implements Gateway.Running {
     @Override
     public void close() {
         probe.close();
-        router.close();
         List<Thread> stopping = new ArrayList<>();
         for (Served s : listeners.values()) {
             stopping.add(Thread.ofVirtual().start(() -> s.server().stop()));
@@ -236,6 +238,8 @@ final class FrontDoor implements Gateway.Running {
                 break;
             }
         }
+        router.close();
+        listeners.values().forEach(s -> s.upstreams().retire());
         client.closeResource();
         rateLimits.close();
         cache.close();

@@ -36,6 +36,9 @@ final class HealthProbe implements AutoCloseable {
         while (!closed) {
             for (Upstreams u : listeners.get()) {
                 for (Replica r : u.all()) {
+                    if (r.retired()) {
+                        continue; // listed a moment ago by a list taken before it was removed
+                    }
                     Thread.ofVirtual().name("cleave-gateway-probe-" + r.uri().getRawAuthority()).start(() -> probe(u, r));
                 }
             }
@@ -63,7 +66,7 @@ final class HealthProbe implements AutoCloseable {
             }
             replica.succeed(System.nanoTime());
         } catch (IOException e) {
-            if (!closed && replica.failProbe(now, HOLD, "probe HEAD / got no answer: " + e.getMessage())) {
+            if (!closed && !replica.retired() && replica.failProbe(now, HOLD, "probe HEAD / got no answer: " + e.getMessage())) {
                 Proxy.LOG.log(System.Logger.Level.WARNING, "gateway: replica " + replica + " of "
                         + listener.label() + " ejected: " + replica.lastFailure());
             }

@@ -10,7 +10,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -66,13 +65,12 @@ final class Proxy implements Handler {
     private final Router router;
     private final boolean secure;
     private final RateLimits rateLimits;
-    private final Http1Client client;
     private final String scheme;
     private final Optional<Limiter<Void>> admission;
     private final String token;
 
     Proxy(String listener, GatewaySettings settings, Upstreams upstreams, Router router, RateLimits rateLimits,
-            Http1Client client, boolean secure, Optional<Limiter<Void>> admission, String token) {
+            boolean secure, Optional<Limiter<Void>> admission, String token) {
         this.token = token;
         this.listener = listener;
         this.settings = settings;
@@ -80,7 +78,6 @@ final class Proxy implements Handler {
         this.router = router;
         this.secure = secure;
         this.rateLimits = rateLimits;
-        this.client = client;
         this.scheme = secure ? "https" : "http";
         this.admission = admission;
     }
@@ -192,20 +189,35 @@ final class Proxy implements Handler {
             return true;
         }
         // chosen once: a table swapped while this request runs, or its retries, never move it elsewhere
+        // (unless the upstream chosen was removed before the request began on one of its replicas)
         Router.Routed routed = router.route(req, rawPath, upstreams, secure);
         routed.mark(res.headers());
         Set<Replica> tried = new HashSet<>();
+        int sent = 0;
+        boolean rerouted = false;
         String lastFailure = "";
         boolean timedOut = false;
-        for (int attempt = 0; attempt <= settings.retries(); attempt++) {
+        while (sent <= settings.retries()) {
             Optional<Replica> picked = routed.upstreams().pick(tried);
             if (picked.isEmpty()) {
+                if (sent == 0 && !rerouted && routed.upstreams().retired()) {
+                    // removed by a reload since it was routed; the table now in force names it no more
+                    rerouted = true;
+                    routed = router.route(req, rawPath, upstreams, secure);
+                    res.headers().remove(HeaderNames.SET_COOKIE);
+                    routed.mark(res.headers());
+                    tried.clear();
+                    continue;
+                }
                 break;
             }
             Replica replica = picked.get();
             tried.add(replica);
+            if (!replica.begin()) {
+                continue; // retired since it was picked: no longer listed, so the next pick is another
+            }
+            sent++;
             outcome.upstream = routed.name() + "/" + replica.uri().getRawAuthority();
-            replica.begin();
             try {
                 HttpClientResponse response = null;
                 byte[] whole;
@@ -241,16 +253,16 @@ final class Proxy implements Handler {
                 replica.end();
             }
         }
-        if (tried.isEmpty()) {
+        if (sent == 0) {
             outcome.status = 503;
             fail(res, 503, requestId, routed.upstreams().label() + " has no replica ready; retry shortly", "1");
         } else {
             outcome.status = timedOut ? 504 : 502;
             LOG.log(System.Logger.Level.WARNING, "request " + requestId + " " + method + " " + rawPath + " on " + listener
-                    + " failed on " + tried.size() + " replica(s) of " + routed.upstreams().label() + "; last: "
+                    + " failed on " + sent + " replica(s) of " + routed.upstreams().label() + "; last: "
                     + lastFailure);
             fail(res, outcome.status, requestId, (timedOut ? "the upstream did not answer in time" : "the upstream"
-                    + " failed") + " (tried " + tried.size() + " replica(s)); request id " + requestId, null);
+                    + " failed") + " (tried " + sent + " replica(s)); request id " + requestId, null);
         }
         return !timedOut;
     }
@@ -299,7 +311,7 @@ final class Proxy implements Handler {
     private HttpClientResponse send(ServerRequest req, String method, String rawPath, String requestId, Replica replica,
             RequestBody body, boolean app) {
         String query = req.prologue().query().rawValue();
-        Http1ClientRequest out = client.method(Method.create(method))
+        Http1ClientRequest out = replica.client().method(Method.create(method))
                 .skipUriEncoding(true)
                 .uri(replica.uri().toString() + rawPath + (query.isEmpty() ? "" : "?" + query));
         out.headers(h -> {

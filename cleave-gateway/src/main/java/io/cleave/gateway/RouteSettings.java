@@ -47,11 +47,7 @@ record RouteSettings(Map<String, List<URI>> upstreams, Optional<Path> routeTable
         Map<String, List<URI>> named = new LinkedHashMap<>();
         for (String name : table.keys()) {
             String at = "[" + table.path() + "] " + name;
-            if (!NAME.matcher(name).matches() || name.equals(APP)) {
-                throw new ConfigError(at + ": an upstream's name is lower-case letters, digits and \"-\", starting with a"
-                        + " letter, such as legacy or v2" + (name.equals(APP) ? "; \"app\" is taken: it names the"
-                        + " listener's own replicas" : ""));
-            }
+            checkName(at, name);
             named.put(name, baseUrls(at, table.string(name)));
         }
         Optional<Path> file = Optional.empty();
@@ -70,10 +66,31 @@ record RouteSettings(Map<String, List<URI>> upstreams, Optional<Path> routeTable
         return new RouteSettings(named, file);
     }
 
-    /** {@code "http://host:port"}, or several separated by commas. */
-    private static List<URI> baseUrls(String at, String text) {
+    /**
+     * Checks an upstream's name: lower-case letters, digits and {@code -}, starting with a letter, not {@code app}.
+     *
+     * @param at where the name is, for the message: {@code [gateway.upstreams] Legacy}
+     * @throws ConfigError {@code at: ...} saying what a name may be
+     */
+    static void checkName(String at, String name) {
+        if (!NAME.matcher(name).matches() || name.equals(APP)) {
+            throw new ConfigError(at + ": an upstream's name is lower-case letters, digits and \"-\", starting with a"
+                    + " letter, such as legacy or v2" + (name.equals(APP) ? "; \"app\" is taken: it names the"
+                    + " listener's own replicas" : ""));
+        }
+    }
+
+    /**
+     * An upstream's replicas: {@code "http://host:port"}, or several separated by commas, each once.
+     *
+     * @param at where the value is, for the message: {@code [gateway.upstreams] legacy}
+     * @return the base URLs ({@code http://host:port}), in the order written
+     * @throws ConfigError {@code at = "...": ...} for a URL that is not plain HTTP with a host and port and
+     *     nothing after them, an empty one, or one given twice
+     */
+    static List<URI> baseUrls(String at, String text) {
         List<URI> uris = new ArrayList<>();
-        for (String part : text.split(",")) {
+        for (String part : text.split(",", -1)) { // -1: a trailing comma is an empty URL, refused
             String url = part.strip();
             URI uri = null;
             try {
@@ -88,7 +105,11 @@ record RouteSettings(Map<String, List<URI>> upstreams, Optional<Path> routeTable
                 throw new ConfigError(at + " = \"" + text + "\": \"" + url + "\" is not a base URL http://host:port;"
                         + " give one or more, separated by commas, such as \"http://127.0.0.1:9090\" (plain HTTP)");
             }
-            uris.add(URI.create("http://" + uri.getRawAuthority()));
+            URI base = URI.create("http://" + uri.getRawAuthority());
+            if (uris.contains(base)) {
+                throw new ConfigError(at + " = \"" + text + "\": " + base + " is given twice; list each replica once");
+            }
+            uris.add(base);
         }
         return List.copyOf(uris);
     }

@@ -1,9 +1,13 @@
 package io.cleave.gateway;
 
 import io.cleave.spi.ConfigSection.ConfigError;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,9 +21,13 @@ import org.tomlj.TomlTable;
  * Where each request goes, as the route table file says: the upstream of the longest path prefix
  * of {@code [routes]} that covers the request's path ({@link RouteSettings#APP} when none does),
  * and, for requests bound to {@code app}, a {@code [canary]} that sends a share of clients to a
- * named upstream instead. Immutable: a reload builds a new table and swaps it in whole.
+ * named upstream instead; and {@code [upstreams]}, named upstreams of its own beside those of
+ * {@code [gateway.upstreams]} (in place of one of those when it has the same name). Immutable: a
+ * reload builds a new table and swaps it in whole.
  *
  * <pre>
+ * [upstreams]
+ * v3 = "http://10.0.0.7:8080,http://10.0.0.8:8080"   # same syntax as [gateway.upstreams]
  * [routes]
  * "/" = "legacy"               # longest matching prefix wins
  * "/api/products" = "app"
@@ -32,11 +40,12 @@ import org.tomlj.TomlTable;
  *
  * @param routes prefixes and their upstreams, longest prefix first
  * @param canary the canary; empty for none
+ * @param upstreams the file's named upstreams and their base URLs; empty for none
  */
-record RouteTable(List<Route> routes, Optional<Canary> canary) {
+record RouteTable(List<Route> routes, Optional<Canary> canary, Map<String, List<URI>> upstreams) {
 
     /** Every request to the listener's own replicas: what a gateway without a route table does. */
-    static final RouteTable APP_ONLY = new RouteTable(List.of(), Optional.empty());
+    static final RouteTable APP_ONLY = new RouteTable(List.of(), Optional.empty(), Map.of());
 
     static final String DEFAULT_COOKIE = "cleave-canary";
     static final Set<String> CANARY_KEYS = Set.of("upstream", "weight", "header", "cookie");
@@ -44,6 +53,7 @@ record RouteTable(List<Route> routes, Optional<Canary> canary) {
 
     RouteTable {
         routes = routes.stream().sorted(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed()).toList();
+        upstreams = Map.copyOf(upstreams);
     }
 
     /**
@@ -96,29 +106,35 @@ record RouteTable(List<Route> routes, Optional<Canary> canary) {
      *
      * @param label the file as named in {@code [gateway] route-table}, for messages
      * @param text the file's text
-     * @param upstreams the names a route may use ({@code app} and {@code [gateway.upstreams]}'s)
+     * @param configured the names a route may use besides the file's own {@code [upstreams]}: {@code app}
+     *     and {@code [gateway.upstreams]}'s
      * @throws ConfigError {@code file:line: problem} for the first problem: not TOML, an unknown
-     *     table or key, a route that is not a path prefix or names no known upstream, a weight outside 0..100
+     *     table or key, a route that is not a path prefix or names no known upstream, a weight outside
+     *     0..100, an upstream whose name or URLs are not valid
      */
-    static RouteTable parse(String label, String text, Set<String> upstreams) {
+    static RouteTable parse(String label, String text, Set<String> configured) {
         TomlParseResult doc = Toml.parse(text);
         if (doc.hasErrors()) {
             TomlParseError e = doc.errors().get(0);
             throw new ConfigError(label + ":" + e.position().line() + ":" + e.position().column() + ": not valid TOML: "
                     + e.getMessage());
         }
-        Reader at = new Reader(label, upstreams);
         if (!doc.contains(List.of("routes")) && !doc.contains(List.of("canary"))) {
             // most often a file caught half written (truncated, not yet filled): never read as "all to app"
             throw new ConfigError(label + ": has neither [routes] nor [canary]; to send every request to the app,"
                     + " write an empty [routes] table");
         }
         for (String key : doc.keySet()) {
-            if (!key.equals("routes") && !key.equals("canary")) {
-                throw at.error(doc, key, (doc.get(List.of(key)) instanceof TomlTable ? "table [" + key + "]"
-                        : "key \"" + key + "\" outside any table") + " is unknown; a route table has [routes] and [canary]");
+            if (!key.equals("routes") && !key.equals("canary") && !key.equals("upstreams")) {
+                throw new Reader(label, configured).error(doc, key, (doc.get(List.of(key)) instanceof TomlTable
+                        ? "table [" + key + "]" : "key \"" + key + "\" outside any table") + " is unknown; a route"
+                        + " table has [routes], [canary] and [upstreams]");
             }
         }
+        Map<String, List<URI>> upstreams = upstreams(doc, new Reader(label, configured));
+        Set<String> known = new LinkedHashSet<>(configured);
+        known.addAll(upstreams.keySet());
+        Reader at = new Reader(label, known);
         List<Route> routes = new ArrayList<>();
         Optional<TomlTable> routesTable = at.table(doc, "routes");
         if (routesTable.isPresent()) {
@@ -137,7 +153,27 @@ record RouteTable(List<Route> routes, Optional<Canary> canary) {
                 routes.add(new Route(prefix, name));
             }
         }
-        return new RouteTable(routes, canary(doc, at));
+        return new RouteTable(routes, canary(doc, at), upstreams);
+    }
+
+    /** {@code [upstreams]}: {@code name = "http://host:port"} or several URLs separated by commas. */
+    private static Map<String, List<URI>> upstreams(TomlParseResult doc, Reader at) {
+        Optional<TomlTable> table = at.table(doc, "upstreams");
+        Map<String, List<URI>> named = new LinkedHashMap<>();
+        if (table.isEmpty()) {
+            return named;
+        }
+        for (String name : table.get().keySet()) {
+            TomlPosition position = table.get().inputPositionOf(List.of(name));
+            String where = at.label() + (position == null ? "" : ":" + position.line()) + ": [upstreams] " + name;
+            RouteSettings.checkName(where, name);
+            if (!(table.get().get(List.of(name)) instanceof String urls)) {
+                throw new ConfigError(where + " must be a string of base URLs, such as \"http://127.0.0.1:9091\" or"
+                        + " \"http://10.0.0.7:8080,http://10.0.0.8:8080\"");
+            }
+            named.put(name, RouteSettings.baseUrls(where, urls));
+        }
+        return named;
     }
 
     private static Optional<Canary> canary(TomlParseResult doc, Reader at) {
@@ -155,7 +191,7 @@ record RouteTable(List<Route> routes, Optional<Canary> canary) {
         if (!(table.get(List.of("upstream")) instanceof String upstream)) {
             throw at.error(table.contains(List.of("upstream")) ? table : doc, table.contains(List.of("upstream"))
                     ? "upstream" : "canary", "[canary] needs upstream = \"<name>\", a string naming the upstream that"
-                    + " runs the new version (one of [gateway.upstreams])");
+                    + " runs the new version (one of [upstreams] or [gateway.upstreams])");
         }
         at.known(table, "upstream", "[canary] upstream = \"" + upstream + "\"", upstream);
         if (upstream.equals(RouteSettings.APP)) {
@@ -208,12 +244,12 @@ record RouteTable(List<Route> routes, Optional<Canary> canary) {
             if (!upstreams.contains(name)) {
                 throw error(table, key, what + ": no upstream is named \"" + name + "\" (known: "
                         + String.join(", ", upstreams.stream().sorted().toList())
-                        + "; others are named in [gateway.upstreams] of cleave.toml)");
+                        + "; name others in [upstreams] of this file or [gateway.upstreams] of cleave.toml)");
             }
         }
     }
 
-    /** For the log: {@code / -> legacy, /api/products -> app; canary v2 10%}. */
+    /** For the log: {@code / -> legacy, /api/products -> app; canary v2 10%} (the file's upstreams are logged apart). */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();

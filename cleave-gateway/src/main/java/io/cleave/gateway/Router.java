@@ -5,13 +5,16 @@ import io.cleave.spi.ConfigSection.ConfigError;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
+import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,14 +26,20 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Chooses each request's upstream: the named upstreams of {@code [gateway.upstreams]}, the
+ * Chooses each request's upstream: the named upstreams (those of {@code [gateway.upstreams]} and
+ * of the table's {@code [upstreams]}, the table's winning a name both give), the
  * {@linkplain RouteTable route table} in force, and the file it comes from, read again whenever
  * its bytes change (checked every {@link #POLL} on a virtual thread). A table that does not read
  * is refused with a log line naming {@code file:line} and the old one stays; a good one replaces
  * the old at once for requests chosen after it, while those already chosen finish where they went.
+ * With it the named upstreams change: one whose URLs stay keeps its replicas (connections,
+ * balancing, ejection); a new URL gets a new replica; a URL or upstream no longer named is retired,
+ * finishing its requests in flight, then closing its connections (the health probe no longer sees it).
  */
 final class Router implements AutoCloseable {
 
@@ -63,26 +72,27 @@ final class Router implements AutoCloseable {
     private record Loaded(byte[] bytes, RouteTable table) {
     }
 
-    private final Map<String, Upstreams> named;
+    /** The table in force and the named upstreams it may name, swapped together. */
+    private record State(RouteTable table, Map<String, Upstreams> named) {
+    }
+
+    private final Map<String, List<URI>> configured;
     private final Set<String> names;
+    private final Supplier<Http1Client> pools;
     private final Optional<Path> file;
-    private final AtomicReference<RouteTable> table;
+    private final AtomicReference<State> state;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final Optional<Thread> watcher;
     private volatile boolean closed;
 
-    private Router(RouteSettings settings, Optional<Loaded> loaded) {
-        Map<String, Upstreams> upstreams = new LinkedHashMap<>();
-        settings.upstreams().forEach((name, uris) -> {
-            Upstreams u = new Upstreams("upstream " + name);
-            u.replace(uris);
-            upstreams.put(name, u);
-        });
-        this.named = Map.copyOf(upstreams);
+    private Router(RouteSettings settings, Optional<Loaded> loaded, Supplier<Http1Client> pools) {
+        this.configured = settings.upstreams();
         this.names = settings.names();
+        this.pools = pools;
         this.file = settings.routeTable();
-        this.table = new AtomicReference<>(loaded.map(Loaded::table).orElse(RouteTable.APP_ONLY));
+        RouteTable initial = loaded.map(Loaded::table).orElse(RouteTable.APP_ONLY);
+        this.state = new AtomicReference<>(new State(initial, reconcile(Map.of(), wanted(initial), new ArrayList<>())));
         this.watcher = file.map(f -> Thread.ofVirtual().name("cleave-gateway-routes")
                 .start(() -> watch(f, loaded.map(Loaded::bytes).orElse(new byte[0]))));
     }
@@ -90,13 +100,56 @@ final class Router implements AutoCloseable {
     /**
      * Reads the route table (if {@code route-table} names one) and starts watching it.
      *
+     * @param pools makes the pool of connections of each named upstream's replica
      * @throws ConfigError naming {@code file:line} when the table does not read
      */
-    static Router start(RouteSettings settings) {
+    static Router start(RouteSettings settings, Supplier<Http1Client> pools) {
         Optional<Loaded> loaded = settings.routeTable().map(f -> load(f, settings.names()));
         loaded.ifPresent(l -> Proxy.LOG.log(System.Logger.Level.INFO, "gateway: route table " + settings.routeTable()
-                .orElseThrow() + ": " + l.table()));
-        return new Router(settings, loaded);
+                .orElseThrow() + ": " + l.table() + (l.table().upstreams().isEmpty() ? "" : "; its upstreams: "
+                + l.table().upstreams().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + " " + urls(e.getValue())).collect(Collectors.joining(", ")))));
+        return new Router(settings, loaded, pools);
+    }
+
+    /** The named upstreams a table wants: cleave.toml's, and the table's own in place of any of the same name. */
+    private Map<String, List<URI>> wanted(RouteTable table) {
+        Map<String, List<URI>> wanted = new LinkedHashMap<>(configured);
+        wanted.putAll(table.upstreams());
+        return wanted;
+    }
+
+    /**
+     * The named upstreams as wanted, reusing those of {@code current} with the same name (their replicas
+     * whose URL stays are kept; see {@link Upstreams#replace}). Upstreams of {@code current} not wanted are
+     * left to the caller to retire once the new state is in force.
+     *
+     * @param changes gets a line per upstream added, moved or removed, for the log
+     */
+    private Map<String, Upstreams> reconcile(Map<String, Upstreams> current, Map<String, List<URI>> wanted,
+            List<String> changes) {
+        Map<String, Upstreams> next = new LinkedHashMap<>();
+        wanted.forEach((name, uris) -> {
+            Upstreams u = current.get(name);
+            if (u == null) {
+                u = new Upstreams("upstream " + name, pools);
+                u.replace(uris);
+                changes.add(name + " added (" + urls(uris) + ")");
+            } else if (!u.uris().equals(uris)) {
+                String whose = !configured.containsKey(name) ? "" : uris.equals(configured.get(name))
+                        ? "; cleave.toml's again" : "; the route table's, in place of cleave.toml's";
+                changes.add(name + " now " + urls(uris) + " (was " + urls(u.uris()) + whose + ")");
+                u.replace(uris); // before the swap: the table in force names it too, and may as well use the new URLs
+            }
+            next.put(name, u);
+        });
+        current.keySet().stream().filter(name -> !wanted.containsKey(name)).sorted()
+                .forEach(name -> changes.add(name + " removed (finishing its requests in flight)"));
+        return Map.copyOf(next);
+    }
+
+    private static String urls(List<URI> uris) {
+        return uris.stream().map(URI::toString).collect(Collectors.joining(","));
     }
 
     /**
@@ -159,17 +212,33 @@ final class Router implements AutoCloseable {
                 continue;
             }
             seen = bytes;
+            RouteTable next;
             try {
-                RouteTable next = RouteTable.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8), names);
-                table.set(next);
-                applied.incrementAndGet();
-                Proxy.LOG.log(System.Logger.Level.INFO, "gateway: route table " + file + " reloaded: " + next);
+                next = RouteTable.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8), names);
             } catch (ConfigError e) {
                 refused.incrementAndGet();
                 Proxy.LOG.log(System.Logger.Level.WARNING, "gateway: " + e.getMessage() + "; edit refused, the"
-                        + " previous route table stays in force (" + table.get() + ")");
+                        + " previous route table stays in force (" + state.get().table() + ")");
+                continue;
             }
+            apply(file, next);
         }
+    }
+
+    /** Puts a table that read in force, with its upstreams; retires the upstreams it no longer names. */
+    private void apply(Path file, RouteTable next) {
+        State before = state.get();
+        List<String> changes = new ArrayList<>();
+        Map<String, Upstreams> named = reconcile(before.named(), wanted(next), changes);
+        state.set(new State(next, named));
+        before.named().forEach((name, u) -> {
+            if (named.get(name) != u) {
+                u.retire();
+            }
+        });
+        applied.incrementAndGet();
+        Proxy.LOG.log(System.Logger.Level.INFO, "gateway: route table " + file + " reloaded: " + next
+                + (changes.isEmpty() ? "" : "; upstreams: " + String.join(", ", changes)));
     }
 
     /**
@@ -181,7 +250,9 @@ final class Router implements AutoCloseable {
      * @param secure whether the client connected over TLS (the canary cookie is then {@code Secure})
      */
     Routed route(ServerRequest req, String rawPath, Upstreams app, boolean secure) {
-        RouteTable current = table.get();
+        State now = state.get();
+        Map<String, Upstreams> named = now.named();
+        RouteTable current = now.table();
         String target = current.upstreamFor(rawPath);
         if (!target.equals(RouteSettings.APP)) {
             return new Routed(target, named.get(target), Optional.empty());
@@ -221,14 +292,19 @@ final class Router implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The named upstreams, for the health probe. */
+    /** The named upstreams in force, for the health probe. */
     Collection<Upstreams> upstreams() {
-        return named.values();
+        return state.get().named().values();
+    }
+
+    /** The named upstreams in force by name, for tests. */
+    Map<String, Upstreams> named() {
+        return state.get().named();
     }
 
     /** The table in force. */
     RouteTable table() {
-        return table.get();
+        return state.get().table();
     }
 
     /** How many edits of the file were applied since start. */
@@ -241,15 +317,27 @@ final class Router implements AutoCloseable {
         return refused.get();
     }
 
-    /** Stops watching the file. */
+    /**
+     * Stops watching the file and retires every named upstream: each replica closes its connections
+     * once its requests in flight have ended. Call it after the listeners stopped taking requests.
+     */
     @Override
     public void close() {
         closed = true;
-        watcher.ifPresent(Thread::interrupt);
+        watcher.ifPresent(t -> {
+            t.interrupt();
+            try {
+                t.join(POLL.multipliedBy(4)); // not to apply an edit to an upstream retired below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        state.get().named().values().forEach(Upstreams::retire);
     }
 
     @Override
     public String toString() {
-        return "routes " + file.map(Path::toString).orElse("(none)") + " over " + List.copyOf(named.keySet());
+        return "routes " + file.map(Path::toString).orElse("(none)") + " over "
+                + List.copyOf(state.get().named().keySet());
     }
 }

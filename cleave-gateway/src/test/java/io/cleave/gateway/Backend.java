@@ -25,6 +25,8 @@ final class Backend implements AutoCloseable {
     final String name;
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger blocked = new AtomicInteger();
+    /** The gateway's health probes among {@link #requests}. */
+    final AtomicInteger probes = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(1);
     private final HttpServer server;
 
@@ -58,6 +60,9 @@ final class Backend implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        if ("cleave-gateway-probe".equals(exchange.getRequestHeaders().getFirst("User-Agent"))) {
+            probes.incrementAndGet();
+        }
         String path = exchange.getRequestURI().getRawPath();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {

@@ -96,4 +96,25 @@ class RouteSettingsTest {
         assertThat(Router.check(RouteSettings.read(gateway("", Map.of())))).isEqualTo(RouteTable.APP_ONLY);
         assertThat(RouteTable.APP_ONLY.canary()).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void checkFailsOnABadUpstreamOfTheRouteTable(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway-routes.toml");
+        Files.writeString(file, "[routes]\n\"/\" = \"legacy\"\n[upstreams]\nlegacy = \"http://127.0.0.1\"\n");
+        ConfigSection section = gateway("route-table = \"" + file + "\"\n", Map.of());
+
+        assertThatThrownBy(() -> Gateways.provider().check(section, Map.of("web", new InetSocketAddress(8080))))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith(file + ":4: [upstreams] legacy = \"http://127.0.0.1\": \"http://127.0.0.1\" is"
+                        + " not a base URL http://host:port");
+    }
+
+    @Test
+    void theSameReplicaTwiceIsRefusedInCleaveTomlToo() {
+        assertThatThrownBy(() -> RouteSettings.read(gateway("""
+                [gateway.upstreams]
+                legacy = "http://127.0.0.1:9090,http://127.0.0.1:9090"
+                """, Map.of())))
+                .hasMessageEndingWith("http://127.0.0.1:9090 is given twice; list each replica once");
+    }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.spi.ConfigSection.ConfigError;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -76,7 +79,7 @@ class RouteTableTest {
                 "/api/products" = "lgacy"
                 """))
                 .hasMessage("gateway-routes.toml:4: [routes] \"/api/products\" = \"lgacy\": no upstream is named"
-                        + " \"lgacy\" (known: app, legacy, v2; others are named in [gateway.upstreams] of cleave.toml)");
+                        + " \"lgacy\" (known: app, legacy, v2; name others in [upstreams] of this file or [gateway.upstreams] of cleave.toml)");
     }
 
     @Test
@@ -144,5 +147,108 @@ class RouteTableTest {
                 upstream = "v2"
                 """))
                 .hasMessageStartingWith("gateway-routes.toml:1: [canary] weight is missing");
+    }
+
+    @Test
+    void readsTheFilesOwnUpstreamsWhichRoutesMayName() {
+        RouteTable table = parse("""
+                [upstreams]
+                v3 = "http://127.0.0.1:9093"
+                legacy = "http://10.0.0.7:8080, http://10.0.0.8:8080/"
+                [routes]
+                "/api/reviews" = "v3"
+                [canary]
+                upstream = "v3"
+                weight = 5
+                """);
+
+        assertThat(table.upstreams()).containsOnly(
+                Map.entry("v3", List.of(URI.create("http://127.0.0.1:9093"))),
+                Map.entry("legacy", List.of(URI.create("http://10.0.0.7:8080"), URI.create("http://10.0.0.8:8080"))));
+        assertThat(table.upstreamFor("/api/reviews/1")).isEqualTo("v3");
+        assertThat(table.canary().orElseThrow().upstream()).isEqualTo("v3");
+    }
+
+    @Test
+    void aFileWithUpstreamsAloneIsRefusedAsHalfWritten() {
+        assertThatThrownBy(() -> parse("""
+                [upstreams]
+                v3 = "http://127.0.0.1:9093"
+                """))
+                .hasMessageStartingWith("gateway-routes.toml: has neither [routes] nor [canary]");
+    }
+
+    @Test
+    void unknownUpstreamListsTheFilesOwnAmongTheKnown() {
+        assertThatThrownBy(() -> parse("""
+                [upstreams]
+                v3 = "http://127.0.0.1:9093"
+                [routes]
+                "/api" = "v4"
+                """))
+                .hasMessage("gateway-routes.toml:4: [routes] \"/api\" = \"v4\": no upstream is named \"v4\" (known: app,"
+                        + " legacy, v2, v3; name others in [upstreams] of this file or [gateway.upstreams] of cleave.toml)");
+    }
+
+    @Test
+    void upstreamUrlThatIsNotPlainHttpIsRefusedWithFileLineAndKey() {
+        assertThatThrownBy(() -> parse("""
+                [routes]
+                "/" = "legacy"
+                [upstreams]
+                v3 = "https://127.0.0.1:9093"
+                """))
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("gateway-routes.toml:4: [upstreams] v3 = \"https://127.0.0.1:9093\": \"https://127.0.0.1:9093\""
+                        + " is not a base URL http://host:port; give one or more, separated by commas, such as"
+                        + " \"http://127.0.0.1:9090\" (plain HTTP)");
+    }
+
+    @Test
+    void upstreamUrlWithoutPortOrWithAPathOrEmptyIsRefused() {
+        for (String url : List.of("http://127.0.0.1", "http://127.0.0.1:9093/v3", "", "http://127.0.0.1:9093,")) {
+            assertThatThrownBy(() -> parse("[routes]\n[upstreams]\nv3 = \"" + url + "\"\n"))
+                    .as(url)
+                    .hasMessageStartingWith("gateway-routes.toml:3: [upstreams] v3 = \"" + url + "\": ")
+                    .hasMessageContaining("is not a base URL http://host:port");
+        }
+    }
+
+    @Test
+    void upstreamGivenTheSameUrlTwiceIsRefused() {
+        assertThatThrownBy(() -> parse("""
+                [routes]
+                [upstreams]
+                v3 = "http://127.0.0.1:9093, http://127.0.0.1:9093/"
+                """))
+                .hasMessage("gateway-routes.toml:3: [upstreams] v3 = \"http://127.0.0.1:9093, http://127.0.0.1:9093/\":"
+                        + " http://127.0.0.1:9093 is given twice; list each replica once");
+    }
+
+    @Test
+    void upstreamWithABadNameOrAppIsRefused() {
+        assertThatThrownBy(() -> parse("""
+                [routes]
+                [upstreams]
+                V3 = "http://127.0.0.1:9093"
+                """))
+                .hasMessageStartingWith("gateway-routes.toml:3: [upstreams] V3: an upstream's name is lower-case letters");
+        assertThatThrownBy(() -> parse("""
+                [routes]
+                [upstreams]
+                app = "http://127.0.0.1:9093"
+                """))
+                .hasMessageStartingWith("gateway-routes.toml:3: [upstreams] app: an upstream's name")
+                .hasMessageContaining("\"app\" is taken");
+    }
+
+    @Test
+    void upstreamThatIsNoStringIsRefused() {
+        assertThatThrownBy(() -> parse("""
+                [routes]
+                [upstreams]
+                v3 = 9093
+                """))
+                .hasMessageStartingWith("gateway-routes.toml:3: [upstreams] v3 must be a string of base URLs");
     }
 }
