@@ -80,6 +80,11 @@ public final class KubeDeployer implements Deployer {
         try {
             settings = KubeSettings.read(context.application(), context.section(NAME), context.section(NAME + ".resources"),
                     context.section(NAME + ".autoscale"), context.gateway().isPresent());
+            if (settings.gateway().flatMap(KubeSettings.GatewaySettings::tlsSecret).isPresent()
+                    && context.section(Gateway.SECTION).has("tls-keystore")) {
+                throw new ConfigSection.ConfigError("[kube] gateway-tls-secret mounts the gateway's certificate as"
+                        + " [gateway] tls-certificate and tls-key, and [gateway] has tls-keystore: remove one of them");
+            }
             graph = GroupGraph.of(context.components(), context.topology(), context.section("listeners"), context::section,
                     checksGateway ? context.gateway() : Optional.empty());
         } catch (ConfigSection.ConfigError e) {

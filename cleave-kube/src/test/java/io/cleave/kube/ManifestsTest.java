@@ -318,6 +318,15 @@ class ManifestsTest {
     }
 
     @Test
+    void refusesATlsSecretBesideAKeystore() {
+        String config = TestApp.GATEWAY_CONFIG + "tls-keystore = \"edge.p12\"\ntls-keystore-password = \"x\"\n";
+
+        assertThatThrownBy(() -> KubeManifests.plan(TestApp.builder(config)))
+                .isInstanceOf(StartupException.class).hasMessageContaining("[kube] gateway-tls-secret")
+                .hasMessageContaining("tls-keystore");
+    }
+
+    @Test
     void refusesAnUnknownServiceType() {
         String config = TestApp.GATEWAY_CONFIG.replace("[kube]\n", "[kube]\ngateway-service-type = \"Ingress\"\n");
 
