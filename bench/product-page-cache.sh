@@ -4,10 +4,13 @@
 # of bench/shop/monolith.toml on a fresh PostgreSQL database each, 5,000 confirmed orders of three
 # products seeded into Recommendations' table (so "bought together" has work to do), then wrk with
 # CONNECTIONS connections over GET /api/products/SKU-xxxxx for PRODUCTS products picked at random,
-# WARMUP s, then DURATION s measured. Prints requests/s of both and their ratio. See bench/README.md.
+# WARMUP s, then DURATION s measured. Prints requests/s of both and their ratio. Then (EDGE=yes, the
+# default) the same shop, caches on, behind the gateway in its process ([gateway], as the services
+# configuration has it): with the gateway's edge cache on the product pages (cache-ttl 1 s, the
+# storefront's s-maxage) and without, and their ratio. See bench/README.md.
 #
-#   bench/product-page-cache.sh            # ~3 minutes on 2 cores, after the build
-#   CONNECTIONS=16 PRODUCTS=200 WARMUP=20 DURATION=30 PORT=18090 BUILD=no
+#   bench/product-page-cache.sh            # ~6 minutes on 2 cores, after the build
+#   CONNECTIONS=16 PRODUCTS=200 WARMUP=20 DURATION=30 PORT=18090 BUILD=no EDGE=no COMPONENTS=no
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,8 +57,14 @@ request = function()
 end
 LUA
 
-run() { # run NAME ENABLED: prints requests/s
-    local name="$1" enabled="$2" db="product_page_cache_$1_$$" dir="$out/$1"
+# the monolith's configuration behind the gateway, without and with its edge cache on product pages
+cp bench/shop/monolith.toml "$out/gateway.toml"
+printf '\n[gateway]\naccess-log = false\n' >>"$out/gateway.toml"
+cp "$out/gateway.toml" "$out/edge.toml"
+printf '\n[gateway.routes."/api/products"]\ncache-ttl = "1s"\ncache-stale = "1s"\n' >>"$out/edge.toml"
+
+run() { # run NAME ENABLED [CONFIG]: prints requests/s
+    local name="$1" enabled="$2" config="${3:-$root/bench/shop/monolith.toml}" db="product_page_cache_$1_$$" dir="$out/$1"
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "port $port is already in use; set PORT" >&2
         exit 1
@@ -64,7 +73,7 @@ run() { # run NAME ENABLED: prints requests/s
     databases+=("$db")
     mkdir -p "$dir"
     (cd "$dir" && exec "$java" -XX:+UseSerialGC -Djava.util.logging.config.file="$root/examples/shop/logging.properties" \
-        -cp "$classpath" io.cleave.shop.ShopMain --config="$root/bench/shop/monolith.toml" \
+        -cp "$classpath" io.cleave.shop.ShopMain --config="$config" \
         --set=data.url="jdbc:postgresql://127.0.0.1:5432/$db" --set=listeners.web="127.0.0.1:$port" \
         --set=cache.enabled="$enabled" >"$dir/shop.log" 2>&1) &
     shop_pid=$!
@@ -94,6 +103,7 @@ run() { # run NAME ENABLED: prints requests/s
     awk '/Requests\/sec/ {print $2}' "$dir/wrk.txt"
 }
 
+if [ "${COMPONENTS:-yes}" = yes ]; then
 echo "without caches ([cache] enabled = false) ..." >&2
 without=$(run uncached false)
 echo "with caches ..." >&2
@@ -105,4 +115,19 @@ print(f"product page, {sys.argv[3]} connections, {sys.argv[4]} products, {sys.ar
 print(f"  with caches    {w:10.1f} requests/s")
 print(f"  without caches {wo:10.1f} requests/s")
 print(f"  ratio {w / wo:.2f}x (goal >= 5x)")
+PY
+fi
+[ "${EDGE:-yes}" = yes ] || exit 0
+
+echo "behind the gateway, edge cache off ..." >&2
+gateway=$(run gateway true "$out/gateway.toml")
+echo "behind the gateway, edge cache on /api/products (1 s) ..." >&2
+edge=$(run edge true "$out/edge.toml")
+python3 - "$edge" "$gateway" "$connections" "$products" "$duration" <<'PY' | tee -a "$out/result.txt"
+import sys
+e, g = float(sys.argv[1]), float(sys.argv[2])
+print(f"product page through the gateway (caches on), {sys.argv[3]} connections, {sys.argv[4]} products, {sys.argv[5]} s measured:")
+print(f"  edge cache on  {e:10.1f} requests/s")
+print(f"  edge cache off {g:10.1f} requests/s")
+print(f"  ratio {e / g:.2f}x (goal >= 5x)")
 PY

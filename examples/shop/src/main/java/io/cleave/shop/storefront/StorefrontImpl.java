@@ -54,6 +54,8 @@ final class StorefrontImpl implements Storefront, Lifecycle {
     private final StorefrontConfig config;
     private final Clock clock;
     private final System.Logger log;
+    /** What catalogue answers say to caches ({@code [Storefront] edge-max-age}). */
+    private final String catalogueCacheControl;
 
     /**
      * Creates the component.
@@ -66,7 +68,7 @@ final class StorefrontImpl implements Storefront, Lifecycle {
      * @param checkout orders
      * @param notifications inboxes
      * @param recommendations "bought together"; optional at run time
-     * @param config who may use the admin routes
+     * @param config who may use the admin routes, and how long an edge cache may keep catalogue answers
      * @param clock the time source for cookie lifetimes
      * @param log where degraded answers are reported
      */
@@ -84,6 +86,8 @@ final class StorefrontImpl implements Storefront, Lifecycle {
         this.config = config;
         this.clock = clock;
         this.log = log;
+        long seconds = config.edgeMaxAge().toSeconds();
+        this.catalogueCacheControl = seconds == 0 ? "no-store" : "public, max-age=0, s-maxage=" + seconds;
     }
 
     @Override
@@ -99,9 +103,9 @@ final class StorefrontImpl implements Storefront, Lifecycle {
                 .post("/api/sessions", api(this::logIn))
                 .delete("/api/sessions/current", api(this::logOut))
                 .get("/api/me", api(request -> Json.ok(userView(user(request)))))
-                .get("/api/categories", api(request -> Json.ok(catalog.categories())))
-                .get("/api/products", api(this::search))
-                .get("/api/products/{id}", api(this::productPage))
+                .get("/api/categories", catalogue(request -> Json.ok(catalog.categories())))
+                .get("/api/products", catalogue(this::search))
+                .get("/api/products/{id}", catalogue(this::productPage))
                 .get("/api/cart", api(request -> Json.ok(cart.contents(user(request).id()))))
                 .post("/api/cart/items", api(this::addToCart))
                 .put("/api/cart/items/{productId}", api(this::setQuantity))
@@ -270,11 +274,24 @@ final class StorefrontImpl implements Storefront, Lifecycle {
         WebResponse handle(WebRequest request) throws Exception;
     }
 
-    /** Maps the components' declared failures to client errors; anything else is the listener's 500. */
+    /**
+     * A catalogue answer: the same for every visitor, so a shared cache in front may keep it for
+     * {@code edge-max-age} (browsers always ask again); {@code no-store} when that is zero.
+     */
+    private Listener.Handler catalogue(Action action) {
+        return api(action, catalogueCacheControl);
+    }
+
+    /** An answer about one visitor or a change: never kept by any cache. */
     private Listener.Handler api(Action action) {
+        return api(action, "no-store");
+    }
+
+    /** Maps the components' declared failures to client errors; anything else is the listener's 500. */
+    private Listener.Handler api(Action action, String cacheControl) {
         return request -> {
             try {
-                return action.handle(request).withHeader("cache-control", "no-store");
+                return action.handle(request).withHeader("cache-control", cacheControl);
             } catch (InvalidInputException e) {
                 throw new HttpError(400, e.getMessage());
             } catch (SessionExpiredException | InvalidCredentialsException e) {
