@@ -308,11 +308,13 @@ final class PodDeployment implements Deployment {
                 String service = Names.object(application, g.name());
                 watches.add(new EndpointSliceDiscovery.Watch(service, Manifests.portName(listener), replicas -> {
                     List<URI> urls = new ArrayList<>();
+                    // informers call from threads of their own: handed over under the lock, so a later
+                    // union is never overwritten by an earlier one
                     synchronized (found) {
                         found.computeIfAbsent(listener, k -> new LinkedHashMap<>()).put(service, replicas);
                         found.get(listener).values().forEach(rs -> rs.forEach(r -> urls.add(url(r))));
+                        running.upstreams(listener, urls);
                     }
-                    running.upstreams(listener, urls);
                     LOG.log(System.Logger.Level.INFO, "gateway: listener " + listener + " -> " + urls);
                 }));
             }
