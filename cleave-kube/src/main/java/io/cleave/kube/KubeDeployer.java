@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 /**
  * The {@code kube} deployer, in a pod: hosts the group named by the {@code CLEAVE_GROUP}
  * environment variable (or the {@code cleave.group} system property) and finds the other
- * groups' replicas in Kubernetes EndpointSlices. The manifests that start such pods come from
+ * groups' replicas in Kubernetes EndpointSlices; a pod of the {@code gateway} group runs the
+ * gateway {@code [gateway]} asks for, in front of the listening groups' pods. The manifests that start such pods come from
  * {@link KubeManifests#write}. Found with {@link java.util.ServiceLoader}; {@code [kube]} is its
  * section (see the module README).
  */

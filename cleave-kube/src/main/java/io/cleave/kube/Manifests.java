@@ -46,7 +46,9 @@ import java.util.TreeSet;
  * application a ConfigMap with its configuration and the service account discovery runs as;
  * per group a Deployment, a headless Service, a HorizontalPodAutoscaler, a PodDisruptionBudget
  * and a NetworkPolicy admitting exactly the calls of the component graph plus the edge's
- * listeners. Secrets are referenced by name, never written.
+ * listeners; with {@code [gateway]}, the gateway's group in front of those listeners (a
+ * Deployment, its public Service, a PodDisruptionBudget, a NetworkPolicy), whose pods alone may
+ * then reach the listeners. Secrets are referenced by name, never written.
  */
 final class Manifests {
 
