@@ -203,6 +203,17 @@ public interface ServiceProvider {
             return Optional.empty();
         }
 
+        /**
+         * Whether the gateway of {@link #gatewayToken} runs on other hosts than this process (a
+         * Kubernetes pod of its own): a listener then keeps its configured address, where the
+         * gateway forwards to, instead of binding a port of its own beside the gateway.
+         *
+         * @return true when the gateway is elsewhere; false (the default) when it shares this host
+         */
+        default boolean gatewayElsewhere() {
+            return false;
+        }
+
         /** The header in which the gateway presents its {@linkplain #gatewayToken token} to a listener. */
         String GATEWAY_TOKEN_HEADER = "Cleave-Gateway-Token";
 

@@ -1,6 +1,7 @@
 package io.cleave.deploy;
 
 import io.cleave.StartupException;
+import io.cleave.runtime.spi.Gateway;
 import io.cleave.runtime.spi.Topology;
 import io.cleave.spi.ComponentDescriptor;
 import io.cleave.spi.ConfigSection;
@@ -73,13 +74,53 @@ public final class GroupGraph {
      */
     public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
             java.util.function.Function<String, ConfigSection> section) {
-        Plan plan = Plan.of(components, topology, listeners, section, Optional.empty(), false);
+        return of(components, topology, listeners, section, Optional.empty());
+    }
+
+    /**
+     * Plans the groups of a validated application, with the gateway {@code [gateway]} asks for
+     * in front of its listeners, as {@code multi} plans it: {@code gateway} is {@link #gateway()},
+     * not one of {@link #groups()}.
+     *
+     * @param gateway the gateway, whose {@link Gateway#check} runs on {@code [gateway]}; empty for none
+     * @return the graph
+     * @throws StartupException as {@link #of(List, Topology, ConfigSection, java.util.function.Function)}, and
+     *     if {@code [gateway]} is wrong or no component asks for a listener
+     */
+    public static GroupGraph of(List<ComponentDescriptor<?>> components, Topology topology, ConfigSection listeners,
+            java.util.function.Function<String, ConfigSection> section, Optional<Gateway> gateway) {
+        Plan plan = Plan.of(components, topology, listeners, section, gateway, false);
         return new GroupGraph(plan, GraphAuthorizer.of(components, plan), listeners, section);
     }
 
-    /** @return the groups, each after the groups it depends on where the graph allows */
+    /** The name of the gateway's group, as {@code multi} names it: {@value}. */
+    public static final String GATEWAY = Plan.GATEWAY;
+
+    /**
+     * The gateway in front of the listeners.
+     *
+     * @param replicas how many processes run it ({@code [gateway] replicas})
+     * @param listeners each listener it serves, by name, at its configured address
+     * @param listening the groups whose components ask for one of those listeners
+     */
+    public record Front(int replicas, Map<String, java.net.InetSocketAddress> listeners, Set<String> listening) {
+        /** Copies the collections. */
+        public Front {
+            listeners = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(listeners));
+            listening = Set.copyOf(listening);
+        }
+    }
+
+    /** @return the gateway's plan, when one was asked for and no component asks for none of the listeners */
+    public Optional<Front> gateway() {
+        return plan.groups().stream().filter(plan::isGateway).findFirst()
+                .map(g -> new Front(g.replicas(), plan.fronted(), g.dependsOn()));
+    }
+
+    /** @return the groups, each after the groups it depends on where the graph allows; never the gateway's */
     public List<Group> groups() {
-        return plan.groups().stream().map(g -> new Group(g.name(), g.components(), g.replicas())).toList();
+        return plan.groups().stream().filter(g -> !plan.isGateway(g))
+                .map(g -> new Group(g.name(), g.components(), g.replicas())).toList();
     }
 
     /** @return per component, the groups that may call it; empty for one only the deployment itself calls */

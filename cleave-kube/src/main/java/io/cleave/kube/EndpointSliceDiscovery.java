@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Keeps routing tables equal to the ready endpoints of Kubernetes Services: per Service, an
@@ -40,11 +41,37 @@ final class EndpointSliceDiscovery implements AutoCloseable {
      * @return the running discovery; close it to stop watching
      */
     static EndpointSliceDiscovery start(KubernetesClient client, String namespace, Map<String, List<RoutingTable>> tables) {
+        List<Watch> watches = new ArrayList<>();
+        tables.forEach((service, routed) -> watches.add(new Watch(service, Names.RPC_PORT,
+                replicas -> routed.forEach(t -> t.replaceAll(replicas)))));
+        return watch(client, namespace, watches);
+    }
+
+    /**
+     * What to follow: a Service's ready endpoints on one of its ports.
+     *
+     * @param service the Service's name
+     * @param port the name of the port in its EndpointSlices, such as {@code rpc} or a listener's
+     * @param replicas given every ready address on that port after every change (all slices of the Service)
+     */
+    record Watch(String service, String port, Consumer<Set<Replica>> replicas) {
+    }
+
+    /**
+     * Starts watching.
+     *
+     * @param client the API server's client
+     * @param namespace where the Services are
+     * @param watches what to follow, an informer each
+     * @return the running discovery; close it to stop watching
+     */
+    static EndpointSliceDiscovery watch(KubernetesClient client, String namespace, List<Watch> watches) {
         EndpointSliceDiscovery d = new EndpointSliceDiscovery();
-        tables.forEach((service, routed) -> {
+        watches.forEach(watch -> {
+            String service = watch.service();
             SharedIndexInformer<EndpointSlice> informer = client.discovery().v1().endpointSlices().inNamespace(namespace)
                     .withLabel(Names.SERVICE_NAME, service).runnableInformer(0);
-            informer.addEventHandler(new Follower(service, routed));
+            informer.addEventHandler(new Follower(watch));
             // an API server that cannot be reached is retried, never given up on; the start does not wait for it
             informer.exceptionHandler((started, failure) -> {
                 LOG.log(System.Logger.Level.WARNING, "EndpointSlices of service " + service + " in " + namespace
@@ -59,10 +86,15 @@ final class EndpointSliceDiscovery implements AutoCloseable {
 
     /** The replicas a slice offers: its ready endpoints' addresses on the {@code rpc} port. */
     static Set<Replica> replicas(EndpointSlice slice) {
+        return replicas(slice, Names.RPC_PORT);
+    }
+
+    /** The replicas a slice offers: its ready endpoints' addresses on the port of that name. */
+    static Set<Replica> replicas(EndpointSlice slice, String portName) {
         Set<Replica> out = new LinkedHashSet<>();
         Integer port = null;
         for (EndpointPort p : slice.getPorts() == null ? List.<EndpointPort>of() : slice.getPorts()) {
-            if (Names.RPC_PORT.equals(p.getName()) && p.getPort() != null) {
+            if (portName.equals(p.getName()) && p.getPort() != null) {
                 port = p.getPort();
             }
         }
@@ -89,18 +121,16 @@ final class EndpointSliceDiscovery implements AutoCloseable {
     /** One Service's slices, by name, folded into its tables on every event. */
     private static final class Follower implements ResourceEventHandler<EndpointSlice> {
 
-        private final String service;
-        private final List<RoutingTable> tables;
+        private final Watch watch;
         private final Map<String, Set<Replica>> slices = new TreeMap<>();
 
-        Follower(String service, List<RoutingTable> tables) {
-            this.service = service;
-            this.tables = tables;
+        Follower(Watch watch) {
+            this.watch = watch;
         }
 
         @Override
         public synchronized void onAdd(EndpointSlice slice) {
-            slices.put(slice.getMetadata().getName(), replicas(slice));
+            slices.put(slice.getMetadata().getName(), replicas(slice, watch.port()));
             publish();
         }
 
@@ -118,8 +148,8 @@ final class EndpointSliceDiscovery implements AutoCloseable {
         private void publish() {
             Set<Replica> all = new LinkedHashSet<>();
             slices.values().forEach(all::addAll);
-            tables.forEach(t -> t.replaceAll(all));
-            LOG.log(System.Logger.Level.DEBUG, () -> "service " + service + ": replicas " + all);
+            watch.replicas().accept(java.util.Collections.unmodifiableSet(all));
+            LOG.log(System.Logger.Level.DEBUG, () -> "service " + watch.service() + " port " + watch.port() + ": replicas " + all);
         }
     }
 }

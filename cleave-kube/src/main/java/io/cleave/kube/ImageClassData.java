@@ -44,7 +44,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * unpacks its layers, starts every group from the image's own entry point as its pod would (the
  * {@code kube} deployer, the group's listeners and ports on free loopback ports, the embedded
  * PostgreSQL server of the unpacked image's working directory in place of the database secret,
- * plaintext calls, no API server: discovery retries in the background), records the classes each
+ * plaintext calls, a throw-away gateway token in place of its Secret, no API server: discovery
+ * retries in the background; with {@code [gateway]}, the gateway's group too), records the classes each
  * loads until it is ready ({@code -XX:DumpLoadedClassList}), stops it as Kubernetes does
  * (SIGTERM), and has the JVM dump one static archive from all the groups' classes with the image's
  * class path ({@code -Xshare:dump}). The image's entry point then names the archive
@@ -141,6 +142,11 @@ public final class ImageClassData {
                 train(unpacked, config, group.name(), plan.manifests().listenerPorts(group).keySet(), list, root);
                 lists.add(list);
             }
+            if (plan.graph().gateway().isPresent()) { // a pod of its own too: the gateway's classes
+                Path list = root.resolve(GroupGraph.GATEWAY + ".classlist");
+                train(unpacked, config, GroupGraph.GATEWAY, plan.graph().gateway().get().listeners().keySet(), list, root);
+                lists.add(list);
+            }
             Path merged = root.resolve("all.classlist");
             Files.write(merged, mergeClassLists(lists));
             Files.createDirectories(archive.toAbsolutePath().getParent());
@@ -185,6 +191,7 @@ public final class ImageClassData {
         env.put(Manifests.variable("kube", "admin-port"), Integer.toString(admin));
         env.put(Manifests.variable("kube", "rpc-port"), Integer.toString(freePort()));
         env.put(Manifests.variable("transport", "mtls"), "false"); // no certificate secret at build time
+        env.put(Manifests.TOKEN_VARIABLE, io.cleave.runtime.spi.Gateway.newToken()); // no token secret either: any will do
         for (String listener : listeners) {
             env.put(Manifests.variable("listeners", listener), "127.0.0.1:" + freePort());
         }

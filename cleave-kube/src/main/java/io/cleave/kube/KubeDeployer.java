@@ -4,6 +4,7 @@ import io.cleave.StartupException;
 import io.cleave.deploy.GroupGraph;
 import io.cleave.runtime.spi.Deployer;
 import io.cleave.runtime.spi.Deployment;
+import io.cleave.runtime.spi.Gateway;
 import io.cleave.spi.ConfigSection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -18,7 +19,8 @@ import java.util.function.Predicate;
 /**
  * The {@code kube} deployer, in a pod: hosts the group named by the {@code CLEAVE_GROUP}
  * environment variable (or the {@code cleave.group} system property) and finds the other
- * groups' replicas in Kubernetes EndpointSlices. The manifests that start such pods come from
+ * groups' replicas in Kubernetes EndpointSlices; a pod of the {@code gateway} group runs the
+ * gateway {@code [gateway]} asks for, in front of the listening groups' pods. The manifests that start such pods come from
  * {@link KubeManifests#write}. Found with {@link java.util.ServiceLoader}; {@code [kube]} is its
  * section (see the module README).
  */
@@ -71,19 +73,24 @@ public final class KubeDeployer implements Deployer {
     public Deployment deploy(Context context) {
         KubeSettings settings;
         GroupGraph graph;
+        Consumer<Planned> planning = PLANNING.get();
+        Optional<String> group = podGroup();
+        // [gateway] is checked (its TLS files read) where the gateway runs and where the manifests are
+        // written; a listener's pod only needs to know it is fronted, and has no gateway certificate mounted
+        boolean checksGateway = planning != null || group.filter(GroupGraph.GATEWAY::equals).isPresent();
         try {
             settings = KubeSettings.read(context.application(), context.section(NAME), context.section(NAME + ".resources"),
-                    context.section(NAME + ".autoscale"));
-            graph = GroupGraph.of(context.components(), context.topology(), context.section("listeners"), context::section);
+                    context.section(NAME + ".autoscale"), context.gateway().isPresent());
+            if (settings.gateway().flatMap(KubeSettings.GatewaySettings::tlsSecret).isPresent()
+                    && context.section(Gateway.SECTION).has("tls-keystore")) {
+                throw new ConfigSection.ConfigError("[kube] gateway-tls-secret mounts the gateway's certificate as"
+                        + " [gateway] tls-certificate and tls-key, and [gateway] has tls-keystore: remove one of them");
+            }
+            graph = GroupGraph.of(context.components(), context.topology(), context.section("listeners"), context::section,
+                    checksGateway ? context.gateway() : Optional.empty());
         } catch (ConfigSection.ConfigError e) {
             throw new StartupException("deployer kube: " + e.getMessage(), e);
         }
-        if (context.gateway().isPresent()) {
-            System.getLogger("cleave.kube").log(System.Logger.Level.WARNING, "[gateway]: the gateway does not run on"
-                    + " Kubernetes yet; there each listening group's Service balances over its pods, and [gateway]'s rate"
-                    + " limits, admission and TLS apply only with the single and multi deployers");
-        }
-        Consumer<Planned> planning = PLANNING.get();
         if (planning != null) {
             Manifests manifests;
             try {
@@ -96,7 +103,6 @@ public final class KubeDeployer implements Deployer {
             planning.accept(new Planned(manifests, graph));
             throw new Planned.Done();
         }
-        Optional<String> group = podGroup();
         if (group.isEmpty()) {
             throw new StartupException("deployer kube runs one group in a Kubernetes pod and needs its name in "
                     + Manifests.GROUP_VARIABLE + " (or -Dcleave.group); the groups are "
@@ -107,7 +113,8 @@ public final class KubeDeployer implements Deployer {
         KubernetesClient kubernetes = new KubernetesClientBuilder().build();
         try {
             return PodDeployment.start(context.application(), group.get(), graph, context.components(), settings,
-                    context.transport(), kubernetes, namespace);
+                    context.transport(), kubernetes, namespace,
+                    context.gateway().map(g -> new PodDeployment.Front(g, context.section(Gateway.SECTION))));
         } catch (RuntimeException e) {
             kubernetes.close();
             throw e;

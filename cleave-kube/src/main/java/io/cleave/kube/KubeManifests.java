@@ -29,8 +29,9 @@ public final class KubeManifests {
      * Plans the application the builder describes with the {@code kube} deployer and writes its
      * manifests: {@code <app>.yaml} (ConfigMap, ServiceAccount, Role, RoleBinding) and
      * {@code <app>-<group>.yaml} per group (Deployment, Service, HorizontalPodAutoscaler,
-     * PodDisruptionBudget, NetworkPolicy). Files of the same names are replaced; others in the
-     * directory are left alone.
+     * PodDisruptionBudget, NetworkPolicy); with {@code [gateway]}, {@code <app>-gateway.yaml} last
+     * (Deployment, Service, PodDisruptionBudget, NetworkPolicy). Files of the same names are
+     * replaced; others in the directory are left alone.
      *
      * @param app the application: its configuration, overrides and class loader (the thread's
      *     context class loader finds its components)

@@ -25,13 +25,28 @@ import java.util.Set;
  *     {@code [data]}; empty for none
  * @param resources requests and limits of every container
  * @param autoscale the horizontal pod autoscaler of every group
+ * @param gateway the gateway's Secrets and Service, with {@code [gateway]}; empty without
  */
 record KubeSettings(String namespace, String image, String imagePullPolicy, int rpcPort, int adminPort,
         Duration preStopDelay, Duration drainTimeout, String tlsSecret, Optional<String> databaseSecret,
-        Resources resources, Autoscale autoscale) {
+        Resources resources, Autoscale autoscale, Optional<GatewaySettings> gateway) {
 
     static final Set<String> KEYS = Set.of("namespace", "image", "image-pull-policy", "rpc-port", "admin-port",
-            "pre-stop-delay", "drain-timeout", "tls-secret", "database-secret");
+            "pre-stop-delay", "drain-timeout", "tls-secret", "database-secret", "gateway-token-secret",
+            "gateway-tls-secret", "gateway-service-type");
+    static final Set<String> GATEWAY_KEYS = Set.of("gateway-token-secret", "gateway-tls-secret", "gateway-service-type");
+    static final Set<String> SERVICE_TYPES = Set.of("LoadBalancer", "NodePort", "ClusterIP");
+
+    /**
+     * What {@code [kube]} says of the gateway.
+     *
+     * @param tokenSecret the Secret whose key {@code token} the gateway presents and the listeners expect
+     * @param tlsSecret the Secret with the gateway's certificate ({@code tls.crt}, {@code tls.key}); empty
+     *     for none ({@code [gateway]}'s own TLS settings, if any, then name files in the image)
+     * @param serviceType the type of the gateway's Service, {@code LoadBalancer} by default
+     */
+    record GatewaySettings(String tokenSecret, Optional<String> tlsSecret, String serviceType) {
+    }
     static final Set<String> RESOURCE_KEYS = Set.of("cpu-request", "memory-request", "cpu-limit", "memory-limit");
     static final Set<String> AUTOSCALE_KEYS = Set.of("cpu-target", "min", "max");
 
@@ -67,6 +82,19 @@ record KubeSettings(String namespace, String image, String imagePullPolicy, int 
      * @throws ConfigError naming the section and key at fault and what would be valid
      */
     static KubeSettings read(String application, ConfigSection kube, ConfigSection resources, ConfigSection autoscale) {
+        return read(application, kube, resources, autoscale, false);
+    }
+
+    /**
+     * Reads the sections.
+     *
+     * @param application the application's name, for the defaults of image and secret names
+     * @param gateway whether {@code cleave.toml} has a {@code [gateway]}, without which the
+     *     {@code gateway-*} keys would do nothing and are refused
+     * @throws ConfigError naming the section and key at fault and what would be valid
+     */
+    static KubeSettings read(String application, ConfigSection kube, ConfigSection resources, ConfigSection autoscale,
+            boolean gateway) {
         kube.rejectUnknown(KEYS);
         kube.rejectUnknownSubsections(Set.of("resources", "autoscale"), "[kube] has the tables [kube.resources] and [kube.autoscale]");
         resources.rejectUnknown(RESOURCE_KEYS);
@@ -105,7 +133,28 @@ record KubeSettings(String namespace, String image, String imagePullPolicy, int 
                 kube.positiveDuration("drain-timeout", Duration.ofSeconds(15)),
                 kube.has("tls-secret") ? kube.string("tls-secret") : application + "-{group}-tls",
                 kube.has("database-secret") ? Optional.of(kube.string("database-secret")) : Optional.empty(),
-                r, new Autoscale(target, min, max));
+                r, new Autoscale(target, min, max), gateway ? Optional.of(gateway(application, kube)) : noGateway(kube));
+    }
+
+    private static GatewaySettings gateway(String application, ConfigSection kube) {
+        String type = kube.has("gateway-service-type") ? kube.string("gateway-service-type") : "LoadBalancer";
+        if (!SERVICE_TYPES.contains(type)) {
+            throw new ConfigError("[kube] gateway-service-type = \"" + type + "\": valid are \"LoadBalancer\", \"NodePort\","
+                    + " \"ClusterIP\"");
+        }
+        return new GatewaySettings(
+                kube.has("gateway-token-secret") ? kube.string("gateway-token-secret") : Names.dns(application) + "-gateway-token",
+                kube.has("gateway-tls-secret") ? Optional.of(kube.string("gateway-tls-secret")) : Optional.empty(), type);
+    }
+
+    private static Optional<GatewaySettings> noGateway(ConfigSection kube) {
+        for (String key : new java.util.TreeSet<>(GATEWAY_KEYS)) {
+            if (kube.has(key)) {
+                throw new ConfigError("[kube] " + key + " configures the gateway, and cleave.toml has no [gateway];"
+                        + " add [gateway] or remove the key");
+            }
+        }
+        return Optional.empty();
     }
 
     /** The grace Kubernetes gives a pod between SIGTERM and SIGKILL: the pre-stop delay, then the drain. */

@@ -46,7 +46,9 @@ import java.util.TreeSet;
  * application a ConfigMap with its configuration and the service account discovery runs as;
  * per group a Deployment, a headless Service, a HorizontalPodAutoscaler, a PodDisruptionBudget
  * and a NetworkPolicy admitting exactly the calls of the component graph plus the edge's
- * listeners. Secrets are referenced by name, never written.
+ * listeners; with {@code [gateway]}, the gateway's group in front of those listeners (a
+ * Deployment, its public Service, a PodDisruptionBudget, a NetworkPolicy), whose pods alone may
+ * then reach the listeners. Secrets are referenced by name, never written.
  */
 final class Manifests {
 
@@ -58,6 +60,12 @@ final class Manifests {
     static final String GROUP_VARIABLE = "CLEAVE_GROUP";
     /** The environment variable naming the namespace discovery watches. */
     static final String NAMESPACE_VARIABLE = "CLEAVE_NAMESPACE";
+    /** The environment variable with the token the gateway presents and the listeners expect, from a Secret. */
+    static final String TOKEN_VARIABLE = "CLEAVE_GATEWAY_TOKEN";
+    /** The key of the token in the gateway token Secret. */
+    static final String TOKEN_KEY = "token";
+    /** Where the gateway's certificate secret is mounted. */
+    static final String GATEWAY_TLS_DIR = "/etc/cleave/gateway-tls";
 
     private final String application;
     private final GroupGraph graph;
@@ -103,13 +111,87 @@ final class Manifests {
                         .build());
     }
 
-    /** Per group, its objects in apply order. */
+    /** Per group, its objects in apply order; with {@code [gateway]}, the gateway's last. */
     Map<String, List<HasMetadata>> groups() {
         Map<String, List<HasMetadata>> out = new LinkedHashMap<>();
         for (GroupGraph.Group g : graph.groups()) {
             out.put(g.name(), List.of(deployment(g), service(g), autoscaler(g), disruptionBudget(g), networkPolicy(g)));
         }
+        graph.gateway().ifPresent(front -> out.put(GroupGraph.GATEWAY, List.of(gatewayDeployment(front),
+                gatewayService(front), disruptionBudget(GroupGraph.GATEWAY), gatewayNetworkPolicy(front))));
         return out;
+    }
+
+    /** The listeners (name to port) the gateway serves. */
+    private Map<String, Integer> gatewayPorts(GroupGraph.Front front) {
+        Map<String, Integer> ports = new TreeMap<>();
+        front.listeners().keySet().forEach(listener -> ports.put(listener, listenerPort(listener)));
+        return ports;
+    }
+
+    /**
+     * The gateway's pods: no components and no transport port; each fronted listener's port on
+     * every address, the token from its Secret, the certificate from {@code gateway-tls-secret}.
+     */
+    private HasMetadata gatewayDeployment(GroupGraph.Front front) {
+        KubeSettings.GatewaySettings gateway = settings.gateway().orElseThrow();
+        Map<String, Integer> web = gatewayPorts(front);
+        List<ContainerPort> ports = new ArrayList<>();
+        ports.add(new ContainerPortBuilder().withName("admin").withContainerPort(settings.adminPort()).build());
+        web.forEach((listener, port) -> ports.add(new ContainerPortBuilder().withName(portName(listener))
+                .withContainerPort(port).build()));
+        List<EnvVar> env = new ArrayList<>(podEnv(GroupGraph.GATEWAY));
+        web.forEach((listener, port) -> env.add(new EnvVarBuilder().withName(variable("listeners", listener))
+                .withValue("0.0.0.0:" + port).build()));
+        env.add(tokenVariable());
+        DeploymentBuilder b = deployment(GroupGraph.GATEWAY, front.replicas(), ports, env);
+        gateway.tlsSecret().ifPresent(secret -> {
+            b.editSpec().editTemplate().editSpec().editFirstContainer()
+                    .addToEnv(new EnvVarBuilder().withName(variable("gateway", "tls-certificate"))
+                            .withValue(GATEWAY_TLS_DIR + "/tls.crt").build())
+                    .addToEnv(new EnvVarBuilder().withName(variable("gateway", "tls-key"))
+                            .withValue(GATEWAY_TLS_DIR + "/tls.key").build())
+                    .endContainer().endSpec().endTemplate().endSpec();
+            mount(b, "gateway-tls", GATEWAY_TLS_DIR, secret);
+        });
+        return b.build();
+    }
+
+    /** The token the gateway presents and the listeners expect, from the Secret the user created. */
+    private EnvVar tokenVariable() {
+        return new EnvVarBuilder().withName(TOKEN_VARIABLE).withNewValueFrom().withNewSecretKeyRef()
+                .withName(settings.gateway().orElseThrow().tokenSecret()).withKey(TOKEN_KEY).endSecretKeyRef()
+                .endValueFrom().build();
+    }
+
+    /**
+     * The public entry: the fronted listeners' ports. A LoadBalancer (by default) keeps the
+     * clients' source addresses ({@code externalTrafficPolicy: Local}), which the gateway's rate
+     * limits and {@code X-Forwarded-For} are keyed by.
+     */
+    private HasMetadata gatewayService(GroupGraph.Front front) {
+        String type = settings.gateway().orElseThrow().serviceType();
+        List<ServicePort> ports = new ArrayList<>();
+        gatewayPorts(front).forEach((listener, port) -> ports.add(new ServicePortBuilder().withName(portName(listener))
+                .withProtocol("TCP").withPort(port).withTargetPort(new IntOrString(portName(listener))).build()));
+        ServiceBuilder b = new ServiceBuilder().withMetadata(meta(Names.object(application, GroupGraph.GATEWAY),
+                selector(GroupGraph.GATEWAY))).withNewSpec().withType(type).withSelector(selector(GroupGraph.GATEWAY))
+                .withPorts(ports).endSpec();
+        if (!type.equals("ClusterIP")) {
+            b.editSpec().withExternalTrafficPolicy("Local").endSpec();
+        }
+        return b.build();
+    }
+
+    /** Anyone may reach the gateway's listener ports: it is the edge. */
+    private HasMetadata gatewayNetworkPolicy(GroupGraph.Front front) {
+        NetworkPolicyIngressRuleBuilder rule = new NetworkPolicyIngressRuleBuilder(); // no from: any source
+        gatewayPorts(front).values().forEach(port -> rule.addNewPort().withProtocol("TCP")
+                .withPort(new IntOrString(port)).endPort());
+        return new NetworkPolicyBuilder().withMetadata(meta(Names.object(application, GroupGraph.GATEWAY),
+                        selector(GroupGraph.GATEWAY)))
+                .withNewSpec().withNewPodSelector().withMatchLabels(selector(GroupGraph.GATEWAY)).endPodSelector()
+                .withPolicyTypes("Ingress").withIngress(rule.build()).endSpec().build();
     }
 
     /** The listeners (name to port) a group's components ask for: the edge's ingress. */
@@ -136,21 +218,19 @@ final class Manifests {
     }
 
     private HasMetadata deployment(GroupGraph.Group g) {
-        String name = Names.object(application, g.name());
-        Map<String, String> selector = selector(g);
         Map<String, Integer> web = listenerPorts(g);
         List<ContainerPort> ports = new ArrayList<>();
         ports.add(new ContainerPortBuilder().withName(Names.RPC_PORT).withContainerPort(settings.rpcPort()).build());
         ports.add(new ContainerPortBuilder().withName("admin").withContainerPort(settings.adminPort()).build());
         web.forEach((listener, port) -> ports.add(new ContainerPortBuilder().withName(portName(listener))
                 .withContainerPort(port).build()));
-        List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVarBuilder().withName(GROUP_VARIABLE).withValue(g.name()).build());
-        env.add(new EnvVarBuilder().withName(NAMESPACE_VARIABLE).withNewValueFrom().withNewFieldRef()
-                .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
+        List<EnvVar> env = new ArrayList<>(podEnv(g.name()));
         // a listener must take connections from outside the pod: every address, its configured port
         web.forEach((listener, port) -> env.add(new EnvVarBuilder().withName(variable("listeners", listener))
                 .withValue("0.0.0.0:" + port).build()));
+        if (!web.isEmpty() && graph.gateway().isPresent()) {
+            env.add(tokenVariable()); // behind the gateway: believes X-Forwarded-For only beside this token
+        }
         settings.databaseSecret().ifPresent(secret -> {
             for (String key : List.of("url", "user", "password")) {
                 env.add(new EnvVarBuilder().withName(variable("data", key)).withNewValueFrom().withNewSecretKeyRef()
@@ -162,16 +242,43 @@ final class Manifests {
             env.add(new EnvVarBuilder().withName(variable("transport", "key")).withValue(TLS_DIR + "/tls.key").build());
             env.add(new EnvVarBuilder().withName(variable("transport", "ca-cert")).withValue(TLS_DIR + "/ca.crt").build());
         }
-        DeploymentBuilder b = new DeploymentBuilder()
-                .withMetadata(meta(name, selector, Map.of(Names.GROUP_NAME, g.name())))
+        DeploymentBuilder b = deployment(g.name(), g.replicas(), ports, env);
+        if (mtls) {
+            mount(b, "tls", TLS_DIR, settings.tlsSecretOf(Names.dns(g.name())));
+        }
+        return b.build();
+    }
+
+    /** The variables of every pod: its group and namespace. */
+    private static List<EnvVar> podEnv(String group) {
+        return List.of(new EnvVarBuilder().withName(GROUP_VARIABLE).withValue(group).build(),
+                new EnvVarBuilder().withName(NAMESPACE_VARIABLE).withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
+    }
+
+    /** Mounts a Secret read-only in the container. */
+    private static void mount(DeploymentBuilder b, String volume, String directory, String secret) {
+        b.editSpec().editTemplate().editSpec()
+                .editFirstContainer().addToVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(directory)
+                        .withReadOnly(true).build()).endContainer()
+                .addToVolumes(new VolumeBuilder().withName(volume).withNewSecret().withSecretName(secret).endSecret().build())
+                .endSpec().endTemplate().endSpec();
+    }
+
+    /** A group's Deployment: the image, probes, drain and rolling updates every group shares. */
+    private DeploymentBuilder deployment(String group, int replicas, List<ContainerPort> ports, List<EnvVar> env) {
+        String name = Names.object(application, group);
+        Map<String, String> selector = selector(group);
+        return new DeploymentBuilder()
+                .withMetadata(meta(name, selector, Map.of(Names.GROUP_NAME, group)))
                 .withNewSpec()
-                .withReplicas(g.replicas())
+                .withReplicas(replicas)
                 .withNewSelector().withMatchLabels(selector).endSelector()
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
                 .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
                 .withNewTemplate()
                 .withMetadata(new ObjectMetaBuilder().withLabels(labels(selector))
-                        .withAnnotations(Map.of(Names.GROUP_NAME, g.name())).build())
+                        .withAnnotations(Map.of(Names.GROUP_NAME, group)).build())
                 .withNewSpec()
                 .withServiceAccountName(Names.dns(application))
                 .withTerminationGracePeriodSeconds(settings.terminationGraceSeconds())
@@ -200,15 +307,6 @@ final class Manifests {
                 .endSpec()
                 .endTemplate()
                 .endSpec();
-        if (mtls) {
-            b.editSpec().editTemplate().editSpec()
-                    .editFirstContainer().addToVolumeMounts(new VolumeMountBuilder().withName("tls").withMountPath(TLS_DIR)
-                            .withReadOnly(true).build()).endContainer()
-                    .addToVolumes(new VolumeBuilder().withName("tls").withNewSecret()
-                            .withSecretName(settings.tlsSecretOf(Names.dns(g.name()))).endSecret().build())
-                    .endSpec().endTemplate().endSpec();
-        }
-        return b.build();
     }
 
     private Map<String, String> limits() {
@@ -251,12 +349,19 @@ final class Manifests {
 
     /** At most one pod of a group away at a time for voluntary disruptions (drains, upgrades). */
     private HasMetadata disruptionBudget(GroupGraph.Group g) {
-        return new PodDisruptionBudgetBuilder().withMetadata(meta(Names.object(application, g.name()), selector(g)))
-                .withNewSpec().withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(selector(g)).endSelector().endSpec().build();
+        return disruptionBudget(g.name());
     }
 
-    /** Ingress to a group's pods: its callers' pods on the transport port, anyone on its listeners' ports. */
+    private HasMetadata disruptionBudget(String group) {
+        return new PodDisruptionBudgetBuilder().withMetadata(meta(Names.object(application, group), selector(group)))
+                .withNewSpec().withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().withMatchLabels(selector(group)).endSelector().endSpec().build();
+    }
+
+    /**
+     * Ingress to a group's pods: its callers' pods on the transport port; on its listeners' ports,
+     * the gateway's pods with {@code [gateway]} (the gateway is the edge), anyone without.
+     */
     private HasMetadata networkPolicy(GroupGraph.Group g) {
         Set<String> callers = new TreeSet<>();
         for (String member : g.components()) {
@@ -275,6 +380,10 @@ final class Manifests {
         Map<String, Integer> web = listenerPorts(g);
         if (!web.isEmpty()) {
             NetworkPolicyIngressRuleBuilder rule = new NetworkPolicyIngressRuleBuilder(); // no from: any source
+            if (graph.gateway().isPresent()) {
+                rule.addToFrom(new NetworkPolicyPeerBuilder().withNewPodSelector()
+                        .withMatchLabels(selector(GroupGraph.GATEWAY)).endPodSelector().build());
+            }
             web.values().forEach(port -> rule.addNewPort().withProtocol("TCP").withPort(new IntOrString(port)).endPort());
             rules.add(rule.build());
         }
@@ -321,7 +430,7 @@ final class Manifests {
     }
 
     /** A port name is at most 15 characters of [a-z0-9-]. */
-    private static String portName(String listener) {
+    static String portName(String listener) {
         String n = Names.dns(listener);
         return n.length() > 15 ? n.substring(0, 15) : n;
     }

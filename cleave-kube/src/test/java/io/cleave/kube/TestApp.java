@@ -26,6 +26,13 @@ final class TestApp {
             max = 8
             """;
 
+    /** {@link #CONFIG} with the gateway in front of {@code web}, two replicas of it, its certificate from a Secret. */
+    static final String GATEWAY_CONFIG = CONFIG.replace("[kube]\n", "[kube]\ngateway-tls-secret = \"store-edge-tls\"\n") + """
+
+            [gateway]
+            replicas = 2
+            """;
+
     private TestApp() {
     }
 

@@ -475,6 +475,11 @@ final class RunningApp implements App {
         }
 
         @Override
+        public boolean gatewayElsewhere() {
+            return deployment.gatewayElsewhere();
+        }
+
+        @Override
         public void endpoint(String name, String url) {
             announced.put(name, url);
         }

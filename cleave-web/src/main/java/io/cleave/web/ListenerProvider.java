@@ -40,7 +40,7 @@ public final class ListenerProvider implements ServiceProvider {
         ListenerAddress configured = settings.address();
         Optional<String> gatewayToken = request.gatewayToken();
         if (gatewayToken.isPresent()) {
-            settings = settings.fronted(gatewayToken.get());
+            settings = settings.fronted(gatewayToken.get(), request.gatewayElsewhere());
         }
         String key = request.application() + "/" + name;
         HttpListener listener;
@@ -52,7 +52,7 @@ public final class ListenerProvider implements ServiceProvider {
             }
             listener.acquire();
         }
-        if (gatewayToken.isPresent()) {
+        if (gatewayToken.isPresent() && !request.gatewayElsewhere()) {
             if (configured.port() != 0) {
                 ConfigSection gateway = request.section("gateway");
                 boolean tls = gateway.has("tls-certificate") || gateway.has("tls-keystore");

@@ -112,15 +112,17 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
      * presents its token, trusted for {@code X-Forwarded-For}.
      *
      * @param gatewayToken what the gateway presents on each request it forwards
+     * @param elsewhere whether the gateway runs on another host (a pod of its own): the listener
+     *     then keeps its configured address, which the gateway forwards to
      * @throws ConfigError if the listener has TLS settings of its own, which would do nothing there
      */
-    ListenerSettings fronted(String gatewayToken) {
+    ListenerSettings fronted(String gatewayToken, boolean elsewhere) {
         if (tls.isPresent()) {
             throw new ConfigError(origin + " " + (tls.get() instanceof TlsSource.KeyStore ? "tls-keystore" : "tls-certificate")
                     + ": the gateway ([gateway]) serves this listener and terminates TLS in front of it; move the TLS"
                     + " settings to [gateway]");
         }
-        return new ListenerSettings(name, origin + " behind the gateway", new ListenerAddress(address.host(), 0),
+        return new ListenerSettings(name, origin + " behind the gateway", elsewhere ? address : new ListenerAddress(address.host(), 0),
                 Optional.empty(), maxBody, maxHeaderSize, readTimeout, concurrency,
                 trustedProxies.behindGateway(gatewayToken));
     }

@@ -74,6 +74,18 @@ public interface Deployment extends AutoCloseable {
     }
 
     /**
+     * Whether the gateway of {@link #gatewayToken} runs on other hosts than this process (each
+     * Kubernetes pod has an address of its own), so that a listener keeps its configured address,
+     * which is where the gateway forwards to, instead of taking a port of its own beside the
+     * gateway on the same host.
+     *
+     * @return true when the gateway is elsewhere; false (the default) when it shares this host
+     */
+    default boolean gatewayElsewhere() {
+        return false;
+    }
+
+    /**
      * Tells the deployment what this process serves for people and tools (the call decorators'
      * {@linkplain CallDecorator.Decoration#endpoints endpoints}), for status reports; called once,
      * before {@link #started}.

@@ -73,7 +73,7 @@ class ShopKubeManifestsTest {
 
         assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("shop.yaml",
                 "shop-catalog-recommendations.yaml", "shop-cart.yaml", "shop-inventory.yaml", "shop-payments.yaml",
-                "shop-notifications-checkout.yaml", "shop-users.yaml", "shop-storefront.yaml");
+                "shop-notifications-checkout.yaml", "shop-users.yaml", "shop-storefront.yaml", "shop-gateway.yaml");
         try (Stream<Path> committed = Files.list(GOLDEN)) {
             assertThat(committed.map(p -> p.getFileName().toString()).sorted())
                     .as("files in kube/ that the manifests no longer have")
@@ -98,7 +98,7 @@ class ShopKubeManifestsTest {
                 checked.merge(type, 1, Integer::sum);
             }
         }
-        assertThat(checked).containsEntry("apps/v1/Deployment", 7).containsEntry("networking.k8s.io/v1/NetworkPolicy", 7)
+        assertThat(checked).containsEntry("apps/v1/Deployment", 8).containsEntry("networking.k8s.io/v1/NetworkPolicy", 8)
                 .containsEntry("v1/ConfigMap", 1).hasSize(SCHEMA.size());
     }
 
