@@ -11,6 +11,7 @@
 #
 #   bench/product-page-cache.sh            # ~6 minutes on 2 cores, after the build
 #   CONNECTIONS=16 PRODUCTS=200 WARMUP=20 DURATION=30 PORT=18090 BUILD=no EDGE=no COMPONENTS=no
+#   EDGE_CACHES=false    the gateway pair with the components' caches off (each miss a full page)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -118,15 +119,16 @@ print(f"  ratio {w / wo:.2f}x (goal >= 5x)")
 PY
 fi
 [ "${EDGE:-yes}" = yes ] || exit 0
+edge_caches="${EDGE_CACHES:-true}" # the components' caches behind the gateway: false makes every miss a full page
 
 echo "behind the gateway, edge cache off ..." >&2
-gateway=$(run gateway true "$out/gateway.toml")
+gateway=$(run gateway "$edge_caches" "$out/gateway.toml")
 echo "behind the gateway, edge cache on /api/products (1 s) ..." >&2
-edge=$(run edge true "$out/edge.toml")
-python3 - "$edge" "$gateway" "$connections" "$products" "$duration" <<'PY' | tee -a "$out/result.txt"
+edge=$(run edge "$edge_caches" "$out/edge.toml")
+python3 - "$edge" "$gateway" "$connections" "$products" "$duration" "$([ "$edge_caches" = true ] && echo on || echo off)" <<'PY' | tee -a "$out/result.txt"
 import sys
 e, g = float(sys.argv[1]), float(sys.argv[2])
-print(f"product page through the gateway (caches on), {sys.argv[3]} connections, {sys.argv[4]} products, {sys.argv[5]} s measured:")
+print(f"product page through the gateway (component caches {sys.argv[6]}), {sys.argv[3]} connections, {sys.argv[4]} products, {sys.argv[5]} s measured:")
 print(f"  edge cache on  {e:10.1f} requests/s")
 print(f"  edge cache off {g:10.1f} requests/s")
 print(f"  ratio {e / g:.2f}x (goal >= 5x)")

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,12 @@ final class EdgeCache implements AutoCloseable {
     /** Larger responses stream to the client and are never kept. */
     static final int MAX_BODY = 1024 * 1024;
     static final HeaderName X_CACHE = HeaderNames.create("X-Cache");
+    /**
+     * Background refreshes at once, per gateway: keys kept in the same second go stale in the same
+     * second, and their refreshes must not reach the app as one burst (which its own concurrency
+     * limit would shed). A stale key finding none free is answered stale and refreshed by a later request.
+     */
+    static final int MAX_REFRESHES = 8;
     /** What a 304 repeats of the response it stands for (RFC 9110 15.4.5). */
     private static final Set<String> KEPT_ON_304 = Set.of("etag", "cache-control", "expires", "vary",
             "content-location");
@@ -66,6 +73,7 @@ final class EdgeCache implements AutoCloseable {
     private final ConcurrentHashMap<Key, CompletableFuture<Optional<CacheEntry.Response>>> flights =
             new ConcurrentHashMap<>();
     private final Set<Key> refreshing = ConcurrentHashMap.newKeySet();
+    private final Semaphore refreshSlots = new Semaphore(MAX_REFRESHES);
     /** Counts purges: a response fetched across one is returned to its callers but not kept. */
     private final AtomicLong purges = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -366,6 +374,10 @@ final class EdgeCache implements AutoCloseable {
             if (!refreshing.add(key)) {
                 return;
             }
+            if (!refreshSlots.tryAcquire()) {
+                refreshing.remove(key); // every slot busy: a later request of this key asks again
+                return;
+            }
             long epoch = purges.get();
             Thread.ofVirtual().name("cleave-gateway-refresh").start(() -> {
                 try {
@@ -379,6 +391,7 @@ final class EdgeCache implements AutoCloseable {
                     }
                 } finally {
                     refreshing.remove(key);
+                    refreshSlots.release();
                 }
             });
         }
@@ -387,7 +400,8 @@ final class EdgeCache implements AutoCloseable {
          * Asks a replica for the key again, as the gateway itself (no client's headers but the host and
          * accepted codings the response was kept for).
          *
-         * @return what to keep now; empty when no replica answered (the stale response stays)
+         * @return what to keep now; empty when no replica answered, or one answered with a server error
+         *     (an app shedding load says {@code 503}): the stale response stays for its window
          */
         private Optional<CacheEntry> refetch(Key key, CacheEntry.Response stale, Route route) {
             Set<Replica> tried = new HashSet<>();
@@ -422,6 +436,9 @@ final class EdgeCache implements AutoCloseable {
                     byte[] body;
                     try (InputStream in = response.inputStream()) {
                         body = in.readNBytes(MAX_BODY + 1);
+                    }
+                    if (response.status().code() >= 500) {
+                        return Optional.empty(); // no answer to keep, and no reason to drop the one kept
                     }
                     Headers kept = response.headers();
                     return Optional.of(CachePolicy.decide(response.status(), kept, body.length > MAX_BODY ? null : body, route,

@@ -139,6 +139,60 @@ class EdgeCacheTest {
     }
 
     @Test
+    void aRefreshAnsweredWithAServerErrorLeavesTheStaleCopyServed() throws Exception {
+        String path = "/api/products/SKU-3";
+        get(path);
+        clock.addAndGet(Duration.ofSeconds(31).toNanos());
+        origin.answer(path, new Origin.Answer(503, Map.of("Retry-After", "1"), "shedding".getBytes(StandardCharsets.UTF_8)));
+
+        HttpResponse<String> first = get(path); // stale, and its refresh is answered 503
+        Await.until(Duration.ofSeconds(10), "the refresh answered", () -> origin.requests(path) == 2
+                && gateway.cache().refreshing() == 0);
+        HttpResponse<String> second = get(path);
+
+        for (HttpResponse<String> r : List.of(first, second)) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-cache")).hasValue("STALE");
+            assertThat(r.body()).isEqualTo(path + " v1");
+        }
+        // the app is back: the next refresh replaces the copy
+        origin.answer(path, Origin.Answer.headers(Map.of()));
+        Await.until(Duration.ofSeconds(10), "a refresh kept", () -> unchecked(path).headers().firstValue("x-cache")
+                .orElse("").equals("HIT"));
+        assertThat(get(path).body()).startsWith(path + " v");
+        assertThat(get(path).body()).isNotEqualTo(path + " v1");
+    }
+
+    @Test
+    void manyKeysGoingStaleAtOnceAreRefreshedAFewAtATime() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            paths.add("/api/products/SKU-B" + i);
+        }
+        for (String path : paths) {
+            get(path);
+        }
+        clock.addAndGet(Duration.ofSeconds(31).toNanos());
+        paths.forEach(origin::hold);
+
+        for (String path : paths) {
+            assertThat(get(path).headers().firstValue("x-cache")).hasValue("STALE");
+        }
+
+        // each answer above started its key's refresh or found every slot taken, before it returned
+        assertThat(gateway.cache().refreshing()).isEqualTo(EdgeCache.MAX_REFRESHES);
+        Await.until(Duration.ofSeconds(10), "the refreshes at the origin", () -> origin.waiting.get() == EdgeCache.MAX_REFRESHES);
+        origin.release();
+        Await.until(Duration.ofSeconds(10), "the refreshes kept", () -> gateway.cache().refreshing() == 0);
+        assertThat(paths.stream().mapToInt(origin::requests).sum()).isEqualTo(paths.size() + EdgeCache.MAX_REFRESHES);
+        // the keys left stale are refreshed by their next requests
+        Await.until(Duration.ofSeconds(10), "every key refreshed once", () -> {
+            paths.stream().filter(p -> origin.requests(p) < 2).forEach(this::unchecked);
+            return gateway.cache().refreshing() == 0 && paths.stream().allMatch(p -> origin.requests(p) == 2);
+        });
+    }
+
+    @Test
     void mustRevalidateIsNeverServedStale() throws Exception {
         origin.answer("/api/products/strict", Origin.Answer.headers(Map.of("Cache-Control", "must-revalidate")));
         get("/api/products/strict");
@@ -399,6 +453,14 @@ class EdgeCacheTest {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(Gateways.web(gateway, path)).timeout(Duration.ofSeconds(20));
+    }
+
+    private HttpResponse<String> unchecked(String path) {
+        try {
+            return get(path);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
