@@ -4,9 +4,12 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.cleave.Cache;
 import io.cleave.StartupException;
 import io.cleave.spi.Codec;
+import io.cleave.spi.ConfigSection;
+import io.cleave.spi.ConfigSection.ConfigError;
 import io.cleave.spi.ServiceProvider;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -26,10 +29,32 @@ public final class CacheProvider implements ServiceProvider {
         return Set.of("cache");
     }
 
-    /** Checks {@code [cache]} before anything starts. */
+    /**
+     * Checks {@code [cache]} before anything starts, {@code [cache.edge-purge]} against the caches
+     * the components ask for and the gateway that would hear it.
+     */
     @Override
     public AutoCloseable prepare(Preparation preparation) {
-        CacheSettings.read(preparation.section("cache"), preparation.application());
+        CacheSettings settings = CacheSettings.read(preparation.section("cache"), preparation.application());
+        if (!settings.edgePurges().isEmpty()) {
+            Set<String> caches = new TreeSet<>();
+            preparation.needs().stream().filter(n -> n.type() == Cache.class)
+                    .forEach(n -> caches.add(n.component() + "." + n.parameter()));
+            for (String name : settings.edgePurges().keySet()) {
+                if (!caches.contains(name)) {
+                    throw new ConfigError("[cache." + CacheSettings.EDGE_PURGE + "] \"" + name + "\": no component asks"
+                            + " for a cache by that name; " + (caches.isEmpty() ? "no component asks for a Cache"
+                            : "the caches are " + String.join(", ", caches)) + " (Component.parameter)");
+                }
+            }
+            ConfigSection gateway = preparation.section("gateway");
+            if (!gateway.has("redis-url")) {
+                throw new ConfigError("[cache." + CacheSettings.EDGE_PURGE + "] tells the gateway's edge cache through"
+                        + " Redis, and " + (gateway.keys().isEmpty() && gateway.subsections().isEmpty()
+                        ? "there is no [gateway]" : "[gateway] has no redis-url") + ": it would purge nothing; give"
+                        + " [gateway] the redis-url of [cache], or remove [cache." + CacheSettings.EDGE_PURGE + "]");
+            }
+        }
         return NOTHING;
     }
 

@@ -60,11 +60,21 @@ final class SharedTier implements AutoCloseable {
               return 1
             end
             return 0""";
-    /** KEYS value, generation; ARGV new generation, its ttl millis, channel, message. */
+    /**
+     * KEYS value, generation; ARGV new generation, its ttl millis, channel, message, and optionally
+     * the gateway's purge channel and purge (in the same script: no purge without the invalidation).
+     */
     private static final String INVALIDATE = """
             redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
             redis.call('DEL', KEYS[1])
+            if ARGV[5] then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
             return redis.call('PUBLISH', ARGV[3], ARGV[4])""";
+    /**
+     * How long after an invalidation the gateway is told again to drop the key's pages: a page
+     * rebuilt by a replica whose near tier had not yet dropped the key (the two messages race) may
+     * have been kept in between; by then every connected process has.
+     */
+    static final long EDGE_PURGE_REPEAT_MILLIS = 1_000;
     /**
      * How long a generation is kept: longer than any load runs, so a load that began before an
      * invalidation never finds the key without one.
@@ -81,13 +91,15 @@ final class SharedTier implements AutoCloseable {
     private final String keyPrefix;
     private final String generationPrefix;
     private final String channel;
+    private final CacheSettings settings;
     private final long ttlMillis;
     private final long generationTtlMillis;
     private final Consumer<String> dropNear;
     private final Runnable clearNear;
     private final ClientResources resources;
     private final RedisClient client;
-    private final ScheduledExecutorService reconnector;
+    /** Retries a Redis unreachable at start; repeats edge purges. */
+    private final ScheduledExecutorService scheduler;
     private final LongAdder errors = new LongAdder();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
@@ -106,6 +118,7 @@ final class SharedTier implements AutoCloseable {
         this.keyPrefix = settings.keyPrefix() + cache + ":";
         this.generationPrefix = settings.keyPrefix() + cache + "!";
         this.channel = settings.keyPrefix() + "invalidations";
+        this.settings = settings;
         this.ttlMillis = settings.sharedTtl().toMillis();
         this.generationTtlMillis = Math.max(ttlMillis, MIN_GENERATION_TTL_MILLIS);
         this.dropNear = dropNear;
@@ -125,14 +138,14 @@ final class SharedTier implements AutoCloseable {
                 clearNear.run();
             }
         });
-        this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cleave-cache-connect-" + cache);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cleave-cache-" + cache);
             t.setDaemon(true);
             return t;
         });
         if (!connect()) {
             long every = settings.reconnectInterval().toMillis();
-            reconnector.scheduleWithFixedDelay(() -> {
+            scheduler.scheduleWithFixedDelay(() -> {
                 if (connect()) {
                     throw new IllegalStateException("connected"); // ends the schedule; nothing sees this
                 }
@@ -209,7 +222,9 @@ final class SharedTier implements AutoCloseable {
 
     /**
      * Deletes the shared value of {@code key} and starts a new generation of it (so no load that
-     * began before writes its value back), then tells every process to drop it from its near tier.
+     * began before writes its value back), then tells every process to drop it from its near tier
+     * and, where {@code [cache.edge-purge]} names this cache, every gateway to drop the pages built
+     * from it (in the same script, and again {@link #EDGE_PURGE_REPEAT_MILLIS} later).
      */
     void invalidate(String key) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
@@ -217,12 +232,37 @@ final class SharedTier implements AutoCloseable {
             errors.increment();
             return;
         }
+        Optional<byte[]> purge = settings.edgePurge(cache, key).map(this::purgeMessage);
+        List<byte[]> args = new java.util.ArrayList<>(List.of(ascii(UUID.randomUUID().toString()),
+                ascii(generationTtlMillis), utf8(channel), utf8(cache + " " + key)));
+        purge.ifPresent(p -> args.addAll(List.of(utf8(settings.edgeChannel()), p)));
         try {
             c.sync().eval(INVALIDATE, ScriptOutputType.INTEGER, new byte[][] {redisKey(key), generationKey(key)},
-                    ascii(UUID.randomUUID().toString()), ascii(generationTtlMillis), channel.getBytes(StandardCharsets.UTF_8),
-                    (cache + " " + key).getBytes(StandardCharsets.UTF_8));
+                    args.toArray(new byte[0][]));
         } catch (RuntimeException e) {
             failed("invalidate", e);
+            return;
+        }
+        purge.ifPresent(p -> scheduler.schedule(() -> publishPurge(p), EDGE_PURGE_REPEAT_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    /** What cleave-gateway's purge channel carries: who sent it (never a gateway's id) and the prefix. */
+    private byte[] purgeMessage(String prefix) {
+        // the prefix is visible ASCII without quotes or backslashes (CacheSettings checks the template,
+        // the key is percent-encoded), so it needs no escaping here
+        return utf8("{\"from\":\"cache " + cache + "\",\"prefix\":\"" + prefix + "\"}");
+    }
+
+    private void publishPurge(byte[] message) {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        if (c == null) {
+            errors.increment();
+            return;
+        }
+        try {
+            c.sync().publish(utf8(settings.edgeChannel()), message);
+        } catch (RuntimeException e) {
+            failed("PUBLISH to the gateway", e);
         }
     }
 
@@ -244,6 +284,10 @@ final class SharedTier implements AutoCloseable {
         return (generationPrefix + key).getBytes(StandardCharsets.UTF_8);
     }
 
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] ascii(Object value) {
         return value.toString().getBytes(StandardCharsets.US_ASCII);
     }
@@ -262,7 +306,7 @@ final class SharedTier implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        reconnector.shutdownNow();
+        scheduler.shutdownNow();
         synchronized (this) {
             if (subscription != null) {
                 subscription.closeAsync();

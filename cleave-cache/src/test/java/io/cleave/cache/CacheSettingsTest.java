@@ -45,4 +45,42 @@ class CacheSettingsTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("shared-ttl");
     }
+    @Test
+    void anEdgePurgeWithoutRedisIsRefused() {
+        assertThatThrownBy(() -> start("[cache.edge-purge]\n\"Quotes.cache\" = \"/quotes/{key}\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[cache.edge-purge] tells the gateway's edge cache through Redis, and [cache] has no redis-url");
+    }
+
+    @Test
+    void anEdgePurgePathWithAQueryIsRefused() {
+        assertThatThrownBy(() -> start("redis-url = \"redis://127.0.0.1:6379\"\n[cache.edge-purge]\n"
+                + "\"Quotes.cache\" = \"/quotes?id={key}\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[cache.edge-purge] \"Quotes.cache\" = \"/quotes?id={key}\": expected a path prefix");
+    }
+
+    @Test
+    void anEdgePurgeOfACacheNoComponentAsksForIsRefusedNamingTheCaches() {
+        assertThatThrownBy(() -> start("redis-url = \"redis://127.0.0.1:6379\"\n[cache.edge-purge]\n"
+                + "\"Quotes.price\" = \"/quotes/{key}\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[cache.edge-purge] \"Quotes.price\": no component asks for a cache by that name;"
+                        + " the caches are Quotes.cache (Component.parameter)");
+    }
+
+    @Test
+    void anEdgePurgeNoGatewayHearsIsRefused() {
+        assertThatThrownBy(() -> start("redis-url = \"redis://127.0.0.1:6379\"\n[cache.edge-purge]\n"
+                + "\"Quotes.cache\" = \"/quotes/{key}\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("there is no [gateway]: it would purge nothing");
+    }
+
+    @Test
+    void anUnknownTableIsRefused() {
+        assertThatThrownBy(() -> start("[cache.edge-purges]\n\"Quotes.cache\" = \"/quotes/{key}\""))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("edge-purges");
+    }
 }

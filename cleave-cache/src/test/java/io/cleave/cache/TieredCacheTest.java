@@ -50,7 +50,7 @@ class TieredCacheTest {
 
     private TieredCache<String> cache(Optional<URI> redis, Duration nearTtl, Duration sharedTtl) {
         CacheSettings settings = new CacheSettings(true, redis, prefix, 1_000, nearTtl, sharedTtl, Duration.ofMillis(200),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), Map.of(), "unused");
         TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, settings, nanos::get, Runnable::run);
         opened.add(cache);
         return cache;
@@ -244,9 +244,39 @@ class TieredCacheTest {
     }
 
     @Test
+    void anInvalidationOfACacheInEdgePurgeTellsTheGatewayAtOnceAndASecondLater() throws Exception {
+        String edgeChannel = prefix + "gateway-purge";
+        CacheSettings settings = new CacheSettings(true, Optional.of(REDIS), prefix, 1_000, Duration.ofMinutes(10),
+                Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofMillis(100),
+                Map.of("Test.names", "/names/{key}/page"), edgeChannel);
+        TieredCache<String> names = new TieredCache<>("Test.names", Codecs.STRING, settings, nanos::get, Runnable::run);
+        TieredCache<String> others = new TieredCache<>("Test.others", Codecs.STRING, settings, nanos::get, Runnable::run);
+        opened.add(names);
+        opened.add(others);
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(REDIS.toString());
+        opened.add(client::shutdown);
+        var subscription = client.connectPubSub();
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        subscription.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                heard.add(message);
+            }
+        });
+        subscription.sync().subscribe(edgeChannel);
+
+        others.invalidate("k"); // a cache edge-purge does not name: no purge
+        names.invalidate("a b/ü");
+
+        String purge = "{\"from\":\"cache Test.names\",\"prefix\":\"/names/a%20b%2F%C3%BC/page\"}";
+        Await.until("the purge, twice", Duration.ofSeconds(10), () -> heard.size() >= 2, () -> heard);
+        assertThat(heard).containsExactly(purge, purge);
+    }
+
+    @Test
     void aDisabledCacheRunsTheLoaderEveryTime() {
         CacheSettings off = new CacheSettings(false, Optional.of(REDIS), prefix, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                Duration.ofMillis(200), Duration.ofMillis(100));
+                Duration.ofMillis(200), Duration.ofMillis(100), Map.of(), "unused");
         TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, off, nanos::get, Runnable::run);
         opened.add(cache);
         AtomicInteger loads = new AtomicInteger();
@@ -407,7 +437,7 @@ class TieredCacheTest {
     @Test
     void getAllOfADisabledCacheLoadsEveryKeyEveryTime() {
         CacheSettings off = new CacheSettings(false, Optional.empty(), prefix, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                Duration.ofMillis(200), Duration.ofMillis(100));
+                Duration.ofMillis(200), Duration.ofMillis(100), Map.of(), "unused");
         TieredCache<String> cache = new TieredCache<>("Test.names", Codecs.STRING, off, nanos::get, Runnable::run);
         opened.add(cache);
         List<Set<String>> asked = new ArrayList<>();
