@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The split shop as {@code ./shop --services} runs it: a gateway group serves the storefront's
  * address in front of two storefront replicas. A storefront replica killed ({@code kill -9})
  * or hung ({@code SIGSTOP}) under load fails no read: the gateway sends a read in flight on it
- * to the other replica, and new requests only there until it is back.
+ * to the other replica, and new requests only there until it is back. The gateway's own process
+ * killed or hung is replaced on the same public address.
  */
 class ShopGatewayTest {
 
@@ -99,7 +100,45 @@ class ShopGatewayTest {
             assertThat(reads.get()).isGreaterThan(300);
 
             aClientCannotChooseItsAddressWithXForwardedFor(shop.client().base());
+            aGatewayKilledOrHungIsReplacedOnTheSameAddress(shop);
         }
+    }
+
+    /**
+     * The front door itself: {@code kill -9} of the gateway's one process, then {@code SIGSTOP} of
+     * its successor (it keeps its listening socket, so the kernel still accepts connections for
+     * it). Each time the supervisor starts another on the same public address (the stopped one
+     * killed first, which frees the address), and the shop answers through it again.
+     */
+    private static void aGatewayKilledOrHungIsReplacedOnTheSameAddress(SplitShop shop) throws Exception {
+        long killed = shop.pid("gateway", 0);
+        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+        ProcessHandle.of(killed).ifPresent(h -> h.onExit().join());
+        SplitShop.await("a new gateway answering after kill -9", Duration.ofSeconds(120),
+                () -> running(shop, "gateway") != killed && shop.healthy());
+
+        long hung = shop.pid("gateway", 0);
+        signal("STOP", hung);
+        try {
+            SplitShop.await("the hung gateway replaced", Duration.ofSeconds(120),
+                    () -> running(shop, "gateway") != hung && shop.healthy());
+        } finally {
+            ProcessHandle.of(hung).ifPresent(h -> {
+                try {
+                    signal("CONT", hung);
+                } catch (Exception | AssertionError e) {
+                    // it was killed in between: nothing to resume
+                }
+            });
+        }
+        assertThat(ProcessHandle.of(hung).map(ProcessHandle::isAlive)).as("the hung gateway was killed").isNotEqualTo(
+                java.util.Optional.of(true));
+    }
+
+    /** The pid of a group's first replica, or 0 while none runs. */
+    private static long running(SplitShop shop, String group) {
+        return shop.replicas().stream().filter(p -> p.name().equals(group + "/0")).mapToLong(SplitShop.Proc::pid)
+                .findFirst().orElse(0);
     }
 
     /**
