@@ -143,7 +143,6 @@ final class EdgeCache implements AutoCloseable {
      * The cache for a gateway's settings; it does nothing unless some route has {@code cache-ttl}.
      *
      * @param nanoTime the clock expiry is measured with ({@link System#nanoTime} but in tests)
-     * @throws IllegalStateException when {@code redis-url} is set and Redis cannot be reached
      */
     static EdgeCache create(String application, GatewaySettings settings, LongSupplier nanoTime) {
         return new EdgeCache(application, settings, nanoTime);

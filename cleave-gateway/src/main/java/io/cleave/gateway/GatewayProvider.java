@@ -43,7 +43,8 @@ public final class GatewayProvider implements Gateway {
      * {@inheritDoc}
      *
      * @throws ConfigSection.ConfigError when the section, its TLS files or its route table are wrong
-     * @throws IllegalStateException when an address cannot be bound or Redis cannot be reached
+     * @throws IllegalStateException when an address cannot be bound (a Redis that cannot be reached
+     *     does not stop it: rate limits let requests pass and purges stay local until it can)
      */
     @Override
     public Running start(String application, ConfigSection section, Map<String, InetSocketAddress> listeners,
