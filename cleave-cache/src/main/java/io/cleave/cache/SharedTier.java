@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One cache's shared tier in Redis: values under {@code <key-prefix><cache>:<key>}, and the
@@ -43,7 +44,10 @@ import java.util.function.Consumer;
  *
  * <p>Never throws: a command that fails or takes longer than
  * {@code redis-timeout} counts as an error (logged at most every 10 s) and the cache answers
- * without it. A Redis unreachable at start is retried every {@code reconnect-interval}; once
+ * without it. After such an error, reads and writes skip Redis for {@code reconnect-interval}
+ * but one that asks again, so a Redis that hangs (stopped, not closed: every command waits for
+ * its timeout) costs one miss per interval that timeout, not every miss; invalidations are always
+ * sent, since skipping one would leave other processes' old values. A Redis unreachable at start is retried every {@code reconnect-interval}; once
  * connected, the client reconnects by itself, and every (re)connection clears the near tier,
  * since invalidations sent while this process was disconnected never reached it.
  */
@@ -101,6 +105,12 @@ final class SharedTier implements AutoCloseable {
     /** Retries a Redis unreachable at start; repeats edge purges. */
     private final ScheduledExecutorService scheduler;
     private final LongAdder errors = new LongAdder();
+    private final LongAdder asked = new LongAdder();
+    private final LongSupplier nanoTime;
+    private final long retryNanos;
+    /** While {@link #failing}: when a read or write may ask Redis again. */
+    private final AtomicLong nextAttempt = new AtomicLong();
+    private volatile boolean failing;
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
@@ -112,9 +122,13 @@ final class SharedTier implements AutoCloseable {
      * @param cache the cache's name, {@code Component.parameter}
      * @param dropNear drops a key from this process's near tier (an invalidation arrived)
      * @param clearNear drops every key from this process's near tier (a reconnection)
+     * @param nanoTime what the pause after an error is measured with ({@link System#nanoTime} but in tests)
      */
-    SharedTier(String cache, URI url, CacheSettings settings, Consumer<String> dropNear, Runnable clearNear) {
+    SharedTier(String cache, URI url, CacheSettings settings, Consumer<String> dropNear, Runnable clearNear,
+            LongSupplier nanoTime) {
         this.cache = cache;
+        this.nanoTime = nanoTime;
+        this.retryNanos = settings.reconnectInterval().toNanos();
         this.keyPrefix = settings.keyPrefix() + cache + ":";
         this.generationPrefix = settings.keyPrefix() + cache + "!";
         this.channel = settings.keyPrefix() + "invalidations";
@@ -135,6 +149,7 @@ final class SharedTier implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                failing = false; // asked at once again: this connection was just made
                 clearNear.run();
             }
         });
@@ -173,6 +188,7 @@ final class SharedTier implements AutoCloseable {
                 subscription = sub;
             }
             connection = client.connect(ByteArrayCodec.INSTANCE);
+            failing = false;
             clearNear.run();
             LOG.log(System.Logger.Level.INFO, "cache " + cache + ": shared tier connected");
             return true;
@@ -188,11 +204,12 @@ final class SharedTier implements AutoCloseable {
      */
     Read get(String key) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c == null) {
+        if (c == null || pausing()) {
             return Read.UNKNOWN;
         }
         try {
             List<KeyValue<byte[], byte[]>> both = c.sync().mget(redisKey(key), generationKey(key));
+            answered();
             return new Read(Optional.ofNullable(both.get(0).getValueOrElse(null)),
                     Optional.of(both.get(1).getValueOrElse(NO_GENERATION)));
         } catch (RuntimeException e) {
@@ -209,12 +226,13 @@ final class SharedTier implements AutoCloseable {
      */
     void put(String key, byte[] value, Read read) {
         StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c == null || read.generation().isEmpty()) {
+        if (c == null || read.generation().isEmpty() || pausing()) {
             return;
         }
         try {
             c.sync().eval(PUT_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {redisKey(key), generationKey(key)},
                     value, read.generation().get(), ascii(ttlMillis));
+            answered();
         } catch (RuntimeException e) {
             failed("SET", e);
         }
@@ -237,8 +255,10 @@ final class SharedTier implements AutoCloseable {
                 ascii(generationTtlMillis), utf8(channel), utf8(cache + " " + key)));
         purge.ifPresent(p -> args.addAll(List.of(utf8(settings.edgeChannel()), p)));
         try {
+            asked.increment();
             c.sync().eval(INVALIDATE, ScriptOutputType.INTEGER, new byte[][] {redisKey(key), generationKey(key)},
                     args.toArray(new byte[0][]));
+            answered();
         } catch (RuntimeException e) {
             failed("invalidate", e);
             return;
@@ -271,6 +291,34 @@ final class SharedTier implements AutoCloseable {
         return connection.sync().pttl(redisKey(key));
     }
 
+    /**
+     * Whether a read or write skips Redis now: it failed less than {@code reconnect-interval} ago
+     * and another caller already asked it again this interval. Counts the ask otherwise.
+     */
+    private boolean pausing() {
+        if (failing) {
+            long now = nanoTime.getAsLong();
+            long next = nextAttempt.get();
+            if (now - next < 0 || !nextAttempt.compareAndSet(next, now + retryNanos)) {
+                return true;
+            }
+        }
+        asked.increment();
+        return false;
+    }
+
+    private void answered() {
+        if (failing) {
+            failing = false;
+            LOG.log(System.Logger.Level.INFO, "cache " + cache + ": the shared tier (Redis) answers again");
+        }
+    }
+
+    /** @return how often Redis was asked to read, write or invalidate (for tests) */
+    long asked() {
+        return asked.sum();
+    }
+
     /** @return the Redis commands that failed or timed out, and failed connection attempts */
     long errors() {
         return errors.sum();
@@ -294,6 +342,8 @@ final class SharedTier implements AutoCloseable {
 
     private void failed(String what, RuntimeException e) {
         errors.increment();
+        nextAttempt.set(nanoTime.getAsLong() + retryNanos);
+        failing = true;
         long now = System.nanoTime();
         long last = lastLog.get();
         if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {

@@ -54,7 +54,7 @@ final class TieredCache<V> implements Cache<V>, AutoCloseable {
                 .build();
         Optional<URI> url = settings.redisUrl();
         this.shared = url.isEmpty() || !enabled ? null
-                : new SharedTier(name, url.get(), settings, this::drop, this::dropAll);
+                : new SharedTier(name, url.get(), settings, this::drop, this::dropAll, ticker::read);
     }
 
     @Override

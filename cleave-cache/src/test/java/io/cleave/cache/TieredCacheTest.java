@@ -223,6 +223,48 @@ class TieredCacheTest {
     }
 
     @Test
+    void withRedisStoppedAMissWaitsForItOnceAnIntervalAndTheOthersDoNotAsk() throws Exception {
+        int port = freePort();
+        Process redis = startRedis(port);
+        try {
+            // redis-timeout 200 ms, reconnect-interval 100 ms (on the test's clock)
+            TieredCache<String> cache = cache(Optional.of(URI.create("redis://127.0.0.1:" + port)), Duration.ofMinutes(10),
+                    Duration.ofMinutes(10));
+            SharedTier shared = cache.shared().orElseThrow();
+            cache.get("warm", k -> "cached");
+            signal("STOP", redis.pid());
+
+            long before = shared.asked();
+            assertThat(cache.get("cold-0", k -> "loaded")).as("Redis timed out: loaded").isEqualTo("loaded");
+            for (int i = 1; i <= 50; i++) {
+                assertThat(cache.get("cold-" + i, k -> "loaded")).isEqualTo("loaded");
+            }
+            assertThat(shared.asked() - before).as("Redis asked within the interval after it timed out").isEqualTo(1);
+            assertThat(cache.get("warm", k -> "reloaded")).as("the near tier answers").isEqualTo("cached");
+
+            nanos.addAndGet(Duration.ofMillis(100).toNanos());
+            cache.get("cold-51", k -> "loaded");
+            assertThat(shared.asked() - before).as("asked again an interval later").isEqualTo(2);
+
+            signal("CONT", redis.pid());
+            Await.until("the shared tier answering again", Duration.ofSeconds(10), () -> {
+                nanos.addAndGet(Duration.ofMillis(100).toNanos());
+                long asked = shared.asked();
+                cache.get("probe-" + asked, k -> "loaded");
+                return shared.asked() - asked == 2; // a miss reads, and writes back what it loaded, once Redis answers
+            }, () -> shared.errors() + " errors");
+        } finally {
+            signal("CONT", redis.pid());
+            redis.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aRedisUnreachableAtStartIsUsedOnceItComesUp() throws Exception {
         int port = freePort();
         TieredCache<String> cache = cache(Optional.of(URI.create("redis://127.0.0.1:" + port)), Duration.ofMinutes(10),
