@@ -1,21 +1,38 @@
 package io.cleave.data;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.cleave.CallContext;
 import io.cleave.Store;
 import io.cleave.StoreException;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 
-/** A {@link Store} over a Hikari pool whose connections use the component's schema. */
+/**
+ * A {@link Store} over a Hikari pool whose connections use the component's schema.
+ *
+ * <p>Each transaction waits for the server at most until the caller's deadline and a second (or
+ * {@code network-timeout}, outside any call, or if sooner): a server that hangs or is cut off
+ * would otherwise hold the thread and the connection for as long as TCP takes to notice, which
+ * without an answer is hours. The connection is then dropped, the transaction fails naming why,
+ * and the pool opens a fresh one for the next.
+ */
 final class PooledStore implements Store, AutoCloseable {
+
+    /** How long after the caller's deadline a transaction may still wait for the server. */
+    static final Duration AFTER_DEADLINE = Duration.ofSeconds(1);
 
     private final String component;
     private final HikariDataSource pool;
+    private final Duration networkTimeout;
 
-    PooledStore(String component, HikariDataSource pool) {
+    PooledStore(String component, HikariDataSource pool, Duration networkTimeout) {
         this.component = component;
         this.pool = pool;
+        this.networkTimeout = networkTimeout;
     }
 
     @Override
@@ -49,29 +66,58 @@ final class PooledStore implements Store, AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("store of " + component + ": cannot get a connection: " + e.getMessage(), e);
         }
-        // Hikari restores auto-commit and read-only when the connection returns to the pool.
+        // Hikari restores auto-commit, read-only and the network timeout when the connection returns to the pool.
+        Duration wait = waitLimit();
         try (connection) {
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, wait.toMillis()));
             connection.setReadOnly(readOnly);
             connection.setAutoCommit(false);
+            boolean committing = false;
             try {
                 T result = work.apply(connection);
                 if (readOnly) {
                     connection.rollback();
                 } else {
+                    committing = true;
                     connection.commit();
                 }
                 return result;
             } catch (SQLException e) {
                 rollback(connection, e);
-                throw new StoreException("store of " + component + ": " + e.getMessage(), e);
+                throw new StoreException("store of " + component + ": " + describe(e, wait, committing), e);
             } catch (Exception | Error e) {
                 rollback(connection, e);
                 throw e;
             }
         } catch (SQLException e) {
             // setting up or closing the connection failed
-            throw new StoreException("store of " + component + ": " + e.getMessage(), e);
+            throw new StoreException("store of " + component + ": " + describe(e, wait, false), e);
         }
+    }
+
+    /** The caller's deadline and a second, or {@code network-timeout} if sooner or outside any call. */
+    private Duration waitLimit() {
+        Optional<Duration> remaining = CallContext.current().remaining();
+        if (remaining.isEmpty()) {
+            return networkTimeout;
+        }
+        Duration limit = (remaining.get().isNegative() ? Duration.ZERO : remaining.get()).plus(AFTER_DEADLINE);
+        return limit.compareTo(networkTimeout) < 0 ? limit : networkTimeout;
+    }
+
+    /** A failure's message, saying so when the server did not answer in time. */
+    private String describe(SQLException e, Duration wait, boolean committing) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return "the database did not answer within " + wait.toMillis() + " ms (the caller's deadline and "
+                        + AFTER_DEADLINE.toSeconds() + " s, or [data] network-timeout = \"" + networkTimeout.toString().substring(2)
+                        .toLowerCase(java.util.Locale.ROOT) + "\""
+                        + " if sooner), so its connection was dropped; " + (committing
+                        ? "this was its commit, which the server may or may not have applied"
+                        : "the transaction was not committed") + " (" + e.getMessage() + ")";
+            }
+        }
+        return e.getMessage();
     }
 
     private static void rollback(Connection connection, Throwable cause) {

@@ -99,7 +99,7 @@ public final class StoreProvider implements ServiceProvider {
                 throw e;
             }
         }
-        PooledStore store = new PooledStore(settings.component(), pool);
+        PooledStore store = new PooledStore(settings.component(), pool, settings.networkTimeout());
         request.closeOnStop(store);
         return Optional.of(store);
     }

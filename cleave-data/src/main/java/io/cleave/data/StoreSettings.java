@@ -6,6 +6,7 @@ import io.cleave.spi.ServiceProvider;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,12 +26,16 @@ import java.util.function.Function;
  * @param poolSize the most connections the pool holds
  * @param componentRoles on a configured server, whether the component works as a role of its own
  *     that owns its schema (always so on the embedded server)
+ * @param networkTimeout how long a transaction outside any call's deadline waits for the server to
+ *     answer before its connection is dropped (a server that hangs or is cut off); within a call,
+ *     the call's deadline and a second, if that is sooner
  */
 record StoreSettings(String component, String schema, Optional<String> url, String urlSource, String user, String password,
-        int poolSize, boolean componentRoles) {
+        int poolSize, boolean componentRoles, Duration networkTimeout) {
 
-    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size", "component-roles");
+    static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size", "component-roles", "network-timeout");
     static final int DEFAULT_POOL_SIZE = 5;
+    static final Duration DEFAULT_NETWORK_TIMEOUT = Duration.ofMinutes(5);
     private static final Set<String> RESERVED_SCHEMAS = Set.of("public", "information_schema", EmbeddedServer.SUPERUSER);
 
     static StoreSettings resolve(ServiceProvider.Request request) {
@@ -88,7 +93,18 @@ record StoreSettings(String component, String schema, Optional<String> url, Stri
             }
         }
         boolean roles = from.apply("component-roles").map(s -> s.bool("component-roles")).orElse(true);
-        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize, roles);
+        Duration networkTimeout = DEFAULT_NETWORK_TIMEOUT;
+        Optional<ConfigSection> timeoutFrom = from.apply("network-timeout");
+        if (timeoutFrom.isPresent()) {
+            networkTimeout = timeoutFrom.get().duration("network-timeout");
+            if (networkTimeout.compareTo(Duration.ofSeconds(1)) < 0 || networkTimeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new ConfigError("[" + timeoutFrom.get().path() + "] network-timeout = \""
+                        + networkTimeout.toString().substring(2).toLowerCase(Locale.ROOT) + "\""
+                        + " for component " + component + ": must be 1s to 24h (how long a transaction outside any"
+                        + " call's deadline waits for an answer from the database, such as \"5m\")");
+            }
+        }
+        return new StoreSettings(component, schema, url, urlSource, user, password, poolSize, roles, networkTimeout);
     }
 
     private static void checkUrl(String component, String url, String source) {

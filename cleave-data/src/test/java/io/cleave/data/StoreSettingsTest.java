@@ -8,6 +8,7 @@ import io.cleave.spi.ConfigSection.ConfigError;
 import io.cleave.spi.testing.AppPreparation;
 import io.cleave.spi.testing.ProviderRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +110,16 @@ class StoreSettingsTest {
                 .isInstanceOf(ConfigError.class)
                 .hasMessageContaining("[data] pool-size = 0")
                 .hasMessageContaining("1 to 1000");
+    }
+
+    @Test
+    void aNetworkTimeoutIsFiveMinutesUnlessSetWithinOneSecondToADay() {
+        assertThat(resolve("Catalog", Map.of()).networkTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(resolve("Catalog", Map.of("Catalog.data", Map.of("network-timeout", "PT30S"))).networkTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> resolve("Catalog", Map.of("data", Map.of("network-timeout", "PT0.5S"))))
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("[data] network-timeout = \"0.5s\" for component Catalog: must be 1s to 24h");
     }
 
     @Test
