@@ -47,9 +47,10 @@ import java.util.function.LongSupplier;
  * without it. After such an error, reads and writes skip Redis for {@code reconnect-interval}
  * but one that asks again, so a Redis that hangs (stopped, not closed: every command waits for
  * its timeout) costs one miss per interval that timeout, not every miss; invalidations are always
- * sent, since skipping one would leave other processes' old values. A Redis unreachable at start is retried every {@code reconnect-interval}; once
- * connected, the client reconnects by itself, and every (re)connection clears the near tier,
- * since invalidations sent while this process was disconnected never reached it.
+ * sent, since skipping one would leave other processes' old values. A Redis unreachable at start
+ * is retried every {@code reconnect-interval}; once connected, the client reconnects by itself,
+ * and every (re)connection clears the near tier, since invalidations sent while this process was
+ * disconnected never reached it.
  */
 final class SharedTier implements AutoCloseable {
 
