@@ -1,5 +1,6 @@
 package io.cleave.web;
 
+import io.cleave.CallContext;
 import io.cleave.CallRejectedException;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.HttpError;
@@ -253,9 +254,16 @@ final class HttpListener implements Listener {
             admitted = accepted.token();
         }
         try {
-            serve(req, res, method, rawPath, requestId);
+            // what the handler calls (components, the store) carries the request's deadline
+            CallContext.withDeadline(settings.requestTimeout(), () -> {
+                serve(req, res, method, rawPath, requestId);
+                return null;
+            });
             admitted.success();
-        } catch (RuntimeException | Error e) {
+        } catch (Exception e) { // only unchecked ones: serve throws no other
+            admitted.dropped();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        } catch (Error e) {
             admitted.dropped();
             throw e;
         }

@@ -22,18 +22,22 @@ import java.util.regex.Pattern;
  * @param maxBody the largest request body, in bytes
  * @param maxHeaderSize the largest request header block, in bytes
  * @param readTimeout how long it waits for a client's next bytes
+ * @param requestTimeout the deadline of a request's work: what its handler calls (other components,
+ *     the store) carry as {@link io.cleave.CallContext}'s deadline
  * @param concurrency how many requests it serves at once
  * @param trustedProxies whose {@code X-Forwarded-For} names the client
  */
 record ListenerSettings(String name, String origin, ListenerAddress address, Optional<TlsSource> tls, long maxBody,
-        int maxHeaderSize, Duration readTimeout, Concurrency concurrency, TrustedProxies trustedProxies) {
+        int maxHeaderSize, Duration readTimeout, Duration requestTimeout, Concurrency concurrency,
+        TrustedProxies trustedProxies) {
 
     static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     static final Set<String> KEYS = Set.of("address", "tls-certificate", "tls-key", "tls-keystore",
-            "tls-keystore-password", "max-body", "max-header-size", "read-timeout", "concurrency-limit",
+            "tls-keystore-password", "max-body", "max-header-size", "read-timeout", "request-timeout", "concurrency-limit",
             "concurrency-min", "concurrency-max", "concurrency-slow-request", "concurrency-tolerance", "trusted-proxies");
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
@@ -123,14 +127,14 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
                     + " settings to [gateway]");
         }
         return new ListenerSettings(name, origin + " behind the gateway", elsewhere ? address : new ListenerAddress(address.host(), 0),
-                Optional.empty(), maxBody, maxHeaderSize, readTimeout, concurrency,
+                Optional.empty(), maxBody, maxHeaderSize, readTimeout, requestTimeout, concurrency,
                 trustedProxies.behindGateway(gatewayToken));
     }
 
     /** The defaults, at an address. */
     static ListenerSettings plain(String name, String origin, ListenerAddress address) {
         return new ListenerSettings(name, origin, address, Optional.empty(), DEFAULT_MAX_BODY, DEFAULT_MAX_HEADER_SIZE,
-                DEFAULT_READ_TIMEOUT, Concurrency.DEFAULT, TrustedProxies.NONE);
+                DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, Concurrency.DEFAULT, TrustedProxies.NONE);
     }
 
     private static ListenerSettings table(String name, ConfigSection t) {
@@ -147,9 +151,10 @@ record ListenerSettings(String name, String origin, ListenerAddress address, Opt
             throw new ConfigError(origin + " max-header-size = " + maxHeaders + ": at most " + Integer.MAX_VALUE + " bytes");
         }
         Duration readTimeout = t.positiveDuration("read-timeout", DEFAULT_READ_TIMEOUT);
+        Duration requestTimeout = t.positiveDuration("request-timeout", DEFAULT_REQUEST_TIMEOUT);
         TrustedProxies proxies = t.has("trusted-proxies")
                 ? TrustedProxies.parse(origin + " trusted-proxies", t.strings("trusted-proxies")) : TrustedProxies.NONE;
-        return new ListenerSettings(name, origin, address, tls, maxBody, (int) maxHeaders, readTimeout,
+        return new ListenerSettings(name, origin, address, tls, maxBody, (int) maxHeaders, readTimeout, requestTimeout,
                 concurrency(origin, t), proxies);
     }
 

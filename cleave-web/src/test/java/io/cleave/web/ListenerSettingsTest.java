@@ -43,18 +43,20 @@ class ListenerSettingsTest {
         assertThat(s.maxBody()).isEqualTo(16L * 1024 * 1024);
         assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.concurrency()).isEqualTo(Concurrency.DEFAULT);
     }
 
     @Test
     void aTableSetsEveryLimit() {
-        ListenerSettings s = table("max-body", "1MiB", "max-header-size", 8192L, "read-timeout", "PT5S",
+        ListenerSettings s = table("max-body", "1MiB", "max-header-size", 8192L, "read-timeout", "PT5S", "request-timeout", "PT2S",
                 "concurrency-limit", "adaptive", "concurrency-min", 8, "concurrency-max", 64, "concurrency-slow-request", "PT0.25S");
 
         assertThat(s.origin()).isEqualTo("[listeners.web]");
         assertThat(s.maxBody()).isEqualTo(1024 * 1024);
         assertThat(s.maxHeaderSize()).isEqualTo(8192);
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.concurrency()).isEqualTo(new Concurrency(Concurrency.Kind.ADAPTIVE, 8, 64, Duration.ofMillis(250),
                 Concurrency.TOLERANCE));
     }

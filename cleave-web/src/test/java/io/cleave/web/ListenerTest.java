@@ -3,6 +3,7 @@ package io.cleave.web;
 import io.cleave.spi.testing.ProviderRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.Cookie;
 import io.cleave.OverloadedException;
@@ -71,6 +72,8 @@ class ListenerTest {
                 .delete("/products/{id}", r -> {
                     throw new HttpError(409, "product \"" + r.pathParam("id") + "\" is in an open order");
                 })
+                .get("/deadline", r -> WebResponse.text(CallContext.current().remaining()
+                        .map(left -> Long.toString(left.toMillis())).orElse("none")))
                 .get("/busy", r -> {
                     throw new OverloadedException("Catalog.search: over the concurrency limit", Duration.ofMillis(2500));
                 })
@@ -134,6 +137,15 @@ class ListenerTest {
             }
             return line.toString().strip();
         }
+    }
+
+    @Test
+    void aHandlersWorkCarriesTheRequestTimeoutAsItsDeadline() throws Exception {
+        HttpResponse<String> r = get("/deadline");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).as("milliseconds left of the default request-timeout (30 s)").isNotEqualTo("none");
+        assertThat(Long.parseLong(r.body())).isBetween(1L, 30_000L);
     }
 
     @Test
