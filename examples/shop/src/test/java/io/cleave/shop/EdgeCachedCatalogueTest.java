@@ -3,20 +3,13 @@ package io.cleave.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cleave.App;
 import io.cleave.Cleave;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EdgeCachedCatalogueTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The routes {@code cleave-services.toml} shows commented out. */
     private static final String EDGE_ROUTES = """
 
@@ -47,23 +39,13 @@ class EdgeCachedCatalogueTest {
 
     @TempDir
     static Path directory;
-    private static App shop;
+    private static EdgeShop shop;
     private static ShopClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = directory.resolve("edge.toml");
-        Files.writeString(config, Files.readString(Path.of(ShopSettings.CONFIG)) + EDGE_ROUTES);
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        Cleave.Builder builder = Cleave.app().config(config).deployer("single")
-                .set("app.data-dir", "\"" + directory.resolve("data") + "\"")
-                .set("listeners.web", "127.0.0.1:" + port);
-        fast(builder);
-        shop = builder.start();
-        client = new ShopClient(URI.create("http://127.0.0.1:" + port));
+        shop = EdgeShop.start(directory, EDGE_ROUTES, Map.of());
+        client = shop.client();
     }
 
     @AfterAll
@@ -129,42 +111,18 @@ class EdgeCachedCatalogueTest {
         Cleave.Builder builder = Cleave.app().config(Path.of(ShopSettings.CONFIG)).deployer("single")
                 .set("app.data-dir", "\"" + directory.resolve("refused") + "\"")
                 .set("Storefront.edge-max-age", "\"1500ms\"");
-        fast(builder);
+        EdgeShop.fast(builder);
 
         assertThatThrownBy(builder::start)
                 .hasMessageContaining("Storefront.edge-max-age must be whole seconds from 0s to 1h")
                 .hasMessageContaining("got 1.5s");
     }
 
-    private static BigDecimal price(HttpResponse<String> page) {
-        try {
-            JsonNode product = JSON.readTree(page.body()).get("product");
-            return product.get("price").decimalValue();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static HttpResponse<String> get(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(client.base().resolve(path)).timeout(Duration.ofSeconds(15));
-        if (token != null) {
-            request.header("Cookie", "sid=" + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return shop.get(path, token);
     }
 
-    private static void fast(Cleave.Builder builder) {
-        ShopSettings.FAST.forEach((key, value) -> {
-            if (!key.startsWith("listeners.")) {
-                builder.set(key, value);
-            }
-        });
+    private static BigDecimal price(HttpResponse<String> page) {
+        return EdgeShop.price(page);
     }
 }
