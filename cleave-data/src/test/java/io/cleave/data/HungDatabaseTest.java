@@ -84,6 +84,8 @@ class HungDatabaseTest {
         assertThat(failure).isInstanceOf(StoreException.class)
                 .hasMessageContaining("store of Catalog: the database did not answer within")
                 .hasMessageContaining("the transaction was not committed");
+        assertThat(((StoreException) failure).sqlState()).as("a connection failure, which a listener answers 503")
+                .startsWith("08");
         long next = store.read(c -> number(c, "select pg_backend_pid()"));
         assertThat(next).as("a fresh connection, not the hung one").isNotEqualTo(backend.get());
     }

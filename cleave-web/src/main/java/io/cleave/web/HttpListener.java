@@ -5,6 +5,7 @@ import io.cleave.CallRejectedException;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.HttpError;
 import io.cleave.Listener;
+import io.cleave.StoreException;
 import io.cleave.WebRequest;
 import io.cleave.WebResponse;
 import io.cleave.spi.ListenFailure;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -289,11 +291,27 @@ final class HttpListener implements Listener {
             response = error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")",
                     requestId).withHeader("retry-after", retryAfterSeconds(e));
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + method + " " + rawPath
-                    + " on listener " + name, e);
-            response = error(500, "internal error; quote request id " + requestId, requestId);
+            if (e instanceof StoreException store && databaseUnavailable(store)) {
+                // the database is down, restarting, hung or out of connections: passing too, not a bug here
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
+                        + " on listener " + name + ": " + e.getMessage());
+                response = error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")",
+                        requestId).withHeader("retry-after", "1");
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + method + " " + rawPath
+                        + " on listener " + name, e);
+                response = error(500, "internal error; quote request id " + requestId, requestId);
+            }
         }
         write(res, method, response, requestId);
+    }
+
+    /**
+     * Whether a store failed for want of its database rather than for what it was asked: no
+     * connection (SQLSTATE class 08: refused, lost, or no answer in time) or none free in the pool.
+     */
+    static boolean databaseUnavailable(StoreException e) {
+        return e.sqlState().startsWith("08") || e.getCause() instanceof SQLTransientConnectionException;
     }
 
     private WebResponse answer(ServerRequest req, String method, String rawPath, String requestId, long maxBody)

@@ -7,6 +7,7 @@ import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.Cookie;
 import io.cleave.OverloadedException;
+import io.cleave.StoreException;
 import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
@@ -74,6 +75,14 @@ class ListenerTest {
                 })
                 .get("/deadline", r -> WebResponse.text(CallContext.current().remaining()
                         .map(left -> Long.toString(left.toMillis())).orElse("none")))
+                .get("/database-gone", r -> {
+                    throw new StoreException("store of Catalog: the database did not answer within 2000 ms",
+                            new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006"));
+                })
+                .get("/bad-sql", r -> {
+                    throw new StoreException("store of Catalog: syntax error at or near \"selec\"",
+                            new java.sql.SQLException("syntax error", "42601"));
+                })
                 .get("/busy", r -> {
                     throw new OverloadedException("Catalog.search: over the concurrency limit", Duration.ofMillis(2500));
                 })
@@ -336,6 +345,19 @@ class ListenerTest {
         assertThat(response.body()).startsWith("{\"status\":503,").doesNotContain("Catalog");
         assertThat(LOGGED).anySatisfy(record -> assertThat(record.getMessage())
                 .contains("503").contains("OverloadedException").contains("Catalog.search"));
+    }
+
+    @Test
+    void answersADatabaseThatCannotBeReachedWith503AndAStoreMistakeWith500() throws Exception {
+        HttpResponse<String> gone = get("/database-gone");
+        HttpResponse<String> mistake = get("/bad-sql");
+
+        assertThat(gone.statusCode()).isEqualTo(503);
+        assertThat(gone.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(gone.body()).doesNotContain("Catalog");
+        assertThat(mistake.statusCode()).isEqualTo(500);
+        assertThat(LOGGED).anySatisfy(record -> assertThat(record.getMessage())
+                .contains("answered 503").contains("/database-gone").contains("the database did not answer"));
     }
 
     @Test
