@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.cleave.CallContext;
 import io.cleave.Store;
 import io.cleave.StoreException;
+import io.cleave.StoreUnavailableException;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -64,7 +66,7 @@ final class PooledStore implements Store, AutoCloseable {
         try {
             connection = pool.getConnection();
         } catch (SQLException e) {
-            throw new StoreException("store of " + component + ": cannot get a connection: " + e.getMessage(), e);
+            throw failure("store of " + component + ": cannot get a connection: " + e.getMessage(), e);
         }
         // Hikari restores auto-commit, read-only and the network timeout when the connection returns to the pool.
         Duration wait = waitLimit();
@@ -84,15 +86,22 @@ final class PooledStore implements Store, AutoCloseable {
                 return result;
             } catch (SQLException e) {
                 rollback(connection, e);
-                throw new StoreException("store of " + component + ": " + describe(e, wait, committing), e);
+                throw failure("store of " + component + ": " + describe(e, wait, committing), e);
             } catch (Exception | Error e) {
                 rollback(connection, e);
                 throw e;
             }
         } catch (SQLException e) {
             // setting up or closing the connection failed
-            throw new StoreException("store of " + component + ": " + describe(e, wait, false), e);
+            throw failure("store of " + component + ": " + describe(e, wait, false), e);
         }
+    }
+
+    /** The exception for a failed operation: {@link StoreUnavailableException} when the database is what failed. */
+    private StoreException failure(String message, SQLException e) {
+        boolean unavailable = e instanceof SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+        return unavailable ? new StoreUnavailableException(message, e) : new StoreException(message, e);
     }
 
     /** The caller's deadline and a second, or {@code network-timeout} if sooner or outside any call. */

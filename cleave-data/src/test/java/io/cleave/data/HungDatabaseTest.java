@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.cleave.CallContext;
 import io.cleave.Store;
 import io.cleave.StoreException;
+import io.cleave.StoreUnavailableException;
 import io.cleave.spi.testing.AppPreparation;
 import io.cleave.spi.testing.ProviderRequest;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class HungDatabaseTest {
                     return number(c, "select 1");
                 })));
 
-        assertThat(failure).isInstanceOf(StoreException.class)
+        assertThat(failure).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("store of Catalog: the database did not answer within")
                 .hasMessageContaining("the transaction was not committed");
         assertThat(((StoreException) failure).sqlState()).as("a connection failure, which a listener answers 503")
@@ -101,7 +102,7 @@ class HungDatabaseTest {
             number(c, "select 1");
         }));
 
-        assertThat(failure).isInstanceOf(StoreException.class)
+        assertThat(failure).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("the database did not answer within 2000 ms")
                 .hasMessageContaining("network-timeout = \"2s\"");
         long answer = store.read(c -> number(c, "select 41 + 1"));

@@ -5,7 +5,8 @@ import io.cleave.CallRejectedException;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.HttpError;
 import io.cleave.Listener;
-import io.cleave.StoreException;
+import io.cleave.RemoteFailureException;
+import io.cleave.StoreUnavailableException;
 import io.cleave.WebRequest;
 import io.cleave.WebResponse;
 import io.cleave.spi.ListenFailure;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -291,7 +291,7 @@ final class HttpListener implements Listener {
             response = error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")",
                     requestId).withHeader("retry-after", retryAfterSeconds(e));
         } catch (Exception e) {
-            if (e instanceof StoreException store && databaseUnavailable(store)) {
+            if (databaseUnavailable(e)) {
                 // the database is down, restarting, hung or out of connections: passing too, not a bug here
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
                         + " on listener " + name + ": " + e.getMessage());
@@ -307,11 +307,12 @@ final class HttpListener implements Listener {
     }
 
     /**
-     * Whether a store failed for want of its database rather than for what it was asked: no
-     * connection (SQLSTATE class 08: refused, lost, or no answer in time) or none free in the pool.
+     * Whether a store failed for want of its database rather than for what it was asked, in this
+     * process or in a component it called.
      */
-    static boolean databaseUnavailable(StoreException e) {
-        return e.sqlState().startsWith("08") || e.getCause() instanceof SQLTransientConnectionException;
+    static boolean databaseUnavailable(Exception e) {
+        return e instanceof StoreUnavailableException || e instanceof RemoteFailureException r
+                && r.remoteType().equals(StoreUnavailableException.class.getName());
     }
 
     private WebResponse answer(ServerRequest req, String method, String rawPath, String requestId, long maxBody)

@@ -7,7 +7,9 @@ import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.Cookie;
 import io.cleave.OverloadedException;
+import io.cleave.RemoteFailureException;
 import io.cleave.StoreException;
+import io.cleave.StoreUnavailableException;
 import io.cleave.HttpError;
 import io.cleave.Listener;
 import io.cleave.WebRequest;
@@ -76,8 +78,12 @@ class ListenerTest {
                 .get("/deadline", r -> WebResponse.text(CallContext.current().remaining()
                         .map(left -> Long.toString(left.toMillis())).orElse("none")))
                 .get("/database-gone", r -> {
-                    throw new StoreException("store of Catalog: the database did not answer within 2000 ms",
+                    throw new StoreUnavailableException("store of Catalog: the database did not answer within 2000 ms",
                             new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006"));
+                })
+                .get("/remote-database-gone", r -> {
+                    throw new RemoteFailureException("Users", "signUp", "Users/0", StoreUnavailableException.class.getName(),
+                            "store of Users: cannot get a connection");
                 })
                 .get("/bad-sql", r -> {
                     throw new StoreException("store of Catalog: syntax error at or near \"selec\"",
@@ -350,8 +356,10 @@ class ListenerTest {
     @Test
     void answersADatabaseThatCannotBeReachedWith503AndAStoreMistakeWith500() throws Exception {
         HttpResponse<String> gone = get("/database-gone");
+        HttpResponse<String> goneThere = get("/remote-database-gone");
         HttpResponse<String> mistake = get("/bad-sql");
 
+        assertThat(goneThere.statusCode()).as("a component it called lost its database").isEqualTo(503);
         assertThat(gone.statusCode()).isEqualTo(503);
         assertThat(gone.headers().firstValue("retry-after")).hasValue("1");
         assertThat(gone.body()).doesNotContain("Catalog");
