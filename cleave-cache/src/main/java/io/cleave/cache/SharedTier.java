@@ -18,6 +18,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -252,7 +253,7 @@ final class SharedTier implements AutoCloseable {
             return;
         }
         Optional<byte[]> purge = settings.edgePurge(cache, key).map(this::purgeMessage);
-        List<byte[]> args = new java.util.ArrayList<>(List.of(ascii(UUID.randomUUID().toString()),
+        List<byte[]> args = new ArrayList<>(List.of(ascii(UUID.randomUUID().toString()),
                 ascii(generationTtlMillis), utf8(channel), utf8(cache + " " + key)));
         purge.ifPresent(p -> args.addAll(List.of(utf8(settings.edgeChannel()), p)));
         try {

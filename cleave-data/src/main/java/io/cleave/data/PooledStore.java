@@ -119,9 +119,8 @@ final class PooledStore implements Store, AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 return "the database did not answer within " + wait.toMillis() + " ms (the caller's deadline and "
-                        + AFTER_DEADLINE.toSeconds() + " s, or [data] network-timeout = \"" + networkTimeout.toString().substring(2)
-                        .toLowerCase(java.util.Locale.ROOT) + "\""
-                        + " if sooner), so its connection was dropped; " + (committing
+                        + AFTER_DEADLINE.toSeconds() + " s, or [data] network-timeout = \"" + StoreSettings.text(networkTimeout)
+                        + "\" if sooner), so its connection was dropped; " + (committing
                         ? "this was its commit, which the server may or may not have applied"
                         : "the transaction was not committed") + " (" + e.getMessage() + ")";
             }

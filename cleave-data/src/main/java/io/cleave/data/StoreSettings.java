@@ -98,8 +98,7 @@ record StoreSettings(String component, String schema, Optional<String> url, Stri
         if (timeoutFrom.isPresent()) {
             networkTimeout = timeoutFrom.get().duration("network-timeout");
             if (networkTimeout.compareTo(Duration.ofSeconds(1)) < 0 || networkTimeout.compareTo(Duration.ofDays(1)) > 0) {
-                throw new ConfigError("[" + timeoutFrom.get().path() + "] network-timeout = \""
-                        + networkTimeout.toString().substring(2).toLowerCase(Locale.ROOT) + "\""
+                throw new ConfigError("[" + timeoutFrom.get().path() + "] network-timeout = \"" + text(networkTimeout) + "\""
                         + " for component " + component + ": must be 1s to 24h (how long a transaction outside any"
                         + " call's deadline waits for an answer from the database, such as \"5m\")");
             }
@@ -124,6 +123,11 @@ record StoreSettings(String component, String schema, Optional<String> url, Stri
             throw new ConfigError(source + " = \"" + url + "\" for component " + component
                     + ": not a JDBC URL of a supported database; expected PostgreSQL (jdbc:postgresql://host:5432/database)");
         }
+    }
+
+    /** A duration as the configuration writes it: {@code "5m"}, {@code "2s"}, {@code "0.5s"}. */
+    static String text(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     boolean embedded() {

@@ -48,9 +48,9 @@ final class PurgeChannel implements AutoCloseable {
         this.client = RedisClient.create(redisUri);
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("cleave-gateway-purge-connect").unstarted(r));
-        if (!connected()) {
+        if (!tryConnect()) {
             connector.scheduleWithFixedDelay(() -> {
-                if (connected()) {
+                if (tryConnect()) {
                     throw new IllegalStateException("connected"); // ends the schedule; nothing sees this
                 }
             }, 1, 1, TimeUnit.SECONDS);
@@ -58,7 +58,7 @@ final class PurgeChannel implements AutoCloseable {
     }
 
     /** Connects and subscribes, unless done; false (logged once) when Redis cannot be reached. */
-    private synchronized boolean connected() {
+    private synchronized boolean tryConnect() {
         if (closed || publishing != null) {
             return true;
         }

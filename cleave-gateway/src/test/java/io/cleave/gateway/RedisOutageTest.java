@@ -18,7 +18,6 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +30,8 @@ class RedisOutageTest {
 
     private static final RateLimit ONE_PER_MINUTE = new RateLimit("1/min", 1, Duration.ofMinutes(1), 1,
             new ClientKey.Address());
+
+    private static final Duration WITHIN = Duration.ofSeconds(20);
 
     private final List<Process> servers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,7 +68,7 @@ class RedisOutageTest {
 
             signal("CONT", redis.pid());
             clock.addAndGet(RateLimits.RETRY_EVERY_NANOS);
-            await("limits applied again once Redis answers", () -> {
+            Await.until(WITHIN, "limits applied again once Redis answers", () -> {
                 clock.addAndGet(RateLimits.RETRY_EVERY_NANOS);
                 return limits.take("*", ONE_PER_MINUTE, "a").isPresent();
             });
@@ -99,7 +100,7 @@ class RedisOutageTest {
             assertThat(status(web)).as("no Redis yet").isEqualTo(200);
             assertThat(status(web)).as("no Redis yet").isEqualTo(200);
             startRedis(port);
-            await("the limit applied once Redis is up", () -> status(web) == 429);
+            Await.until(WITHIN, "the limit applied once Redis is up", () -> status(web) == 429);
         }
     }
 
@@ -114,12 +115,12 @@ class RedisOutageTest {
                 FrontDoor one = Gateways.start(application, toml, List.of(origin.uri()));
                 FrontDoor two = Gateways.start(application, toml, List.of(origin.uri()))) {
             assertThat(status(Gateways.web(two, path))).as("serving without its Redis").isEqualTo(200);
-            await("the answer kept", () -> two.cache().responses() == 1);
+            Await.until(WITHIN, "the answer kept", () -> two.cache().responses() == 1);
 
             startRedis(port);
             // each gateway subscribes within a second of Redis coming up; a purge published before
             // the other one did is lost, so ask again until one reaches it
-            await("a purge through one gateway reaches the other", () -> {
+            Await.until(WITHIN, "a purge through one gateway reaches the other", () -> {
                 HttpResponse<String> purged = purge(one, path);
                 return purged.statusCode() == 200 && purged.body().contains("told through Redis")
                         && two.cache().responses() == 0;
@@ -156,7 +157,7 @@ class RedisOutageTest {
         Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         servers.add(p);
-        await("redis-server on port " + port, () -> {
+        Await.until(WITHIN, "redis-server on port " + port, () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return s.isConnected();
             } catch (IOException e) {
@@ -164,16 +165,6 @@ class RedisOutageTest {
             }
         });
         return p;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(50); // a poll interval
-        }
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {

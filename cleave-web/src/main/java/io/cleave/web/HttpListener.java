@@ -262,12 +262,12 @@ final class HttpListener implements Listener {
                 return null;
             });
             admitted.success();
-        } catch (Exception e) { // only unchecked ones: serve throws no other
-            admitted.dropped();
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        } catch (Error e) {
+        } catch (RuntimeException | Error e) {
             admitted.dropped();
             throw e;
+        } catch (Exception e) {
+            admitted.dropped();
+            throw new IllegalStateException(e); // not thrown: serve throws no checked exception
         }
     }
 
@@ -286,17 +286,11 @@ final class HttpListener implements Listener {
             response = error(e.status, e.getMessage(), requestId).withHeader("connection", "close");
         } catch (ComponentUnavailableException e) {
             // a component (or a policy in front of it) refused or could not take the call: a passing condition
-            LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
-                    + " on listener " + name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            response = error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")",
-                    requestId).withHeader("retry-after", retryAfterSeconds(e));
+            response = unavailable(e, method, rawPath, requestId, retryAfterSeconds(e));
         } catch (Exception e) {
             if (databaseUnavailable(e)) {
                 // the database is down, restarting, hung or out of connections: passing too, not a bug here
-                LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
-                        + " on listener " + name + ": " + e.getMessage());
-                response = error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")",
-                        requestId).withHeader("retry-after", "1");
+                response = unavailable(e, method, rawPath, requestId, "1");
             } else {
                 LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + method + " " + rawPath
                         + " on listener " + name, e);
@@ -304,6 +298,14 @@ final class HttpListener implements Listener {
             }
         }
         write(res, method, response, requestId);
+    }
+
+    /** A {@code 503} for a passing condition, logged without a stack trace: the body names the request id only. */
+    private WebResponse unavailable(Exception e, String method, String rawPath, String requestId, String retryAfter) {
+        LOG.log(System.Logger.Level.WARNING, "request " + requestId + " answered 503: " + method + " " + rawPath
+                + " on listener " + name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return error(503, "service temporarily unavailable; retry shortly (request id " + requestId + ")", requestId)
+                .withHeader("retry-after", retryAfter);
     }
 
     /**
