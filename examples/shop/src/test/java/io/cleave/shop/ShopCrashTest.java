@@ -38,6 +38,8 @@ class ShopCrashTest {
     private static final int BUYERS = 4;
     /** Orders end (confirmed, or undone and failed) within this after their components are back. */
     private static final Duration ORDER_DEADLINE = Duration.ofSeconds(10);
+    /** How long the check after recovery asks again an order answered 503: past a caller's breaker-open-for (5 s) and its probes. */
+    private static final Duration RETRIEVAL_RETRIES = Duration.ofSeconds(30);
     private static final Map<String, String> SETTINGS = Map.of(
             "Checkout.order-deadline", "\"" + ORDER_DEADLINE.toSeconds() + "s\"",
             "Payments.latency", "\"20ms\"");
@@ -71,7 +73,7 @@ class ShopCrashTest {
     }
 
     private void run(SplitShop shop) throws Exception {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("shop.crash.seed", System.nanoTime()); // -Dshop.crash.seed=N replays a run
         System.out.println("ShopCrashTest seed " + seed);
         Random random = new Random(seed);
         Map<String, Integer> initial = stock(shop);
@@ -109,9 +111,11 @@ class ShopCrashTest {
 
         State state = State.read(shop);
         List<String> violations = new ArrayList<>(state.violations(initial));
+        // a 503 promises nothing and asks to retry: a caller's breaker may still be open a few seconds after a restart
+        long retryUntil = System.nanoTime() + RETRIEVAL_RETRIES.toNanos();
         for (Attempt a : attempts) {
             violations.addAll(answerViolations(a, state));
-            violations.addAll(retrieval(shop.client(), a, state));
+            violations.addAll(retrieval(shop.client(), a, state, retryUntil));
         }
         System.out.println("ShopCrashTest killed " + kills + "; " + attempts.size() + " checkouts; orders " + state.ordersByStatus()
                 + "; failed " + state.failuresByKind() + "; answers " + answerCounts(attempts) + "; violations " + violations.size());
@@ -265,10 +269,18 @@ class ShopCrashTest {
         return v;
     }
 
-    /** After recovery, the order as its customer sees it agrees with the stores. */
-    private static List<String> retrieval(ShopClient client, Attempt a, State state) {
+    /**
+     * After recovery, the order as its customer sees it agrees with the stores; a customer answered
+     * 503 ("retry shortly") asks again, until {@code retryUntil} ({@link System#nanoTime}).
+     */
+    private static List<String> retrieval(ShopClient client, Attempt a, State state, long retryUntil)
+            throws InterruptedException {
         String status = state.orders().get(a.orderId());
         ShopClient.Reply reply = client.get("/api/orders/" + a.orderId(), a.token());
+        while (reply.status() == 503 && System.nanoTime() - retryUntil < 0) {
+            Thread.sleep(200); // the customer's pause before asking again
+            reply = client.get("/api/orders/" + a.orderId(), a.token());
+        }
         if (status == null) {
             return reply.status() == 404 ? List.of() : List.of("order " + a.orderId() + " is not stored but GET answered " + reply.status());
         }
