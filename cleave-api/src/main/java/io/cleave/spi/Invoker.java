@@ -26,4 +26,18 @@ public interface Invoker {
      *     {@link io.cleave.RemoteFailureException}
      */
     Object invoke(MethodDescriptor method, Object[] arguments) throws Exception;
+
+    /**
+     * Whether a replica of the called component began to answer after {@code nanoTime}: a new
+     * replica, or one that had been unreachable or silent, answered on its connection. A circuit
+     * breaker opened for want of the component lets probes through on this news instead of waiting
+     * out its time. An invoker that wraps another passes the question on; one that cannot tell (an
+     * instance in this process) answers false.
+     *
+     * @param nanoTime a {@link System#nanoTime()} reading
+     * @return whether a replica answered again since then
+     */
+    default boolean answeredAgainSince(long nanoTime) {
+        return false;
+    }
 }

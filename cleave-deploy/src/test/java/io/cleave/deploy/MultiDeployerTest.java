@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.App;
+import io.cleave.CircuitOpenException;
 import io.cleave.Cleave;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.deploy.app.Bomb;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * One application started once for the class under the multi deployer: Counter in its own
- * group with 2 replicas, Greeter and Bomb sharing a group. The kill test runs last, since it
- * restarts a replica.
+ * group with 2 replicas, Greeter and Bomb sharing a group. The kill tests run last, since they
+ * restart replicas.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiDeployerTest {
@@ -50,6 +51,9 @@ class MultiDeployerTest {
 
                 [Greeter]
                 greeting = "Hello"
+
+                [resilience.Counter]
+                breaker-open-for = "10m"   # only news that Counter answers again lets its open breaker probe
                 """)).start();
         supervisor = SupervisorHandle.find(TestApps.stateDirectory(MultiDeployerTest.class), Optional.of("multi-test"));
     }
@@ -229,6 +233,67 @@ class MultiDeployerTest {
         assertThat(back.lastExit()).hasValueSatisfying(e -> assertThat(e).startsWith("exit 137"));
         long newPid = back.pid().getAsLong();
         Await.until(Duration.ofSeconds(10), "calls reach the restarted replica", () -> counter.pid() == newPid);
+    }
+
+    /**
+     * Both Counter replicas killed: this process's breaker for Counter opens, and its ten minutes
+     * open would refuse every call long after the supervisor restarted them; the restarted
+     * replicas answering the health checks lets it probe at once, and the probes close it.
+     */
+    @Test
+    @Order(7)
+    void anOpenBreakerProbesAsSoonAsTheRestartedReplicasAnswer() throws Exception {
+        Counter counter = app.component(Counter.class);
+        List<Long> victims = new ArrayList<>();
+        for (int replica = 0; replica < 2; replica++) {
+            victims.add(supervisor.status().replica("Counter", replica).orElseThrow().pid().orElseThrow());
+        }
+        for (long pid : victims) {
+            ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+            process.destroyForcibly();
+            process.onExit().get(10, TimeUnit.SECONDS);
+        }
+
+        Await.until(Duration.ofSeconds(30), "the breaker of the calls to Counter open", () -> refused(counter));
+        String open = app.calls().get("Counter");
+        Await.until(Duration.ofSeconds(60), "both Counter replicas restarted and healthy", () -> {
+            for (int replica = 0; replica < 2; replica++) {
+                StatusReport.ReplicaReport r = supervisor.status().replica("Counter", replica).orElseThrow();
+                if (!r.health().equals("HEALTHY") || r.pid().isEmpty() || victims.contains(r.pid().getAsLong())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        Await.until(Duration.ofSeconds(10), "a call to Counter answered", () -> answers(counter));
+        for (int i = 0; i < 20; i++) {
+            counter.count("after-" + i);
+        }
+
+        assertThat(open).contains("breaker OPEN");
+        assertThat(app.calls().get("Counter")).contains("breaker CLOSED");
+    }
+
+    /** Whether a call to Counter answers. */
+    private static boolean answers(Counter counter) {
+        try {
+            counter.count("probe");
+            return true;
+        } catch (ComponentUnavailableException e) {
+            return false; // refused by the breaker, or not answered
+        }
+    }
+
+    /** Whether a call to Counter is refused by this process's breaker (any other failure: not yet). */
+    private static boolean refused(Counter counter) {
+        try {
+            counter.count("probe");
+            return false;
+        } catch (CircuitOpenException e) {
+            return true;
+        } catch (ComponentUnavailableException e) {
+            return false;
+        }
     }
 
     private record Failure(boolean idempotent, long started, RuntimeException error) {

@@ -47,6 +47,11 @@ final class ObservedInvoker implements Invoker {
     }
 
     @Override
+    public boolean answeredAgainSince(long nanoTime) {
+        return next.answeredAgainSince(nanoTime);
+    }
+
+    @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
         // kept small, and the arguments go nowhere but the next invoker: inlined into the caller, the
         // arguments' array (and the boxes in it) need not be allocated at all

@@ -29,6 +29,11 @@ final class WireCounted implements Invoker {
     }
 
     @Override
+    public boolean answeredAgainSince(long nanoTime) {
+        return next.answeredAgainSince(nanoTime);
+    }
+
+    @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
         long[] wire = WireBytes.ofThisThread();
         long sent = wire[0];

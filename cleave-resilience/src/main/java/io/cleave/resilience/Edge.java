@@ -12,12 +12,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
 
 /**
  * The calls from this process to one component: its circuit breaker, bulkhead and retry budget
  * (Resilience4j's breaker and bulkhead), and what happened to its calls, for status reports.
  */
 final class Edge {
+
+    private static final System.Logger LOG = System.getLogger("cleave.resilience");
 
     final String callee;
     final Policy policy;
@@ -30,6 +33,8 @@ final class Edge {
     final LongAdder rejected = new LongAdder();
     final LongAdder retries = new LongAdder();
     final LongAdder fallbacks = new LongAdder();
+    /** When the breaker last opened, as {@link System#nanoTime()}. */
+    private volatile long openedAt;
 
     Edge(String callee, Policy policy, boolean encoded) {
         this.callee = callee;
@@ -38,8 +43,36 @@ final class Edge {
         this.budget = new RetryBudget(policy.retryBudget());
         this.breaker = policy.breaker() ? Optional.of(CircuitBreaker.of(callee, breakerConfig(policy, encoded)))
                 : Optional.empty();
+        breaker.ifPresent(cb -> cb.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAt = System.nanoTime();
+            }
+        }));
         this.bulkhead = policy.bulkhead() > 0 ? Optional.of(Bulkhead.of(callee, BulkheadConfig.custom()
                 .maxConcurrentCalls(policy.bulkhead()).maxWaitDuration(Duration.ZERO).build())) : Optional.empty();
+    }
+
+    /**
+     * Lets an open breaker probe before its time when the component answers again: a replica of it
+     * began to answer after the breaker opened (a restarted or new replica, or one that was hung).
+     * Waiting out {@code breaker-open-for} would refuse calls a healthy component could serve.
+     *
+     * @param answeredAgainSince whether a replica began to answer after a {@link System#nanoTime()}
+     * @return whether the breaker now lets probes through
+     */
+    boolean halfOpenOnNews(LongPredicate answeredAgainSince) {
+        CircuitBreaker cb = breaker.orElseThrow();
+        if (cb.getState() != CircuitBreaker.State.OPEN || !answeredAgainSince.test(openedAt)) {
+            return false;
+        }
+        synchronized (this) {
+            if (cb.getState() == CircuitBreaker.State.OPEN) {
+                LOG.log(System.Logger.Level.INFO, "calls to " + callee + ": the breaker lets probes through before its"
+                        + " time: a replica answers again");
+                cb.transitionToHalfOpenState();
+            }
+        }
+        return true;
     }
 
     private static CircuitBreakerConfig breakerConfig(Policy p, boolean encoded) {

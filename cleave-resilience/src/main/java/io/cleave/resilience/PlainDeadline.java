@@ -25,6 +25,11 @@ final class PlainDeadline implements Invoker {
     }
 
     @Override
+    public boolean answeredAgainSince(long nanoTime) {
+        return next.answeredAgainSince(nanoTime);
+    }
+
+    @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
         CallContext context = CallContext.current();
         long remaining = context.remainingNanos();

@@ -38,6 +38,11 @@ final class PolicyInvoker implements Invoker {
     }
 
     @Override
+    public boolean answeredAgainSince(long nanoTime) {
+        return next.answeredAgainSince(nanoTime);
+    }
+
+    @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
         edge.calls.increment();
         edge.budget.called();
@@ -62,7 +67,7 @@ final class PolicyInvoker implements Invoker {
             return bulkheaded(method, arguments);
         }
         CircuitBreaker breaker = edge.breaker.get();
-        if (!breaker.tryAcquirePermission()) {
+        if (!breaker.tryAcquirePermission() && !(edge.halfOpenOnNews(next::answeredAgainSince) && breaker.tryAcquirePermission())) {
             edge.rejected.increment();
             throw new CircuitOpenException(method.fullName() + ": refused without calling " + edge.callee + ": its circuit"
                     + " breaker is " + breaker.getState() + " (" + Math.round(breaker.getMetrics().getFailureRate())

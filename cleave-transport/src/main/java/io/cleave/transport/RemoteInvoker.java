@@ -45,6 +45,17 @@ final class RemoteInvoker implements Invoker {
         this.table = table;
     }
 
+    /** Whether a replica now in the table began to answer after {@code nanoTime}: for a breaker waiting to probe. */
+    @Override
+    public boolean answeredAgainSince(long nanoTime) {
+        for (Replica r : table.replicas()) {
+            if (client.state(r).answeredAgainSince(nanoTime)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public Object invoke(MethodDescriptor method, Object[] arguments) throws Exception {
         if (!watched && !client.closed()) {

@@ -38,6 +38,12 @@ final class ReplicaState {
     private volatile long ejectedUntil;
     private volatile boolean ejected;
     private int ejections; // guarded by this
+    /**
+     * When the replica last began to answer (a connection's first answer, or its first after it was
+     * down), as {@link System#nanoTime()}; meaningful once {@link #answeredAgain} is set.
+     */
+    private volatile long answeredAgainAt;
+    private volatile boolean answeredAgain;
     /** {@link #calls} at the last health check: calls since keep the checks fast. Only the health checker. */
     private long callsAtLastCheck;
 
@@ -70,6 +76,11 @@ final class ReplicaState {
             return Health.UNHEALTHY;
         }
         return answering() ? Health.HEALTHY : Health.UNKNOWN;
+    }
+
+    /** Whether the replica began to answer after {@code nanoTime} (see {@link #answered}). */
+    boolean answeredAgainSince(long nanoTime) {
+        return answeredAgain && answeredAgainAt - nanoTime > 0;
     }
 
     /** Whether the replica answered on its current connection and left no ping unanswered since. */
@@ -189,11 +200,17 @@ final class ReplicaState {
         }
     }
 
-    /** A frame arrived on {@code c}: the replica answers. */
+    /**
+     * A frame arrived on {@code c}: the replica answers. Called for the first frame of each
+     * connection and for frames that arrive while the replica is down, so each call that passes
+     * the check below is news: the replica began to answer.
+     */
     synchronized void answered(ClientConnection c) {
         if (connection != c || !c.usable()) {
             return;
         }
+        answeredAgainAt = System.nanoTime();
+        answeredAgain = true;
         if (down != null) {
             LOG.info("replica {} answers again", replica);
             down = null;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.CallContext;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.spi.Invoker;
 import io.cleave.spi.Writer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -82,7 +83,7 @@ class FailureTest {
         Echo echo = client.stub(Echo_Cleave.DESCRIPTOR, RoutingTable.of(doomed.replica(), healthy.replica()));
 
         // the replica died while running it: whether it ran is unknown, and only a policy with a
-        // retry budget may try again (cleave-resilience's PolicyOverTransportTest)
+        // retry budget may try again (cleave-resilience's PoliciesTest)
         assertThatThrownBy(echo::whoAmI).isInstanceOfSatisfying(ComponentUnavailableException.class,
                 e -> assertThat(e.certainlyNotDelivered()).isFalse());
         assertThat(doomedImpl.calls.get()).isEqualTo(1);
@@ -188,8 +189,11 @@ class FailureTest {
         SilentServer silent = closeLater(new SilentServer());
         RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(100)).build());
         Set<Health> seen = EnumSet.noneOf(Health.class);
+        long start = System.nanoTime();
+        RoutingTable table = RoutingTable.of(silent.replica());
+        Invoker invoker = client.invoker(Echo_Cleave.DESCRIPTOR.name(), table);
 
-        client.watch(RoutingTable.of(silent.replica()));
+        client.watch(table);
 
         assertThat(eventually(() -> {
             seen.add(client.status(silent.replica()).health());
@@ -197,6 +201,31 @@ class FailureTest {
         })).isTrue();
         assertThat(client.status(silent.replica()).health()).isEqualTo(Health.UNHEALTHY);
         assertThat(seen).doesNotContain(Health.HEALTHY).contains(Health.UNHEALTHY);
+        assertThat(invoker.answeredAgainSince(start)).as("news for an open breaker: connections alone are none").isFalse();
+    }
+
+    @Test
+    void aReplicaRestartedOnItsAddressIsNewsForAnOpenBreakerOnceItAnswers() throws Exception {
+        RpcServer first = serve(new EchoImpl("first"));
+        Replica address = first.replica();
+        RpcClient client = closeLater(RpcClient.builder().pingInterval(Duration.ofMillis(200)).build());
+        Invoker invoker = client.invoker(Echo_Cleave.DESCRIPTOR.name(), RoutingTable.of(address));
+        Echo echo = Echo_Cleave.DESCRIPTOR.stub().apply(invoker);
+        assertThat(echo.whoAmI()).isEqualTo("first");
+
+        first.kill();
+        assertThatThrownBy(echo::whoAmI).isInstanceOf(ComponentUnavailableException.class);
+        long down = System.nanoTime();
+        assertThat(eventually(() -> client.status(address).health() == Health.UNHEALTHY)).isTrue();
+        boolean newsWhileDown = invoker.answeredAgainSince(down);
+        RpcServer second = closeLater(RpcServer.builder().port(address.port()).host(Echo_Cleave.DESCRIPTOR,
+                new EchoImpl("second")).start());
+
+        // the health checks reconnect to a replica that is down, with no call needed
+        assertThat(eventually(() -> invoker.answeredAgainSince(down))).as("the restarted replica answered").isTrue();
+        assertThat(newsWhileDown).isFalse();
+        assertThat(client.status(second.replica()).health()).isEqualTo(Health.HEALTHY);
+        assertThat(invoker.answeredAgainSince(System.nanoTime())).as("no news since now").isFalse();
     }
 
     @Test
