@@ -70,6 +70,28 @@ public interface Store {
     DataSource dataSource();
 
     /**
+     * A database session of this process's own, outside the pool, in auto-commit mode: for a
+     * session-level advisory lock or {@code LISTEN} held for as long as the process runs, such as
+     * a leader's lock. It ends when the process is cut off from the database, not only when it
+     * dies: the server drops a session it has not heard from at the TCP level for about ten seconds
+     * (keepalives and a TCP user timeout; a process that is stopped or busy still answers there and
+     * keeps it), and a statement the server leaves unanswered for thirty seconds fails here. A lock
+     * held on it thus passes to another process soon after its holder lost the network, instead of
+     * when TCP gives up (a quarter of an hour, or never for an idle session).
+     *
+     * <p>Closing it ends the session, its locks and subscriptions with it. The default takes a
+     * connection from {@link #dataSource()} without those bounds; the runtime's store overrides it.
+     *
+     * @return the session
+     * @throws SQLException if the database cannot be reached
+     */
+    default Connection session() throws SQLException {
+        Connection c = dataSource().getConnection();
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    /**
      * Runs {@code work} in one transaction and commits it; rolls back if {@code work} throws.
      *
      * @param work what to do with the connection; it must not commit, roll back or close it

@@ -7,10 +7,13 @@ import io.cleave.StoreException;
 import io.cleave.StoreUnavailableException;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +29,10 @@ final class PooledStore implements Store, AutoCloseable {
 
     /** How long after the caller's deadline a transaction may still wait for the server. */
     static final Duration AFTER_DEADLINE = Duration.ofSeconds(1);
+    /** How long the server keeps a {@link #session()} it hears nothing from at the TCP level. */
+    static final int SESSION_SILENCE_SECONDS = 10;
+    /** How long a statement on a {@link #session()} waits for the server. */
+    static final int SESSION_STATEMENT_SECONDS = 30;
 
     private final String component;
     private final HikariDataSource pool;
@@ -40,6 +47,40 @@ final class PooledStore implements Store, AutoCloseable {
     @Override
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A connection made as the pool makes its own (schema, role), outside it. The server drops the
+     * session after {@link #SESSION_SILENCE_SECONDS} of TCP silence from this process — keepalives
+     * probe an idle session, and the TCP user timeout ends one whose data goes unacknowledged —
+     * where the server has the settings (PostgreSQL 12 and later; older ones skip the timeout).
+     */
+    @Override
+    public Connection session() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", pool.getUsername());
+        props.setProperty("password", pool.getPassword());
+        Connection c = DriverManager.getConnection(pool.getJdbcUrl(), props);
+        try (Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            c.setSchema(pool.getSchema());
+            if (pool.getConnectionInitSql() != null) {
+                s.execute(pool.getConnectionInitSql()); // the component's role
+            }
+            s.execute("select set_config(name, setting, false) from (values ('tcp_keepalives_idle', '4'),"
+                    + " ('tcp_keepalives_interval', '2'), ('tcp_keepalives_count', '3'),"
+                    + " ('tcp_user_timeout', '" + SESSION_SILENCE_SECONDS * 1000 + "')) as v(name, setting)"
+                    + " where name in (select name from pg_settings)");
+            c.setNetworkTimeout(Runnable::run, SESSION_STATEMENT_SECONDS * 1000);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -56,7 +56,7 @@ final class DurableSaga<S> implements Saga<S>, Lifecycle {
         this.store = store;
         this.codec = codec;
         this.settings = settings;
-        this.liveness = new Liveness(store.dataSource(), component);
+        this.liveness = new Liveness(store, component);
     }
 
     // ---- the API ----------------------------------------------------------------------------

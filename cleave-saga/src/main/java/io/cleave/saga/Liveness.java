@@ -1,32 +1,33 @@
 package io.cleave.saga;
 
+import io.cleave.Store;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 
 /**
  * Proves to the other processes of a component that this one is alive: it holds a
  * session-level advisory lock on a random key for as long as it lives, on a connection of its
  * own. When the process dies, however abruptly, the kernel closes that connection, the database
  * ends the session and releases the lock, and every other process sees at once that the sagas
- * this one owned can be taken over ({@code pg_locks} no longer lists the key). A frozen process
- * keeps its session, so its sagas wait for their lease to expire instead.
+ * this one owned can be taken over ({@code pg_locks} no longer lists the key); when it is cut
+ * off from the database, the server ends the session within seconds ({@link Store#session()}).
+ * A frozen process keeps its session, so its sagas wait for their lease to expire instead.
  */
 final class Liveness implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("cleave.saga");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final DataSource source;
+    private final Store store;
     private final String component;
     private Connection connection;
     private volatile long key;
 
-    Liveness(DataSource source, String component) {
-        this.source = source;
+    Liveness(Store store, String component) {
+        this.store = store;
         this.component = component;
     }
 
@@ -55,9 +56,8 @@ final class Liveness implements AutoCloseable {
                     + " progress may be taken over");
             closeQuietly();
         }
-        Connection c = source.getConnection();
+        Connection c = store.session();
         try {
-            c.setAutoCommit(true);
             long candidate;
             while (true) {
                 candidate = RANDOM.nextLong() >>> 2;
@@ -89,7 +89,7 @@ final class Liveness implements AutoCloseable {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement("select pg_advisory_unlock_all()")) {
-            ps.execute(); // the connection goes back to a pool: it must not keep the lock
+            ps.execute(); // the session may go back to a pool (Store.session()'s default): it must not keep the lock
         } catch (SQLException e) {
             // a broken connection: the pool discards it, and the session's locks end with it
         }
