@@ -265,7 +265,10 @@ class MultiDeployerTest {
             }
             return true;
         });
+        long healthy = System.nanoTime();
         Await.until(Duration.ofSeconds(10), "a call to Counter answered", () -> answers(counter));
+        System.out.printf("breaker test: the first call answered %d ms after the supervisor saw both replicas healthy"
+                + " (the breaker would have refused for 10 minutes)%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healthy));
         for (int i = 0; i < 20; i++) {
             counter.count("after-" + i);
         }
