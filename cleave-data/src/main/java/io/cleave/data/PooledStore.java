@@ -29,8 +29,21 @@ final class PooledStore implements Store, AutoCloseable {
 
     /** How long after the caller's deadline a transaction may still wait for the server. */
     static final Duration AFTER_DEADLINE = Duration.ofSeconds(1);
-    /** How long the server keeps a {@link #session()} it hears nothing from at the TCP level. */
-    static final int SESSION_SILENCE_SECONDS = 10;
+    /** How long the server keeps a session it hears nothing from at the TCP level. */
+    static final int SILENCE_SECONDS = 10;
+    /**
+     * Run first on every connection, pooled or {@link #session()}: the server ends the session after
+     * {@link #SILENCE_SECONDS} of TCP silence from this process — keepalives probe an idle session,
+     * and the TCP user timeout ends one whose data goes unacknowledged — so a process cut off from
+     * the database does not keep its locks (rows of an open transaction, a leader's advisory lock)
+     * until TCP gives up, a quarter of an hour or, idle, hours. A process that is stopped or busy
+     * still answers at the TCP level. Only the settings this server has (the timeout: PostgreSQL
+     * 12 and later).
+     */
+    static final String CUT_OFF_SQL = "select set_config(name, setting, false) from (values ('tcp_keepalives_idle', '4'),"
+            + " ('tcp_keepalives_interval', '2'), ('tcp_keepalives_count', '3'),"
+            + " ('tcp_user_timeout', '" + SILENCE_SECONDS * 1000 + "')) as v(name, setting)"
+            + " where name in (select name from pg_settings)";
     /** How long a statement on a {@link #session()} waits for the server. */
     static final int SESSION_STATEMENT_SECONDS = 30;
 
@@ -49,12 +62,7 @@ final class PooledStore implements Store, AutoCloseable {
         return pool;
     }
 
-    /**
-     * A connection made as the pool makes its own (schema, role), outside it. The server drops the
-     * session after {@link #SESSION_SILENCE_SECONDS} of TCP silence from this process — keepalives
-     * probe an idle session, and the TCP user timeout ends one whose data goes unacknowledged —
-     * where the server has the settings (PostgreSQL 12 and later; older ones skip the timeout).
-     */
+    /** A connection made as the pool makes its own ({@link #CUT_OFF_SQL}, schema, role), outside it. */
     @Override
     public Connection session() throws SQLException {
         Properties props = new Properties();
@@ -64,13 +72,7 @@ final class PooledStore implements Store, AutoCloseable {
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             c.setSchema(pool.getSchema());
-            if (pool.getConnectionInitSql() != null) {
-                s.execute(pool.getConnectionInitSql()); // the component's role
-            }
-            s.execute("select set_config(name, setting, false) from (values ('tcp_keepalives_idle', '4'),"
-                    + " ('tcp_keepalives_interval', '2'), ('tcp_keepalives_count', '3'),"
-                    + " ('tcp_user_timeout', '" + SESSION_SILENCE_SECONDS * 1000 + "')) as v(name, setting)"
-                    + " where name in (select name from pg_settings)");
+            s.execute(pool.getConnectionInitSql()); // ends the session when cut off; the component's role
             c.setNetworkTimeout(Runnable::run, SESSION_STATEMENT_SECONDS * 1000);
             return c;
         } catch (SQLException | RuntimeException e) {

@@ -262,8 +262,10 @@ public final class StoreProvider implements ServiceProvider {
             // the owner may be restarting the server: wait for it as the first connection did
             config.setInitializationFailTimeout(EMBEDDED_CONNECT_TIMEOUT.toMillis());
         }
-        // every connection becomes the component's role before the component's first statement
-        target.role().ifPresent(role -> config.setConnectionInitSql("set role " + EmbeddedServer.quote(role)));
+        // every connection is dropped by the server when this process is cut off from it, and becomes the
+        // component's role, before the component's first statement
+        config.setConnectionInitSql(PooledStore.CUT_OFF_SQL + target.role().map(role -> "; set role " + EmbeddedServer.quote(role))
+                .orElse(""));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

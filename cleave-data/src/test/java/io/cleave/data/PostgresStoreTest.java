@@ -3,6 +3,7 @@ package io.cleave.data;
 import io.cleave.spi.testing.AppPreparation;
 import io.cleave.spi.testing.ProviderRequest;
 import static io.cleave.data.EmbeddedStoreTest.query;
+import static io.cleave.data.EmbeddedStoreTest.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -121,6 +122,38 @@ class PostgresStoreTest {
         assertThat(inventoryItem).isEqualTo("7");
         assertThat(query(catalog, "select current_schema()")).isEqualTo("catalog");
         assertThat(query(inventory, "select current_schema()")).isEqualTo("inventory");
+    }
+
+    @Test
+    void everySessionEndsWhenItsProcessIsCutOffAndASessionOfItsOwnIsOutsideThePoolInTheSameSchemaAndRole() throws Exception {
+        Store catalog = open("Catalog");
+        String silence = "select current_setting('tcp_user_timeout') || ' ' || current_setting('tcp_keepalives_idle')"
+                + " || ' ' || current_setting('tcp_keepalives_interval') || ' ' || current_setting('tcp_keepalives_count')";
+
+        String pooled = query(catalog, silence);
+        String own;
+        String where;
+        String pid;
+        try (Connection session = catalog.session()) {
+            own = single(session, silence);
+            where = single(session, "select current_schema() || ' ' || current_user || ' ' || current_setting('is_superuser')");
+            pid = single(session, "select pg_backend_pid()");
+            assertThat(session.getAutoCommit()).isTrue();
+            assertThat(session.getNetworkTimeout()).isEqualTo(PooledStore.SESSION_STATEMENT_SECONDS * 1000);
+        }
+        String pooledWhere = query(catalog, "select current_schema() || ' ' || current_user || ' ' || current_setting('is_superuser')");
+
+        assertThat(pooled).as("tcp_user_timeout, keepalives idle, interval and count of a pooled session")
+                .isEqualTo("10000 4 2 3");
+        assertThat(own).isEqualTo(pooled);
+        assertThat(where).as("schema, role").isEqualTo(pooledWhere).startsWith("catalog ");
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!query(catalog, "select count(*) from pg_stat_activity where pid = " + pid).equals("0")
+                && System.nanoTime() < until) {
+            Thread.sleep(10); // the server ends the backend just after the connection closed
+        }
+        assertThat(query(catalog, "select count(*) from pg_stat_activity where pid = " + pid))
+                .as("the session ended when closed, not returned to a pool").isEqualTo("0");
     }
 
     @Test
