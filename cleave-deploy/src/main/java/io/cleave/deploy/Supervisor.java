@@ -252,7 +252,10 @@ final class Supervisor implements AutoCloseable {
                 if (stopping) {
                     throw new StartupException("deployer multi: the supervisor was closed while starting");
                 }
-                List<Plan.Group> eligible = pending.stream().filter(g -> g.dependsOn().stream().allMatch(this::settled)).toList();
+                // the gateway first: it needs no listener to start (it answers 503 until one is ready), and would
+                // otherwise start alone at the end (it still stops first)
+                List<Plan.Group> eligible = pending.stream()
+                        .filter(g -> plan.isGateway(g) || g.dependsOn().stream().allMatch(this::settled)).toList();
                 boolean launchedSettled = plan.groups().stream().filter(g -> !pending.contains(g))
                         .allMatch(g -> settled(g.name()));
                 if (eligible.isEmpty() && !pending.isEmpty() && launchedSettled) {

@@ -45,7 +45,12 @@ class ShopGatewayTest {
         try (SplitShop shop = SplitShop.start(directory, Optional.empty(),
                 Map.of("Users.login-attempts-per-address", String.valueOf(ATTEMPTS_PER_ADDRESS)))) {
             JsonNode groups = shop.status().get("groups");
+            List<String> log = shop.log();
             assertThat(names(groups)).contains("gateway", "Storefront");
+            assertThat(lineOf(log, " supervisor gateway/0 launched, pid "))
+                    .as("the gateway starts with the first groups (it answers 503 until a storefront is ready)")
+                    .isLessThan(lineOf(log, " supervisor Storefront/0 launched, pid "))
+                    .isLessThan(lineOf(log, " supervisor Users/0 ready on "));
             assertThat(replicas(groups, "gateway")).isEqualTo(1);
             assertThat(replicas(groups, "Storefront")).isEqualTo(2);
             ShopClient client = shop.client();
@@ -185,6 +190,15 @@ class ShopGatewayTest {
         if (reply.status() != 200) {
             failures.add(reply.status() + " " + reply.body());
         }
+    }
+
+    private static int lineOf(List<String> log, String text) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with \"" + text + "\" in the supervisor's log");
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {

@@ -116,6 +116,15 @@ final class SplitShop implements AutoCloseable {
         return app.component(Storefront.class);
     }
 
+    /** The supervisor's log so far ({@code cleave logs}): every process's lines, each tagged. */
+    List<String> log() {
+        try {
+            return Files.readAllLines(stateDir.resolve("shop").resolve("cleave.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** One process of the split shop. */
     record Proc(String name, long pid) {
     }
