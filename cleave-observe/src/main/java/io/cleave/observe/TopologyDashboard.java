@@ -47,9 +47,20 @@ final class TopologyDashboard {
     private final Map<String, List<String>> dependencies;
     private final Supplier<Map<String, Object>> localCalls;
     private final RecentSpans spans;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).build();
+    /**
+     * Made when first needed: only the process that knows the others fetches from them, and making
+     * one (the JDK's TLS defaults) was a tenth of a child process's start.
+     */
+    private HttpClient http; // guarded by this
     /** Set once, in the supervisor's process; null in a process that knows only itself. */
     private volatile Overview overview;
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).build();
+        }
+        return http;
+    }
 
     TopologyDashboard(String application, List<ComponentDescriptor<?>> components, Supplier<Map<String, Object>> localCalls,
             RecentSpans spans) {
@@ -211,7 +222,7 @@ final class TopologyDashboard {
     /** A JSON document from another process's admin endpoint, or null when it does not answer in time. */
     private CompletableFuture<Object> fetch(String url) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(FETCH_TIMEOUT).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(reply -> {
+        return http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(reply -> {
             try {
                 return reply.statusCode() == 200 ? JSON.readValue(reply.body(), Object.class) : null;
             } catch (IOException e) {
