@@ -2,6 +2,7 @@ package io.cleave.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.spi.testing.Namespaces;
 import io.cleave.transport.CertificateAuthority;
 import io.cleave.transport.Identity;
 import java.io.BufferedReader;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,21 +50,14 @@ class CrossHostTest {
 
     @BeforeAll
     static void makeHosts() throws Exception {
-        if (!tryRun("ip", "netns", "add", A)) {
-            String why = "network namespaces cannot be made here (ip netns add failed: root and iproute2 are needed)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI=true, and " + why);
-            }
-            System.err.println("\n*** SKIPPING CrossHostTest: " + why + " ***\n");
-            Assumptions.abort(why);
-        }
+        Namespaces.addOrSkip("CrossHostTest", A);
         MADE.add(A);
         for (String ns : List.of(B, C)) {
-            run("ip", "netns", "add", ns);
+            Namespaces.run("ip", "netns", "add", ns);
             MADE.add(ns);
         }
-        link(A, "cab" + ID, "198.18.1.1", B, "cba" + ID, "198.18.1.2");
-        link(A, "cac" + ID, "198.18.2.1", C, "cca" + ID, "198.18.2.2");
+        Namespaces.link(A, "cab" + ID, "198.18.1.1", B, "cba" + ID, "198.18.1.2");
+        Namespaces.link(A, "cac" + ID, "198.18.2.1", C, "cca" + ID, "198.18.2.2");
 
         dir = TestApps.stateDirectory(CrossHostTest.class);
         Files.createDirectories(dir);
@@ -84,8 +77,7 @@ class CrossHostTest {
                 greeting = "Hello"
                 """.formatted(dir.resolve("ca.crt"), dir.resolve("ca.key"))));
 
-        host = new ProcessBuilder(List.of("ip", "netns", "exec", A, java(), "-cp", System.getProperty("java.class.path"),
-                NetnsHost.class.getName(), config.toString(), dir.toString())).redirectError(ProcessBuilder.Redirect.INHERIT)
+        host = new ProcessBuilder(Namespaces.java(A, NetnsHost.class, config.toString(), dir.toString())).redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         hostOut = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
         hostIn = new PrintWriter(host.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -106,7 +98,7 @@ class CrossHostTest {
             }
         } finally {
             for (String ns : MADE) {
-                tryRun("ip", "netns", "del", ns); // takes its veth ends along, and with them their peers
+                Namespaces.delete(ns); // takes its veth ends along, and with them their peers
             }
         }
     }
@@ -132,8 +124,8 @@ class CrossHostTest {
     }
 
     private static String call(String ns, Path certificates, String address, String key) throws Exception {
-        Process p = new ProcessBuilder(List.of("ip", "netns", "exec", ns, java(), "-cp", System.getProperty("java.class.path"),
-                NetnsCaller.class.getName(), certificates == null ? "none" : certificates.toString(), address, key))
+        Process p = new ProcessBuilder(Namespaces.java(ns, NetnsCaller.class, certificates == null ? "none" : certificates.toString(),
+                address, key))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
@@ -147,16 +139,6 @@ class CrossHostTest {
     private static String count(String key) throws IOException {
         hostIn.println("COUNT " + key);
         return hostOut.readLine();
-    }
-
-    /** A veth pair between two namespaces, each end with its address, both up. */
-    private static void link(String ns1, String end1, String address1, String ns2, String end2, String address2) throws Exception {
-        run("ip", "link", "add", end1, "netns", ns1, "type", "veth", "peer", "name", end2, "netns", ns2);
-        for (String[] side : new String[][] {{ns1, end1, address1}, {ns2, end2, address2}}) {
-            run("ip", "-n", side[0], "addr", "add", side[2] + "/24", "dev", side[1]);
-            run("ip", "-n", side[0], "link", "set", side[1], "up");
-            run("ip", "-n", side[0], "link", "set", "lo", "up");
-        }
     }
 
     /** tls.crt, tls.key (its owner's only) and ca.crt, as a cert-manager secret holds them. */
@@ -180,26 +162,5 @@ class CrossHostTest {
             }
         }
         return w.toString();
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    private static boolean tryRun(String... command) {
-        try {
-            run(command);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }
