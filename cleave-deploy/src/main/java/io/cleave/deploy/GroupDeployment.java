@@ -39,12 +39,8 @@ final class GroupDeployment implements Deployment {
 
     private static final System.Logger LOG = System.getLogger("cleave.multi");
 
-    /**
-     * How long a child waits for its supervisor's next word before GO: at start it is held until the
-     * groups it depends on serve, which may take minutes (migrations), and the supervisor times its
-     * start from GO.
-     */
-    private static final Duration GO_TIMEOUT = Duration.ofMinutes(15);
+    /** How long a child waits for its supervisor's GO before giving up. */
+    private static final Duration GO_TIMEOUT = Duration.ofSeconds(60);
     /** After the supervisor is gone, the longest a child may take to drain before it halts. */
     private static final Duration ORPHAN_HALT_AFTER = Duration.ofSeconds(30);
 

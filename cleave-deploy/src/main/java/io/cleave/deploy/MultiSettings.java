@@ -19,8 +19,7 @@ import java.util.Set;
  * @param maxRestartBackoff the longest delay between restarts
  * @param crashLoopRestarts exits within the window that are still restarted; one more is a crash loop
  * @param crashLoopWindow how far back exits count
- * @param startTimeout how long a replica may take to be ready, from the supervisor's GO (its group released), before it
- *     is killed and restarted
+ * @param startTimeout how long a replica may take from launch to ready before it is killed and restarted
  * @param drainTimeout how long a replica may take to drain and exit when stopped before it is killed
  * @param unhealthyTimeout how long a ready replica may fail health checks before it is killed and restarted
  * @param echoLogs whether children's tagged log lines also go to the supervisor's standard output

@@ -45,8 +45,6 @@ final class Slot {
     int generation;
     @Nullable Process process;
     @Nullable ControlLine control;
-    /** Whether the current process was told GO (it may build its components). */
-    boolean told;
     @Nullable Replica address;
     @Nullable Instant since;
     @Nullable Future<?> timer;

@@ -75,13 +75,6 @@ final class Supervisor implements AutoCloseable {
     private final Map<String, RoutingTable> tables = new LinkedHashMap<>();
     private final Map<String, Invoker> invokers = new LinkedHashMap<>();
     private final Map<String, List<Slot>> slots = new LinkedHashMap<>();
-    /**
-     * The groups whose processes are told GO as soon as they join. At start every process is
-     * launched at once, and a group is added here once the groups it depends on serve: its
-     * processes boot (JVM, configuration, observability, certificates) while those start, and wait
-     * only to build their components. Guarded by the lock.
-     */
-    private final java.util.Set<String> released = new java.util.HashSet<>();
     private final ScheduledExecutorService timer;
     private final TransportSettings transport;
     /** Issues the children's certificates; null when they read their own from files, or without TLS. */
@@ -251,16 +244,10 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
-    /**
-     * Launches every group's processes at once, and releases each group (tells its processes GO)
-     * once the groups it depends on are settled, until every group is settled.
-     */
+    /** Launches groups whose dependencies are settled, until every group is settled. */
     private void awaitStarted() {
         List<Plan.Group> pending = new ArrayList<>(plan.groups());
         synchronized (lock) {
-            for (Plan.Group g : plan.groups()) {
-                slots.get(g.name()).forEach(this::launch);
-            }
             while (true) {
                 if (stopping) {
                     throw new StartupException("deployer multi: the supervisor was closed while starting");
@@ -276,7 +263,7 @@ final class Supervisor implements AutoCloseable {
                 }
                 for (Plan.Group g : eligible) {
                     pending.remove(g);
-                    release(g);
+                    slots.get(g.name()).forEach(this::launch);
                 }
                 if (pending.isEmpty() && launchedSettled && eligible.isEmpty()) {
                     break;
@@ -300,35 +287,6 @@ final class Supervisor implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /**
-     * Lets a group's processes build their components: those that joined and wait are told GO now,
-     * and their start timeout runs from now; those that join later are told at once. Holds the lock.
-     */
-    private void release(Plan.Group group) {
-        released.add(group.name());
-        for (Slot slot : slots.get(group.name())) {
-            if (slot.control != null && slot.state == Slot.State.STARTING && !slot.told) {
-                go(slot);
-            }
-        }
-    }
-
-    /** Tells a joined process GO, and gives it its start timeout from now. Holds the lock. */
-    private void go(Slot slot) {
-        try {
-            slot.control.send(ControlLine.GO);
-        } catch (IOException e) {
-            return; // the process is gone: its exit restarts it
-        }
-        slot.told = true;
-        if (slot.timer != null) {
-            slot.timer.cancel(false);
-        }
-        int generation = slot.generation;
-        slot.timer = timer.schedule(() -> startTimedOut(slot, generation), settings.startTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
     }
 
     /** Every replica serves or has given up (crash loop). Holds the lock. */
@@ -358,7 +316,6 @@ final class Supervisor implements AutoCloseable {
         slot.forgetOutput();
         slot.address = null;
         slot.control = null;
-        slot.told = false;
         slot.unhealthySince = 0;
         slot.calls = Map.of();
         slot.endpoints = Map.of();
@@ -402,9 +359,8 @@ final class Supervisor implements AutoCloseable {
     private void startTimedOut(Slot slot, int generation) {
         Process p;
         synchronized (lock) {
-            if (slot.generation != generation || slot.state != Slot.State.STARTING || stopping
-                    || (slot.control != null && !slot.told)) {
-                return; // joined and waiting for GO: not slow, held (GO gives it its time again)
+            if (slot.generation != generation || slot.state != Slot.State.STARTING || stopping) {
+                return;
             }
             p = slot.process;
             log.line(TAG, slot.tag() + " was not ready within " + settings.startTimeout().toSeconds()
@@ -548,9 +504,7 @@ final class Supervisor implements AutoCloseable {
                         line.send(ControlLine.UPSTREAM, listener, ControlLine.urls(upstreams(listener)));
                     }
                 }
-                if (released.contains(slot.group.name())) {
-                    go(slot);
-                }
+                line.send(ControlLine.GO);
             }
             while (true) {
                 Optional<List<String>> message = line.read();

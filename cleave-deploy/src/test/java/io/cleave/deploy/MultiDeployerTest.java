@@ -158,37 +158,6 @@ class MultiDeployerTest {
     }
 
     /**
-     * Every process is launched at once, and a group builds its components only once the groups it
-     * depends on serve: Greeter+Bomb (Greeter calls Counter) is ready after both Counter replicas.
-     */
-    @Test
-    @Order(5)
-    void launchesEveryProcessAtOnceAndStartsAGroupAfterTheGroupsItDependsOn() throws Exception {
-        List<String> lines = Files.readAllLines(supervisor.log());
-
-        int lastLaunch = Math.max(first(lines, " supervisor Greeter+Bomb/0 launched, pid "),
-                Math.max(first(lines, " supervisor Counter/0 launched, pid "), first(lines, " supervisor Counter/1 launched, pid ")));
-        int firstReady = lines.size();
-        for (String group : List.of("Counter/0", "Counter/1", "Greeter+Bomb/0")) {
-            firstReady = Math.min(firstReady, first(lines, " supervisor " + group + " ready on "));
-        }
-
-        assertThat(lastLaunch).as("the last launch, before any process is ready").isLessThan(firstReady);
-        assertThat(first(lines, " supervisor Greeter+Bomb/0 ready on "))
-                .isGreaterThan(first(lines, " supervisor Counter/0 ready on "))
-                .isGreaterThan(first(lines, " supervisor Counter/1 ready on "));
-    }
-
-    private static int first(List<String> lines, String text) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains(text)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no line with \"" + text + "\" in the supervisor's log");
-    }
-
-    /**
      * 2,000 calls from 4 threads, half idempotent reads, half increments; replica 1 of Counter
      * is killed with SIGKILL a quarter of the way through.
      */

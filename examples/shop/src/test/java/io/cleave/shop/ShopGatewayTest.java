@@ -47,10 +47,10 @@ class ShopGatewayTest {
             JsonNode groups = shop.status().get("groups");
             List<String> log = shop.log();
             assertThat(names(groups)).contains("gateway", "Storefront");
-            assertThat(lineOf(log, " supervisor gateway/0 ready on "))
+            assertThat(lineOf(log, " supervisor gateway/0 launched, pid "))
                     .as("the gateway starts with the first groups (it answers 503 until a storefront is ready)")
-                    .isLessThan(lineOf(log, " supervisor Storefront/0 ready on "))
-                    .isLessThan(lineOf(log, " supervisor Cart/0 ready on "));
+                    .isLessThan(lineOf(log, " supervisor Storefront/0 launched, pid "))
+                    .isLessThan(lineOf(log, " supervisor Users/0 ready on "));
             assertThat(replicas(groups, "gateway")).isEqualTo(1);
             assertThat(replicas(groups, "Storefront")).isEqualTo(2);
             ShopClient client = shop.client();
