@@ -264,8 +264,8 @@ public final class StoreProvider implements ServiceProvider {
         }
         // every connection is dropped by the server when this process is cut off from it, and becomes the
         // component's role, before the component's first statement
-        config.setConnectionInitSql(PooledStore.CUT_OFF_SQL + target.role().map(role -> "; set role " + EmbeddedServer.quote(role))
-                .orElse(""));
+        config.setConnectionInitSql(PooledStore.CUT_OFF_SQL
+                + target.role().map(role -> "; set role " + EmbeddedServer.quote(role)).orElse(""));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -127,6 +127,7 @@ class PostgresStoreTest {
     @Test
     void everySessionEndsWhenItsProcessIsCutOffAndASessionOfItsOwnIsOutsideThePoolInTheSameSchemaAndRole() throws Exception {
         Store catalog = open("Catalog");
+        String whereAmI = "select current_schema() || ' ' || current_user || ' ' || current_setting('is_superuser')";
         String silence = "select current_setting('tcp_user_timeout') || ' ' || current_setting('tcp_keepalives_idle')"
                 + " || ' ' || current_setting('tcp_keepalives_interval') || ' ' || current_setting('tcp_keepalives_count')";
 
@@ -136,12 +137,12 @@ class PostgresStoreTest {
         String pid;
         try (Connection session = catalog.session()) {
             own = single(session, silence);
-            where = single(session, "select current_schema() || ' ' || current_user || ' ' || current_setting('is_superuser')");
+            where = single(session, whereAmI);
             pid = single(session, "select pg_backend_pid()");
             assertThat(session.getAutoCommit()).isTrue();
             assertThat(session.getNetworkTimeout()).isEqualTo(PooledStore.SESSION_STATEMENT_SECONDS * 1000);
         }
-        String pooledWhere = query(catalog, "select current_schema() || ' ' || current_user || ' ' || current_setting('is_superuser')");
+        String pooledWhere = query(catalog, whereAmI);
 
         assertThat(pooled).as("tcp_user_timeout, keepalives idle, interval and count of a pooled session")
                 .isEqualTo("10000 4 2 3");

@@ -37,7 +37,8 @@ import org.postgresql.PGConnection;
  * which the database sends only when (and if) that transaction commits. In each process hosting
  * the component a relay runs; the one holding a session-level advisory lock on the outbox leads
  * and the others wait to take over (a dead process's session, and with it the lock, ends at
- * once; one cut off from the database loses it within seconds, {@link Store#session()}). The leader listens for the notifications, reads the oldest due rows, and delivers each
+ * once; one cut off from the database loses it within seconds, {@link Store#session()}). The
+ * leader listens for the notifications, reads the oldest due rows, and delivers each
  * subscriber's rows of one key in order, calling the subscriber method through the reference this
  * process has to its component: the instance in the same process, a stub over the transport in
  * another. A delivered row is deleted after the call returned; a crash between the two delivers
@@ -335,7 +336,10 @@ final class Outbox implements Lifecycle {
         }
     }
 
-    /** The session may go back to a pool ({@link Store#session()}'s default): it must not keep the lock or the subscription. */
+    /**
+     * The session may go back to a pool ({@link Store#session()}'s default): it must not keep the
+     * lock or the subscription.
+     */
     private static void release(Connection session) {
         try (Statement s = session.createStatement()) {
             s.execute("unlisten *");

@@ -98,9 +98,9 @@ public final class Namespaces {
      * @return the command
      */
     public static List<String> java(String ns, Class<?> main, String... arguments) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "-cp",
+                System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(arguments));
         return command;
     }
