@@ -79,17 +79,13 @@ public interface Store {
      * held on it thus passes to another process soon after its holder lost the network, instead of
      * when TCP gives up (a quarter of an hour, or never for an idle session).
      *
-     * <p>Closing it ends the session, its locks and subscriptions with it. The default takes a
-     * connection from {@link #dataSource()} without those bounds; the runtime's store overrides it.
+     * <p>Closing it ends the session, its locks and subscriptions with it (it never goes back to a
+     * pool).
      *
      * @return the session
      * @throws SQLException if the database cannot be reached
      */
-    default Connection session() throws SQLException {
-        Connection c = dataSource().getConnection();
-        c.setAutoCommit(true);
-        return c;
-    }
+    Connection session() throws SQLException;
 
     /**
      * Runs {@code work} in one transaction and commits it; rolls back if {@code work} throws.

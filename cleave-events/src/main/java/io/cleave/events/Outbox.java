@@ -278,12 +278,11 @@ final class Outbox implements Lifecycle {
 
     private void relayWhileRunning() {
         while (running) {
-            try (Connection session = store.session()) {
+            try (Connection session = store.session()) { // closed, it ends with its lock and subscription
                 try {
                     lead(session);
                 } finally {
                     leading = false;
-                    release(session);
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
@@ -333,20 +332,6 @@ final class Outbox implements Lifecycle {
                 rs.next();
                 return rs.getBoolean(1);
             }
-        }
-    }
-
-    /**
-     * The session may go back to a pool ({@link Store#session()}'s default): it must not keep the
-     * lock or the subscription.
-     */
-    private static void release(Connection session) {
-        try (Statement s = session.createStatement()) {
-            s.execute("unlisten *");
-            s.execute("reset synchronous_commit");
-            s.execute("select pg_advisory_unlock_all()");
-        } catch (SQLException e) {
-            // a broken connection: the pool discards it, and its session's locks end with it
         }
     }
 

@@ -227,6 +227,14 @@ class KafkaRelayTest {
     /** A store over a data source, each piece of work in a transaction of its own. */
     private record SimpleStore(DataSource dataSource) implements Store {
 
+        /** A connection of the unpooled data source: closing it ends the session. */
+        @Override
+        public Connection session() throws SQLException {
+            Connection c = dataSource.getConnection();
+            c.setAutoCommit(true);
+            return c;
+        }
+
         @Override
         public <T, X1 extends Exception, X2 extends Exception> T transaction(SqlFunction2<T, X1, X2> work) throws X1, X2 {
             return inTransaction(work);

@@ -5,6 +5,7 @@ import io.cleave.CallRejectedException;
 import io.cleave.ComponentUnavailableException;
 import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
+import io.cleave.spi.Invoker;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -12,7 +13,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongPredicate;
 
 /**
  * The calls from this process to one component: its circuit breaker, bulkhead and retry budget
@@ -57,12 +57,12 @@ final class Edge {
      * began to answer after the breaker opened (a restarted or new replica, or one that was hung).
      * Waiting out {@code breaker-open-for} would refuse calls a healthy component could serve.
      *
-     * @param answeredAgainSince whether a replica began to answer after a {@link System#nanoTime()}
+     * @param calls the invoker that performs the calls, which knows whether a replica answered again
      * @return whether the breaker now lets probes through
      */
-    boolean halfOpenOnNews(LongPredicate answeredAgainSince) {
+    boolean halfOpenOnNews(Invoker calls) {
         CircuitBreaker cb = breaker.orElseThrow();
-        if (cb.getState() != CircuitBreaker.State.OPEN || !answeredAgainSince.test(openedAt)) {
+        if (cb.getState() != CircuitBreaker.State.OPEN || !calls.answeredAgainSince(openedAt)) {
             return false;
         }
         synchronized (this) {

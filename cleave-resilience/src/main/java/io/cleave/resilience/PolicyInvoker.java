@@ -67,8 +67,7 @@ final class PolicyInvoker implements Invoker {
             return bulkheaded(method, arguments);
         }
         CircuitBreaker breaker = edge.breaker.get();
-        if (!breaker.tryAcquirePermission()
-                && !(edge.halfOpenOnNews(next::answeredAgainSince) && breaker.tryAcquirePermission())) {
+        if (!breaker.tryAcquirePermission() && !(edge.halfOpenOnNews(next) && breaker.tryAcquirePermission())) {
             edge.rejected.increment();
             throw new CircuitOpenException(method.fullName() + ": refused without calling " + edge.callee + ": its circuit"
                     + " breaker is " + breaker.getState() + " (" + Math.round(breaker.getMetrics().getFailureRate())

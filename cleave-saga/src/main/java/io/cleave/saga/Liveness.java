@@ -88,13 +88,8 @@ final class Liveness implements AutoCloseable {
         if (connection == null) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement("select pg_advisory_unlock_all()")) {
-            ps.execute(); // the session may go back to a pool (Store.session()'s default): it must not keep the lock
-        } catch (SQLException e) {
-            // a broken connection: the pool discards it, and the session's locks end with it
-        }
         try {
-            connection.close();
+            connection.close(); // ends the session (Store.session()), and the lock with it
         } catch (SQLException e) {
             // the session ends with the connection either way
         }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,7 +279,9 @@ class ShopCrashTest {
         String status = state.orders().get(a.orderId());
         ShopClient.Reply reply = client.get("/api/orders/" + a.orderId(), a.token());
         while (reply.status() == 503 && System.nanoTime() - retryUntil < 0) {
-            Thread.sleep(200); // the customer's pause before asking again
+            // as the answer asks: Retry-After seconds (1 s without one), within what is left
+            long after = TimeUnit.SECONDS.toNanos(reply.retryAfter() > 0 ? reply.retryAfter() : 1);
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(after, retryUntil - System.nanoTime())));
             reply = client.get("/api/orders/" + a.orderId(), a.token());
         }
         if (status == null) {
