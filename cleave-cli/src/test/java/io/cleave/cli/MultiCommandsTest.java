@@ -84,8 +84,15 @@ class MultiCommandsTest {
     }
 
     @Test
-    void logsPrintTheConsolidatedStreamTaggedByGroupAndReplica() {
+    void logsPrintTheConsolidatedStreamTaggedByGroupAndReplica() throws InterruptedException {
+        // the child's lines reach the log through its output pipe, which may trail its READY: ask again, within 10 s
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         int code = cleave("logs", "--state-dir", STATE.toString(), "--group", "Echo");
+        while (code == 0 && !out.toString().contains(") serves [Echo] on ") && System.nanoTime() < until) {
+            Thread.sleep(50);
+            out.getBuffer().setLength(0);
+            code = cleave("logs", "--state-dir", STATE.toString(), "--group", "Echo");
+        }
 
         assertThat(code).isZero();
         assertThat(out.toString().lines()).isNotEmpty().allMatch(l -> l.split(" ", 3)[1].equals("Echo/0"))
