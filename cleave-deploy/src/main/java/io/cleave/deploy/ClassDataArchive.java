@@ -2,19 +2,25 @@ package io.cleave.deploy;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A class-data-sharing archive per group, so that a replica the supervisor restarts (after
@@ -29,8 +35,15 @@ import java.util.concurrent.TimeUnit;
  * {@code LambdaProxyClassDictionary::find_lambda_proxy_class}, JDK 25.0.3) at its next new lambda,
  * seconds later, under load. The archive's name carries a digest of what it depends on (the JDK,
  * the JVM options, every class path entry's size and modification time), so a rebuilt application
- * or a new JDK gets a new archive instead of a stale one. Only for a class path of jars
- * ({@link #onlyJars}).
+ * or a new JDK gets a new archive instead of a stale one.
+ *
+ * <p>The JDK archives classes from jars only, and refuses to dump — or to use an archive — when a
+ * non-empty directory precedes the archived entries on the class path. So an archive holds the
+ * leading jars of the class path ({@link #archivedEntries}), and an application run from its
+ * build's {@code classes} directories (tests, an IDE) has its children's class path put in that
+ * order, jars first ({@link #childClassPath}), when no name in a directory is also in a jar: then
+ * no class or resource can resolve differently, and its libraries, Cleave's included, come from
+ * the archive while its own classes load from their directories.
  */
 final class ClassDataArchive {
 
@@ -51,18 +64,17 @@ final class ClassDataArchive {
      * The options that make a child of {@code group} start from its archive, or list the classes
      * it loads so that it can have the archive written when there is none yet.
      *
-     * @param directory the application's state directory
+     * @param archives where the archives go
      * @param group the group's name
      * @param command the child's command line without the per-slot options
      * @param launch unique among the launches of this state directory's children: names the child's class list
      * @return JVM options to add before the main class
      */
-    static List<String> options(Path directory, String group, List<String> command, String launch) {
-        if (!onlyJars(command)) {
+    static List<String> options(Path archives, String group, List<String> command, String launch) {
+        if (archivedEntries(classPathOf(command)).isEmpty()) {
             return List.of();
         }
-        Path archive = directory.resolve("archives").resolve(group.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + digest(command)
-                + ".jsa");
+        Path archive = archives.resolve(group.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + digest(command) + ".jsa");
         if (Files.isRegularFile(archive)) {
             deleteLeftovers(archive);
             return List.of("-XX:SharedArchiveFile=" + archive);
@@ -139,16 +151,21 @@ final class ClassDataArchive {
     }
 
     /**
-     * Takes the group's dump lock: one replica dumps, the others leave it. A lock older than the
-     * dump's timeout was left by a process killed while dumping, and is taken over.
+     * Takes the group's dump lock: one replica dumps, the others leave it. The lock file holds its
+     * taker's pid; a lock whose taker is gone (killed while dumping: a test's {@code kill -9}, say),
+     * or older than twice the dump's timeout, is taken over.
      */
     private static boolean lock(Path lock) throws IOException {
         try {
-            Files.createFile(lock);
+            Files.writeString(lock, Long.toString(ProcessHandle.current().pid()), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
             try {
-                if (Files.getLastModifiedTime(lock).toInstant().isBefore(java.time.Instant.now().minus(DUMP_TIMEOUT.multipliedBy(2)))) {
+                String holder = Files.readString(lock).strip();
+                boolean gone = holder.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(holder)).isEmpty();
+                boolean old = Files.getLastModifiedTime(lock).toInstant().isBefore(java.time.Instant.now().minus(DUMP_TIMEOUT.multipliedBy(2)));
+                if (gone || old) {
                     Files.deleteIfExists(lock);
                     return lock(lock);
                 }
@@ -185,7 +202,7 @@ final class ClassDataArchive {
             }
         }
         command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + archive,
-                "-cp", System.getProperty("java.class.path")));
+                "-cp", String.join(File.pathSeparator, archivedEntries(System.getProperty("java.class.path")))));
         return command;
     }
 
@@ -198,41 +215,110 @@ final class ClassDataArchive {
     }
 
     /**
-     * Whether the class path holds only jars (or nothing at a path): the JDK archives classes
-     * from jars only, and a dump with a non-empty directory on the class path ends the process.
-     * An application run from its build's {@code classes} directory (as tests are) gets no archive.
+     * The entries of a class path an archive can hold: those before its first non-empty
+     * directory (an empty or missing entry is no obstacle). Empty when a directory comes first.
      */
-    static boolean onlyJars(List<String> command) {
-        int at = command.indexOf("-cp");
-        if (at < 0 || at + 1 >= command.size()) {
-            return false;
-        }
-        for (String entry : command.get(at + 1).split(File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (Files.isDirectory(p)) {
-                try (var listing = Files.list(p)) {
-                    if (listing.findAny().isPresent()) {
-                        return false;
-                    }
-                } catch (IOException e) {
-                    return false;
-                }
+    static List<String> archivedEntries(String classPath) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (nonEmptyDirectory(Path.of(entry))) {
+                break;
+            }
+            if (!entry.isEmpty()) {
+                entries.add(entry);
             }
         }
-        return true;
+        return entries;
     }
 
-    /** A digest of what an archive depends on: the command line and each class path entry's size and time. */
+    /**
+     * The class path to give children: {@code classPath} with its non-empty directories moved
+     * after its jars (each kind in its order), so that an archive can hold the jars, when no file
+     * in a directory has the name of an entry of a jar (a jar's manifest aside) — then every class
+     * and resource resolves as before, {@code META-INF/services} files included. Otherwise, or
+     * without directories, {@code classPath} as it is.
+     */
+    static String childClassPath(String classPath) {
+        List<String> jars = new ArrayList<>();
+        List<String> directories = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            (nonEmptyDirectory(Path.of(entry)) ? directories : jars).add(entry);
+        }
+        if (directories.isEmpty() || archivedEntries(classPath).size() == jars.size()) {
+            return classPath; // nothing to archive, or the jars already come first
+        }
+        Optional<String> shadowed = sharedName(directories, jars);
+        if (shadowed.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "no class-data archives: " + shadowed.get() + " is both in a directory and in a"
+                    + " jar of the class path, so the class path keeps its order and the JDK archives nothing from it");
+            return classPath;
+        }
+        List<String> ordered = new ArrayList<>(jars);
+        ordered.addAll(directories);
+        return String.join(File.pathSeparator, ordered);
+    }
+
+    /** A name that is a file in one of the directories and an entry of one of the jars, if any. */
+    private static Optional<String> sharedName(List<String> directories, List<String> jars) {
+        Set<String> names = new HashSet<>();
+        for (String directory : directories) {
+            Path root = Path.of(directory);
+            try (var files = Files.walk(root)) {
+                files.filter(Files::isRegularFile).forEach(f -> names.add(root.relativize(f).toString().replace(File.separatorChar, '/')));
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.of("an unreadable directory (" + directory + ": " + e.getMessage() + ")");
+            }
+        }
+        names.remove("META-INF/MANIFEST.MF");
+        for (String jar : jars) {
+            if (!Files.isRegularFile(Path.of(jar))) {
+                continue;
+            }
+            try (ZipFile zip = new ZipFile(jar)) {
+                Optional<String> both = zip.stream().map(ZipEntry::getName).filter(names::contains).findFirst();
+                if (both.isPresent()) {
+                    return Optional.of(both.get() + " (in " + jar + ")");
+                }
+            } catch (IOException e) {
+                return Optional.of("an unreadable jar (" + jar + ": " + e.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean nonEmptyDirectory(Path entry) {
+        if (!Files.isDirectory(entry)) {
+            return false;
+        }
+        try (var listing = Files.list(entry)) {
+            return listing.findAny().isPresent();
+        } catch (IOException e) {
+            return true; // unreadable: treated as holding classes, which the JDK would refuse
+        }
+    }
+
+    private static String classPathOf(List<String> command) {
+        int at = command.indexOf("-cp");
+        return at < 0 || at + 1 >= command.size() ? "" : command.get(at + 1);
+    }
+
+    /**
+     * A digest of what an archive depends on: the java binary and the JVM options (the command up
+     * to its main class, not the application's arguments, so applications that differ only in
+     * those share archives), the archived entries of the class path with each one's size and time,
+     * and the names of the directories after them.
+     */
     private static String digest(List<String> command) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i < command.size(); i++) {
+            int main = command.indexOf(GroupMain.class.getName());
+            for (int i = 0; i < (main < 0 ? command.size() : main); i++) {
                 sha.update(command.get(i).getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 if (command.get(i).equals("-cp") && i + 1 < command.size()) {
-                    for (String entry : command.get(i + 1).split(File.pathSeparator)) {
-                        Optional<String> stamp = stamp(Path.of(entry));
-                        sha.update(stamp.orElse("-").getBytes(StandardCharsets.UTF_8));
+                    for (String entry : archivedEntries(command.get(i + 1))) {
+                        sha.update(stamp(Path.of(entry)).orElse("-").getBytes(StandardCharsets.UTF_8));
+                        sha.update((byte) 0);
                     }
                 }
             }

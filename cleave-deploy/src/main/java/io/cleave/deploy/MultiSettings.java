@@ -24,11 +24,13 @@ import java.util.Set;
  * @param unhealthyTimeout how long a ready replica may fail health checks before it is killed and restarted
  * @param echoLogs whether children's tagged log lines also go to the supervisor's standard output
  * @param classDataSharing whether each group gets a class-data archive its restarts start from
+ * @param classDataDirectory where the archives go; empty for {@code <state-dir>/<app>/archives}
  * @param strictStart whether the start fails, rather than runs degraded, when a group crash-loops
  */
 record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classPath, Duration restartBackoff,
         Duration maxRestartBackoff, int crashLoopRestarts, Duration crashLoopWindow, Duration startTimeout,
-        Duration drainTimeout, Duration unhealthyTimeout, boolean echoLogs, boolean classDataSharing, boolean strictStart) {
+        Duration drainTimeout, Duration unhealthyTimeout, boolean echoLogs, boolean classDataSharing, Optional<Path> classDataDirectory,
+        boolean strictStart) {
 
     /** Small-footprint defaults: many JVMs share one machine, and most groups are small. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
@@ -36,7 +38,7 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
 
     private static final Set<String> KEYS = Set.of("groups", "state-dir", "jvm-options", "max-heap", "class-path",
             "restart-backoff", "max-restart-backoff", "crash-loop-restarts", "crash-loop-window", "start-timeout",
-            "drain-timeout", "unhealthy-timeout", "echo-logs", "class-data-sharing", "strict-start");
+            "drain-timeout", "unhealthy-timeout", "echo-logs", "class-data-sharing", "class-data-dir", "strict-start");
 
     MultiSettings {
         jvmOptions = List.copyOf(jvmOptions);
@@ -70,6 +72,7 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
                 multi.positiveDuration("unhealthy-timeout", Duration.ofSeconds(10)),
                 !multi.has("echo-logs") || multi.bool("echo-logs"),
                 !multi.has("class-data-sharing") || multi.bool("class-data-sharing"),
+                multi.has("class-data-dir") ? Optional.of(Path.of(multi.string("class-data-dir"))) : Optional.empty(),
                 multi.has("strict-start") && multi.bool("strict-start"));
         if (s.crashLoopRestarts < 0) {
             throw new ConfigSection.ConfigError("[multi] crash-loop-restarts must be 0 or more, got " + s.crashLoopRestarts);
@@ -80,6 +83,15 @@ record MultiSettings(Path stateDirectory, List<String> jvmOptions, String classP
     /** The state directory of one application: {@code <state-dir>/<app>}. */
     Path applicationDirectory(String application) {
         return stateDirectory.resolve(application);
+    }
+
+    /**
+     * Where the class-data archives of one application go: {@code class-data-dir}, which several
+     * applications and state directories may share (an archive's name says what it depends on),
+     * else {@code <state-dir>/<app>/archives}.
+     */
+    Path archiveDirectory(String application) {
+        return classDataDirectory.orElse(applicationDirectory(application).resolve("archives"));
     }
 
     Optional<String> extraClassPath() {

@@ -14,9 +14,15 @@ import java.nio.file.Path;
  *
  * <p>Children's log lines go only to the consolidated log, not to the test's output; under
  * Maven (a {@code target} directory in the working directory) the state directory is
- * {@code target/cleave-multi}, so each test run's logs stay with the build.
+ * {@code target/cleave-multi}, so each test run's logs stay with the build, and the groups'
+ * class-data archives go to {@code target/cleave-class-data}, where every test class of the build
+ * that starts the same groups with the same JVM finds them: only the first start of a group pays
+ * for its archive, and later starts and restarts load their libraries from it.
  */
 public final class MultiTestTopology implements TestTopology {
+
+    /** Under {@code target}, where test runs keep class-data archives: {@value}. */
+    public static final String CLASS_DATA = "cleave-class-data";
 
     /** Creates the topology; {@code cleave-test} does this through {@link java.util.ServiceLoader}. */
     public MultiTestTopology() {
@@ -32,10 +38,14 @@ public final class MultiTestTopology implements TestTopology {
         builder.deployer(MultiDeployer.NAME).set("multi.echo-logs", "false");
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
-            builder.set("multi.state-dir", "\"" + target.resolve("cleave-multi").toAbsolutePath().toString()
-                    .replace("\\", "\\\\") + "\"");
+            builder.set("multi.state-dir", quoted(target.resolve("cleave-multi")));
+            builder.set("multi.class-data-dir", quoted(target.resolve(CLASS_DATA)));
         }
         return builder.start();
+    }
+
+    private static String quoted(Path path) {
+        return "\"" + path.toAbsolutePath().toString().replace("\\", "\\\\") + "\"";
     }
 
     @Override

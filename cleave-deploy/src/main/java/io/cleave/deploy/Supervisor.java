@@ -63,6 +63,8 @@ final class Supervisor implements AutoCloseable {
     private final Plan plan;
     private final MultiSettings settings;
     private final Path directory;
+    /** Where the groups' class-data archives go. */
+    private final Path archives;
     private final Clock clock;
     private final Instant startedAt;
     private final String token;
@@ -109,6 +111,7 @@ final class Supervisor implements AutoCloseable {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.directory = settings.applicationDirectory(application).toAbsolutePath();
+        this.archives = settings.archiveDirectory(application).toAbsolutePath();
         Files.createDirectories(directory);
         ownerOnly(directory);
         this.stateFile = new StateFile(directory.resolve(StateFile.NAME));
@@ -307,7 +310,7 @@ final class Supervisor implements AutoCloseable {
         cmd.add(at, "-D" + GroupDeployment.Identity.GROUP + "=" + slot.group.name());
         cmd.add(at, "-D" + GroupDeployment.Identity.CONTROL + "=127.0.0.1:" + controlServer.getLocalPort());
         if (settings.classDataSharing()) {
-            cmd.addAll(at, ClassDataArchive.options(directory, slot.group.name(), command,
+            cmd.addAll(at, ClassDataArchive.options(archives, slot.group.name(), command,
                     ProcessHandle.current().pid() + "-" + ++launches));
         }
         ProcessBuilder builder = new ProcessBuilder(cmd);
@@ -965,7 +968,7 @@ final class Supervisor implements AutoCloseable {
             classPath = classPath.isEmpty() ? extra.get() : classPath + java.io.File.pathSeparator + extra.get();
         }
         cmd.add("-cp");
-        cmd.add(classPath);
+        cmd.add(settings.classDataSharing() ? ClassDataArchive.childClassPath(classPath) : classPath);
         cmd.add(GroupMain.class.getName());
         cmd.add("--deployer=" + MultiDeployer.NAME);
         if (options.configFile().isPresent()) {

@@ -12,6 +12,7 @@ import io.cleave.deploy.app.Counter;
 import io.cleave.deploy.app.Greeter;
 import io.cleave.deploy.app.NamelessException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiDeployerTest {
 
+    /** [multi] class-data-dir. */
+    private static final Path ARCHIVES = TestApps.stateDirectory(MultiDeployerTest.class).resolveSibling("MultiDeployerTest-class-data");
     private static App app;
     private static SupervisorHandle supervisor;
 
@@ -45,6 +48,7 @@ class MultiDeployerTest {
     static void start() {
         app = Cleave.app().configText(TestApps.config("multi-test", MultiDeployerTest.class, """
                 groups = [["Greeter", "Bomb"]]
+                class-data-dir = "%s"
 
                 [multi.replicas]
                 Counter = 2
@@ -54,7 +58,7 @@ class MultiDeployerTest {
 
                 [resilience.Counter]
                 breaker-open-for = "10m"   # only news that Counter answers again lets its open breaker probe
-                """)).start();
+                """.formatted(ARCHIVES.toString().replace("\\", "\\\\")))).start();
         supervisor = SupervisorHandle.find(TestApps.stateDirectory(MultiDeployerTest.class), Optional.of("multi-test"));
     }
 
@@ -164,6 +168,9 @@ class MultiDeployerTest {
     @Test
     @Order(6)
     void survivesAReplicaKilledMidStreamAndRestartsIt() throws Exception {
+        // Counter's group has a class-data archive (its first process had it written), though these classes run from
+        // target/test-classes and target/classes: the children's class path has its jars first
+        Await.until(Duration.ofSeconds(120), "Counter's class-data archive written", () -> archive(ARCHIVES, "Counter").isPresent());
         Counter counter = app.component(Counter.class);
         long victim = supervisor.status().replica("Counter", 1).orElseThrow().pid().orElseThrow();
         int workers = 4;
@@ -233,6 +240,18 @@ class MultiDeployerTest {
         assertThat(back.lastExit()).hasValueSatisfying(e -> assertThat(e).startsWith("exit 137"));
         long newPid = back.pid().getAsLong();
         Await.until(Duration.ofSeconds(10), "calls reach the restarted replica", () -> counter.pid() == newPid);
+        assertThat(Files.readString(Path.of("/proc", Long.toString(newPid), "maps")))
+                .as("the restarted replica maps its group's archive: the JDK took its library classes from it")
+                .contains(archive(ARCHIVES, "Counter").orElseThrow().toString());
+    }
+
+    private static Optional<Path> archive(Path archives, String group) {
+        try (var files = Files.list(archives)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(group + "-") && f.getFileName().toString().endsWith(".jsa"))
+                    .findFirst();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

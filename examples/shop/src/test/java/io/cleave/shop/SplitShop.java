@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.App;
 import io.cleave.Cleave;
+import io.cleave.deploy.MultiTestTopology;
 import io.cleave.shop.storefront.Storefront;
 import io.cleave.spi.ListenFailure;
 import java.io.BufferedReader;
@@ -92,6 +93,7 @@ final class SplitShop implements AutoCloseable {
         all.put("listeners.web", "127.0.0.1:" + port);
         all.put("app.data-dir", quoted(dataDir));
         all.put("multi.state-dir", quoted(stateDir));
+        all.put("multi.class-data-dir", quoted(Path.of("target", MultiTestTopology.CLASS_DATA))); // shared by the test classes
         database.ifPresent(db -> all.putAll(db.settings()));
         all.putAll(settings);
         Cleave.Builder builder = Cleave.app().config(Path.of(ShopSettings.CONFIG)).deployer("multi");
