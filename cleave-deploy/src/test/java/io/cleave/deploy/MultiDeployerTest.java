@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MultiDeployerTest {
 
     /** [multi] class-data-dir. */
-    private static final Path ARCHIVES = TestApps.stateDirectory(MultiDeployerTest.class).resolveSibling("MultiDeployerTest-class-data");
+    private static final Path ARCHIVES = TestApps.classDataDirectory();
     private static App app;
     private static SupervisorHandle supervisor;
 
@@ -48,7 +48,6 @@ class MultiDeployerTest {
     static void start() {
         app = Cleave.app().configText(TestApps.config("multi-test", MultiDeployerTest.class, """
                 groups = [["Greeter", "Bomb"]]
-                class-data-dir = "%s"
 
                 [multi.replicas]
                 Counter = 2
@@ -58,7 +57,7 @@ class MultiDeployerTest {
 
                 [resilience.Counter]
                 breaker-open-for = "10m"   # only news that Counter answers again lets its open breaker probe
-                """.formatted(ARCHIVES.toString().replace("\\", "\\\\")))).start();
+                """)).start();
         supervisor = SupervisorHandle.find(TestApps.stateDirectory(MultiDeployerTest.class), Optional.of("multi-test"));
     }
 

@@ -30,7 +30,7 @@ class PlaintextMultiTest {
             for (String process : new String[] {" supervisor WARNING ", " Counter/0 ", " Greeter/0 ", " Bomb/0 "}) {
                 assertThat(log.lines().filter(l -> l.contains(process) && l.contains("WARNING")
                         && l.contains("[transport] mtls = false (") // the config text, or the children's copy of it
-                        && l.contains(":10): calls between this application's processes are PLAINTEXT")))
+                        && l.contains(":11): calls between this application's processes are PLAINTEXT")))
                         .as("the warning of %s", process).hasSize(1);
             }
         }

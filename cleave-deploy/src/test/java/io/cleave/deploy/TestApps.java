@@ -13,6 +13,11 @@ final class TestApps {
         return Path.of("target", "multi-state", testClass.getSimpleName()).toAbsolutePath();
     }
 
+    /** Where every multi test's class-data archives go: shared, so a group's archive is made once per build. */
+    static Path classDataDirectory() {
+        return Path.of("target", MultiTestTopology.CLASS_DATA).toAbsolutePath();
+    }
+
     /**
      * The [app] and [multi] sections every multi test uses, plus {@code extra}.
      *
@@ -26,8 +31,10 @@ final class TestApps {
 
                 [multi]
                 state-dir = "%s"
+                class-data-dir = "%s"
                 echo-logs = false
                 restart-backoff = "100ms"
-                """.formatted(name, stateDirectory(testClass).toString().replace("\\", "\\\\")) + extra;
+                """.formatted(name, stateDirectory(testClass).toString().replace("\\", "\\\\"),
+                classDataDirectory().toString().replace("\\", "\\\\")) + extra;
     }
 }
