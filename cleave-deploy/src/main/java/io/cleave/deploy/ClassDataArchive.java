@@ -242,6 +242,9 @@ final class ClassDataArchive {
         List<String> jars = new ArrayList<>();
         List<String> directories = new ArrayList<>();
         for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                return classPath; // the working directory, whatever it holds: left where it is
+            }
             (nonEmptyDirectory(Path.of(entry)) ? directories : jars).add(entry);
         }
         if (directories.isEmpty() || archivedEntries(classPath).size() == jars.size()) {
