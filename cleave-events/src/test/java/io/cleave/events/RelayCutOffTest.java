@@ -7,26 +7,19 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
+import io.cleave.spi.testing.LinkedPostgres;
 import io.cleave.spi.testing.Namespaces;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,33 +46,23 @@ class RelayCutOffTest {
     @TempDir
     static Path dir;
     private static boolean made;
-    private static Process postgres;
-    private static int port;
+    private static LinkedPostgres postgres;
     private static Process leader;
     private static App follower;
 
     @BeforeAll
     static void start() throws Exception {
-        List<Path> binaries = postgresBinaries();
-        if (binaries.isEmpty()) {
-            String why = "no PostgreSQL server binaries under /usr/lib/postgresql";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI=true, and " + why);
-            }
-            System.err.println("\n*** SKIPPING RelayCutOffTest: " + why + " ***\n");
-            Assumptions.abort(why);
-        }
         Namespaces.addOrSkip("RelayCutOffTest", NS);
         made = true;
         Namespaces.link(null, SERVER_END, SERVER_ADDRESS, NS, HOST_END, HOST_ADDRESS);
-        startPostgres(binaries.get(0));
+        postgres = LinkedPostgres.startOrSkip("RelayCutOffTest", dir, SERVER_ADDRESS, HOST_ADDRESS);
 
         leader = new ProcessBuilder(Namespaces.java(NS, CutOffHost.class, config("leader", SERVER_ADDRESS).toString()))
                 .redirectError(dir.resolve("leader.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(leader.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).as("the process in the namespace started (its log: leader.log)").isEqualTo("ready");
-        Await.until("the process in the namespace leading the relay", HANDOVER, () -> advisoryLocksOf(HOST_ADDRESS) > 0,
-                () -> "advisory locks of " + HOST_ADDRESS + ": " + advisoryLocksOf(HOST_ADDRESS));
+        Await.until("the process in the namespace leading the relay", HANDOVER, () -> postgres.advisoryLocksOf(HOST_ADDRESS) > 0,
+                () -> "advisory locks of " + HOST_ADDRESS + ": " + postgres.advisoryLocksOf(HOST_ADDRESS));
         follower = Cleave.app().configText(Files.readString(config("follower", "127.0.0.1"))).start();
     }
 
@@ -97,11 +80,7 @@ class RelayCutOffTest {
                 }
             }
             if (postgres != null) {
-                postgres.destroy(); // SIGTERM: a smart shutdown
-                if (!postgres.waitFor(30, TimeUnit.SECONDS)) {
-                    postgres.descendants().forEach(ProcessHandle::destroyForcibly);
-                    postgres.destroyForcibly();
-                }
+                postgres.close();
             }
         } finally {
             if (made) {
@@ -123,16 +102,16 @@ class RelayCutOffTest {
         long cut = System.nanoTime();
         post(ledger, prefix, 10, 10);
         Await.until("20 events applied after the leader was cut off", HANDOVER, () -> of(audit.seen(), prefix).size() >= 20,
-                () -> of(audit.seen(), prefix).size() + ", advisory locks of the cut-off process " + advisoryLocksOf(HOST_ADDRESS));
+                () -> of(audit.seen(), prefix).size() + ", advisory locks of the cut-off process " + postgres.advisoryLocksOf(HOST_ADDRESS));
         System.out.printf("relay cut off: the events committed after the cut were applied %d ms after it%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut));
-        int locksOfTheCutOff = advisoryLocksOf(HOST_ADDRESS);
+        int locksOfTheCutOff = postgres.advisoryLocksOf(HOST_ADDRESS);
         Namespaces.setLink(NS, HOST_END, true);
         post(ledger, prefix, 20, 10);
         Await.until("30 events applied with the link back", HANDOVER, () -> of(audit.seen(), prefix).size() >= 30,
                 () -> of(audit.seen(), prefix).size());
-        Await.until("the process in the namespace reconnected", HANDOVER, () -> sessionsOf(HOST_ADDRESS) > 0,
-                () -> sessionsOf(HOST_ADDRESS));
+        Await.until("the process in the namespace reconnected", HANDOVER, () -> postgres.sessionsOf(HOST_ADDRESS) > 0,
+                () -> postgres.sessionsOf(HOST_ADDRESS));
         post(ledger, prefix, 30, 10);
         Await.until("40 events applied", HANDOVER, () -> of(audit.seen(), prefix).size() >= 40,
                 () -> of(audit.seen(), prefix).size());
@@ -177,67 +156,7 @@ class RelayCutOffTest {
                 initial-backoff = "50ms"
                 max-backoff = "200ms"
                 poll-interval = "200ms"
-                """.formatted(dir.resolve(name + "-data"), host, port));
+                """.formatted(dir.resolve(name + "-data"), host, postgres.port()));
         return file;
-    }
-
-    /** A PostgreSQL server of the machine's, on a free port of 127.0.0.1 and of the link's server end, trusting both. */
-    private static void startPostgres(Path bin) throws Exception {
-        Path data = dir.resolve("pg");
-        Files.createDirectories(data);
-        Namespaces.run("chown", "-R", "postgres", dir.toString());
-        Namespaces.run("runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
-                "-U", "postgres", "--no-instructions");
-        Files.writeString(data.resolve("pg_hba.conf"), "host all all " + HOST_ADDRESS + "/32 trust\n",
-                java.nio.file.StandardOpenOption.APPEND);
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        postgres = new ProcessBuilder(List.of("runuser", "-u", "postgres", "--", bin.resolve("postgres").toString(), "-D",
-                data.toString(), "-c", "listen_addresses=127.0.0.1," + SERVER_ADDRESS, "-c", "port=" + port,
-                "-c", "unix_socket_directories=", "-c", "fsync=off"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();
-        Await.until("the PostgreSQL server accepting connections", Duration.ofSeconds(60), () -> {
-            try (Connection c = admin()) {
-                return c.isValid(5);
-            } catch (SQLException e) {
-                return false;
-            }
-        }, () -> "see postgres.log");
-    }
-
-    private static Connection admin() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
-    }
-
-    /** Advisory locks the server holds for sessions of a client address. */
-    private static int advisoryLocksOf(String address) {
-        return count("select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid"
-                + " where l.locktype = 'advisory' and l.granted and host(a.client_addr) = '" + address + "'");
-    }
-
-    /** Sessions the server has for a client address. */
-    private static int sessionsOf(String address) {
-        return count("select count(*) from pg_stat_activity where host(client_addr) = '" + address + "'");
-    }
-
-    private static int count(String query) {
-        try (Connection c = admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            throw new AssertionError(query + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<Path> postgresBinaries() throws IOException {
-        Path root = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (var versions = Files.list(root)) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("postgres"))
-                    && Files.isExecutable(b.resolve("initdb"))).sorted().toList().reversed();
-        }
     }
 }

@@ -28,10 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A checkout over HTTP is one trace in every topology: the request's span at the storefront, the
  * storefront's call to Checkout under it, and Checkout's calls to Payments under that — across
- * processes in multi — read from every process's {@code /traces} (cleave-observe). The shop is
- * shared with the other classes that make their own data; {@link ShopSettings} traces every request.
+ * processes in multi — read from every process's {@code /traces} (cleave-observe).
  */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, set = "observe.trace-sample-ratio=1")
 class CheckoutTraceTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
