@@ -55,7 +55,7 @@ class RelayCutOffTest {
         Namespaces.addOrSkip("RelayCutOffTest", NS);
         made = true;
         Namespaces.link(null, SERVER_END, SERVER_ADDRESS, NS, HOST_END, HOST_ADDRESS);
-        postgres = LinkedPostgres.startOrSkip("RelayCutOffTest", dir, SERVER_ADDRESS, HOST_ADDRESS);
+        postgres = LinkedPostgres.startOrSkip("RelayCutOffTest", dir, SERVER_ADDRESS, NS, HOST_ADDRESS);
 
         leader = new ProcessBuilder(Namespaces.java(NS, CutOffHost.class, config("leader", SERVER_ADDRESS).toString()))
                 .redirectError(dir.resolve("leader.log").toFile()).start();

@@ -15,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,7 +69,7 @@ class SagaCutOffTest {
         Namespaces.addOrSkip("SagaCutOffTest", NS);
         made = true;
         Namespaces.link(null, SERVER_END, SERVER_ADDRESS, NS, HOST_END, HOST_ADDRESS);
-        postgres = LinkedPostgres.startOrSkip("SagaCutOffTest", dir, SERVER_ADDRESS, HOST_ADDRESS);
+        postgres = LinkedPostgres.startOrSkip("SagaCutOffTest", dir, SERVER_ADDRESS, NS, HOST_ADDRESS);
         Map<String, Map<String, Object>> sections = SagaCutOffHost.sections("jdbc:postgresql://127.0.0.1:" + postgres.port()
                 + "/postgres");
         prepared = new StoreProvider().prepare(new AppPreparation("bank", dir, sections).need("Bank", Store.class));
@@ -118,9 +119,9 @@ class SagaCutOffTest {
                 .redirectError(dir.resolve("host.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
         String begun = out.readLine();
-        assertThat(begun).as("the process in the namespace began its saga (its log: host.log)").startsWith("saga ");
+        assertThat(begun).as("the process in the namespace began its saga; its log:%n%s", hostLog()).startsWith("saga ");
         String id = begun.substring("saga ".length());
-        assertThat(out.readLine()).as("its last step began").isEqualTo("frozen");
+        assertThat(out.readLine()).as("its last step began; its log:%n%s", hostLog()).isEqualTo("frozen");
         assertThat(postgres.advisoryLocksOf(HOST_ADDRESS)).as("its liveness lock").isPositive();
 
         DurableSaga<Transfer> successor = new DurableSaga<>("Bank", "transfers", store, Transfer_Codec.INSTANCE,
@@ -157,6 +158,14 @@ class SagaCutOffTest {
         assertThat(host.isAlive()).as("the cut-off process lived through it").isTrue();
         assertThat(outcomes(id)).as("the success recorded once, by the process that took over")
                 .containsExactly("SUCCEEDED debit,credit by successor");
+    }
+
+    private static String hostLog() {
+        try {
+            return Files.readString(dir.resolve("host.log"));
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static List<String> outcomes(String id) {

@@ -39,12 +39,13 @@ public final class LinkedPostgres implements AutoCloseable {
      * @param test the test's name, for the message
      * @param directory where the cluster and its log ({@code postgres.log}) go; handed to the postgres user
      * @param serverAddress the server's end of the link, listened on besides 127.0.0.1
+     * @param clientNamespace the namespace at the link's far end
      * @param clientAddress the far end's address, trusted
-     * @return the running server, accepting connections
+     * @return the running server, accepting connections on 127.0.0.1 and from the far end
      * @throws IOException if it cannot be initialised or does not accept connections within a minute
      */
-    public static LinkedPostgres startOrSkip(String test, Path directory, String serverAddress, String clientAddress)
-            throws IOException {
+    public static LinkedPostgres startOrSkip(String test, Path directory, String serverAddress, String clientNamespace,
+            String clientAddress) throws IOException {
         List<Path> binaries = binaries();
         if (binaries.isEmpty()) {
             String why = "no PostgreSQL server binaries under /usr/lib/postgresql";
@@ -82,6 +83,12 @@ public final class LinkedPostgres implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the PostgreSQL server started", e);
             }
+        }
+        try {
+            Namespaces.awaitReachable(clientNamespace, serverAddress, port);
+        } catch (IOException e) {
+            postgres.close();
+            throw new IOException(e.getMessage() + "; the server's log:\n" + Files.readString(directory.resolve("postgres.log")), e);
         }
         return postgres;
     }

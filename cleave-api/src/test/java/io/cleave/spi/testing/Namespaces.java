@@ -106,6 +106,27 @@ public final class Namespaces {
     }
 
     /**
+     * Waits until a TCP connection from a namespace to an address is accepted, at most 30 s: a link
+     * just made, or just brought up again, may drop packets for a moment.
+     *
+     * @param ns the namespace, or null for the test's own
+     * @param host the address
+     * @param port the port
+     * @throws IOException naming the address if no connection was accepted
+     */
+    public static void awaitReachable(String ns, String host, int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String probe = "exec 3<>/dev/tcp/" + host + "/" + port;
+        while (!tryRun(ns == null ? new String[] {"timeout", "2", "bash", "-c", probe}
+                : new String[] {"ip", "netns", "exec", ns, "timeout", "2", "bash", "-c", probe})) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("nothing accepted a connection to " + host + ":" + port + " from "
+                        + (ns == null ? "the test's namespace" : "namespace " + ns) + " within 30 s");
+            }
+        }
+    }
+
+    /**
      * Runs a command to its end (at most a minute).
      *
      * @param command the command
