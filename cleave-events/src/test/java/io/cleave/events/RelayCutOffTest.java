@@ -73,11 +73,7 @@ class RelayCutOffTest {
                 follower.close();
             }
             if (leader != null) {
-                leader.getOutputStream().close();
-                if (!leader.waitFor(30, TimeUnit.SECONDS)) {
-                    leader.descendants().forEach(ProcessHandle::destroyForcibly);
-                    leader.destroyForcibly();
-                }
+                Namespaces.end(leader);
             }
             if (postgres != null) {
                 postgres.close();

@@ -90,11 +90,7 @@ class SagaCutOffTest {
                 p.stop();
             }
             if (host != null) {
-                host.getOutputStream().close();
-                if (!host.waitFor(30, TimeUnit.SECONDS)) {
-                    host.descendants().forEach(ProcessHandle::destroyForcibly);
-                    host.destroyForcibly();
-                }
+                Namespaces.end(host);
             }
             if (storeRequest != null) {
                 storeRequest.stop();

@@ -106,6 +106,22 @@ public final class Namespaces {
     }
 
     /**
+     * Ends a process started by {@link #java} that runs until its standard input ends: closes its
+     * input, waits 30 s for it to exit, then kills it and what it started.
+     *
+     * @param process the process
+     * @throws IOException if its input cannot be closed
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static void end(Process process) throws IOException, InterruptedException {
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /**
      * Waits until a TCP connection from a namespace to an address is accepted, at most 30 s: a link
      * just made, or just brought up again, may drop packets for a moment.
      *
