@@ -209,12 +209,13 @@ final class ReplicaState {
         if (connection != c || !c.usable()) {
             return;
         }
-        answeredAgainAt = System.nanoTime();
-        answeredAgain = true;
         if (down != null) {
             LOG.info("replica {} answers again", replica);
             down = null;
         }
+        // the news last: whoever acts on it (an open breaker probing) finds the replica up and routable
+        answeredAgainAt = System.nanoTime();
+        answeredAgain = true;
     }
 
     /**
