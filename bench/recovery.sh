@@ -7,7 +7,7 @@
 #
 #   bench/recovery.sh                 # ~6 minutes on 2 cores
 #   ROUNDS=3 RATE=40 PAYMENT_LATENCY=200ms BUILD=no PORT=18090 OUT=dir
-#   CDS=no        # without the per-group class-data archives ([multi] class-data-sharing = false)
+#   CDS=no        # without the children's class-data archive ([multi] class-data-sharing = false)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +42,10 @@ bin/cleave load "http://127.0.0.1:$port" --scenario bench/shop/checkout.toml --r
     >"$out/load.log" 2>&1 &
 load_pid=$!
 sleep 20 # warm up: sessions and checkouts under way
+if [ "$cds" = true ]; then # a deployment that has run for a while has its archive: wait for it (at most 5 minutes)
+    for _ in $(seq 1 300); do grep -q "class-data archive" "$out"/state/*/cleave.log && break; sleep 1; done
+    grep -h "class-data archive" "$out"/state/*/cleave.log >&2 || echo "no class-data archive after 5 minutes" >&2
+fi
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 bench/recovery.py "$out/state" "$out/data" "$rounds" | tee "$out/recovery.txt"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

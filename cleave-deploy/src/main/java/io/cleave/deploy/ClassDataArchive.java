@@ -3,7 +3,6 @@ package io.cleave.deploy;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +22,22 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * A class-data-sharing archive per group, so that a replica the supervisor restarts (after
- * {@code kill -9}, a crash or a failed health check) loads the classes of the JDK, Cleave and the
- * application's libraries already parsed and verified instead of from their jars. The first
- * process of a group to serve lists the classes it loads (the JDK's {@code -XX:DumpLoadedClassList},
- * which only appends lines to a file); a moment after it serves, it copies the list and has a
- * separate JVM dump a static archive from it ({@code -Xshare:dump}), which later processes of the
- * group start from. Nothing is dumped inside a serving process: the JDK's in-process dynamic dump
+ * A class-data-sharing archive for an application's children, so that a replica the supervisor
+ * restarts (after {@code kill -9}, a crash or a failed health check) loads the classes of the JDK,
+ * Cleave and the application's libraries already parsed and verified instead of from their jars.
+ * Children started while there is no archive list the classes they load (the JDK's
+ * {@code -XX:DumpLoadedClassList}, which only appends lines to a file); a moment after every group
+ * serves, the supervisor merges its children's lists and has one separate JVM, at the lowest CPU
+ * priority, dump a static archive from them ({@code -Xshare:dump}), which later children of every
+ * group start from. One archive for all the groups, not one per group: eight groups' dumps at once
+ * took 173 s of a loaded 2-core machine (load average 19.5), so restarts long came before their
+ * archives. Nothing is dumped inside a serving process: the JDK's in-process dynamic dump
  * ({@code jcmd VM.cds dynamic_dump}), used before, left the process it ran in with a broken
  * lambda-proxy table, and that process crashed (SIGSEGV in
  * {@code LambdaProxyClassDictionary::find_lambda_proxy_class}, JDK 25.0.3) at its next new lambda,
  * seconds later, under load. The archive's name carries a digest of what it depends on (the JDK,
- * the JVM options, every class path entry's size and modification time), so a rebuilt application
- * or a new JDK gets a new archive instead of a stale one.
+ * the JVM options, every archived jar's size and modification time), so a rebuilt application or a
+ * new JDK gets a new archive instead of a stale one.
  *
  * <p>The JDK archives classes from jars only, and refuses to dump — or to use an archive — when a
  * non-empty directory precedes the archived entries on the class path. So an archive holds the
@@ -47,34 +49,42 @@ import java.util.zip.ZipFile;
  */
 final class ClassDataArchive {
 
-    private static final System.Logger LOG = System.getLogger("cleave.multi");
-    /** Set on a child that should write its group's archive: where. */
-    static final String PROPERTY = "cleave.multi.archive";
     /** The option that makes the JDK list the classes a process loads, and where. */
     static final String CLASS_LIST_OPTION = "-XX:DumpLoadedClassList=";
-    /** How long a child serves before it writes the archive: its first calls load classes worth keeping. */
-    private static final Duration SETTLE = Duration.ofSeconds(5);
+    /** How long the children serve before their lists are merged: their first calls load classes worth keeping. */
+    static final Duration SETTLE = Duration.ofSeconds(5);
     /** How long the dumping JVM may take before it is given up. */
     private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(5);
+    private static final String CLASS_LIST = ".classlist";
+
+    private static final System.Logger LOG = System.getLogger("cleave.multi");
 
     private ClassDataArchive() {
     }
 
     /**
-     * The options that make a child of {@code group} start from its archive, or list the classes
-     * it loads so that it can have the archive written when there is none yet.
+     * The archive of children run with {@code command}, named for what it depends on; empty when
+     * their class path starts with a directory, which the JDK would refuse.
      *
      * @param archives where the archives go
-     * @param group the group's name
-     * @param command the child's command line without the per-slot options
-     * @param launch unique among the launches of this state directory's children: names the child's class list
+     * @param command the children's command line without the per-slot options
+     */
+    static Optional<Path> archive(Path archives, List<String> command) {
+        if (archivedEntries(classPathOf(command)).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(archives.resolve("classes-" + digest(command) + ".jsa"));
+    }
+
+    /**
+     * The options that make a child start from {@code archive}, or list the classes it loads,
+     * for the archive to be written from, when there is none yet.
+     *
+     * @param launch unique among the launches of the children of all supervisors sharing the
+     *        archive's directory, and starting with {@link #launches this supervisor's prefix}
      * @return JVM options to add before the main class
      */
-    static List<String> options(Path archives, String group, List<String> command, String launch) {
-        if (archivedEntries(classPathOf(command)).isEmpty()) {
-            return List.of();
-        }
-        Path archive = archives.resolve(group.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + digest(command) + ".jsa");
+    static List<String> options(Path archive, String launch) {
         if (Files.isRegularFile(archive)) {
             deleteLeftovers(archive);
             return List.of("-XX:SharedArchiveFile=" + archive);
@@ -82,78 +92,105 @@ final class ClassDataArchive {
         try {
             Files.createDirectories(archive.getParent()); // the JDK does not create the class list's directory
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.INFO, "no class-data archive for " + group + ": " + e.getMessage());
-            return List.of();
+            return List.of(); // write says why, once
         }
-        return List.of(CLASS_LIST_OPTION + archive.resolveSibling(archive.getFileName() + "." + launch + ".classlist"),
-                "-D" + PROPERTY + "=" + archive);
+        return List.of(CLASS_LIST_OPTION + archive.resolveSibling(archive.getFileName() + "." + launch + CLASS_LIST));
+    }
+
+    /** The prefix of the launch names of this process's children: its pid. */
+    static String launches() {
+        return ProcessHandle.current().pid() + "-";
     }
 
     /**
-     * In a child asked to write its group's archive: once the child has served for a moment, in
-     * the background, copies the complete lines of its class list and runs a separate JVM with
-     * the child's own options and class path that dumps the archive from them, to a temporary file
-     * renamed into place, so a process killed while writing leaves no broken archive.
+     * Writes {@code archive} from the class lists of this process's children (their complete
+     * lines, merged), with a separate JVM run with the children's options and the archived jars
+     * of their class path, to a temporary file renamed into place, so a process killed while
+     * writing leaves no broken archive. Returns at once when another process writes it or wrote
+     * it. Interrupted, ends the dumping JVM.
+     *
+     * @param command the children's command line without the per-slot options
+     * @return whether this call wrote the archive
+     * @throws IOException naming why there is no archive
      */
-    static void writeIfAsked() {
-        String target = System.getProperty(PROPERTY);
-        Optional<Path> classList = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(option -> option.startsWith(CLASS_LIST_OPTION))
-                .map(option -> Path.of(option.substring(CLASS_LIST_OPTION.length())))
-                .findFirst();
-        if (target == null || target.isBlank() || classList.isEmpty()) {
-            return;
+    static boolean write(Path archive, List<String> command) throws IOException, InterruptedException {
+        Path lock = archive.resolveSibling(archive.getFileName() + ".lock");
+        Path merged = archive.resolveSibling(archive.getFileName() + "." + launches() + "merged");
+        Path temporary = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path dumpLog = archive.resolveSibling(archive.getFileName() + ".dump.log");
+        if (!lock(lock)) {
+            return false; // another supervisor writes it
         }
-        Thread.ofVirtual().name("cleave-class-data-archive").start(() -> {
-            Path archive = Path.of(target);
-            Path list = classList.get();
-            Path copy = list.resolveSibling(list.getFileName() + ".complete");
-            Path lock = archive.resolveSibling(archive.getFileName() + ".lock");
-            Path temporary = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            Path dumpLog = archive.resolveSibling(archive.getFileName() + ".dump.log");
-            boolean locked = false;
-            try {
-                Thread.sleep(SETTLE);
-                locked = lock(lock);
-                if (!locked || Files.exists(archive)) {
-                    return; // another replica of the group writes it, or wrote it
-                }
-                long started = System.nanoTime();
-                String lines = Files.readString(list);
-                Files.writeString(copy, lines.substring(0, lines.lastIndexOf('\n') + 1)); // a line being written is left out
-                Process process = new ProcessBuilder(dumpCommand(copy, temporary)).redirectErrorStream(true)
-                        .redirectOutput(dumpLog.toFile()).start();
-                if (!process.waitFor(DUMP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    throw new IOException("the dump took over " + DUMP_TIMEOUT.toMinutes() + " minutes");
-                }
-                if (process.exitValue() != 0 || !Files.isRegularFile(temporary)) {
-                    throw new IOException("the dump exited with " + process.exitValue() + "; see " + dumpLog);
-                }
-                Files.move(temporary, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                deleteQuietly(dumpLog);
-                LOG.log(System.Logger.Level.INFO, "wrote the class-data archive " + archive.getFileName() + " in "
-                        + (System.nanoTime() - started) / 1_000_000 + " ms; restarts of this group start from it");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.INFO, "no class-data archive for this group (restarts load classes from their"
-                        + " jars): " + e.getMessage());
-            } finally {
-                deleteQuietly(copy);
-                deleteQuietly(temporary);
-                deleteQuietly(list); // the JDK goes on appending to the open file, which no one reads any more
-                if (locked) {
-                    deleteQuietly(lock);
-                }
+        Process process = null;
+        try {
+            if (Files.exists(archive)) {
+                return false;
             }
-        });
+            List<Path> lists = classLists(archive, archive.getFileName() + "." + launches());
+            if (lists.isEmpty()) {
+                throw new IOException("no child listed the classes it loaded in " + archive.getParent());
+            }
+            Files.writeString(merged, merge(lists));
+            process = new ProcessBuilder(dumpCommand(command, merged, temporary)).redirectErrorStream(true)
+                    .redirectOutput(dumpLog.toFile()).start();
+            if (!process.waitFor(DUMP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("the dump took over " + DUMP_TIMEOUT.toMinutes() + " minutes");
+            }
+            if (process.exitValue() != 0 || !Files.isRegularFile(temporary)) {
+                throw new IOException("the dump exited with " + process.exitValue() + "; see " + dumpLog);
+            }
+            Files.move(temporary, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            deleteQuietly(dumpLog);
+            deleteLeftovers(archive);
+            return true;
+        } finally {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            deleteQuietly(merged);
+            deleteQuietly(temporary);
+            deleteQuietly(lock);
+        }
     }
 
     /**
-     * Takes the group's dump lock: one replica dumps, the others leave it. The lock file holds its
-     * taker's pid; a lock whose taker is gone (killed while dumping: a test's {@code kill -9}, say),
-     * or older than twice the dump's timeout, is taken over.
+     * One class list from several: every class, constant-pool and lambda line once, in the order
+     * first seen, from the complete lines of each (a line being written is left out). A list's
+     * {@code id:} numbers are its own, so they are dropped — the JDK needs them only for classes
+     * of custom class loaders ({@code source:} lines), which are left out, as the archived jars
+     * hold none of them.
+     */
+    static String merge(List<Path> lists) throws IOException {
+        Set<String> lines = new java.util.LinkedHashSet<>();
+        for (Path list : lists) {
+            String text;
+            try {
+                text = Files.readString(list);
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue;
+            }
+            for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+                if (line.isBlank() || line.startsWith("#") || line.contains(" source: ")) {
+                    continue;
+                }
+                lines.add(line.replaceFirst(" id: [0-9]+$", ""));
+            }
+        }
+        return lines.stream().map(line -> line + "\n").collect(java.util.stream.Collectors.joining());
+    }
+
+    /** The class lists in the archive's directory whose names start with {@code prefix}. */
+    private static List<Path> classLists(Path archive, String prefix) throws IOException {
+        try (var files = Files.list(archive.getParent())) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(CLASS_LIST))
+                    .sorted().toList();
+        }
+    }
+
+    /**
+     * Takes the archive's dump lock: one supervisor dumps, others sharing the directory leave it.
+     * The lock file holds its taker's pid; a lock whose taker is gone (killed while dumping), or
+     * older than twice the dump's timeout, is taken over.
      */
     private static boolean lock(Path lock) throws IOException {
         try {
@@ -176,34 +213,47 @@ final class ClassDataArchive {
         }
     }
 
-    /** The class lists of this archive's group that processes killed before writing it left behind. */
-    private static void deleteLeftovers(Path archive) {
-        String prefix = archive.getFileName() + ".";
-        try (var files = Files.list(archive.getParent())) {
-            files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".classlist"))
-                    .forEach(ClassDataArchive::deleteQuietly);
+    /** Deletes the class lists of this process's children (gone: nothing will merge them). */
+    static void forgetClassLists(Path archive) {
+        try {
+            classLists(archive, archive.getFileName() + "." + launches()).forEach(ClassDataArchive::deleteQuietly);
         } catch (IOException e) {
             // nothing to tidy
         }
     }
 
-    /** A JVM with this process's options and class path that dumps a static archive of {@code classList}. */
-    static List<String> dumpCommand(Path classList, Path archive) {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
-            command.addAll(List.of("/usr/bin/nice", "-n", "19")); // in the background of the processes that serve
+    /** The class lists left for the archive: once it is written, nothing reads them. */
+    private static void deleteLeftovers(Path archive) {
+        try {
+            classLists(archive, archive.getFileName() + ".").forEach(ClassDataArchive::deleteQuietly);
+        } catch (IOException e) {
+            // nothing to tidy
         }
-        command.add(ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.startsWith("-D") && !option.startsWith(CLASS_LIST_OPTION) && !option.startsWith("-Xshare")
-                    && !option.startsWith("-XX:SharedArchiveFile") && !option.equals("-XX:+RecordDynamicDumpInfo")) {
-                command.add(option);
+    }
+
+    /**
+     * A JVM with the children's options (their system properties aside) that dumps a static
+     * archive of {@code classList} from the archived jars of their class path.
+     */
+    static List<String> dumpCommand(List<String> command, Path classList, Path archive) {
+        List<String> dump = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
+            dump.addAll(List.of("/usr/bin/nice", "-n", "19")); // in the background of the processes that serve
+        }
+        int main = command.indexOf(GroupMain.class.getName());
+        dump.add(command.get(0));
+        for (int i = 1; i < (main < 0 ? command.size() : main); i++) {
+            String option = command.get(i);
+            if (option.equals("-cp")) {
+                i++; // and its value
+            } else if (!option.startsWith("-D") && !option.startsWith("-Xshare") && !option.startsWith("-XX:SharedArchiveFile")
+                    && !option.startsWith(CLASS_LIST_OPTION)) {
+                dump.add(option);
             }
         }
-        command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + archive,
-                "-cp", String.join(File.pathSeparator, archivedEntries(System.getProperty("java.class.path")))));
-        return command;
+        dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + archive,
+                "-cp", String.join(File.pathSeparator, archivedEntries(classPathOf(command)))));
+        return dump;
     }
 
     private static void deleteQuietly(Path file) {

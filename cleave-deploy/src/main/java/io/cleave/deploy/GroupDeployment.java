@@ -410,7 +410,6 @@ final class GroupDeployment implements Deployment {
         server = builder.start();
         control.send(ControlLine.READY, new Replica(transport.advertisedHost(), server.address().getPort()).toString());
         Thread.ofVirtual().name("cleave-calls-report").start(this::reportCalls);
-        ClassDataArchive.writeIfAsked();
         LOG.log(System.Logger.Level.INFO, identity.tag() + " (pid " + ProcessHandle.current().pid() + ") serves "
                 + instances.keySet() + " on " + server.address().getHostString() + ":" + server.address().getPort());
     }

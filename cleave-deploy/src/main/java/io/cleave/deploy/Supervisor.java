@@ -63,8 +63,9 @@ final class Supervisor implements AutoCloseable {
     private final Plan plan;
     private final MultiSettings settings;
     private final Path directory;
-    /** Where the groups' class-data archives go. */
-    private final Path archives;
+    /** The children's class-data archive, written by {@link #archiver} when there is none; null when off or impossible. */
+    private final Path archive;
+    private volatile Thread archiver;
     private final Clock clock;
     private final Instant startedAt;
     private final String token;
@@ -111,7 +112,6 @@ final class Supervisor implements AutoCloseable {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.directory = settings.applicationDirectory(application).toAbsolutePath();
-        this.archives = settings.archiveDirectory(application).toAbsolutePath();
         Files.createDirectories(directory);
         ownerOnly(directory);
         this.stateFile = new StateFile(directory.resolve(StateFile.NAME));
@@ -133,6 +133,9 @@ final class Supervisor implements AutoCloseable {
                     Identity.deployment(application), tls.certificateLifetime()), List.of(authority.certificate()));
         }
         this.command = childCommand(settings, options, directory);
+        this.archive = settings.classDataSharing()
+                ? ClassDataArchive.archive(settings.archiveDirectory(application).toAbsolutePath(), command).orElse(null)
+                : null;
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.controlServer = new ServerSocket(0, 128, loopback);
         this.statusServer = new ServerSocket(0, 16, loopback);
@@ -173,6 +176,7 @@ final class Supervisor implements AutoCloseable {
         try {
             s.begin();
             s.awaitStarted();
+            s.archiveWhenSettled();
         } catch (RuntimeException | Error e) {
             s.close();
             throw e;
@@ -292,6 +296,31 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    /**
+     * When the children were started without a class-data archive: a moment after every group
+     * serves, writes one from the classes they loaded, in the background, for later children —
+     * restarts above all — to start from.
+     */
+    private void archiveWhenSettled() {
+        if (archive == null || Files.isRegularFile(archive)) {
+            return;
+        }
+        archiver = Thread.ofVirtual().name("cleave-class-data-archive").start(() -> {
+            try {
+                Thread.sleep(ClassDataArchive.SETTLE);
+                long started = System.nanoTime();
+                if (ClassDataArchive.write(archive, command)) {
+                    log.line(TAG, "wrote the class-data archive " + archive + " in " + (System.nanoTime() - started) / 1_000_000
+                            + " ms; later processes start from it");
+                }
+            } catch (InterruptedException e) {
+                // closed first
+            } catch (IOException | RuntimeException e) {
+                log.line(TAG, "no class-data archive (restarts load classes from their jars): " + e.getMessage());
+            }
+        });
+    }
+
     /** Every replica serves or has given up (crash loop). Holds the lock. */
     private boolean settled(String group) {
         return slots.get(group).stream().allMatch(s -> s.state == Slot.State.RUNNING || s.state == Slot.State.CRASH_LOOP);
@@ -309,9 +338,8 @@ final class Supervisor implements AutoCloseable {
         cmd.add(at, "-D" + GroupDeployment.Identity.REPLICA + "=" + slot.index);
         cmd.add(at, "-D" + GroupDeployment.Identity.GROUP + "=" + slot.group.name());
         cmd.add(at, "-D" + GroupDeployment.Identity.CONTROL + "=127.0.0.1:" + controlServer.getLocalPort());
-        if (settings.classDataSharing()) {
-            cmd.addAll(at, ClassDataArchive.options(archives, slot.group.name(), command,
-                    ProcessHandle.current().pid() + "-" + ++launches));
+        if (archive != null) {
+            cmd.addAll(at, ClassDataArchive.options(archive, ClassDataArchive.launches() + ++launches));
         }
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().put(GroupDeployment.Identity.TOKEN_VARIABLE, token);
@@ -875,6 +903,13 @@ final class Supervisor implements AutoCloseable {
         java.util.Collections.reverse(reverse);
         for (Plan.Group g : reverse) {
             stopGroup(g);
+        }
+        Thread writing = archiver;
+        if (writing != null) {
+            writing.interrupt(); // ends the dumping JVM too
+        }
+        if (archive != null) {
+            ClassDataArchive.forgetClassLists(archive); // the children that wrote them are gone
         }
         closeQuietly(controlServer);
         closeQuietly(statusServer);

@@ -1,6 +1,7 @@
 package io.cleave.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,40 +20,38 @@ class ClassDataArchiveTest {
     }
 
     @Test
-    void aGroupWithoutAnArchiveIsAskedToWriteOneNamedAfterWhatItDependsOn() throws IOException {
+    void aChildStartedWithoutAnArchiveListsItsClassesForIt() throws IOException {
         Path jar = Files.writeString(dir.resolve("app.jar"), "pretend jar");
 
-        List<String> options = ClassDataArchive.options(dir.resolve("archives"), "Catalog+Recommendations", command(jar.toString()), "1");
+        Path archive = ClassDataArchive.archive(dir.resolve("archives"), command(jar.toString())).orElseThrow();
+        List<String> options = ClassDataArchive.options(archive, "7-1");
 
-        assertThat(options).hasSize(2).first().asString()
-                .startsWith(ClassDataArchive.CLASS_LIST_OPTION + dir.resolve("archives/Catalog+Recommendations-"))
-                .endsWith(".jsa.1.classlist");
-        assertThat(options.get(1)).startsWith("-D" + ClassDataArchive.PROPERTY + "=" + dir.resolve("archives/Catalog+Recommendations-"))
-                .endsWith(".jsa");
+        assertThat(archive.getParent()).isEqualTo(dir.resolve("archives")).isDirectory();
+        assertThat(archive.getFileName().toString()).matches("classes-[0-9a-f]{16}\\.jsa");
+        assertThat(options).containsExactly(ClassDataArchive.CLASS_LIST_OPTION + archive + ".7-1.classlist");
     }
 
     @Test
-    void aGroupWithAnArchiveStartsFromIt() throws IOException {
+    void aChildStartedWithAnArchiveStartsFromIt() throws IOException {
         Path jar = Files.writeString(dir.resolve("app.jar"), "pretend jar");
-        String asked = ClassDataArchive.options(dir, "Cart", command(jar.toString()), "1").get(1);
-        Path archive = Path.of(asked.substring(asked.indexOf('=') + 1));
-        Files.createDirectories(archive.getParent());
+        Path archive = ClassDataArchive.archive(dir, command(jar.toString())).orElseThrow();
         Files.writeString(archive, "pretend archive");
+        Path leftover = Files.writeString(dir.resolve(archive.getFileName() + ".1-1.classlist"), "java/lang/Object id: 0\n");
 
-        List<String> options = ClassDataArchive.options(dir, "Cart", command(jar.toString()), "1");
+        List<String> options = ClassDataArchive.options(archive, "2-1");
 
         assertThat(options).containsExactly("-XX:SharedArchiveFile=" + archive);
+        assertThat(leftover).as("a class list nothing will read any more").doesNotExist();
     }
 
     @Test
     void aRebuiltJarGetsANewArchive() throws IOException {
         Path jar = Files.writeString(dir.resolve("app.jar"), "pretend jar");
-        String before = ClassDataArchive.options(dir, "Cart", command(jar.toString()), "1").get(1);
+        Path before = ClassDataArchive.archive(dir, command(jar.toString())).orElseThrow();
 
         Files.writeString(jar, "pretend jar, rebuilt and longer");
-        String after = ClassDataArchive.options(dir, "Cart", command(jar.toString()), "1").get(1);
 
-        assertThat(after).isNotEqualTo(before);
+        assertThat(ClassDataArchive.archive(dir, command(jar.toString()))).get().isNotEqualTo(before);
     }
 
     @Test
@@ -61,9 +60,7 @@ class ClassDataArchiveTest {
         Files.writeString(classes.resolve("A.class"), "pretend class");
         Path jar = Files.writeString(dir.resolve("lib.jar"), "pretend jar");
 
-        List<String> options = ClassDataArchive.options(dir, "Cart", command(classes + ":" + jar), "1");
-
-        assertThat(options).isEmpty();
+        assertThat(ClassDataArchive.archive(dir, command(classes + ":" + jar))).isEmpty();
     }
 
     @Test
@@ -83,7 +80,7 @@ class ClassDataArchiveTest {
         assertThat(ordered).isEqualTo(String.join(":", lib.toString(), empty.toString(), other.toString(), tests.toString(),
                 classes.toString()));
         assertThat(ClassDataArchive.archivedEntries(ordered)).containsExactly(lib.toString(), empty.toString(), other.toString());
-        assertThat(ClassDataArchive.options(dir, "Cart", command(ordered), "1")).hasSize(2);
+        assertThat(ClassDataArchive.archive(dir, command(ordered))).isPresent();
     }
 
     @Test
@@ -108,10 +105,35 @@ class ClassDataArchiveTest {
         List<String> otherJvm = new java.util.ArrayList<>(command(jar.toString()));
         otherJvm.set(1, "-XX:+UseParallelGC");
 
-        String asked = ClassDataArchive.options(dir, "Cart", one, "1").get(1);
+        Path archive = ClassDataArchive.archive(dir, one).orElseThrow();
 
-        assertThat(ClassDataArchive.options(dir, "Cart", other, "2").get(1)).isEqualTo(asked);
-        assertThat(ClassDataArchive.options(dir, "Cart", otherJvm, "3").get(1)).isNotEqualTo(asked);
+        assertThat(ClassDataArchive.archive(dir, other)).contains(archive);
+        assertThat(ClassDataArchive.archive(dir, otherJvm)).get().isNotEqualTo(archive);
+    }
+
+    @Test
+    void classListsOfSeveralProcessesMergeIntoOneWithoutTheirOwnIdsOrAHalfWrittenLine() throws IOException {
+        Path one = Files.writeString(dir.resolve("a.classlist"), """
+                # NOTE: Do not modify this file.
+                java/lang/Object id: 0
+                java/util/ArrayList id: 1
+                @cp java/util/ArrayList 1 2 7
+                app/Plugin id: 2 super: 0 source: /tmp/plugin.jar
+                """);
+        Path two = Files.writeString(dir.resolve("b.classlist"), """
+                java/lang/Object id: 0
+                java/util/HashMap id: 1
+                @cp java/util/ArrayList 1 2 7
+                @lambda-form-invoker [LF_RESOLVE] java.lang.invoke.DirectMethodHandle$Holder invokeStatic L_L
+                java/util/Linked""");
+
+        assertThat(ClassDataArchive.merge(List.of(one, two, dir.resolve("gone.classlist")))).isEqualTo("""
+                java/lang/Object
+                java/util/ArrayList
+                @cp java/util/ArrayList 1 2 7
+                java/util/HashMap
+                @lambda-form-invoker [LF_RESOLVE] java.lang.invoke.DirectMethodHandle$Holder invokeStatic L_L
+                """);
     }
 
     private Path jar(String name, String... entries) throws IOException {
@@ -126,33 +148,48 @@ class ClassDataArchiveTest {
     }
 
     @Test
-    void theDumpRunsInASeparateJvmWithThisProcesssOptionsAndItsArchiveStartsAJvm() throws Exception {
-        // the class list a child's -XX:DumpLoadedClassList writes, in the JDK's own format
-        Path list = Files.writeString(dir.resolve("group.classlist"), "java/lang/Object id: 0\njava/util/ArrayList id: 1\n");
-        Path archive = dir.resolve("group.jsa");
-        Path jar = dir.resolve("empty.jar");
-        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new java.util.jar.JarEntry("META-INF/"));
-        }
-        List<String> dump = new java.util.ArrayList<>(ClassDataArchive.dumpCommand(list, archive));
-        assertThat(dump).as("run at the lowest priority").startsWith("/usr/bin/nice", "-n", "19");
-        assertThat(dump).contains("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive)
-                .noneMatch(option -> option.startsWith("-D") || option.startsWith(ClassDataArchive.CLASS_LIST_OPTION));
-        // the dump gets the jars before this process's first class directory (here none: surefire puts them first)
-        dump.set(dump.size() - 1, jar.toString());
+    void theArchiveIsDumpedFromTheChildrensListsInASeparateJvmWithTheirOptionsAndStartsAJvm() throws Exception {
+        Path jar = jar("empty.jar", "META-INF/");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xss1m", "-Dcleave.app=shop", "-cp", jar.toString(), GroupMain.class.getName(),
+                "--deployer=multi");
+        Path archive = ClassDataArchive.archive(dir, command).orElseThrow();
+        // the class lists two children's -XX:DumpLoadedClassList wrote, in the JDK's own format, with their own ids
+        String launches = ClassDataArchive.launches();
+        Path first = Files.writeString(dir.resolve(archive.getFileName() + "." + launches + "1.classlist"),
+                "java/lang/Object id: 0\njava/util/ArrayList id: 1\n");
+        Path second = Files.writeString(dir.resolve(archive.getFileName() + "." + launches + "2.classlist"),
+                "java/lang/Object id: 0\njava/util/concurrent/ConcurrentHashMap id: 1\n");
 
-        Process dumping = new ProcessBuilder(dump).redirectErrorStream(true).start();
-        String dumpOutput = new String(dumping.getInputStream().readAllBytes());
-        assertThat(dumping.waitFor()).as(dumpOutput).isZero();
+        List<String> dump = ClassDataArchive.dumpCommand(command, dir.resolve("merged"), archive);
+        assertThat(dump).as("run at the lowest priority, with the children's JVM options but not their properties")
+                .startsWith("/usr/bin/nice", "-n", "19", java, "-Xss1m").doesNotContain("-Dcleave.app=shop", "--deployer=multi")
+                .endsWith("-Xshare:dump", "-XX:SharedClassListFile=" + dir.resolve("merged"), "-XX:SharedArchiveFile=" + archive,
+                        "-cp", jar.toString());
+
+        assertThat(ClassDataArchive.write(archive, command)).isTrue();
+
         assertThat(archive).isRegularFile();
-
-        String java = dump.stream().filter(part -> part.endsWith("/java")).findFirst().orElseThrow();
+        assertThat(first).as("merged and done with").doesNotExist();
+        assertThat(second).doesNotExist();
+        assertThat(ClassDataArchive.write(archive, command)).as("written once").isFalse();
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Files.writeString(classes.resolve("A.class"), "pretend class");
         // -Xshare:on fails rather than start without the archive: the jars with a class directory after them
-        Process started = new ProcessBuilder(java, "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-cp", jar + ":" + classes,
-                "-version").redirectErrorStream(true).start();
+        Process started = new ProcessBuilder(java, "-Xss1m", "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-cp",
+                jar + ":" + classes, "-version").redirectErrorStream(true).start();
         String output = new String(started.getInputStream().readAllBytes());
         assertThat(started.waitFor()).as(output).isZero();
+    }
+
+    @Test
+    void withoutAnyChildsClassListThereIsNoArchiveAndTheErrorSaysWhy() throws IOException {
+        Path jar = jar("empty.jar", "META-INF/");
+        Path archive = ClassDataArchive.archive(dir, command(jar.toString())).orElseThrow();
+
+        assertThatThrownBy(() -> ClassDataArchive.write(archive, command(jar.toString()))).isInstanceOf(IOException.class)
+                .hasMessage("no child listed the classes it loaded in " + dir);
+        assertThat(archive).doesNotExist();
+        assertThat(dir.resolve(archive.getFileName() + ".lock")).as("the lock is let go").doesNotExist();
     }
 }

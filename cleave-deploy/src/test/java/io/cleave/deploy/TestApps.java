@@ -24,6 +24,15 @@ final class TestApps {
      * @param name the application's name
      */
     static String config(String name, Class<?> testClass, String extra) {
+        return config(name, testClass, "100ms", extra);
+    }
+
+    /**
+     * The same, with the supervisor's first wait before it restarts a process that exited.
+     *
+     * @param restartBackoff [multi] restart-backoff
+     */
+    static String config(String name, Class<?> testClass, String restartBackoff, String extra) {
         return """
                 [app]
                 name = "%s"
@@ -33,8 +42,8 @@ final class TestApps {
                 state-dir = "%s"
                 class-data-dir = "%s"
                 echo-logs = false
-                restart-backoff = "100ms"
+                restart-backoff = "%s"
                 """.formatted(name, stateDirectory(testClass).toString().replace("\\", "\\\\"),
-                classDataDirectory().toString().replace("\\", "\\\\")) + extra;
+                classDataDirectory().toString().replace("\\", "\\\\"), restartBackoff) + extra;
     }
 }
