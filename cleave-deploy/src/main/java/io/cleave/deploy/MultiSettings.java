@@ -23,7 +23,7 @@ import java.util.Set;
  * @param drainTimeout how long a replica may take to drain and exit when stopped before it is killed
  * @param unhealthyTimeout how long a ready replica may fail health checks before it is killed and restarted
  * @param echoLogs whether children's tagged log lines also go to the supervisor's standard output
- * @param classDataSharing whether each group gets a class-data archive its restarts start from
+ * @param classDataSharing whether the children get a class-data archive that later children (restarts) start from
  * @param classDataDirectory where the archives go; empty for {@code <state-dir>/<app>/archives}
  * @param strictStart whether the start fails, rather than runs degraded, when a group crash-loops
  */

@@ -13,7 +13,7 @@ final class TestApps {
         return Path.of("target", "multi-state", testClass.getSimpleName()).toAbsolutePath();
     }
 
-    /** Where every multi test's class-data archives go: shared, so a group's archive is made once per build. */
+    /** Where every multi test's class-data archives go: shared, so an application's archive is made once per build. */
     static Path classDataDirectory() {
         return Path.of("target", MultiTestTopology.CLASS_DATA).toAbsolutePath();
     }
