@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -56,6 +58,10 @@ final class ClassDataArchive {
     /** How long the dumping JVM may take before it is given up. */
     private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(5);
     private static final String CLASS_LIST = ".classlist";
+    /** How many archives of a directory are kept, however long unused. */
+    static final int KEEP = 3;
+    /** How recently used an archive beyond those is kept. */
+    static final Duration IN_USE = Duration.ofHours(1);
 
     private static final System.Logger LOG = System.getLogger("cleave.multi");
 
@@ -87,6 +93,11 @@ final class ClassDataArchive {
     static List<String> options(Path archive, String launch) {
         if (Files.isRegularFile(archive)) {
             deleteLeftovers(archive);
+            try {
+                Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // used: see pruneOthers
+            } catch (IOException e) {
+                // a directory this user cannot write: the archive is used all the same
+            }
             return List.of("-XX:SharedArchiveFile=" + archive);
         }
         try {
@@ -142,6 +153,7 @@ final class ClassDataArchive {
             Files.move(temporary, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             deleteQuietly(dumpLog);
             deleteLeftovers(archive);
+            pruneOthers(archive);
             return true;
         } finally {
             if (process != null) {
@@ -210,6 +222,32 @@ final class ClassDataArchive {
                 return lock(lock);
             }
             return false;
+        }
+    }
+
+    /**
+     * Deletes the archives of earlier builds or JVM options from the archive's directory (each new
+     * build of an application gets a new one, of tens of megabytes): an archive is kept while it
+     * is one of the {@value #KEEP} last used (a child started from it: its modification time), or
+     * was used within {@link #IN_USE} — several applications may share the directory.
+     */
+    static void pruneOthers(Path archive) {
+        Instant unused = Instant.now().minus(IN_USE);
+        try (var files = Files.list(archive.getParent())) {
+            List<Path> others = files.filter(f -> !f.equals(archive) && f.getFileName().toString().startsWith("classes-")
+                    && f.getFileName().toString().endsWith(".jsa")).sorted(java.util.Comparator.comparing(
+                            ClassDataArchive::lastUsed).reversed()).toList();
+            others.stream().skip(KEEP - 1).filter(f -> lastUsed(f).isBefore(unused)).forEach(ClassDataArchive::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            // nothing to tidy
+        }
+    }
+
+    private static Instant lastUsed(Path archive) {
+        try {
+            return Files.getLastModifiedTime(archive).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
         }
     }
 

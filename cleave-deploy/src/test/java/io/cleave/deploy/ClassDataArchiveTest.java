@@ -192,4 +192,41 @@ class ClassDataArchiveTest {
         assertThat(archive).doesNotExist();
         assertThat(dir.resolve(archive.getFileName() + ".lock")).as("the lock is let go").doesNotExist();
     }
+
+    @Test
+    void archivesOfEarlierBuildsAreDeletedOnceUnusedButTheLastUsedAreKept() throws IOException {
+        java.time.Instant now = java.time.Instant.now();
+        Path written = archiveUsed("classes-0000000000000000.jsa", now);
+        Path inUse = archiveUsed("classes-1111111111111111.jsa", now.minusSeconds(60)); // another application's
+        Path lastWeek = archiveUsed("classes-2222222222222222.jsa", now.minus(java.time.Duration.ofDays(7)));
+        Path lastMonth = archiveUsed("classes-3333333333333333.jsa", now.minus(java.time.Duration.ofDays(30)));
+        Path lastYear = archiveUsed("classes-4444444444444444.jsa", now.minus(java.time.Duration.ofDays(365)));
+        Path notAnArchive = archiveUsed("notes.jsa", now.minus(java.time.Duration.ofDays(365)));
+
+        ClassDataArchive.pruneOthers(written);
+
+        assertThat(written).exists();
+        assertThat(inUse).as("used a minute ago").exists();
+        assertThat(lastWeek).as("one of the " + ClassDataArchive.KEEP + " last used").exists();
+        assertThat(lastMonth).doesNotExist();
+        assertThat(lastYear).doesNotExist();
+        assertThat(notAnArchive).as("not one of ours").exists();
+    }
+
+    @Test
+    void startingAChildFromAnArchiveMarksItUsed() throws IOException {
+        Path jar = Files.writeString(dir.resolve("app.jar"), "pretend jar");
+        Path archive = ClassDataArchive.archive(dir, command(jar.toString())).orElseThrow();
+        archiveUsed(archive.getFileName().toString(), java.time.Instant.now().minus(java.time.Duration.ofDays(30)));
+
+        ClassDataArchive.options(archive, "1-1");
+
+        assertThat(Files.getLastModifiedTime(archive).toInstant()).isAfter(java.time.Instant.now().minusSeconds(60));
+    }
+
+    private Path archiveUsed(String name, java.time.Instant when) throws IOException {
+        Path archive = Files.writeString(dir.resolve(name), "pretend archive");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.from(when));
+        return archive;
+    }
 }
