@@ -155,6 +155,9 @@ final class ClassDataArchive {
             deleteLeftovers(archive);
             pruneOthers(archive);
             return true;
+        } catch (InterruptedException e) {
+            deleteQuietly(dumpLog); // stopped, not failed: nothing to read in it
+            throw e;
         } finally {
             if (process != null) {
                 process.destroyForcibly();
