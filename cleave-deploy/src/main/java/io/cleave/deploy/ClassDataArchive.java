@@ -240,7 +240,10 @@ final class ClassDataArchive {
             List<Path> others = files.filter(f -> !f.equals(archive) && f.getFileName().toString().startsWith("classes-")
                     && f.getFileName().toString().endsWith(".jsa")).sorted(java.util.Comparator.comparing(
                             ClassDataArchive::lastUsed).reversed()).toList();
-            others.stream().skip(KEEP - 1).filter(f -> lastUsed(f).isBefore(unused)).forEach(ClassDataArchive::deleteQuietly);
+            others.stream().skip(KEEP - 1).filter(f -> lastUsed(f).isBefore(unused)).forEach(f -> {
+                deleteQuietly(f);
+                deleteLeftovers(f);
+            });
         } catch (IOException | UncheckedIOException e) {
             // nothing to tidy
         }
@@ -263,11 +266,17 @@ final class ClassDataArchive {
         }
     }
 
-    /** The class lists left for the archive: once it is written, nothing reads them. */
+    /**
+     * What was left for the archive: once it is written, nothing reads the class lists, and the
+     * merged list or temporary file of a supervisor killed while it dumped is no use either.
+     * Only the lock is left alone: its holder wrote the archive and lets it go.
+     */
     private static void deleteLeftovers(Path archive) {
-        try {
-            classLists(archive, archive.getFileName() + ".").forEach(ClassDataArchive::deleteQuietly);
-        } catch (IOException e) {
+        String prefix = archive.getFileName() + ".";
+        try (var files = Files.list(archive.getParent())) {
+            files.filter(f -> f.getFileName().toString().startsWith(prefix) && !f.getFileName().toString().endsWith(".lock"))
+                    .forEach(ClassDataArchive::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
             // nothing to tidy
         }
     }

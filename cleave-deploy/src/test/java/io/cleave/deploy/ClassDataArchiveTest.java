@@ -37,11 +37,16 @@ class ClassDataArchiveTest {
         Path archive = ClassDataArchive.archive(dir, command(jar.toString())).orElseThrow();
         Files.writeString(archive, "pretend archive");
         Path leftover = Files.writeString(dir.resolve(archive.getFileName() + ".1-1.classlist"), "java/lang/Object id: 0\n");
+        // what a supervisor killed while it dumped left: its merged list and its temporary archive
+        Path merged = Files.writeString(dir.resolve(archive.getFileName() + ".1-merged"), "java/lang/Object\n");
+        Path temporary = Files.writeString(dir.resolve(archive.getFileName() + ".1.tmp"), "half an archive");
 
         List<String> options = ClassDataArchive.options(archive, "2-1");
 
         assertThat(options).containsExactly("-XX:SharedArchiveFile=" + archive);
         assertThat(leftover).as("a class list nothing will read any more").doesNotExist();
+        assertThat(merged).doesNotExist();
+        assertThat(temporary).doesNotExist();
     }
 
     @Test
@@ -200,6 +205,7 @@ class ClassDataArchiveTest {
         Path inUse = archiveUsed("classes-1111111111111111.jsa", now.minusSeconds(60)); // another application's
         Path lastWeek = archiveUsed("classes-2222222222222222.jsa", now.minus(java.time.Duration.ofDays(7)));
         Path lastMonth = archiveUsed("classes-3333333333333333.jsa", now.minus(java.time.Duration.ofDays(30)));
+        Path lastMonthsList = Files.writeString(dir.resolve("classes-3333333333333333.jsa.1-1.classlist"), "java/lang/Object\n");
         Path lastYear = archiveUsed("classes-4444444444444444.jsa", now.minus(java.time.Duration.ofDays(365)));
         Path notAnArchive = archiveUsed("notes.jsa", now.minus(java.time.Duration.ofDays(365)));
 
@@ -209,6 +215,7 @@ class ClassDataArchiveTest {
         assertThat(inUse).as("used a minute ago").exists();
         assertThat(lastWeek).as("one of the " + ClassDataArchive.KEEP + " last used").exists();
         assertThat(lastMonth).doesNotExist();
+        assertThat(lastMonthsList).doesNotExist();
         assertThat(lastYear).doesNotExist();
         assertThat(notAnArchive).as("not one of ours").exists();
     }
