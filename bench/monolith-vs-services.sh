@@ -73,7 +73,7 @@ if [ "${BUILD:-yes}" != no ]; then
         -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime 2>&1 | { grep -v '^WARNING' || true; } >&2
 fi
 classpath=$( { echo "$root/examples/shop/target/classes"; echo "$root"/cleave-deploy/target/cleave-deploy-*.jar
-    cat examples/shop/target/bench-classpath.txt cleave-deploy/target/bench-classpath.txt cleave-data/target/bench-classpath.txt \
+    awk 1 examples/shop/target/bench-classpath.txt cleave-deploy/target/bench-classpath.txt cleave-data/target/bench-classpath.txt \
         | tr ':' '\n'; } | grep -v -e '^$' -e '/cleave-test' -e junit -e opentest4j -e apiguardian | awk '!seen[$0]++' | paste -sd: )
 
 shop_pid=""

@@ -141,7 +141,7 @@ final class ClassDataArchive {
             if (lists.isEmpty()) {
                 throw new IOException("no child listed the classes it loaded in " + archive.getParent());
             }
-            Files.writeString(merged, merge(lists));
+            Files.write(merged, ClassLists.merge(lists));
             process = new ProcessBuilder(dumpCommand(command, merged, temporary)).redirectErrorStream(true)
                     .redirectOutput(dumpLog.toFile()).start();
             if (!process.waitFor(DUMP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -166,32 +166,6 @@ final class ClassDataArchive {
             deleteQuietly(temporary);
             deleteQuietly(lock);
         }
-    }
-
-    /**
-     * One class list from several: every class, constant-pool and lambda line once, in the order
-     * first seen, from the complete lines of each (a line being written is left out). A list's
-     * {@code id:} numbers are its own, so they are dropped — the JDK needs them only for classes
-     * of custom class loaders ({@code source:} lines), which are left out, as the archived jars
-     * hold none of them.
-     */
-    static String merge(List<Path> lists) throws IOException {
-        Set<String> lines = new java.util.LinkedHashSet<>();
-        for (Path list : lists) {
-            String text;
-            try {
-                text = Files.readString(list);
-            } catch (java.nio.file.NoSuchFileException e) {
-                continue;
-            }
-            for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                if (line.isBlank() || line.startsWith("#") || line.contains(" source: ")) {
-                    continue;
-                }
-                lines.add(line.replaceFirst(" id: [0-9]+$", ""));
-            }
-        }
-        return lines.stream().map(line -> line + "\n").collect(java.util.stream.Collectors.joining());
     }
 
     /** The class lists in the archive's directory whose names start with {@code prefix}. */
@@ -332,20 +306,31 @@ final class ClassDataArchive {
     }
 
     /**
-     * The class path to give children: {@code classPath} with its non-empty directories moved
-     * after its jars (each kind in its order), so that an archive can hold the jars, when no file
-     * in a directory has the name of an entry of a jar (a jar's manifest aside) — then every class
-     * and resource resolves as before, {@code META-INF/services} files included. Otherwise, or
-     * without directories, {@code classPath} as it is.
+     * The class path to give children: {@code classPath} without the entries no file is at (the
+     * JDK refuses to dump an archive with them), with its non-empty directories moved after its
+     * jars (each kind in its order), so that an archive can hold the jars, when no file in a
+     * directory has the name of an entry of a jar (a jar's manifest aside) — then every class and
+     * resource resolves as before, {@code META-INF/services} files included. Otherwise, or
+     * without directories, in its order.
      */
     static String childClassPath(String classPath) {
         List<String> jars = new ArrayList<>();
         List<String> directories = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (String entry : classPath.split(File.pathSeparator)) {
             if (entry.isEmpty()) {
                 return classPath; // the working directory, whatever it holds: left where it is
             }
-            (nonEmptyDirectory(Path.of(entry)) ? directories : jars).add(entry);
+            if (!entry.contains("*") && !Files.exists(Path.of(entry))) {
+                missing.add(entry); // holds no class; the JDK would refuse to dump an archive with it
+            } else {
+                (nonEmptyDirectory(Path.of(entry)) ? directories : jars).add(entry);
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "left out of the children's class path, as no such file exists: " + missing);
+            classPath = String.join(File.pathSeparator, java.util.Arrays.stream(classPath.split(File.pathSeparator))
+                    .filter(e -> !missing.contains(e)).toList());
         }
         if (directories.isEmpty() || archivedEntries(classPath).size() == jars.size()) {
             return classPath; // nothing to archive, or the jars already come first

@@ -14,10 +14,10 @@ import java.nio.file.Path;
  *
  * <p>Children's log lines go only to the consolidated log, not to the test's output; under
  * Maven (a {@code target} directory in the working directory) the state directory is
- * {@code target/cleave-multi}, so each test run's logs stay with the build, and the groups'
- * class-data archives go to {@code target/cleave-class-data}, where every test class of the build
- * that starts the same groups with the same JVM finds them: only the first start of a group pays
- * for its archive, and later starts and restarts load their libraries from it.
+ * {@code target/cleave-multi}, so each test run's logs stay with the build, and the children's
+ * class-data archive goes to {@code target/cleave-class-data}, where every test class of the build
+ * that starts children with the same JVM and class path finds it: only the first start pays for
+ * the archive, and later starts and restarts load their libraries from it.
  */
 public final class MultiTestTopology implements TestTopology {
 

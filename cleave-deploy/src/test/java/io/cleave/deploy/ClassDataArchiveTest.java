@@ -89,6 +89,21 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void entriesNoFileIsAtAreLeftOutOfTheChildrensClassPathForTheJdkWouldNotDumpAnArchiveWithThem() throws IOException {
+        Path lib = jar("lib.jar", "lib/L.class");
+        Path other = jar("other.jar", "other/O.class");
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        Files.writeString(classes.resolve("A.class"), "pretend class");
+        // two class path files concatenated without a line end between them: one entry made of two
+        String glued = lib + other.toString();
+
+        assertThat(ClassDataArchive.childClassPath(String.join(":", lib.toString(), glued, other.toString())))
+                .isEqualTo(lib + ":" + other);
+        assertThat(ClassDataArchive.childClassPath(String.join(":", classes.toString(), glued, lib.toString())))
+                .isEqualTo(lib + ":" + classes);
+    }
+
+    @Test
     void aNameInBothADirectoryAndAJarKeepsTheClassPathAsItIs() throws IOException {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Files.createDirectories(classes.resolve("META-INF/services"));
@@ -114,31 +129,6 @@ class ClassDataArchiveTest {
 
         assertThat(ClassDataArchive.archive(dir, other)).contains(archive);
         assertThat(ClassDataArchive.archive(dir, otherJvm)).get().isNotEqualTo(archive);
-    }
-
-    @Test
-    void classListsOfSeveralProcessesMergeIntoOneWithoutTheirOwnIdsOrAHalfWrittenLine() throws IOException {
-        Path one = Files.writeString(dir.resolve("a.classlist"), """
-                # NOTE: Do not modify this file.
-                java/lang/Object id: 0
-                java/util/ArrayList id: 1
-                @cp java/util/ArrayList 1 2 7
-                app/Plugin id: 2 super: 0 source: /tmp/plugin.jar
-                """);
-        Path two = Files.writeString(dir.resolve("b.classlist"), """
-                java/lang/Object id: 0
-                java/util/HashMap id: 1
-                @cp java/util/ArrayList 1 2 7
-                @lambda-form-invoker [LF_RESOLVE] java.lang.invoke.DirectMethodHandle$Holder invokeStatic L_L
-                java/util/Linked""");
-
-        assertThat(ClassDataArchive.merge(List.of(one, two, dir.resolve("gone.classlist")))).isEqualTo("""
-                java/lang/Object
-                java/util/ArrayList
-                @cp java/util/ArrayList 1 2 7
-                java/util/HashMap
-                @lambda-form-invoker [LF_RESOLVE] java.lang.invoke.DirectMethodHandle$Holder invokeStatic L_L
-                """);
     }
 
     private Path jar(String name, String... entries) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.Cleave;
 import io.cleave.StartupException;
+import io.cleave.deploy.ClassLists;
 import io.cleave.deploy.GroupGraph;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,7 +148,7 @@ public final class ImageClassData {
                 lists.add(list);
             }
             Path merged = root.resolve("all.classlist");
-            Files.write(merged, mergeClassLists(lists));
+            Files.write(merged, ClassLists.merge(lists));
             Files.createDirectories(archive.toAbsolutePath().getParent());
             Path temporary = archive.resolveSibling(archive.getFileName() + ".tmp");
             List<String> dump = new ArrayList<>();
@@ -233,27 +233,6 @@ public final class ImageClassData {
             Thread.sleep(100); // a poll interval
         }
         throw new IOException("group " + group + " was not ready within " + READY_WITHIN.toSeconds() + " s: " + tail(log));
-    }
-
-    /**
-     * The union of several class lists, each line once, in the order first seen. A list numbers
-     * its classes ({@code id: N}) on its own, so the numbers of two lists collide: they are
-     * dropped, which the dump allows for classes of the JDK's built-in loaders; classes of other
-     * loaders (the lines naming a {@code source:}, whose {@code super:} refers to numbers) are
-     * left out.
-     */
-    static List<String> mergeClassLists(List<Path> lists) throws IOException {
-        Set<String> lines = new LinkedHashSet<>();
-        for (Path list : lists) {
-            for (String line : Files.readAllLines(list)) {
-                if (line.isBlank() || line.startsWith("#") || line.contains(" source: ")) {
-                    continue;
-                }
-                int id = line.startsWith("@") ? -1 : line.indexOf(" id: ");
-                lines.add(id < 0 ? line : line.substring(0, id));
-            }
-        }
-        return new ArrayList<>(lines);
     }
 
     /**

@@ -33,25 +33,6 @@ class ImageClassDataTest {
     Path dir;
 
     @Test
-    void classListsOfSeveralGroupsMergeWithoutTheirCollidingNumbers() throws IOException {
-        Path a = Files.writeString(dir.resolve("a.classlist"), """
-                # NOTE: Do not modify this file.
-                java/lang/Object id: 0
-                io/cleave/A id: 1
-                @lambda-proxy io/cleave/A run ()Ljava/lang/Runnable;
-                """);
-        Path b = Files.writeString(dir.resolve("b.classlist"), """
-                java/lang/Object id: 0
-                io/cleave/B id: 1
-                com/example/Plugin id: 2 super: 0 source: /plugins/p.jar
-                @lambda-proxy io/cleave/A run ()Ljava/lang/Runnable;
-                """);
-
-        assertThat(ImageClassData.mergeClassLists(List.of(a, b))).containsExactly(
-                "java/lang/Object", "io/cleave/A", "@lambda-proxy io/cleave/A run ()Ljava/lang/Runnable;", "io/cleave/B");
-    }
-
-    @Test
     void anImageUnpacksWithItsFilesTimesAndItsEntryPointRebased() throws IOException {
         Path tar = image(Map.of("app/libs/x.jar", "jar bytes", "app/jib-classpath-file", "/app/classpath/*:/app/libs/x.jar"),
                 """
