@@ -313,10 +313,12 @@ final class Supervisor implements AutoCloseable {
                     log.line(TAG, "wrote the class-data archive " + archive + " in " + (System.nanoTime() - started) / 1_000_000
                             + " ms; later processes start from it");
                 }
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | java.nio.channels.ClosedByInterruptException e) {
                 // closed first
             } catch (IOException | RuntimeException e) {
-                log.line(TAG, "no class-data archive (restarts load classes from their jars): " + e.getMessage());
+                if (!Thread.currentThread().isInterrupted()) {
+                    log.line(TAG, "no class-data archive (restarts load classes from their jars): " + e.getMessage());
+                }
             }
         });
     }
@@ -901,12 +903,12 @@ final class Supervisor implements AutoCloseable {
         }
         List<Plan.Group> reverse = new ArrayList<>(plan.groups());
         java.util.Collections.reverse(reverse);
-        for (Plan.Group g : reverse) {
-            stopGroup(g);
-        }
         Thread writing = archiver;
         if (writing != null) {
-            writing.interrupt(); // ends the dumping JVM too
+            writing.interrupt(); // ends the dumping JVM too, before the children's lists go
+        }
+        for (Plan.Group g : reverse) {
+            stopGroup(g);
         }
         if (archive != null) {
             ClassDataArchive.forgetClassLists(archive); // the children that wrote them are gone
