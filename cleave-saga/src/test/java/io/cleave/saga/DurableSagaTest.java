@@ -8,16 +8,12 @@ import io.cleave.Saga;
 import io.cleave.Saga.Outcome;
 import io.cleave.StartupException;
 import io.cleave.Store;
-import io.cleave.data.StoreProvider;
 import io.cleave.saga.app.Transfer;
 import io.cleave.saga.app.Transfer_Codec;
-import io.cleave.spi.testing.AppPreparation;
-import io.cleave.spi.testing.ProviderRequest;
 import java.io.Serial;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,8 +43,7 @@ class DurableSagaTest {
 
     @TempDir
     static Path dataDir;
-    private static AutoCloseable server;
-    private static ProviderRequest storeRequest;
+    private static BankStore bank;
     private static Store store;
 
     private final List<DurableSaga<Transfer>> processes = new ArrayList<>();
@@ -57,21 +52,13 @@ class DurableSagaTest {
 
     @BeforeAll
     static void openStore() throws Exception {
-        server = new StoreProvider().prepare(new AppPreparation("bank", dataDir, Map.of()).need("Bank", Store.class));
-        storeRequest = new ProviderRequest("Bank", Store.class, "store", Map.of(), dataDir);
-        store = (Store) new StoreProvider().provide(storeRequest).orElseThrow();
-        Journal.create(store);
-        store.run(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("create table outcome (id varchar(200) primary key, result varchar(20) not null, detail varchar(500))");
-            }
-        });
+        bank = BankStore.open(dataDir, Map.of());
+        store = bank.store;
     }
 
     @AfterAll
     static void closeStore() throws Exception {
-        storeRequest.stop();
-        server.close();
+        bank.close();
     }
 
     @AfterEach

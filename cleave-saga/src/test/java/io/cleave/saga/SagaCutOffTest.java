@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cleave.Saga.Outcome;
 import io.cleave.Store;
-import io.cleave.data.StoreProvider;
 import io.cleave.saga.app.Transfer;
 import io.cleave.saga.app.Transfer_Codec;
-import io.cleave.spi.testing.AppPreparation;
 import io.cleave.spi.testing.LinkedPostgres;
 import io.cleave.spi.testing.Namespaces;
-import io.cleave.spi.testing.ProviderRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -19,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +54,7 @@ class SagaCutOffTest {
     static Path dir;
     private static boolean made;
     private static LinkedPostgres postgres;
-    private static AutoCloseable prepared;
-    private static ProviderRequest storeRequest;
+    private static BankStore bank;
     private static Store store;
     private static Process host;
     private static final List<DurableSaga<Transfer>> processes = new ArrayList<>();
@@ -72,15 +67,8 @@ class SagaCutOffTest {
         postgres = LinkedPostgres.startOrSkip("SagaCutOffTest", dir, SERVER_ADDRESS, NS, HOST_ADDRESS);
         Map<String, Map<String, Object>> sections = SagaCutOffHost.sections("jdbc:postgresql://127.0.0.1:" + postgres.port()
                 + "/postgres");
-        prepared = new StoreProvider().prepare(new AppPreparation("bank", dir, sections).need("Bank", Store.class));
-        storeRequest = new ProviderRequest("Bank", Store.class, "store", sections, dir);
-        store = (Store) new StoreProvider().provide(storeRequest).orElseThrow();
-        Journal.create(store);
-        store.run(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("create table outcome (id varchar(200) primary key, result varchar(20) not null, detail varchar(500))");
-            }
-        });
+        bank = BankStore.open(dir, sections);
+        store = bank.store;
     }
 
     @AfterAll
@@ -92,11 +80,8 @@ class SagaCutOffTest {
             if (host != null) {
                 Namespaces.end(host);
             }
-            if (storeRequest != null) {
-                storeRequest.stop();
-            }
-            if (prepared != null) {
-                prepared.close();
+            if (bank != null) {
+                bank.close();
             }
             if (postgres != null) {
                 postgres.close();
