@@ -6,6 +6,7 @@ import io.cleave.cache.app.Loads;
 import io.cleave.cache.app.Prices;
 import io.cleave.cache.app.Quote;
 import io.cleave.cache.app.Quotes;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class CacheReplicasTest {
         String sku = "sku-" + UUID.randomUUID();
         prices.set(sku, 100);
         Map<Long, Long> latestByReplica = new HashMap<>();
-        Await.until("both replicas answered", Duration.ofSeconds(30), () -> {
+        Await.until(Duration.ofSeconds(30), "both replicas answered", () -> {
             Quote q = quotes.quote(sku);
             latestByReplica.put(q.pid(), q.cents());
             return latestByReplica.size() == 2;
@@ -35,7 +36,7 @@ class CacheReplicasTest {
 
         long changed = System.nanoTime();
         prices.set(sku, 250);
-        Await.until("both replicas answer the new price", Duration.ofSeconds(10), () -> {
+        Await.until(Duration.ofSeconds(10), "both replicas answer the new price", () -> {
             Quote q = quotes.quote(sku);
             latestByReplica.put(q.pid(), q.cents());
             return latestByReplica.values().stream().allMatch(c -> c == 250L);
@@ -54,7 +55,7 @@ class CacheReplicasTest {
         long loadsBefore = totalLoads(quotes);
         Map<Long, Long> latestByReplica = new HashMap<>();
 
-        Await.until("both replicas answered", Duration.ofSeconds(30), () -> {
+        Await.until(Duration.ofSeconds(30), "both replicas answered", () -> {
             Quote q = quotes.quote(sku);
             latestByReplica.put(q.pid(), q.cents());
             return latestByReplica.size() == 2;
@@ -68,7 +69,7 @@ class CacheReplicasTest {
     /** The loads of both replicas: asks until it has heard from two processes. */
     private static long totalLoads(Quotes quotes) throws InterruptedException {
         Map<Long, Long> byReplica = new HashMap<>();
-        Await.until("both replicas counted", Duration.ofSeconds(30), () -> {
+        Await.until(Duration.ofSeconds(30), "both replicas counted", () -> {
             Loads loads = quotes.loads();
             byReplica.put(loads.pid(), loads.count());
             return byReplica.size() == 2;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.Cache;
 import io.cleave.spi.Codecs;
+import io.cleave.spi.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -108,7 +109,7 @@ class TieredCacheTest {
                 })));
             }
             // the load is held until every other caller is waiting for it (or for the loader itself)
-            Await.until("99 callers waiting for the load", Duration.ofSeconds(10),
+            Await.until(Duration.ofSeconds(10), "99 callers waiting for the load",
                     () -> threads.size() == callers && threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() == callers,
                     () -> threads.stream().map(Thread::getState).toList());
             release.countDown();
@@ -154,7 +155,7 @@ class TieredCacheTest {
 
         first.invalidate("k");
 
-        Await.until("the other process dropped it", Duration.ofSeconds(1), () -> second.getIfPresent("k").isEmpty(),
+        Await.until(Duration.ofSeconds(1), "the other process dropped it", () -> second.getIfPresent("k").isEmpty(),
                 () -> second.getIfPresent("k"));
         assertThat(first.getIfPresent("k")).isEmpty();
         assertThat(second.get("k", k -> "new")).isEqualTo("new");
@@ -174,7 +175,7 @@ class TieredCacheTest {
 
         assertThat(loaded).isEqualTo("old"); // what the database said when second read it
         assertThat(second.shared().orElseThrow().remainingMillis("k")).as("the old value in Redis").isEqualTo(-2);
-        Await.until("second dropped the old value", Duration.ofSeconds(1), () -> second.getIfPresent("k").isEmpty(),
+        Await.until(Duration.ofSeconds(1), "second dropped the old value", () -> second.getIfPresent("k").isEmpty(),
                 () -> second.getIfPresent("k"));
         assertThat(first.get("k", k -> "new")).isEqualTo("new");
         assertThat(second.get("k", k -> "not loaded: the shared tier has it")).isEqualTo("new");
@@ -247,7 +248,7 @@ class TieredCacheTest {
             assertThat(shared.asked() - before).as("asked again an interval later").isEqualTo(2);
 
             signal("CONT", redis.pid());
-            Await.until("the shared tier answering again", Duration.ofSeconds(10), () -> {
+            Await.until(Duration.ofSeconds(10), "the shared tier answering again", () -> {
                 nanos.addAndGet(Duration.ofMillis(100).toNanos());
                 long asked = shared.asked();
                 cache.get("probe-" + asked, k -> "loaded");
@@ -275,7 +276,7 @@ class TieredCacheTest {
         try {
             TieredCache<String> other = cache(Optional.of(URI.create("redis://127.0.0.1:" + port)), Duration.ofMinutes(10),
                     Duration.ofMinutes(10));
-            Await.until("the first cache connected", Duration.ofSeconds(10), () -> {
+            Await.until(Duration.ofSeconds(10), "the first cache connected", () -> {
                 cache.invalidate("probe");
                 cache.get("probe", k -> "through Redis");
                 return other.get("probe", k -> "not shared").equals("through Redis");
@@ -311,7 +312,7 @@ class TieredCacheTest {
         names.invalidate("a b/ü");
 
         String purge = "{\"from\":\"cache Test.names\",\"prefix\":\"/names/a%20b%2F%C3%BC/page\"}";
-        Await.until("the purge, twice", Duration.ofSeconds(10), () -> heard.size() >= 2, () -> heard);
+        Await.until(Duration.ofSeconds(10), "the purge, twice", () -> heard.size() >= 2, () -> heard);
         assertThat(heard).containsExactly(purge, purge);
     }
 
@@ -417,7 +418,7 @@ class TieredCacheTest {
             release.await();
             return then.call();
         }));
-        Await.until("the single load has claimed the key", Duration.ofSeconds(10), () -> started.get() == 1, started::get);
+        Await.until(Duration.ofSeconds(10), "the single load has claimed the key", () -> started.get() == 1, started::get);
         return single;
     }
 
@@ -429,7 +430,7 @@ class TieredCacheTest {
             bulk[0] = Thread.currentThread();
             return cache.getAll(keys, loader);
         });
-        Await.until("getAll waiting for the other load", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "getAll waiting for the other load",
                 () -> bulk[0] != null && bulk[0].getState() == Thread.State.WAITING, () -> bulk[0] == null ? "not started" : bulk[0].getState());
         return many;
     }
@@ -506,7 +507,7 @@ class TieredCacheTest {
     private static Process startRedis(int port) throws Exception {
         Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Await.until("redis-server on port " + port, Duration.ofSeconds(10), () -> {
+        Await.until(Duration.ofSeconds(10), "redis-server on port " + port, () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return s.isConnected();
             } catch (IOException e) {

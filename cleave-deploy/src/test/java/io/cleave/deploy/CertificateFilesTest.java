@@ -7,6 +7,7 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.StartupException;
 import io.cleave.deploy.app.Greeter;
+import io.cleave.spi.testing.Await;
 import io.cleave.transport.CertificateAuthority;
 import io.cleave.transport.Identity;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.deploy.app.Counter;
 import io.cleave.deploy.app.Greeter;
+import io.cleave.spi.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import io.cleave.deploy.app.Bomb;
 import io.cleave.deploy.app.Counter;
 import io.cleave.deploy.app.Greeter;
 import io.cleave.deploy.app.NamelessException;
+import io.cleave.spi.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

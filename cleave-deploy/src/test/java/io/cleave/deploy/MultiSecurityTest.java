@@ -9,6 +9,7 @@ import io.cleave.ComponentUnavailableException;
 import io.cleave.deploy.app.Counter;
 import io.cleave.deploy.app.Counter_Cleave;
 import io.cleave.deploy.app.Greeter;
+import io.cleave.spi.testing.Await;
 import io.cleave.transport.CertificateAuthority;
 import io.cleave.transport.Credentials;
 import io.cleave.transport.Identity;

@@ -10,6 +10,7 @@ import io.cleave.MessageTooLargeException;
 import io.cleave.RemoteFailureException;
 import io.cleave.deploy.app.Counter;
 import io.cleave.deploy.app.Greeter;
+import io.cleave.spi.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.time.Duration;
@@ -80,11 +81,11 @@ class EventsCrashTest {
                     return null;
                 }));
             }
-            Await.until("40 posts before the kill", RECOVERY, () -> posted.get() >= 40, posted::get);
+            Await.until(RECOVERY, "40 posts before the kill", () -> posted.get() >= 40, posted::get);
 
             long killed = kill.run();
 
-            Await.until("a replacement of pid " + killed + " answering", RECOVERY, () -> {
+            Await.until(RECOVERY, "a replacement of pid " + killed + " answering", () -> {
                 try {
                     return pidNow.getAsLong() != killed;
                 } catch (RuntimeException e) {
@@ -101,7 +102,7 @@ class EventsCrashTest {
     private static void assertEveryCommittedEventAppliedOnceInOrder(Ledger ledger, Audit audit, String prefix)
             throws InterruptedException {
         List<String> committed = of(ledger.entries(), prefix);
-        Await.until(committed.size() + " committed events applied", RECOVERY,
+        Await.until(RECOVERY, committed.size() + " committed events applied",
                 () -> of(audit.seen(), prefix).size() >= committed.size(), () -> of(audit.seen(), prefix).size());
         List<String> seen = of(audit.seen(), prefix);
         assertThat(seen).as("applied exactly the committed events, each once").hasSameSizeAs(committed)

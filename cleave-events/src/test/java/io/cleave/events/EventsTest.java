@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cleave.App;
+import io.cleave.deploy.MultiTestTopology;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TestTopology;
 import io.cleave.test.TopologyTest;
@@ -17,9 +19,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Events in every topology: Ledger publishes {@code Posted} in the transaction that posts an
@@ -48,7 +49,7 @@ class EventsTest {
 
         // entry 1 of the account is the committed one: had the rolled-back event (also numbered 1) been
         // delivered, it would have come first, in the key's order
-        Await.until(account + ":1 applied", DELIVERY, () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
+        Await.until(DELIVERY, account + ":1 applied", () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":1");
         assertThat(of(ledger.entries(), account)).containsExactly(account + ":1");
     }
@@ -77,7 +78,7 @@ class EventsTest {
         }
 
         int total = publishers * postsEach;
-        Await.until(total + " events applied", DELIVERY, () -> of(audit.seen(), prefix).size() >= total,
+        Await.until(DELIVERY, total + " events applied", () -> of(audit.seen(), prefix).size() >= total,
                 () -> of(audit.seen(), prefix).size());
         List<String> seen = of(audit.seen(), prefix);
         assertThat(seen).hasSize(total).doesNotHaveDuplicates();
@@ -98,7 +99,7 @@ class EventsTest {
         ledger.post(account, -1);
         ledger.post(account, 5);
 
-        Await.until(account + ":2 applied past the poison event", DELIVERY,
+        Await.until(DELIVERY, account + ":2 applied past the poison event",
                 () -> of(audit.seen(), account).contains(account + ":2"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":2");
         List<String> dead = ledger.deadLetters().stream().filter(d -> d.contains(account)).toList();
@@ -107,14 +108,14 @@ class EventsTest {
                 .contains("amount -1 is not accepted (entry " + account + ":1)");
 
         // cleave status shows it under CALLS, as the relay's calls to Audit (App.calls() in one process)
-        Await.until("the dead letter in the status", DELIVERY, () -> status(app, topology).contains(
+        Await.until(DELIVERY, "the dead letter in the status", () -> status(app, topology).contains(
                 "events from Ledger: 0 waiting, 1 dead letter (Events.replayDeadLetters() delivers them again)"),
                 () -> status(app, topology));
 
         audit.acceptNegative();
         assertThat(ledger.replayDeadLetters()).isGreaterThanOrEqualTo(1);
 
-        Await.until(account + ":1 applied after the replay", DELIVERY,
+        Await.until(DELIVERY, account + ":1 applied after the replay",
                 () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":2", account + ":1");
         assertThat(ledger.deadLetters()).noneMatch(d -> d.contains(account));
@@ -132,7 +133,7 @@ class EventsTest {
             return app.calls().toString();
         }
         try {
-            String state = Files.readString(Path.of("target", "cleave-multi", application, "supervisor.json"));
+            String state = Files.readString(MultiTestTopology.stateDirectory(app).resolve(application).resolve("supervisor.json"));
             int port = Integer.parseInt(field(state, "statusPort"));
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 socket.setSoTimeout(5_000);

@@ -7,6 +7,7 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
+import io.cleave.spi.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -36,12 +37,12 @@ class InboxPruningTest {
             for (int i = 0; i < events; i++) {
                 ledger.post("prune-" + (i % 20), i);
             }
-            Await.until(events + " events applied", Duration.ofSeconds(60), () -> of(audit.seen(), "prune-").size() >= events,
+            Await.until(Duration.ofSeconds(60), events + " events applied", () -> of(audit.seen(), "prune-").size() >= events,
                     () -> of(audit.seen(), "prune-").size());
 
-            Await.until("the inbox pruned", Duration.ofSeconds(30), () -> audit.inboxSize() == 0, audit::inboxSize);
+            Await.until(Duration.ofSeconds(30), "the inbox pruned", () -> audit.inboxSize() == 0, audit::inboxSize);
             ledger.post("prune-fresh", 1);
-            Await.until("the fresh event applied", Duration.ofSeconds(10),
+            Await.until(Duration.ofSeconds(10), "the fresh event applied",
                     () -> of(audit.seen(), "prune-fresh:").size() == 1, audit::seen);
 
             assertThat(audit.inboxSize()).as("the id applied just now, younger than the retention").isEqualTo(1);

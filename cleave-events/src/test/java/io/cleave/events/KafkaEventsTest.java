@@ -9,6 +9,7 @@ import io.cleave.App;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
 import io.cleave.kafka.broker.KafkaBroker;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TestTopology;
 import io.cleave.test.TopologyTest;
@@ -51,7 +52,7 @@ class KafkaEventsTest {
         ledger.post(account, 1);
 
         // the rolled-back event was numbered 1 too, and would have come first in the key's order
-        Await.until(account + ":1 applied", DELIVERY, () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
+        Await.until(DELIVERY, account + ":1 applied", () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":1");
     }
 
@@ -73,7 +74,7 @@ class KafkaEventsTest {
         ledger.post(account, -1);
         ledger.post(account, 5);
 
-        Await.until(account + ":2 applied past the poison event", DELIVERY,
+        Await.until(DELIVERY, account + ":2 applied past the poison event",
                 () -> of(audit.seen(), account).contains(account + ":2"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":2");
         assertThat(audit.kafkaDeadLetters().stream().filter(d -> d.contains(account))).singleElement().asString()
@@ -81,14 +82,14 @@ class KafkaEventsTest {
                 .contains("amount -1 is not accepted (entry " + account + ":1)");
         String application = KafkaSettings.application(topology.name());
         int dead = audit.kafkaDeadLetters().size(); // with those of the other tests of this class
-        Await.until("the dead letter in the status", DELIVERY, () -> EventsTest.status(app, topology, application)
+        Await.until(DELIVERY, "the dead letter in the status", () -> EventsTest.status(app, topology, application)
                 .contains("events to Audit through Kafka: " + dead + " dead letter"),
                 () -> EventsTest.status(app, topology, application));
 
         audit.acceptNegative();
         ledger.replayDeadLetters();
 
-        Await.until(account + ":1 applied after the replay", DELIVERY,
+        Await.until(DELIVERY, account + ":1 applied after the replay",
                 () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
         assertThat(of(audit.seen(), account)).containsExactly(account + ":2", account + ":1");
         assertThat(audit.kafkaDeadLetters()).noneMatch(d -> d.contains(account));
@@ -109,7 +110,7 @@ class KafkaEventsTest {
 
         ledger.post(account, 7); // same key, so the same partition, behind the two
 
-        Await.until(account + ":1 applied behind the malformed records", DELIVERY,
+        Await.until(DELIVERY, account + ":1 applied behind the malformed records",
                 () -> of(audit.seen(), account).contains(account + ":1"), audit::seen);
         assertThat(audit.kafkaDeadLetters().stream().filter(d -> d.contains(" " + account + ": ")).toList())
                 .hasSize(2)
@@ -122,7 +123,7 @@ class KafkaEventsTest {
         String prefix = unique("outage");
         List<String> accounts = List.of(prefix + "-a", prefix + "-b", prefix + "-c", prefix + "-d");
         ledger.post(prefix + "-before", 1);
-        Await.until("an event before the outage applied", DELIVERY, () -> !of(audit.seen(), prefix).isEmpty(), audit::seen);
+        Await.until(DELIVERY, "an event before the outage applied", () -> !of(audit.seen(), prefix).isEmpty(), audit::seen);
 
         KAFKA.kill();
         long down = System.nanoTime();
@@ -161,7 +162,7 @@ class KafkaEventsTest {
 
     private static void assertAppliedOnceInOrder(Ledger ledger, Audit audit, String prefix, List<String> accounts, int total)
             throws InterruptedException {
-        Await.until(total + " events applied", DELIVERY,
+        Await.until(DELIVERY, total + " events applied",
                 () -> accounts.stream().mapToInt(a -> of(audit.seen(), a + ":").size()).sum() >= total,
                 () -> of(audit.seen(), prefix).size());
         for (String account : accounts) {

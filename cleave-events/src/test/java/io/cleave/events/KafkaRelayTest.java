@@ -3,6 +3,7 @@ package io.cleave.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cleave.Store;
+import io.cleave.spi.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -113,7 +114,7 @@ class KafkaRelayTest {
         start(r -> {
             if (r.equals("k1") && refusedOnce.compareAndSet(false, true)) {
                 inFlight.countDown();
-                Await.latch(refuse);
+                Fakes.latch(refuse);
                 return false;
             }
             return true;
@@ -132,7 +133,7 @@ class KafkaRelayTest {
     @Test
     void rowsCommittedWhileOthersAreInFlightAreEachSentOnceInOrderPerKey() throws Exception {
         start(r -> {
-            Await.work(2);
+            Fakes.work(2);
             return true;
         });
 
@@ -142,7 +143,7 @@ class KafkaRelayTest {
             if (i % 3 == 0) {
                 insert("c", "c" + i / 3);
             }
-            Await.work(1);
+            Fakes.work(1);
         }
         awaitEmptyOutbox();
 
@@ -202,12 +203,12 @@ class KafkaRelayTest {
     }
 
     private void awaitSent(List<String> payloads, String key) throws InterruptedException {
-        Await.until(key + "'s rows sent as " + payloads, Duration.ofSeconds(10), () -> ofKey(key).equals(payloads),
+        Await.until(Duration.ofSeconds(10), key + "'s rows sent as " + payloads, () -> ofKey(key).equals(payloads),
                 () -> ofKey(key));
     }
 
     private void awaitEmptyOutbox() throws InterruptedException {
-        Await.until("an empty outbox", Duration.ofSeconds(20), () -> outboxRows() == 0, () -> "sent: " + sent);
+        Await.until(Duration.ofSeconds(20), "an empty outbox", () -> outboxRows() == 0, () -> "sent: " + sent);
     }
 
     private long outboxRows() {

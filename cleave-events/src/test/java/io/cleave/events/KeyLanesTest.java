@@ -2,6 +2,7 @@ package io.cleave.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.spi.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class KeyLanesTest {
     @Test
     void eachKeysRecordsAreAppliedInOffsetOrderAcrossPolls() throws Exception {
         KeyLanes lanes = lanes((p, r) -> {
-            Await.work(1);
+            Fakes.work(1);
             applied.add(r.key() + "@" + r.offset());
             return Optional.empty();
         });
@@ -56,7 +57,7 @@ class KeyLanesTest {
         CountDownLatch release = new CountDownLatch(1);
         KeyLanes lanes = lanes((p, r) -> {
             if (r.offset() == 1) {
-                Await.latch(release);
+                Fakes.latch(release);
             }
             applied.add(r.key() + "@" + r.offset());
             return Optional.empty();
@@ -132,7 +133,7 @@ class KeyLanesTest {
      * done with them: no more than {@code dispatched - count} records still outstanding.
      */
     private void awaitApplied(KeyLanes lanes, int dispatched, int count) throws InterruptedException {
-        Await.until(count + " records applied and done with", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), count + " records applied and done with",
                 () -> applied.size() >= count && lanes.outstanding() <= dispatched - count,
                 () -> applied + ", " + lanes.outstanding() + " outstanding");
     }

@@ -7,6 +7,7 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
+import io.cleave.spi.testing.Await;
 import io.cleave.spi.testing.LinkedPostgres;
 import io.cleave.spi.testing.Namespaces;
 import java.io.BufferedReader;
@@ -37,31 +38,25 @@ class RelayCutOffTest {
 
     private static final String ID = Long.toString(ProcessHandle.current().pid() % 100_000);
     private static final String NS = "clv-ev-" + ID;
-    private static final String SERVER_END = "cev" + ID;
-    private static final String HOST_END = "ceh" + ID;
     private static final String SERVER_ADDRESS = "198.18.7.1";
     private static final String HOST_ADDRESS = "198.18.7.2";
     private static final Duration HANDOVER = Duration.ofSeconds(90);
 
     @TempDir
     static Path dir;
-    private static boolean made;
     private static LinkedPostgres postgres;
     private static Process leader;
     private static App follower;
 
     @BeforeAll
     static void start() throws Exception {
-        Namespaces.addOrSkip("RelayCutOffTest", NS);
-        made = true;
-        Namespaces.link(null, SERVER_END, SERVER_ADDRESS, NS, HOST_END, HOST_ADDRESS);
-        postgres = LinkedPostgres.startOrSkip("RelayCutOffTest", dir, SERVER_ADDRESS, NS, HOST_ADDRESS);
+        postgres = LinkedPostgres.startOrSkip("RelayCutOffTest", dir, NS, SERVER_ADDRESS, HOST_ADDRESS);
 
         leader = new ProcessBuilder(Namespaces.java(NS, CutOffHost.class, config("leader", SERVER_ADDRESS).toString()))
                 .redirectError(dir.resolve("leader.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(leader.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).as("the process in the namespace started (its log: leader.log)").isEqualTo("ready");
-        Await.until("the process in the namespace leading the relay", HANDOVER, () -> postgres.advisoryLocksOf(HOST_ADDRESS) > 0,
+        Await.until(HANDOVER, "the process in the namespace leading the relay", () -> postgres.advisoryLocksOf(HOST_ADDRESS) > 0,
                 () -> "advisory locks of " + HOST_ADDRESS + ": " + postgres.advisoryLocksOf(HOST_ADDRESS));
         follower = Cleave.app().configText(Files.readString(config("follower", "127.0.0.1"))).start();
     }
@@ -75,12 +70,9 @@ class RelayCutOffTest {
             if (leader != null) {
                 Namespaces.end(leader);
             }
-            if (postgres != null) {
-                postgres.close();
-            }
         } finally {
-            if (made) {
-                Namespaces.delete(NS); // takes its veth end along, and with it the peer
+            if (postgres != null) {
+                postgres.close(); // and the namespace, with its link
             }
         }
     }
@@ -92,24 +84,24 @@ class RelayCutOffTest {
         String prefix = EventsTest.unique("cut-off");
 
         post(ledger, prefix, 0, 10);
-        Await.until("10 events applied by the leader's relay", HANDOVER, () -> of(audit.seen(), prefix).size() >= 10,
+        Await.until(HANDOVER, "10 events applied by the leader's relay", () -> of(audit.seen(), prefix).size() >= 10,
                 () -> of(audit.seen(), prefix).size());
-        Namespaces.setLink(NS, HOST_END, false); // its packets now vanish; nothing is closed
+        postgres.setLink(false); // its packets now vanish; nothing is closed
         long cut = System.nanoTime();
         post(ledger, prefix, 10, 10);
-        Await.until("20 events applied after the leader was cut off", HANDOVER, () -> of(audit.seen(), prefix).size() >= 20,
+        Await.until(HANDOVER, "20 events applied after the leader was cut off", () -> of(audit.seen(), prefix).size() >= 20,
                 () -> of(audit.seen(), prefix).size() + ", advisory locks of the cut-off process " + postgres.advisoryLocksOf(HOST_ADDRESS));
         System.out.printf("relay cut off: the events committed after the cut were applied %d ms after it%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut));
         int locksOfTheCutOff = postgres.advisoryLocksOf(HOST_ADDRESS);
-        Namespaces.setLink(NS, HOST_END, true);
+        postgres.setLink(true);
         post(ledger, prefix, 20, 10);
-        Await.until("30 events applied with the link back", HANDOVER, () -> of(audit.seen(), prefix).size() >= 30,
+        Await.until(HANDOVER, "30 events applied with the link back", () -> of(audit.seen(), prefix).size() >= 30,
                 () -> of(audit.seen(), prefix).size());
-        Await.until("the process in the namespace reconnected", HANDOVER, () -> postgres.sessionsOf(HOST_ADDRESS) > 0,
+        Await.until(HANDOVER, "the process in the namespace reconnected", () -> postgres.sessionsOf(HOST_ADDRESS) > 0,
                 () -> postgres.sessionsOf(HOST_ADDRESS));
         post(ledger, prefix, 30, 10);
-        Await.until("40 events applied", HANDOVER, () -> of(audit.seen(), prefix).size() >= 40,
+        Await.until(HANDOVER, "40 events applied", () -> of(audit.seen(), prefix).size() >= 40,
                 () -> of(audit.seen(), prefix).size());
 
         List<String> committed = of(ledger.entries(), prefix);

@@ -7,6 +7,7 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.events.app.Audit;
 import io.cleave.events.app.Ledger;
+import io.cleave.spi.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class SingleProcessCrashTest {
             Audit audit = app.component(Audit.class);
             List<String> committed = of(ledger.entries(), prefix);
 
-            Await.until(committed.size() + " committed events applied", Duration.ofSeconds(60),
+            Await.until(Duration.ofSeconds(60), committed.size() + " committed events applied",
                     () -> of(audit.seen(), prefix).size() >= committed.size(), () -> of(audit.seen(), prefix).size());
 
             List<String> seen = of(audit.seen(), prefix);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cleave.gateway.GatewaySettings.ClientKey;
 import io.cleave.gateway.GatewaySettings.RateLimit;
+import io.cleave.spi.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;

@@ -2,6 +2,7 @@ package io.cleave.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.spi.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cleave.App;
 import io.cleave.CircuitOpenException;
 import io.cleave.ComponentUnavailableException;
+import io.cleave.deploy.MultiTestTopology;
 import io.cleave.deploy.StatusReport;
 import io.cleave.deploy.SupervisorHandle;
 import io.cleave.observe.app.Back;
@@ -14,7 +15,6 @@ import io.cleave.observe.app.Front;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TestTopology;
 import io.cleave.test.TopologyTest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +41,7 @@ class ObserveTopologyTest {
         assertThat(app.endpoints()).containsKey(name);
         urls.add(app.endpoints().get(name));
         if (topology.name().equals("multi")) {
-            StatusReport status = SupervisorHandle.find(Path.of("target", "cleave-multi").toAbsolutePath(),
-                    Optional.of(app.name())).status();
+            StatusReport status = SupervisorHandle.find(MultiTestTopology.stateDirectory(app), Optional.of(app.name())).status();
             assertThat(status.endpoints()).as("the supervisor's own process").isEqualTo(app.endpoints());
             for (StatusReport.Group g : status.groups()) {
                 for (StatusReport.ReplicaReport r : g.replicas()) {

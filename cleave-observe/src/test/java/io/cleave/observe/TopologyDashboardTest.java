@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.App;
+import io.cleave.deploy.MultiTestTopology;
 import io.cleave.deploy.SupervisorHandle;
 import io.cleave.observe.app.Front;
 import io.cleave.test.CleaveTest;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class TopologyDashboardTest {
         String page = app.endpoints().get("dashboard");
         String base = page.substring(0, page.length() - "/dashboard".length());
         boolean multi = topology.name().equals("multi");
-        String secret = multi ? SupervisorHandle.find(Path.of("target", "cleave-multi").toAbsolutePath(), Optional.of(app.name()))
+        String secret = multi ? SupervisorHandle.find(MultiTestTopology.stateDirectory(app), Optional.of(app.name()))
                 .dashboard().orElseThrow().replaceAll(".*#token=", "") : "";
 
         front.run(1, 0, 0);

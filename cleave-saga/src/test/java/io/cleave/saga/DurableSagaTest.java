@@ -10,6 +10,7 @@ import io.cleave.StartupException;
 import io.cleave.Store;
 import io.cleave.saga.app.Transfer;
 import io.cleave.saga.app.Transfer_Codec;
+import io.cleave.spi.testing.Await;
 import java.io.Serial;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -23,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,7 +137,7 @@ class DurableSagaTest {
         String id = begin(bank, 100);
 
         Outcome<Transfer> first = bank.run(id);
-        Outcome<Transfer> last = until(() -> bank.find(id).orElseThrow(), o -> !(o instanceof Outcome.Running));
+        Outcome<Transfer> last = Await.value(WAIT, "the transfer finished", () -> bank.find(id).orElseThrow(), o -> !(o instanceof Outcome.Running));
 
         assertThat(first).isInstanceOf(Outcome.Running.class);
         assertThat(last).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
@@ -177,7 +177,7 @@ class DurableSagaTest {
 
         DurableSaga<Transfer> survivor = process(longLease, steps());
         survivor.start();
-        Outcome<Transfer> outcome = until(() -> survivor.find(id).orElseThrow(), o -> o instanceof Outcome.Succeeded);
+        Outcome<Transfer> outcome = Await.value(WAIT, "the transfer succeeded", () -> survivor.find(id).orElseThrow(), o -> o instanceof Outcome.Succeeded);
 
         assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
         assertThat(calls).containsExactly("debit " + id, "credit " + id, "notify " + id);
@@ -210,7 +210,7 @@ class DurableSagaTest {
 
         DurableSaga<Transfer> second = process(FAST, steps);
         second.start();
-        Outcome<Transfer> outcome = until(() -> second.find(id).orElseThrow(), o -> o instanceof Outcome.Succeeded);
+        Outcome<Transfer> outcome = Await.value(WAIT, "the transfer succeeded", () -> second.find(id).orElseThrow(), o -> o instanceof Outcome.Succeeded);
         thaw.countDown();
         running.join(WAIT.toMillis());
 
@@ -263,8 +263,8 @@ class DurableSagaTest {
         String id = begin(bank, 1);
 
         Outcome<Transfer> outcome = bank.run(id);
-        until(() -> failuresLeft.get(), left -> left < 0);
-        until(() -> phase(id), "SUCCEEDED"::equals);
+        Await.value(WAIT, "every failure of the step used up", failuresLeft::get, left -> left < 0);
+        Await.value(WAIT, "the saga succeeded", () -> phase(id), "SUCCEEDED"::equals);
 
         assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
         assertThat(calls).hasSize(6).allMatch(c -> c.equals("notify " + id));
@@ -345,25 +345,6 @@ class DurableSagaTest {
                 }
             }
         });
-    }
-
-    /** Polls until the value satisfies the condition, within {@link #WAIT}. */
-    private static <T> T until(Supplier<T> value, java.util.function.Predicate<T> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T last = value.get();
-        while (!condition.test(last)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("still " + last + " after " + WAIT);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            last = value.get();
-        }
-        return last;
     }
 
     /** A business failure of a step. */

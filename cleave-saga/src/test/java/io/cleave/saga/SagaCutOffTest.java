@@ -6,6 +6,7 @@ import io.cleave.Saga.Outcome;
 import io.cleave.Store;
 import io.cleave.saga.app.Transfer;
 import io.cleave.saga.app.Transfer_Codec;
+import io.cleave.spi.testing.Await;
 import io.cleave.spi.testing.LinkedPostgres;
 import io.cleave.spi.testing.Namespaces;
 import java.io.BufferedReader;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +43,6 @@ class SagaCutOffTest {
 
     private static final String ID = Long.toString(ProcessHandle.current().pid() % 100_000);
     private static final String NS = "clv-sg-" + ID;
-    private static final String SERVER_END = "csv" + ID;
-    private static final String HOST_END = "csh" + ID;
     private static final String SERVER_ADDRESS = "198.18.8.1";
     private static final String HOST_ADDRESS = "198.18.8.2";
     private static final Duration HANDOVER = Duration.ofSeconds(90);
@@ -52,7 +50,6 @@ class SagaCutOffTest {
 
     @TempDir
     static Path dir;
-    private static boolean made;
     private static LinkedPostgres postgres;
     private static BankStore bank;
     private static Store store;
@@ -61,10 +58,7 @@ class SagaCutOffTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Namespaces.addOrSkip("SagaCutOffTest", NS);
-        made = true;
-        Namespaces.link(null, SERVER_END, SERVER_ADDRESS, NS, HOST_END, HOST_ADDRESS);
-        postgres = LinkedPostgres.startOrSkip("SagaCutOffTest", dir, SERVER_ADDRESS, NS, HOST_ADDRESS);
+        postgres = LinkedPostgres.startOrSkip("SagaCutOffTest", dir, NS, SERVER_ADDRESS, HOST_ADDRESS);
         Map<String, Map<String, Object>> sections = SagaCutOffHost.sections("jdbc:postgresql://127.0.0.1:" + postgres.port()
                 + "/postgres");
         bank = BankStore.open(dir, sections);
@@ -83,12 +77,9 @@ class SagaCutOffTest {
             if (bank != null) {
                 bank.close();
             }
-            if (postgres != null) {
-                postgres.close();
-            }
         } finally {
-            if (made) {
-                Namespaces.delete(NS); // takes its veth end along, and with it the peer
+            if (postgres != null) {
+                postgres.close(); // and the namespace, with its link
             }
         }
     }
@@ -112,15 +103,16 @@ class SagaCutOffTest {
         successor.start();
         assertThat(successor.find(id)).as("the saga, while its process is connected").get().isInstanceOf(Outcome.Running.class);
 
-        Namespaces.setLink(NS, HOST_END, false); // its packets now vanish; nothing is closed
+        postgres.setLink(false); // its packets now vanish; nothing is closed
         long cut = System.nanoTime();
-        await("the saga taken over and finished by the test's process", () -> successor.find(id).orElseThrow()
-                instanceof Outcome.Succeeded);
+        Await.until(HANDOVER, "the saga taken over and finished by the test's process",
+                () -> successor.find(id).orElseThrow() instanceof Outcome.Succeeded,
+                () -> "advisory locks of the cut-off process: " + postgres.advisoryLocksOf(HOST_ADDRESS));
         System.out.printf("saga cut off: taken over and finished %d ms after the cut (its lease: %s)%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut), SagaCutOffHost.LONG_LEASE.lease());
         int locksOfTheCutOff = postgres.advisoryLocksOf(HOST_ADDRESS);
 
-        Namespaces.setLink(NS, HOST_END, true);
+        postgres.setLink(true);
         OutputStream in = host.getOutputStream();
         in.write("thaw\n".getBytes(StandardCharsets.UTF_8));
         in.flush();
@@ -162,17 +154,5 @@ class SagaCutOffTest {
                 }
             }
         });
-    }
-
-    /** Polls every 50 ms until the condition holds, at most {@link #HANDOVER}. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + HANDOVER.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not " + what + " within " + HANDOVER + "; advisory locks of the cut-off process: "
-                        + postgres.advisoryLocksOf(HOST_ADDRESS));
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -136,13 +136,25 @@ final class CleaveExtension implements TestTemplateInvocationContextProvider {
                 classContext = classContext.getParent().get();
             }
             Class<?> testClass = classContext.getRequiredTestClass();
-            // Keyed by the annotation too: a store lookup also finds the enclosing class's
-            // entries, and a nested class with @CleaveTest of its own needs its own app. A shared
-            // one lives in the root's store, closed when the whole run ends.
+            // Keyed by what the annotation says of the app too: a store lookup also finds the
+            // enclosing class's entries (and the root's), and a nested class with @CleaveTest of its
+            // own needs its own app. A shared one lives in the root's store, closed when the whole
+            // run ends; which topologies a class runs in is not part of the key, so a class of one
+            // topology shares that topology's app with classes of all of them.
             ExtensionContext owner = settings.shared() ? classContext.getRoot() : classContext;
-            StartedApp started = owner.getStore(NAMESPACE).getOrComputeIfAbsent(List.of(topology.name(), settings),
+            StartedApp started = owner.getStore(NAMESPACE).getOrComputeIfAbsent(AppKey.of(topology, settings),
                     key -> StartedApp.start(topology, settings, testClass), StartedApp.class);
             return started.app(topology);
+        }
+    }
+
+    /** What makes two classes' applications of a topology the same: every member of {@code @CleaveTest} but its topologies. */
+    private record AppKey(String topology, String config, List<String> set, Class<?> settings, boolean freshDataDirectory,
+            boolean shared) {
+
+        static AppKey of(TestTopology topology, CleaveTest annotation) {
+            return new AppKey(topology.name(), annotation.config(), List.of(annotation.set()), annotation.settings(),
+                    annotation.freshDataDirectory(), annotation.shared());
         }
     }
 

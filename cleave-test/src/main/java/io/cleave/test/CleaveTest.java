@@ -73,8 +73,9 @@ public @interface CleaveTest {
     boolean freshDataDirectory() default true;
 
     /**
-     * Whether test classes whose {@code @CleaveTest} is equal (the same configuration, overrides,
-     * topologies, settings class and data directory choice) share one application per topology:
+     * Whether test classes whose {@code @CleaveTest} is equal but for its topologies (the same
+     * configuration, overrides, settings class and data directory choice) share one application per
+     * topology (a class restricted to {@code multi} shares the {@code multi} one):
      * it starts for the first of them and stops when every test of the run is done. For classes
      * whose tests make their own data (their own users, orders, keys) and so cannot see each
      * other's; it saves a start per class and topology, which with {@code multi} is a process per

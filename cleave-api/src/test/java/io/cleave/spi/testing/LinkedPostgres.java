@@ -17,35 +17,43 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A PostgreSQL server of the machine's (the binaries under {@code /usr/lib/postgresql}) for tests
- * that cut a process off from its database ({@link Namespaces}): run as the {@code postgres} user
- * on a free port of 127.0.0.1 and of the server's end of a link, trusting the far end's address;
- * {@code fsync} off. The test's own process reaches it on 127.0.0.1, a process in the namespace on
- * the link, which the test cuts and restores. The caller needs a JDBC driver for PostgreSQL.
+ * that cut a process off from its database, with the network namespace that process runs in
+ * ({@link Namespaces}): the namespace is joined to the test's own by a veth pair, and the server,
+ * run as the {@code postgres} user with {@code fsync} off, listens on a free port of 127.0.0.1 and
+ * of its end of the pair, trusting the namespace's address. The test's own process reaches it on
+ * 127.0.0.1, a process in the namespace over the link, which the test cuts and restores
+ * ({@link #setLink}). Closing it stops the server and deletes the namespace. The caller needs a
+ * JDBC driver for PostgreSQL.
  */
 public final class LinkedPostgres implements AutoCloseable {
 
-    private final Process server;
-    private final int port;
+    private final String namespace;
+    private Process server;
+    private int port;
 
-    private LinkedPostgres(Process server, int port) {
-        this.server = server;
-        this.port = port;
+    private LinkedPostgres(String namespace) {
+        this.namespace = namespace;
     }
 
     /**
-     * Initialises a cluster in {@code directory} and starts it; skips the test, loudly, where the
-     * machine has no PostgreSQL binaries, and fails it under {@code CI=true}.
+     * Makes the namespace and its link, initialises a cluster in {@code directory} and starts it;
+     * skips the test, loudly, where no namespace can be made or the machine has no PostgreSQL
+     * binaries, and fails it under {@code CI=true}.
      *
      * @param test the test's name, for the message
      * @param directory where the cluster and its log ({@code postgres.log}) go; handed to the postgres user
-     * @param serverAddress the server's end of the link, listened on besides 127.0.0.1
-     * @param clientNamespace the namespace at the link's far end
-     * @param clientAddress the far end's address, trusted
-     * @return the running server, accepting connections on 127.0.0.1 and from the far end
-     * @throws IOException if it cannot be initialised or does not accept connections within a minute
+     * @param namespace the namespace to make, at most 12 characters: its link's ends are named after it
+     * @param serverAddress the server's end of the link (in the test's namespace), listened on besides 127.0.0.1
+     * @param clientAddress the namespace's end of the link, trusted
+     * @return the running server, accepting connections on 127.0.0.1 and from the namespace
+     * @throws IOException if the link cannot be made, or the server cannot be initialised or does
+     *     not accept connections within a minute; the namespace is deleted then
      */
-    public static LinkedPostgres startOrSkip(String test, Path directory, String serverAddress, String clientNamespace,
+    public static LinkedPostgres startOrSkip(String test, Path directory, String namespace, String serverAddress,
             String clientAddress) throws IOException {
+        if (namespace.length() > 12) {
+            throw new IllegalArgumentException("namespace " + namespace + ": at most 12 characters (its link's ends add 2)");
+        }
         List<Path> binaries = binaries();
         if (binaries.isEmpty()) {
             String why = "no PostgreSQL server binaries under /usr/lib/postgresql";
@@ -55,25 +63,34 @@ public final class LinkedPostgres implements AutoCloseable {
             System.err.println("\n*** SKIPPING " + test + ": " + why + " ***\n");
             Assumptions.abort(why);
         }
-        Path bin = binaries.get(0);
+        Namespaces.addOrSkip(test, namespace);
+        LinkedPostgres postgres = new LinkedPostgres(namespace);
+        try {
+            Namespaces.link(null, namespace + "-s", serverAddress, namespace, namespace + "-h", clientAddress);
+            postgres.start(binaries.get(0), directory, serverAddress, clientAddress);
+            return postgres;
+        } catch (IOException | RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+    }
+
+    private void start(Path bin, Path directory, String serverAddress, String clientAddress) throws IOException {
         Path data = Files.createDirectories(directory.resolve("pg"));
         Namespaces.run("chown", "-R", "postgres", directory.toString());
         Namespaces.run("runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
                 "-U", "postgres", "--no-instructions");
         Files.writeString(data.resolve("pg_hba.conf"), "host all all " + clientAddress + "/32 trust\n", StandardOpenOption.APPEND);
-        int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process server = new ProcessBuilder(List.of("runuser", "-u", "postgres", "--", bin.resolve("postgres").toString(), "-D",
+        server = new ProcessBuilder(List.of("runuser", "-u", "postgres", "--", bin.resolve("postgres").toString(), "-D",
                 data.toString(), "-c", "listen_addresses=127.0.0.1," + serverAddress, "-c", "port=" + port,
                 "-c", "unix_socket_directories=", "-c", "fsync=off"))
                 .redirectErrorStream(true).redirectOutput(directory.resolve("postgres.log").toFile()).start();
-        LinkedPostgres postgres = new LinkedPostgres(server, port);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (!postgres.accepts()) {
+        while (!accepts()) {
             if (!server.isAlive() || System.nanoTime() - deadline > 0) {
-                postgres.close();
                 throw new IOException("the PostgreSQL server did not accept connections within a minute; see "
                         + directory.resolve("postgres.log"));
             }
@@ -85,12 +102,21 @@ public final class LinkedPostgres implements AutoCloseable {
             }
         }
         try {
-            Namespaces.awaitReachable(clientNamespace, serverAddress, port);
+            Namespaces.awaitReachable(namespace, serverAddress, port);
         } catch (IOException e) {
-            postgres.close();
             throw new IOException(e.getMessage() + "; the server's log:\n" + Files.readString(directory.resolve("postgres.log")), e);
         }
-        return postgres;
+    }
+
+    /**
+     * Takes the namespace's end of the link down or up again: down, what is sent over it vanishes
+     * and nothing is closed, as when a cable is pulled.
+     *
+     * @param up whether to take it up (else down)
+     * @throws IOException if the command fails
+     */
+    public void setLink(boolean up) throws IOException {
+        Namespaces.setLink(namespace, namespace + "-h", up);
     }
 
     /** @return its port, on 127.0.0.1 and on the link */
@@ -142,9 +168,22 @@ public final class LinkedPostgres implements AutoCloseable {
         }
     }
 
-    /** Stops it: a smart shutdown (SIGTERM), forced after 30 s. */
+    /**
+     * Stops the server (a smart shutdown, SIGTERM, forced after 30 s) and deletes the namespace,
+     * which takes the link along. End the processes in the namespace first.
+     */
     @Override
     public void close() {
+        try {
+            if (server != null) {
+                stop(server);
+            }
+        } finally {
+            Namespaces.delete(namespace);
+        }
+    }
+
+    private static void stop(Process server) {
         server.destroy();
         try {
             if (!server.waitFor(30, TimeUnit.SECONDS)) {

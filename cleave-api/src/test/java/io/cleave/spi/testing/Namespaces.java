@@ -139,6 +139,12 @@ public final class Namespaces {
                 throw new IOException("nothing accepted a connection to " + host + ":" + port + " from "
                         + (ns == null ? "the test's namespace" : "namespace " + ns) + " within 30 s");
             }
+            try {
+                Thread.sleep(100); // a poll interval: a refused connection fails at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + host + ":" + port, e);
+            }
         }
     }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.App;
+import io.cleave.deploy.MultiTestTopology;
 import io.cleave.deploy.StatusReport;
 import io.cleave.deploy.SupervisorHandle;
 import io.cleave.shop.storefront.Storefront;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TestTopology;
 import io.cleave.test.TopologyTest;
@@ -15,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * storefront's call to Checkout under it, and Checkout's calls to Payments under that — across
  * processes in multi — read from every process's {@code /traces} (cleave-observe).
  */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, set = "observe.trace-sample-ratio=1")
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
 class CheckoutTraceTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,7 +55,7 @@ class CheckoutTraceTest {
         // The request's span ends before its answer is sent; in multi a callee's span in another process ends
         // after its reply is, so the trace may be complete just after the client has its answer.
         AtomicReference<List<Span>> read = new AtomicReference<>();
-        SplitShop.await("a new span named POST /api/orders with a Payments span in its trace", Duration.ofSeconds(10), () -> {
+        Await.until(Duration.ofSeconds(10), "a new span named POST /api/orders with a Payments span in its trace", () -> {
             try {
                 read.set(spans(app, topology));
             } catch (Exception e) {
@@ -108,8 +109,7 @@ class CheckoutTraceTest {
     private static List<Span> spans(App app, TestTopology topology) throws Exception {
         List<String> urls = new ArrayList<>(List.of(app.endpoints().get("traces")));
         if (topology.name().equals("multi")) {
-            StatusReport status = SupervisorHandle.find(Path.of("target", "cleave-multi").toAbsolutePath(),
-                    Optional.of(app.name())).status();
+            StatusReport status = SupervisorHandle.find(MultiTestTopology.stateDirectory(app), Optional.of(app.name())).status();
             status.groups().forEach(g -> g.replicas().forEach(r -> urls.add(r.endpoints().get("traces"))));
         }
         List<Span> spans = new ArrayList<>();

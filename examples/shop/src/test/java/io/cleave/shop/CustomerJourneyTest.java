@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cleave.shop.storefront.Storefront;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.math.BigDecimal;
@@ -43,7 +44,7 @@ class CustomerJourneyTest {
         assertThat(shop.get("/api/orders", token).json().findValuesAsText("id")).contains(orderId);
         assertThat(shop.get("/api/orders/" + orderId, token).json().get("status").asText()).isEqualTo("CONFIRMED");
         // the confirmation follows from the OrderConfirmed event, delivered after the checkout answered
-        SplitShop.await("the confirmation in the inbox", Duration.ofSeconds(30),
+        Await.until(Duration.ofSeconds(30), "the confirmation in the inbox",
                 () -> shop.get("/api/notifications", token).json().size() > 0);
         assertThat(shop.get("/api/notifications", token).json().get(0).get("body").asText()).contains(orderId);
         assertThat(shop.get("/api/cart", token).json().get("itemCount").asInt()).isZero();
@@ -62,7 +63,7 @@ class CustomerJourneyTest {
 
         ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242424242424242");
         // Recommendations learns from the OrderConfirmed event, delivered after the checkout answered
-        SplitShop.await("the pair recommended together", Duration.ofSeconds(30), () -> shop.get("/api/products/" + pair.get(0), null)
+        Await.until(Duration.ofSeconds(30), "the pair recommended together", () -> shop.get("/api/products/" + pair.get(0), null)
                 .json().get("boughtTogether").findValuesAsText("id").contains(pair.get(1)));
         JsonNode page = shop.get("/api/products/" + pair.get(0), null).json();
 

@@ -3,6 +3,7 @@ package io.cleave.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cleave.spi.testing.Await;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class DependencyFailureTest {
 
     @BeforeEach
     void everyProcessServes() {
-        SplitShop.await("every process serving", Duration.ofSeconds(120), shop::healthy);
+        Await.until(Duration.ofSeconds(120), "every process serving", shop::healthy);
     }
 
     @Test
@@ -61,15 +62,15 @@ class DependencyFailureTest {
 
         signal("STOP", payments);
         List<Integer> answers = new ArrayList<>();
-        SplitShop.await("the breaker of Checkout's calls to Payments open", Duration.ofSeconds(120), () -> {
+        Await.until(Duration.ofSeconds(120), "the breaker of Checkout's calls to Payments open", () -> {
             answers.add(checkout(client, token));
             return callsOf(shop, "Notifications+Checkout").path("Payments").asText().contains("breaker OPEN");
         });
         String openSeen = callsOf(shop, "Notifications+Checkout").path("Payments").asText();
-        SplitShop.await("the silent Payments replaced by the supervisor", Duration.ofSeconds(120),
+        Await.until(Duration.ofSeconds(120), "the silent Payments replaced by the supervisor",
                 () -> shop.replicas().stream().anyMatch(p -> p.name().equals("Payments/0") && p.pid() != payments)
                         && shop.healthy());
-        SplitShop.await("a checkout confirmed again", Duration.ofSeconds(60), () -> checkout(client, token) == 201);
+        Await.until(Duration.ofSeconds(60), "a checkout confirmed again", () -> checkout(client, token) == 201);
         browsing.set(false);
         browser.join(30_000);
 
@@ -90,9 +91,9 @@ class DependencyFailureTest {
         ProcessHandle.of(inventory).orElseThrow().destroyForcibly();
         ProcessHandle.of(shop.pid("Catalog+Recommendations", 0)).orElseThrow().destroyForcibly();
         JsonNode whileDown = client.get("/api/products?q=lamp&limit=5", null).json();
-        SplitShop.await("every process back", Duration.ofSeconds(120),
+        Await.until(Duration.ofSeconds(120), "every process back",
                 () -> shop.healthy() && shop.pid("Inventory", 0) != inventory);
-        SplitShop.await("stock counts known again", Duration.ofSeconds(30),
+        Await.until(Duration.ofSeconds(30), "stock counts known again",
                 () -> !client.get("/api/products?q=lamp&limit=5", null).json().get("products").get(0).get("available").isNull());
         browsing.set(false);
         browser.join(30_000);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.Cleave;
+import io.cleave.spi.testing.Await;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class EdgeCachedCatalogueTest {
         assertThat(first.headers().firstValue("x-cache")).hasValueSatisfying(v -> assertThat(v).isIn("MISS", "HIT"));
 
         // within the second the first answer is kept, the next ones come from the gateway's memory
-        SplitShop.await("a product page answered from the edge", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "a product page answered from the edge",
                 () -> "HIT".equals(get("/api/products/SKU-00003", null).headers().firstValue("x-cache").orElse("")));
         HttpResponse<String> listing = null;
         for (int i = 0; i < 50 && (listing == null || !"HIT".equals(listing.headers().firstValue("x-cache").orElse(""))); i++) {
@@ -93,7 +94,7 @@ class EdgeCachedCatalogueTest {
     void anAdminsPriceChangeReachesTheCachedPageWithinTheEdgesBound() throws Exception {
         String admin = client.signUp("admin@shop.example");
         BigDecimal before = price(get("/api/products/SKU-00011", null));
-        SplitShop.await("the page kept at the edge", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "the page kept at the edge",
                 () -> "HIT".equals(get("/api/products/SKU-00011", null).headers().firstValue("x-cache").orElse("")));
         BigDecimal after = before.add(new BigDecimal("2.50"));
 
@@ -102,7 +103,7 @@ class EdgeCachedCatalogueTest {
 
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         // edge-max-age (1 s) + cache-stale (1 s) + the event's delivery to Catalog: bounded well within 15 s
-        SplitShop.await("the new price through the edge", Duration.ofSeconds(15),
+        Await.until(Duration.ofSeconds(15), "the new price through the edge",
                 () -> price(get("/api/products/SKU-00011", null)).compareTo(after) == 0);
     }
 

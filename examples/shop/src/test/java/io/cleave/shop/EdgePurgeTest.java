@@ -2,6 +2,7 @@ package io.cleave.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.spi.testing.Await;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class EdgePurgeTest {
         String changed = "/api/products/SKU-00021";
         String other = "/api/products/SKU-00022";
         BigDecimal before = EdgeShop.price(get(changed));
-        SplitShop.await("both pages kept at the edge", Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10), "both pages kept at the edge",
                 () -> EdgeShop.hit(get(changed)) && EdgeShop.hit(get(other)));
         BigDecimal after = before.add(new BigDecimal("3.25"));
 
@@ -70,7 +71,7 @@ class EdgePurgeTest {
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         // kept for an hour unless purged: the event's delivery to Catalog and the purge take milliseconds
-        SplitShop.await("the new price through the edge", Duration.ofSeconds(15),
+        Await.until(Duration.ofSeconds(15), "the new price through the edge",
                 () -> EdgeShop.price(get(changed)).compareTo(after) == 0);
         assertThat(EdgeShop.hit(get(other))).as("the other product's page is still kept").isTrue();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cleave.shop.storefront.Storefront;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.math.BigDecimal;
@@ -39,7 +40,7 @@ class PriceChangeTest {
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(changed.json().get("price").decimalValue()).isEqualByComparingTo(newPrice);
         // several reads in a row show it: in multi they reach both replicas of Catalog
-        SplitShop.await("the new price on the product page and the listing", Duration.ofSeconds(10), () -> {
+        Await.until(Duration.ofSeconds(10), "the new price on the product page and the listing", () -> {
             for (int i = 0; i < 4; i++) {
                 if (pagePrice(shop).compareTo(newPrice) != 0 || listingPrice(shop, category).compareTo(newPrice) != 0) {
                     return false;

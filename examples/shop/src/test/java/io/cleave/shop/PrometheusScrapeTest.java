@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cleave.App;
+import io.cleave.deploy.MultiTestTopology;
 import io.cleave.deploy.StatusReport;
 import io.cleave.deploy.SupervisorHandle;
 import io.cleave.shop.checkout.Checkout;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,13 +27,15 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * A real Prometheus (Debian's {@code /usr/bin/prometheus}) scrapes the split shop with the
  * configuration {@code cleave prometheus-config} prints, and its PromQL rate of the calls to
  * Checkout is the rate the test made them at.
  */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, topologies = "multi")
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, topologies = "multi", shared = true)
 class PrometheusScrapeTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -57,8 +59,7 @@ class PrometheusScrapeTest {
 
     @TopologyTest
     void prometheusMeasuresTheCheckoutCallRateTheTestDrove(Checkout checkout, App app) throws Exception {
-        StatusReport status = SupervisorHandle.find(Path.of("target", "cleave-multi").toAbsolutePath(),
-                Optional.of(app.name())).status();
+        StatusReport status = SupervisorHandle.find(MultiTestTopology.stateDirectory(app), Optional.of(app.name())).status();
         Path dir = Files.createDirectories(Path.of("target", "prometheus-" + UUID.randomUUID()).toAbsolutePath());
         Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n" + status.prometheusConfig("1s"));
         int port;
@@ -111,7 +112,7 @@ class PrometheusScrapeTest {
 
     /** Polls an instant query (at the current time) until its first value satisfies the condition. */
     private static void awaitValue(String api, String promql, DoublePredicate condition, String what) {
-        SplitShop.await(what, Duration.ofSeconds(60), () -> {
+        Await.until(Duration.ofSeconds(60), what, () -> {
             try {
                 JsonNode value = query(api, promql, System.currentTimeMillis() / 1000.0).at("/data/result/0/value/1");
                 return !value.isMissingNode() && condition.test(value.asDouble());

@@ -3,6 +3,7 @@ package io.cleave.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cleave.shop.inventory.Inventory;
+import io.cleave.spi.testing.Await;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -104,8 +105,8 @@ class ShopCrashTest {
             assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
         }
 
-        SplitShop.await("every process back and healthy", Duration.ofSeconds(120), shop::healthy);
-        SplitShop.await("every order ended", ORDER_DEADLINE.plusSeconds(60), () -> count(shop,
+        Await.until(Duration.ofSeconds(120), "every process back and healthy", shop::healthy);
+        Await.until(ORDER_DEADLINE.plusSeconds(60), "every order ended", () -> count(shop,
                 "select count(*) from checkout.customer_order where status = 'PENDING'") == 0
                 && count(shop, "select count(*) from checkout.cleave_saga where phase in ('FORWARD', 'COMPENSATING', 'COMPLETING')") == 0
                 && count(shop, "select count(*) from checkout.cleave_outbox") == 0); // every OrderConfirmed delivered

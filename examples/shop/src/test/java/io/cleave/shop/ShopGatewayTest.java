@@ -3,6 +3,7 @@ package io.cleave.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cleave.spi.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -80,16 +81,16 @@ class ShopGatewayTest {
                 long killed = shop.pid("Storefront", 0);
                 ProcessHandle.of(killed).orElseThrow().destroyForcibly();
                 ProcessHandle.of(killed).ifPresent(h -> h.onExit().join());
-                SplitShop.await("Storefront/0 back", Duration.ofSeconds(120),
+                Await.until(Duration.ofSeconds(120), "Storefront/0 back",
                         () -> shop.healthy() && shop.pid("Storefront", 0) != killed);
                 int afterRestart = reads.get();
-                SplitShop.await("reads after the restart", Duration.ofSeconds(30), () -> reads.get() > afterRestart + 100);
+                Await.until(Duration.ofSeconds(30), "reads after the restart", () -> reads.get() > afterRestart + 100);
 
                 long hung = shop.pid("Storefront", 1);
                 signal("STOP", hung);
                 try {
                     int whileHung = reads.get();
-                    SplitShop.await("reads while Storefront/1 is hung", Duration.ofSeconds(60),
+                    Await.until(Duration.ofSeconds(60), "reads while Storefront/1 is hung",
                             () -> reads.get() > whileHung + 200);
                 } finally {
                     signal("CONT", hung);
@@ -119,13 +120,13 @@ class ShopGatewayTest {
         long killed = shop.pid("gateway", 0);
         ProcessHandle.of(killed).orElseThrow().destroyForcibly();
         ProcessHandle.of(killed).ifPresent(h -> h.onExit().join());
-        SplitShop.await("a new gateway answering after kill -9", Duration.ofSeconds(120),
+        Await.until(Duration.ofSeconds(120), "a new gateway answering after kill -9",
                 () -> running(shop, "gateway") != killed && shop.healthy());
 
         long hung = shop.pid("gateway", 0);
         signal("STOP", hung);
         try {
-            SplitShop.await("the hung gateway replaced", Duration.ofSeconds(120),
+            Await.until(Duration.ofSeconds(120), "the hung gateway replaced",
                     () -> running(shop, "gateway") != hung && shop.healthy());
         } finally {
             ProcessHandle.of(hung).ifPresent(h -> {

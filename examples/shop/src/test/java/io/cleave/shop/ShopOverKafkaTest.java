@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cleave.kafka.broker.KafkaBroker;
 import io.cleave.shop.storefront.Storefront;
+import io.cleave.spi.testing.Await;
 import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 import java.math.BigDecimal;
@@ -57,7 +58,7 @@ class ShopOverKafkaTest {
                 "{\"price\": " + newPrice.toPlainString() + "}");
 
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
-        SplitShop.await("the new price on the cached product page", DELIVERY, () -> shop.get("/api/products/SKU-00011", null)
+        Await.until(DELIVERY, "the new price on the cached product page", () -> shop.get("/api/products/SKU-00011", null)
                 .json().get("product").get("price").decimalValue().compareTo(newPrice) == 0);
     }
 
@@ -72,7 +73,7 @@ class ShopOverKafkaTest {
         ShopClient.Reply placed = shop.placeOrder(token, orderId, "4242 4242 4242 4242");
 
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);
-        SplitShop.await("the confirmation in the inbox", DELIVERY, () -> shop.get("/api/notifications", token).json().size() > 0);
+        Await.until(DELIVERY, "the confirmation in the inbox", () -> shop.get("/api/notifications", token).json().size() > 0);
         JsonNode notifications = shop.get("/api/notifications", token).json();
         assertThat(notifications).hasSize(1); // applied once
         assertThat(notifications.get(0).get("body").asText()).contains(orderId);

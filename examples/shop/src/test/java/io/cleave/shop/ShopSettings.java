@@ -25,14 +25,16 @@ public class ShopSettings implements TestSettings {
     }
 
     /**
-     * {@link #FAST}, and the local Redis as the caches' shared tier under a key prefix of this
-     * run's own, so every replica drops a changed entry at once.
+     * {@link #FAST}; the local Redis as the caches' shared tier under a key prefix of this run's
+     * own, so every replica drops a changed entry at once; and every request traced, so that a test
+     * reading traces (CheckoutTraceTest) can share the application of the tests that do not.
      */
     @Override
     public Map<String, String> settings(Context context) throws Exception {
         Map<String, String> settings = new java.util.HashMap<>(FAST);
         settings.put("cache.redis-url", "redis://127.0.0.1:6379");
         settings.put("cache.key-prefix", "cleave-test:shop:" + java.util.UUID.randomUUID() + ":");
+        settings.put("observe.trace-sample-ratio", "1");
         return settings;
     }
 }

@@ -2,6 +2,7 @@ package io.cleave.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cleave.spi.testing.Await;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,12 +84,12 @@ class SiblingKillTest {
             ProcessHandle.of(cart).ifPresent(h -> h.onExit().join());
             ProcessHandle.of(catalog).ifPresent(h -> h.onExit().join());
             // the supervisor forgets a replica's pid when it has taken it out of the routes it publishes
-            SplitShop.await("the supervisor seeing both exits", Duration.ofSeconds(30), () -> shop.replicas().stream()
+            Await.until(Duration.ofSeconds(30), "the supervisor seeing both exits", () -> shop.replicas().stream()
                     .noneMatch(p -> p.pid() == cart || p.pid() == catalog));
             killed.set(true);
             int readsBefore = reads.get();
-            SplitShop.await("the killed replicas back", Duration.ofSeconds(120), shop::healthy);
-            SplitShop.await("more reads after the restart", Duration.ofSeconds(30), () -> reads.get() > readsBefore + 100);
+            Await.until(Duration.ofSeconds(120), "the killed replicas back", shop::healthy);
+            Await.until(Duration.ofSeconds(30), "more reads after the restart", () -> reads.get() > readsBefore + 100);
             running.set(false);
             for (Thread t : threads) {
                 t.join(60_000);

@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 
 /**
  * The shop split into processes as {@code ./shop --services} runs it ({@link ShopSettings#CONFIG}),
@@ -214,22 +213,6 @@ final class SplitShop implements AutoCloseable {
         }
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + files.getProperty("port") + "/"
                 + files.getProperty("database"), "cleave", files.getProperty("superuser.password"));
-    }
-
-    /** Polls until the condition holds, at most {@code bound}; fails saying what was awaited. */
-    static void await(String what, Duration bound, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not " + what + " within " + bound);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     @Override
