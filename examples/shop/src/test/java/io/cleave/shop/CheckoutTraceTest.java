@@ -23,15 +23,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A checkout over HTTP is one trace in every topology: the request's span at the storefront, the
  * storefront's call to Checkout under it, and Checkout's calls to Payments under that — across
  * processes in multi — read from every process's {@code /traces} (cleave-observe).
  */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, shared = true)
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.OneReplicaEach.class, set = "observe.trace-sample-ratio=1")
 class CheckoutTraceTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -48,7 +51,8 @@ class CheckoutTraceTest {
         JsonNode product = shop.findInStock("oak", 1);
         shop.addToCart(token, product.get("id").asText(), 1);
 
-        long before = orderRequests(spans(app, topology));
+        // the spans of the requests before this one (each process keeps its latest spans only, so a count could stand still)
+        Set<String> before = orderRequests(spans(app, topology)).map(Span::spanId).collect(Collectors.toSet());
         ShopClient.Reply placed = shop.placeOrder(token, UUID.randomUUID().toString(), "4242 4242 4242 4242");
 
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);
@@ -61,10 +65,12 @@ class CheckoutTraceTest {
             } catch (Exception e) {
                 throw new AssertionError("cannot read /traces", e);
             }
-            return orderRequests(read.get()) > before && lastOrderRequestReachedPayments(read.get());
-        });
+            return newRequestThatReachedPayments(read.get(), before).isPresent();
+        }, () -> read.get().size() + " spans kept, new requests " + orderRequests(read.get())
+                .filter(r -> !before.contains(r.spanId())).map(r -> r.traceId() + ": " + read.get().stream()
+                        .filter(x -> x.traceId().equals(r.traceId())).map(Span::name).toList()).toList());
         List<Span> spans = read.get();
-        Span request = spans.stream().filter(s -> s.name().equals("POST /api/orders")).reduce((a, b) -> b).orElseThrow();
+        Span request = newRequestThatReachedPayments(spans, before).orElseThrow();
         Map<String, Span> trace = new HashMap<>();
         spans.stream().filter(s -> s.traceId().equals(request.traceId())).forEach(s -> trace.put(s.spanId(), s));
         assertThat(request.kind()).isEqualTo("SERVER");
@@ -95,14 +101,15 @@ class CheckoutTraceTest {
         return up;
     }
 
-    private static boolean lastOrderRequestReachedPayments(List<Span> spans) {
-        return spans.stream().filter(s -> s.name().equals("POST /api/orders")).reduce((a, b) -> b)
-                .map(r -> spans.stream().anyMatch(s -> s.traceId().equals(r.traceId()) && s.name().startsWith("Payments.")))
-                .orElse(false);
+    /** The request span not among {@code before} whose trace reached Payments. */
+    private static Optional<Span> newRequestThatReachedPayments(List<Span> spans, Set<String> before) {
+        return orderRequests(spans).filter(r -> !before.contains(r.spanId()))
+                .filter(r -> spans.stream().anyMatch(s -> s.traceId().equals(r.traceId()) && s.name().startsWith("Payments.")))
+                .findFirst();
     }
 
-    private static long orderRequests(List<Span> spans) {
-        return spans.stream().filter(s -> s.name().equals("POST /api/orders")).count();
+    private static Stream<Span> orderRequests(List<Span> spans) {
+        return spans.stream().filter(s -> s.name().equals("POST /api/orders"));
     }
 
     /** Every process's recent spans: this one's, and in multi every replica's from the status report. */

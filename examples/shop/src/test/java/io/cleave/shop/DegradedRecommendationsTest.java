@@ -8,7 +8,7 @@ import io.cleave.test.CleaveTest;
 import io.cleave.test.TopologyTest;
 
 /** Recommendations are non-critical: when they fail, the product page still renders, without them. */
-@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.class, set = "Recommendations.failure-rate=1.0")
+@CleaveTest(config = ShopSettings.CONFIG, settings = ShopSettings.OneReplicaEach.class, set = "Recommendations.failure-rate=1.0")
 class DegradedRecommendationsTest {
 
     @TopologyTest

@@ -36,6 +36,7 @@ class LoginThrottleTest {
         @Override
         public Map<String, String> settings(Context context) {
             Map<String, String> settings = new HashMap<>(ShopSettings.FAST);
+            settings.putAll(ShopSettings.ONE_REPLICA_EACH);
             settings.put("Users.login-attempts-per-account", String.valueOf(PER_ACCOUNT));
             settings.put("Users.login-attempts-per-address", String.valueOf(PER_ADDRESS));
             settings.put("Users.login-window", "10m");

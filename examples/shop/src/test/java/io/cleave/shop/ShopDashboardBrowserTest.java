@@ -77,9 +77,11 @@ class ShopDashboardBrowserTest {
             Assumptions.abort(message);
         }
         directory = Files.createDirectories(Path.of("target", "shop-dashboard-" + UUID.randomUUID()).toAbsolutePath());
+        // Cart keeps its two replicas (the test kills Cart/1); the other groups run one each, fewer JVMs to start
         shop = SplitShop.start(directory, Optional.empty(), Map.of(
                 "observe.trace-sample-ratio", "1.0",
-                "Payments.latency", "\"150ms\""));
+                "Payments.latency", "\"150ms\"",
+                "multi.replicas.Storefront", "1", "multi.replicas.Catalog", "1", "multi.replicas.Recommendations", "1"));
         profile = Files.createTempDirectory("shop-dashboard-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -21,6 +21,7 @@ public final class ShopOnPostgres extends ShopSettings {
         context.closeAfter(database);
         Map<String, String> settings = new HashMap<>(super.settings(context));
         settings.putAll(database.settings());
+        settings.putAll(ONE_REPLICA_EACH);
         return settings;
     }
 }
