@@ -120,7 +120,9 @@ class ShopDashboardBrowserTest {
                 wait.until(b -> !b.findElements(By.id("graph-edge-" + edge)).isEmpty());
             }
             wait.until(b -> rate(b, "Notifications+Checkout->Payments.charge") > 0 && rate(b, "Storefront->Catalog.search") > 0);
-            wait.until(b -> b.findElements(By.cssSelector("circle.replica.healthy")).size() == 11); // the gateway's too
+            int replicas = shop.replicas().size(); // the gateway's too
+            assertThat(replicas).as("replicas: one per group but Cart's two, and the gateway's").isEqualTo(GROUPS.size() + 1);
+            wait.until(b -> b.findElements(By.cssSelector("circle.replica.healthy")).size() == replicas);
             assertThat(browser.getCurrentUrl()).as("the secret is taken out of the address bar").doesNotContain("token");
             screenshot("shop-dashboard");
 
@@ -150,8 +152,7 @@ class ShopDashboardBrowserTest {
             for (WebElement bar : browser.findElements(By.cssSelector("#waterfall .bar"))) {
                 processes.add(bar.getDomAttribute("title").replaceAll(".* in ", ""));
             }
-            // a span is made by the caller: the storefront's calls (from whichever of its two replicas the gateway
-            // chose), and those checkout makes in its own process
+            // a span is made by the caller: the storefront's calls, and those checkout makes in its own process
             assertThat(processes).as("spans gathered from the storefront's and checkout's processes")
                     .contains("Notifications+Checkout/0")
                     .containsAnyOf("Storefront/0", "Storefront/1");
