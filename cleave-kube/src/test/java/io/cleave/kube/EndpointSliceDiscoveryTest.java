@@ -26,8 +26,12 @@ class EndpointSliceDiscoveryTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    /** One mock server for the class; each test works in a namespace of its own. */
-    static KubernetesClient client;
+    /**
+     * A mock server per test: the mock server's event loop can stall for 30 s after a watch closes
+     * (its WatchEventsListener awaits its executor on the event loop), which would hold up the next
+     * test's requests to a server shared by the class.
+     */
+    KubernetesClient client;
 
     private static final java.util.concurrent.atomic.AtomicInteger TESTS = new java.util.concurrent.atomic.AtomicInteger();
     private final String ns = "shop-" + TESTS.incrementAndGet();
