@@ -138,6 +138,11 @@ public class PolicyBench {
         }
 
         @Override
+        public java.nio.file.Path dataDirectory() {
+            return java.nio.file.Path.of("data"); // nothing is stored: the name tells it from other applications
+        }
+
+        @Override
         public List<ComponentDescriptor<?>> components() {
             return List.of(component);
         }

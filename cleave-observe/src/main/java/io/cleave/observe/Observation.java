@@ -67,8 +67,8 @@ final class Observation implements CallDecorator.Decoration {
      *
      * @throws StartupException if the admin port cannot be listened on
      */
-    static Observation start(String application, java.util.List<io.cleave.spi.ComponentDescriptor<?>> components,
-            ObserveSettings settings) {
+    static Observation start(String application, java.nio.file.Path dataDirectory,
+            java.util.List<io.cleave.spi.ComponentDescriptor<?>> components, ObserveSettings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("application", application);
         new JvmMemoryMetrics().bindTo(registry);
@@ -90,7 +90,7 @@ final class Observation implements CallDecorator.Decoration {
                     + settings.adminPort() + ": " + e.getMessage() + (settings.adminPort() == 0 ? ""
                     : " (another process has it; with several processes per application leave admin-port 0)"), e);
         }
-        Tracing tracing = Tracing.start(application, settings);
+        Tracing tracing = Tracing.start(application, dataDirectory, settings);
         TraceLogFormatter.install();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);

@@ -37,7 +37,7 @@ public final class ObserveDecorator implements CallDecorator {
     @Override
     public Decoration create(Context context) {
         ObserveSettings settings = ObserveSettings.read(context.section(ObserveSettings.SECTION));
-        return settings.enabled() ? Observation.start(context.application(), context.components(), settings) : new Off();
+        return settings.enabled() ? Observation.start(context.application(), context.dataDirectory(), context.components(), settings) : new Off();
     }
 
     /** {@code enabled = false}: calls go by untouched, and a local caller gets the instance itself. */

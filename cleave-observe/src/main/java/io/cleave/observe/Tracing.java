@@ -47,8 +47,11 @@ final class Tracing {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("cleave.outcome");
     static final AttributeKey<Boolean> ENCODED = AttributeKey.booleanKey("cleave.encoded");
 
-    /** The tracing of each running application in this JVM, for cleave-web's request spans. */
-    private static final Map<String, Tracing> BY_APPLICATION = new ConcurrentHashMap<>();
+    /**
+     * The tracing of each running application in this JVM, for cleave-web's request spans, by
+     * {@link #instance}: two applications of one name (a test's topologies) each get their own.
+     */
+    private static final Map<String, Tracing> BY_INSTANCE = new ConcurrentHashMap<>();
     private static final AtomicBoolean GLOBAL = new AtomicBoolean();
 
     /** Per thread: its untraced calls being made, and a decision made for the call about to go to the invoker. */
@@ -59,17 +62,26 @@ final class Tracing {
     private final RecentSpans recent;
     private final double ratio;
 
-    private final String application;
+    private final String instance;
 
-    private Tracing(String application, SdkTracerProvider provider, RecentSpans recent, double ratio) {
-        this.application = application;
+    private Tracing(String instance, SdkTracerProvider provider, RecentSpans recent, double ratio) {
+        this.instance = instance;
         this.provider = provider;
         this.tracer = provider.get("io.cleave.observe");
         this.recent = recent;
         this.ratio = ratio;
     }
 
-    static Tracing start(String application, ObserveSettings settings) {
+    /**
+     * Which application, of those running in this JVM, a request span's scope {@code
+     * io.cleave.web/<instance>} names: its name and its absolute data directory, as cleave-web's
+     * {@code RequestSpans} writes them.
+     */
+    static String instance(String application, java.nio.file.Path dataDirectory) {
+        return application + "@" + dataDirectory.toAbsolutePath().normalize();
+    }
+
+    static Tracing start(String application, java.nio.file.Path dataDirectory, ObserveSettings settings) {
         RecentSpans recent = new RecentSpans(settings.recentSpans());
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 AttributeKey.stringKey("service.name"), application,
@@ -79,15 +91,15 @@ final class Tracing {
                 .addSpanProcessor(SimpleSpanProcessor.create(recent));
         settings.otlpEndpoint().ifPresent(url -> builder.addSpanProcessor(BatchSpanProcessor.builder(
                 OtlpHttpSpanExporter.builder().setEndpoint(url).build()).build()));
-        Tracing tracing = new Tracing(application, builder.build(), recent, settings.sampleRatio());
-        BY_APPLICATION.put(application, tracing);
+        Tracing tracing = new Tracing(instance(application, dataDirectory), builder.build(), recent, settings.sampleRatio());
+        BY_INSTANCE.put(tracing.instance, tracing);
         registerGlobally();
         return tracing;
     }
 
     /**
      * Makes this JVM's {@link GlobalOpenTelemetry} hand each application's tracer to the
-     * instrumentation scope {@code io.cleave.web/<application>} (cleave-web's request spans), and
+     * instrumentation scope {@code io.cleave.web/<instance>} (cleave-web's request spans), and
      * a no-op tracer to any other.
      */
     private static void registerGlobally() {
@@ -97,7 +109,7 @@ final class Tracing {
         TracerProvider router = new TracerProvider() {
             @Override
             public Tracer get(String scope) {
-                Tracing t = scope.startsWith(WEB_SCOPE) ? BY_APPLICATION.get(scope.substring(WEB_SCOPE.length())) : null;
+                Tracing t = scope.startsWith(WEB_SCOPE) ? BY_INSTANCE.get(scope.substring(WEB_SCOPE.length())) : null;
                 return t == null ? TracerProvider.noop().get(scope) : t.tracer;
             }
 
@@ -227,7 +239,7 @@ final class Tracing {
     }
 
     void close() {
-        BY_APPLICATION.remove(application, this);
+        BY_INSTANCE.remove(instance, this);
         provider.shutdown().join(5, TimeUnit.SECONDS);
     }
 }

@@ -96,12 +96,12 @@ final class HttpListener implements Listener {
     /** The bound on requests served at once; null for none. */
     private final Limit limit;
 
-    private HttpListener(String application, ListenerSettings settings, Optional<Tls> tls) {
+    private HttpListener(String application, java.nio.file.Path dataDirectory, ListenerSettings settings, Optional<Tls> tls) {
         this.name = settings.name();
         this.settings = settings;
         this.address = settings.address();
         this.secure = tls.isPresent();
-        RequestSpans spans = new RequestSpans(application, name);
+        RequestSpans spans = new RequestSpans(application, dataDirectory, name);
         DirectHandler jsonErrors = new JsonErrors(settings);
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
@@ -145,9 +145,9 @@ final class HttpListener implements Listener {
     }
 
     /** Binds and starts serving, over TLS when the settings say so. */
-    static HttpListener start(String application, ListenerSettings settings) {
+    static HttpListener start(String application, java.nio.file.Path dataDirectory, ListenerSettings settings) {
         Optional<Tls> tls = settings.tls().map(source -> ListenerTls.load(settings.origin(), source));
-        HttpListener listener = new HttpListener(application, settings, tls);
+        HttpListener listener = new HttpListener(application, dataDirectory, settings, tls);
         listener.server.start();
         if (!listener.server.isRunning()) {
             // Helidon logs a failed bind and stops instead of throwing; find out why to say so

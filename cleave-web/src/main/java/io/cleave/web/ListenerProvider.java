@@ -47,7 +47,7 @@ public final class ListenerProvider implements ServiceProvider {
         synchronized (open) {
             listener = open.get(key);
             if (listener == null || !listener.isRunning()) {
-                listener = start(request.application(), request.component(), settings);
+                listener = start(request.application(), request.dataDirectory(), request.component(), settings);
                 open.put(key, listener);
             }
             listener.acquire();
@@ -108,9 +108,10 @@ public final class ListenerProvider implements ServiceProvider {
                 + " or a [listeners." + name + "] table");
     }
 
-    private static HttpListener start(String application, String component, ListenerSettings settings) {
+    private static HttpListener start(String application, java.nio.file.Path dataDirectory, String component,
+            ListenerSettings settings) {
         try {
-            return HttpListener.start(application, settings);
+            return HttpListener.start(application, dataDirectory, settings);
         } catch (ConfigError e) {
             throw e;
         } catch (RuntimeException e) {

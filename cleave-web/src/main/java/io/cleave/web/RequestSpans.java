@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A span per HTTP request, a child of the caller's span when the request carries a W3C
  * {@code traceparent}, through the OpenTelemetry API only: the application's tracer is
- * {@code GlobalOpenTelemetry}'s {@code io.cleave.web/<application>}, which cleave-observe
- * supplies; without it spans are no-ops and cost nothing. The component calls a handler makes
- * are children of the request's span.
+ * {@code GlobalOpenTelemetry}'s {@code io.cleave.web/<application>@<absolute data directory>} (the
+ * directory tells two applications of one name in one JVM apart), which cleave-observe supplies;
+ * without it spans are no-ops and cost nothing. The component calls a handler makes are children
+ * of the request's span.
  */
 final class RequestSpans {
 
@@ -51,8 +52,8 @@ final class RequestSpans {
     private final String scope;
     private final String listener;
 
-    RequestSpans(String application, String listener) {
-        this.scope = "io.cleave.web/" + application;
+    RequestSpans(String application, java.nio.file.Path dataDirectory, String listener) {
+        this.scope = "io.cleave.web/" + application + "@" + dataDirectory.toAbsolutePath().normalize();
         this.listener = listener;
     }
 

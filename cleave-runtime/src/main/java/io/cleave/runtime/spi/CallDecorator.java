@@ -58,6 +58,12 @@ public interface CallDecorator {
         /** @return the application's name */
         String application();
 
+        /**
+         * @return the application's data directory ({@code [app] data-dir}); with the name it tells
+         *     two applications of one name in one JVM apart
+         */
+        java.nio.file.Path dataDirectory();
+
         /** @return every component of the application */
         List<ComponentDescriptor<?>> components();
 
