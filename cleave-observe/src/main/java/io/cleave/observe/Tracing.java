@@ -1,6 +1,7 @@
 package io.cleave.observe;
 
 import io.cleave.CallContext;
+import io.cleave.spi.RequestTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -48,10 +49,10 @@ final class Tracing {
     static final AttributeKey<Boolean> ENCODED = AttributeKey.booleanKey("cleave.encoded");
 
     /**
-     * The tracing of each running application in this JVM, for cleave-web's request spans, by
-     * {@link #instance}: two applications of one name (a test's topologies) each get their own.
+     * The tracing of each running application in this JVM, by the scope of its request spans
+     * ({@link RequestTracing#scope}): two applications of one name (a test's topologies) each get their own.
      */
-    private static final Map<String, Tracing> BY_INSTANCE = new ConcurrentHashMap<>();
+    private static final Map<String, Tracing> BY_SCOPE = new ConcurrentHashMap<>();
     private static final AtomicBoolean GLOBAL = new AtomicBoolean();
 
     /** Per thread: its untraced calls being made, and a decision made for the call about to go to the invoker. */
@@ -62,23 +63,14 @@ final class Tracing {
     private final RecentSpans recent;
     private final double ratio;
 
-    private final String instance;
+    private final String scope;
 
-    private Tracing(String instance, SdkTracerProvider provider, RecentSpans recent, double ratio) {
-        this.instance = instance;
+    private Tracing(String scope, SdkTracerProvider provider, RecentSpans recent, double ratio) {
+        this.scope = scope;
         this.provider = provider;
         this.tracer = provider.get("io.cleave.observe");
         this.recent = recent;
         this.ratio = ratio;
-    }
-
-    /**
-     * Which application, of those running in this JVM, a request span's scope {@code
-     * io.cleave.web/<instance>} names: its name and its absolute data directory, as cleave-web's
-     * {@code RequestSpans} writes them.
-     */
-    static String instance(String application, java.nio.file.Path dataDirectory) {
-        return application + "@" + dataDirectory.toAbsolutePath().normalize();
     }
 
     static Tracing start(String application, java.nio.file.Path dataDirectory, ObserveSettings settings) {
@@ -91,15 +83,16 @@ final class Tracing {
                 .addSpanProcessor(SimpleSpanProcessor.create(recent));
         settings.otlpEndpoint().ifPresent(url -> builder.addSpanProcessor(BatchSpanProcessor.builder(
                 OtlpHttpSpanExporter.builder().setEndpoint(url).build()).build()));
-        Tracing tracing = new Tracing(instance(application, dataDirectory), builder.build(), recent, settings.sampleRatio());
-        BY_INSTANCE.put(tracing.instance, tracing);
+        Tracing tracing = new Tracing(RequestTracing.scope(application, dataDirectory), builder.build(), recent,
+                settings.sampleRatio());
+        BY_SCOPE.put(tracing.scope, tracing);
         registerGlobally();
         return tracing;
     }
 
     /**
      * Makes this JVM's {@link GlobalOpenTelemetry} hand each application's tracer to the
-     * instrumentation scope {@code io.cleave.web/<instance>} (cleave-web's request spans), and
+     * instrumentation scope of its request spans ({@link RequestTracing#scope}, cleave-web's), and
      * a no-op tracer to any other.
      */
     private static void registerGlobally() {
@@ -109,7 +102,7 @@ final class Tracing {
         TracerProvider router = new TracerProvider() {
             @Override
             public Tracer get(String scope) {
-                Tracing t = scope.startsWith(WEB_SCOPE) ? BY_INSTANCE.get(scope.substring(WEB_SCOPE.length())) : null;
+                Tracing t = BY_SCOPE.get(scope);
                 return t == null ? TracerProvider.noop().get(scope) : t.tracer;
             }
 
@@ -137,7 +130,6 @@ final class Tracing {
         }
     }
 
-    private static final String WEB_SCOPE = "io.cleave.web/";
     private static final System.Logger LOG = System.getLogger("cleave.observe");
 
     /**
@@ -239,7 +231,7 @@ final class Tracing {
     }
 
     void close() {
-        BY_INSTANCE.remove(instance, this);
+        BY_SCOPE.remove(scope, this);
         provider.shutdown().join(5, TimeUnit.SECONDS);
     }
 }

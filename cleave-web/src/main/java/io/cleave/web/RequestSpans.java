@@ -1,6 +1,7 @@
 package io.cleave.web;
 
 import io.cleave.CallContext;
+import io.cleave.spi.RequestTracing;
 import io.helidon.http.HeaderNames;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -21,8 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A span per HTTP request, a child of the caller's span when the request carries a W3C
  * {@code traceparent}, through the OpenTelemetry API only: the application's tracer is
- * {@code GlobalOpenTelemetry}'s {@code io.cleave.web/<application>@<absolute data directory>} (the
- * directory tells two applications of one name in one JVM apart), which cleave-observe supplies;
+ * {@code GlobalOpenTelemetry}'s of scope {@link RequestTracing#scope}, which cleave-observe supplies;
  * without it spans are no-ops and cost nothing. The component calls a handler makes are children
  * of the request's span.
  */
@@ -53,7 +53,7 @@ final class RequestSpans {
     private final String listener;
 
     RequestSpans(String application, java.nio.file.Path dataDirectory, String listener) {
-        this.scope = "io.cleave.web/" + application + "@" + dataDirectory.toAbsolutePath().normalize();
+        this.scope = RequestTracing.scope(application, dataDirectory);
         this.listener = listener;
     }
 
