@@ -249,6 +249,7 @@ public final class StoreProvider implements ServiceProvider {
     }
 
     private static HikariDataSource pool(StoreSettings s, Target target) {
+        PoolLogLines.install();
         HikariConfig config = new HikariConfig();
         config.setPoolName("cleave-store-" + s.schema());
         config.setJdbcUrl(target.url());
@@ -314,7 +315,8 @@ public final class StoreProvider implements ServiceProvider {
         return message;
     }
 
-    private static String firstLine(String message) {
+    /** A message's first line, stripped; {@code (no message)} for none. */
+    static String firstLine(String message) {
         if (message == null) {
             return "(no message)";
         }

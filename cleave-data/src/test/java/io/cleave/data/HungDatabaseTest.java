@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +111,57 @@ class HungDatabaseTest {
                 .hasMessageContaining("network-timeout = \"2s\"");
         long answer = store.read(c -> number(c, "select 41 + 1"));
         assertThat(answer).as("the next transaction, on a fresh connection").isEqualTo(42);
+    }
+
+    @Test
+    void thePoolsWarningAboutTheConnectionItDropsIsOneLineNamingTheCause() throws Exception {
+        Store store = open("Catalog", Map.of());
+        AtomicLong backend = new AtomicLong();
+        Logger pool = Logger.getLogger("com.zaxxer.hikari");
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        pool.addHandler(capture);
+        try {
+            catchThrowable(() -> CallContext.withDeadline(Duration.ofSeconds(1), () -> store.read(c -> {
+                backend.set(number(c, "select pg_backend_pid()"));
+                stop(backend.get());
+                return number(c, "select 1");
+            })));
+        } finally {
+            pool.removeHandler(capture);
+        }
+
+        List<LogRecord> warnings = records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        assertThat(warnings).as("the pool's warning about the connection it dropped").isNotEmpty();
+        assertThat(warnings).allSatisfy(r -> {
+            assertThat(r.getThrown()).as("no stack trace: " + r.getMessage()).isNull();
+            assertThat(r.getMessage()).doesNotContain("\n");
+        });
+        assertThat(warnings).anySatisfy(r -> assertThat(r.getMessage())
+                .contains("marked as broken").contains("PSQLException").contains("SocketTimeoutException"));
+    }
+
+    @Test
+    void aCausesChainIsOneLineWithoutPackagesAndEndsAtALoop() {
+        IllegalStateException outer = new IllegalStateException("outer\nsecond line", new java.io.IOException("inner"));
+        assertThat(PoolLogLines.chain(outer)).isEqualTo("IllegalStateException: outer <- IOException: inner");
+        Exception loop = new Exception("a");
+        Exception back = new Exception("b", loop);
+        loop.initCause(back);
+        assertThat(PoolLogLines.chain(loop)).isEqualTo("Exception: a <- Exception: b");
     }
 
     private void stop(long pid) throws Exception {
