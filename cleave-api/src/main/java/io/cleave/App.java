@@ -35,8 +35,10 @@ public interface App extends AutoCloseable {
     }
 
     /**
-     * How the calls this process makes to each component stand, as the policies around them
-     * (cleave-resilience) describe them: one entry per component, such as
+     * How the calls this process makes to components stand, as the policies around them
+     * (cleave-resilience) describe them: one entry per component that a component of this process
+     * asks for in its constructor, or that this process has called (an event relay's deliveries,
+     * {@link #component} references), such as
      * {@code Payments -> "timeout 2000ms, retries 0 (budget 20%), breaker 50% of 20; breaker OPEN (failure rate 60%); ..."}.
      *
      * @return descriptions by component name; empty when no policy wraps any call

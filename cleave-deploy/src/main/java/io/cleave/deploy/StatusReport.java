@@ -176,7 +176,7 @@ public record StatusReport(String application, long supervisorPid, String state,
             }
         }
         if (!calls.isEmpty()) {
-            out.append("CALLS (from each process to each component: policy; breaker; counts)\n");
+            out.append("CALLS (from each process to the components it calls: policy; breaker; counts)\n");
             calls.forEach(c -> out.append(c).append('\n'));
         }
         List<String> served = new ArrayList<>();

@@ -115,6 +115,17 @@ final class Policies implements CallDecorator.Decoration {
     }
 
     @Override
+    public Set<String> called() {
+        Set<String> called = new java.util.HashSet<>();
+        live.forEach((callee, edge) -> {
+            if (edge.calls.sum() > 0) {
+                called.add(callee);
+            }
+        });
+        return called;
+    }
+
+    @Override
     public Map<String, String> state() {
         Map<String, String> states = new TreeMap<>();
         live.forEach((callee, edge) -> states.put(callee, edge.describe()));

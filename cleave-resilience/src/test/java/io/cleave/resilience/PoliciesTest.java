@@ -253,6 +253,21 @@ class PoliciesTest {
         assertThat(breakerState(app)).startsWith("retries 2 (budget 20%), breaker 50% of 20; breaker CLOSED");
     }
 
+    @Test
+    void theCallsReportedAreToTheComponentsAskedForAndToThoseCalled() {
+        App app = Cleave.app().configText("""
+                [app]
+                name = "policies"
+                """).deployer("single").serializeCalls(true).start();
+        apps.add(app);
+
+        assertThat(app.calls().keySet()).as("Teller asks for Ledger; nothing asks for Teller or Warehouse")
+                .containsExactly("Ledger");
+        app.component(Warehouse.class).units("sku-1");
+        assertThat(app.calls().keySet()).as("and Warehouse once called").containsExactlyInAnyOrder("Ledger", "Warehouse");
+        assertThat(app.calls().get("Warehouse")).contains("calls 1,");
+    }
+
     // ---- configuration ---------------------------------------------------------------------
 
     @Test

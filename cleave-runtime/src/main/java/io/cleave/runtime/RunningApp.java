@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
@@ -41,6 +43,8 @@ final class RunningApp implements App {
     private final List<CallDecorator.Decoration> decorations;
 
     private final Map<Class<?>, Object> references = new ConcurrentHashMap<>();
+    /** The components that the components of this process ask for in their constructors: the calls {@link #calls} lists. */
+    private final Set<String> askedFor = ConcurrentHashMap.newKeySet();
     /** Per component: its services by type, or by type and parameter for a generic one (see {@link #service}). */
     private final Map<String, Map<Object, Object>> services = new LinkedHashMap<>();
     private final List<Hosted> hosted = new ArrayList<>();
@@ -129,7 +133,14 @@ final class RunningApp implements App {
     private <T> void construct(ComponentDescriptor<T> c) {
         Object[] arguments = new Object[c.dependencies().size()];
         for (int i = 0; i < arguments.length; i++) {
-            arguments[i] = argument(c, c.dependencies().get(i));
+            Dependency d = c.dependencies().get(i);
+            arguments[i] = argument(c, d);
+            Class<?> callee = switch (d) {
+                case Dependency.OnComponent on -> on.type();
+                case Dependency.OnRef on -> on.type();
+                default -> null;
+            };
+            graph.ordered().stream().filter(x -> x.type() == callee).forEach(x -> askedFor.add(x.name()));
         }
         T instance;
         try {
@@ -330,9 +341,15 @@ final class RunningApp implements App {
 
     @Override
     public Map<String, String> calls() {
+        Set<String> shown = new HashSet<>(askedFor);
+        decorations.forEach(d -> shown.addAll(d.called()));
         Map<String, String> states = new LinkedHashMap<>();
         for (CallDecorator.Decoration d : decorations) {
-            d.state().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));
+            d.state().forEach((callee, state) -> {
+                if (shown.contains(callee)) {
+                    states.merge(callee, state, (a, b) -> a + "; " + b);
+                }
+            });
         }
         for (java.util.function.Supplier<Map<String, String>> r : reports) {
             r.get().forEach((callee, state) -> states.merge(callee, state, (a, b) -> a + "; " + b));

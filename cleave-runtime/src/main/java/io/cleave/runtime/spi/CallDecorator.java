@@ -118,6 +118,17 @@ public interface CallDecorator {
         }
 
         /**
+         * The callees of {@link #state} this process has called at least once. Every process holds a
+         * reference to every component, but its components ask for a few; status reports list the
+         * callees they ask for and, of the others, these (an event relay's deliveries, a test's calls).
+         *
+         * @return callee names; empty when this decoration does not count calls
+         */
+        default java.util.Set<String> called() {
+            return java.util.Set.of();
+        }
+
+        /**
          * What this decoration serves for people and tools to read, such as
          * {@code metrics -> http://127.0.0.1:41234/metrics}; shown by {@link io.cleave.App#endpoints()}
          * and, across processes, by status reports.
