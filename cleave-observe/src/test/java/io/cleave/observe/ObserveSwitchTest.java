@@ -106,6 +106,21 @@ class ObserveSwitchTest {
     }
 
     @Test
+    void aStartRefusedForAnotherSectionsMistakeLeavesNoAdminEndpointListening() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+
+        assertThatThrownBy(() -> start("[observe]\nadmin-port = " + port + "\n[Back]\nsize = 3\n"))
+                .isInstanceOf(StartupException.class).hasMessageContaining("[Back]");
+
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).as("the refused start's admin endpoint was closed").isEqualTo(port);
+        }
+    }
+
+    @Test
     void aTakenPortFailsTheStartNamingTheKey() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 

@@ -101,7 +101,10 @@ public final class CleaveLauncher implements Launcher {
         TransportSettings transport = TransportSection.read(document, problems);
         Map<String, Record> configs = bindConfigs(graph, document, problems);
         List<CallDecorator.Decoration> decorations = decorations(settings, transport, graph, document, options, problems);
-        problems.throwIfAny(settings.name());
+        if (problems.count() > 0) {
+            decorations.forEach(CallDecorator.Decoration::close); // an admin endpoint a decoration opened, say
+            problems.throwIfAny(settings.name());
+        }
 
         Deployer deployer = deployers.get(settings.deployer());
         Prepared prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers(),
