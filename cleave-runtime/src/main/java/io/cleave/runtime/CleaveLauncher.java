@@ -107,9 +107,15 @@ public final class CleaveLauncher implements Launcher {
         }
 
         Deployer deployer = deployers.get(settings.deployer());
-        Prepared prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers(),
-                deployer.prepares())
-                : Prepared.none();
+        Prepared prepared;
+        try {
+            prepared = deployer.deploysApplication() ? Prepared.of(settings, graph, document, context.providers(),
+                    deployer.prepares())
+                    : Prepared.none();
+        } catch (RuntimeException | Error e) {
+            decorations.forEach(CallDecorator.Decoration::close);
+            throw e;
+        }
         Deployment deployment;
         try {
             deployment = deployer.deploy(new DeployContext(settings, transport, graph, document, options, gateway));

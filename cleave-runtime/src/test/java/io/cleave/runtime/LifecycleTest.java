@@ -75,6 +75,64 @@ class LifecycleTest {
     }
 
     @Test
+    void aStartRefusedBeforeAnyComponentClosesTheDecorationsItMade() {
+        io.cleave.runtime.spi.CallDecorator recording = new io.cleave.runtime.spi.CallDecorator() {
+            @Override
+            public java.util.Set<String> sections() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public String describe() {
+                return "a decorator recording its decorations";
+            }
+
+            @Override
+            public Decoration create(Context context) {
+                journal.record("decoration made");
+                return new Decoration() {
+                    @Override
+                    public io.cleave.spi.Invoker decorate(io.cleave.spi.ComponentDescriptor<?> callee, io.cleave.spi.Invoker next,
+                            boolean encoded) {
+                        return next;
+                    }
+
+                    @Override
+                    public void close() {
+                        journal.record("decoration closed");
+                    }
+                };
+            }
+        };
+        io.cleave.spi.ServiceProvider failingToPrepare = new io.cleave.spi.ServiceProvider() {
+            @Override
+            public java.util.Optional<?> provide(Request request) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public AutoCloseable prepare(Preparation preparation) throws Exception {
+                throw new IOException("the database server cannot start");
+            }
+
+            @Override
+            public String describe() {
+                return "a provider whose server cannot start";
+            }
+        };
+
+        failure(shop.withDecorators(recording), SHOP + "[Checkout]\nno-such-key = 1\n");
+        assertThat(journal.events()).as("a configuration mistake").containsExactly("decoration made", "decoration closed");
+
+        int before = journal.events().size();
+        Throwable prepareFailed = org.assertj.core.api.Assertions.catchThrowable(() -> start(shop.withDecorators(recording)
+                .withProviders(Launches.journalProvider(journal), failingToPrepare), SHOP).close());
+        assertThat(prepareFailed).isNotNull();
+        assertThat(journal.events().subList(before, journal.events().size())).as("a provider failing to prepare")
+                .containsExactly("decoration made", "decoration closed");
+    }
+
+    @Test
     void plainSingleHandsOutTheImplementationItself() {
         try (App app = start(shop, SHOP)) {
 
