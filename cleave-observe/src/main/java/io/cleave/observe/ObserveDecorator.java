@@ -35,6 +35,11 @@ public final class ObserveDecorator implements CallDecorator {
     }
 
     @Override
+    public void check(Context context) {
+        ObserveSettings.read(context.section(ObserveSettings.SECTION));
+    }
+
+    @Override
     public Decoration create(Context context) {
         ObserveSettings settings = ObserveSettings.read(context.section(ObserveSettings.SECTION));
         return settings.enabled() ? Observation.start(context.application(), context.dataDirectory(), context.components(), settings) : new Off();

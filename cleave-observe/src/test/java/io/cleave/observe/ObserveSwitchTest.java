@@ -121,6 +121,14 @@ class ObserveSwitchTest {
     }
 
     @Test
+    void aMistakeInObserveIsNamedWithTheOtherSectionsMistakes() {
+        assertThatThrownBy(() -> start("[observe]\nadmin-port = 70000\n[Back]\nsize = 3\n"))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[observe] admin-port = 70000")
+                .hasMessageContaining("[Back]");
+    }
+
+    @Test
     void aTakenPortFailsTheStartNamingTheKey() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 

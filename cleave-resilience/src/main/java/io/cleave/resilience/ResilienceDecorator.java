@@ -27,6 +27,11 @@ public final class ResilienceDecorator implements CallDecorator {
     }
 
     @Override
+    public void check(Context context) {
+        Policies.read(context);
+    }
+
+    @Override
     public Decoration create(Context context) {
         return Policies.read(context);
     }

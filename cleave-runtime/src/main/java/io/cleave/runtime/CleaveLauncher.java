@@ -100,7 +100,16 @@ public final class CleaveLauncher implements Launcher {
         document.checkSections(graph.names(), known, problems);
         TransportSettings transport = TransportSection.read(document, problems);
         Map<String, Record> configs = bindConfigs(graph, document, problems);
-        List<CallDecorator.Decoration> decorations = decorations(settings, transport, graph, document, options, problems);
+        CallDecorator.Context decorating = new DeployContext(settings, transport, graph, document, options, Optional.empty());
+        for (CallDecorator d : context.decorators()) {
+            try {
+                d.check(decorating);
+            } catch (ConfigSection.ConfigError e) {
+                problems.add(e.getMessage());
+            }
+        }
+        problems.throwIfAny(settings.name());
+        List<CallDecorator.Decoration> decorations = decorations(decorating, problems);
         if (problems.count() > 0) {
             decorations.forEach(CallDecorator.Decoration::close); // an admin endpoint a decoration opened, say
             problems.throwIfAny(settings.name());
@@ -128,10 +137,8 @@ public final class CleaveLauncher implements Launcher {
     }
 
     /** Creates each decorator's decoration for this application, collecting configuration problems. */
-    private List<CallDecorator.Decoration> decorations(Settings settings, TransportSettings transport, ComponentGraph graph,
-            ConfigDocument document, AppOptions options, Problems problems) {
+    private List<CallDecorator.Decoration> decorations(CallDecorator.Context decorating, Problems problems) {
         List<CallDecorator.Decoration> decorations = new ArrayList<>();
-        CallDecorator.Context decorating = new DeployContext(settings, transport, graph, document, options, Optional.empty());
         List<CallDecorator> ordered = new ArrayList<>(context.decorators());
         ordered.sort(java.util.Comparator.comparingInt(CallDecorator::order)); // stable: equal orders keep theirs
         for (CallDecorator d : ordered) {

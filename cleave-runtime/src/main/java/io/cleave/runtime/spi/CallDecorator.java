@@ -44,6 +44,19 @@ public interface CallDecorator {
     }
 
     /**
+     * Checks this decorator's configuration for one application without starting anything. The
+     * runtime checks every decorator, with the rest of the configuration, before it creates any
+     * decoration, so a start refused for a mistake opens nothing (an admin endpoint, say) and
+     * names every mistake at once. A decorator whose {@link #create} starts nothing may leave this
+     * as it is: {@code create}'s own errors are reported too.
+     *
+     * @param context the application
+     * @throws ConfigSection.ConfigError naming the file, line and key at fault
+     */
+    default void check(Context context) {
+    }
+
+    /**
      * Reads this decorator's configuration for one application in this process and checks it.
      *
      * @param context the application
