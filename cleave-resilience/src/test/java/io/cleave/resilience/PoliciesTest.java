@@ -47,6 +47,16 @@ class PoliciesTest {
         apps.clear();
     }
 
+    /** Every call encoded as if remote: each gets the default policies. */
+    private App startSerialized() {
+        App app = Cleave.app().configText("""
+                [app]
+                name = "policies"
+                """).deployer("single").serializeCalls(true).start();
+        apps.add(app);
+        return app;
+    }
+
     private App start(String resilience) {
         App app = Cleave.app().configText("""
                 [app]
@@ -241,11 +251,7 @@ class PoliciesTest {
 
     @Test
     void withSerializeCallsEveryCallGetsTheDefaultPolicies() {
-        App app = Cleave.app().configText("""
-                [app]
-                name = "policies"
-                """).deployer("single").serializeCalls(true).start();
-        apps.add(app);
+        App app = startSerialized();
 
         app.component(Ledger.class).balance();
 
@@ -255,11 +261,7 @@ class PoliciesTest {
 
     @Test
     void theCallsReportedAreToTheComponentsAskedForAndToThoseCalled() {
-        App app = Cleave.app().configText("""
-                [app]
-                name = "policies"
-                """).deployer("single").serializeCalls(true).start();
-        apps.add(app);
+        App app = startSerialized();
 
         assertThat(app.calls().keySet()).as("Teller asks for Ledger; nothing asks for Teller or Warehouse")
                 .containsExactly("Ledger");
