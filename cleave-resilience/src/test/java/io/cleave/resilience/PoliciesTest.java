@@ -17,6 +17,7 @@ import io.cleave.resilience.app.Script;
 import io.cleave.resilience.app.Script.Mode;
 import io.cleave.resilience.app.Warehouse;
 import io.cleave.resilience.app.WarehouseImpl;
+import io.cleave.spi.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,7 @@ class PoliciesTest {
         assertThat(failure).isInstanceOf(ComponentUnavailableException.class)
                 .hasMessage("Ledger.post: deadline exceeded waiting for the call in this process; the call was cancelled");
         Script.LEDGER.set(Mode.ANSWER);
-        untilTrue(() -> Script.LEDGER.interrupted.get() == 1);
+        Await.until(Duration.ofSeconds(10), "the blocked call interrupted", () -> Script.LEDGER.interrupted.get() == 1);
     }
 
     @Test
@@ -131,7 +132,8 @@ class PoliciesTest {
         assertThatThrownBy(() -> ledger.post(1)).isInstanceOf(CircuitOpenException.class);
         Script.LEDGER.set(Mode.ANSWER);
 
-        untilTrue(() -> answers(ledger)); // refused while open; the first probes pass once it half-opens
+        // refused while open; the first probes pass once it half-opens
+        Await.until(Duration.ofSeconds(10), "Ledger answered through the breaker", () -> answers(ledger));
         long after = ledger.post(1);
 
         assertThat(after).as("the first post that reached it").isEqualTo(1);
@@ -337,15 +339,5 @@ class PoliciesTest {
 
     private static String breakerState(App app) {
         return app.calls().get("Ledger");
-    }
-
-    private static void untilTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 10 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }
