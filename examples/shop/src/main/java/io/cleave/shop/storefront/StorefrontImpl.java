@@ -1,6 +1,5 @@
 package io.cleave.shop.storefront;
 
-import io.cleave.ComponentUnavailableException;
 import io.cleave.Cookie;
 import io.cleave.HttpError;
 import io.cleave.Lifecycle;
@@ -287,7 +286,11 @@ final class StorefrontImpl implements Storefront, Lifecycle {
         return api(action, "no-store");
     }
 
-    /** Maps the components' declared failures to client errors; anything else is the listener's 500. */
+    /**
+     * Maps the components' declared failures to client errors. The listener answers the rest: a
+     * component that cannot take the call ({@code ComponentUnavailableException}: down, overloaded,
+     * its breaker open) with 503 and {@code Retry-After}, logged on one line; anything else with 500.
+     */
     private Listener.Handler api(Action action, String cacheControl) {
         return request -> {
             try {
@@ -304,9 +307,6 @@ final class StorefrontImpl implements Storefront, Lifecycle {
                 throw new HttpError(409, e.getMessage());
             } catch (CheckoutFailedException e) {
                 throw new HttpError(503, e.getMessage());
-            } catch (ComponentUnavailableException e) {
-                log.log(System.Logger.Level.WARNING, "request " + request.requestId() + ": " + e.getMessage(), e);
-                throw new HttpError(503, "the shop is partly unavailable right now; try again (request " + request.requestId() + ")");
             }
         };
     }
