@@ -277,6 +277,9 @@ final class HttpListener implements Listener {
             response = answer(req, method, rawPath, requestId, settings.maxBody());
         } catch (HttpError e) {
             response = error(e.status(), e.getMessage() == null ? "" : e.getMessage(), requestId);
+            if (e.status() == 503) {
+                response = response.withHeader("retry-after", "1"); // as every 503 of the listener's own: ask again
+            }
         } catch (UriDecoding.Malformed e) {
             response = error(400, e.getMessage(), requestId);
         } catch (MalformedBody e) {

@@ -92,6 +92,9 @@ class ListenerTest {
                 .get("/busy", r -> {
                     throw new OverloadedException("Catalog.search: over the concurrency limit", Duration.ofMillis(2500));
                 })
+                .get("/checkout-failed", r -> {
+                    throw new HttpError(503, "the payment provider did not answer; nothing was charged");
+                })
                 .get("/down", r -> {
                     throw new ComponentUnavailableException("Payments.charge: no replica reachable", true);
                 })
@@ -366,6 +369,15 @@ class ListenerTest {
         assertThat(mistake.statusCode()).isEqualTo(500);
         assertThat(LOGGED).anySatisfy(record -> assertThat(record.getMessage())
                 .contains("answered 503").contains("/database-gone").contains("the database did not answer"));
+    }
+
+    @Test
+    void aHandlers503CarriesRetryAfterAndItsMessage() throws Exception {
+        HttpResponse<String> response = get("/checkout-failed");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(response.body()).contains("the payment provider did not answer; nothing was charged");
     }
 
     @Test
