@@ -15,7 +15,9 @@ import java.util.logging.Logger;
  * chain of messages appended ({@code PSQLException: An I/O error occurred while sending to the
  * backend. <- SocketTimeoutException: Read timed out}), without the trace. A user who wants the
  * traces sets the logger to {@code FINE} ({@code com.zaxxer.hikari.pool.ProxyConnection.level =
- * FINE} in {@code logging.properties}): then the records pass as they were.
+ * FINE} in {@code logging.properties}): then the records pass as they were. And the pool's
+ * advice to shorten {@code maxLifetime}, after a connection that the server closed, is dropped:
+ * the server restarted or was cut off, which the store says when it next needs the connection.
  *
  * <p>HikariCP logs through SLF4J; Cleave's runtime binds SLF4J to {@code java.util.logging}, whose
  * loggers are named by class. A filter applies to the records of its own logger only, so it is set
@@ -32,6 +34,9 @@ final class PoolLogLines implements Filter {
 
     /** Formats a record's text with its parameters, as the handlers' formatters would. */
     private static final java.util.logging.Formatter TEXT = new java.util.logging.SimpleFormatter();
+
+    /** What HikariCP adds to "Failed to validate connection", dropped (see above). */
+    static final String MAX_LIFETIME_ADVICE = " Possibly consider using a shorter maxLifetime value.";
 
     private final Logger logger;
     private final Filter before;
@@ -52,6 +57,10 @@ final class PoolLogLines implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
+        String text = record.getMessage();
+        if (text != null && text.endsWith(MAX_LIFETIME_ADVICE)) {
+            record.setMessage(text.substring(0, text.length() - MAX_LIFETIME_ADVICE.length()));
+        }
         Throwable thrown = record.getThrown();
         if (thrown != null && record.getLevel().intValue() >= Level.WARNING.intValue() && !logger.isLoggable(Level.FINE)) {
             record.setMessage(TEXT.formatMessage(record) + ": " + chain(thrown));

@@ -154,15 +154,6 @@ class HungDatabaseTest {
                 .contains("marked as broken").contains("PSQLException").contains("SocketTimeoutException"));
     }
 
-    @Test
-    void aCausesChainIsOneLineWithoutPackagesAndEndsAtALoop() {
-        IllegalStateException outer = new IllegalStateException("outer\nsecond line", new java.io.IOException("inner"));
-        assertThat(PoolLogLines.chain(outer)).isEqualTo("IllegalStateException: outer <- IOException: inner");
-        Exception loop = new Exception("a");
-        Exception back = new Exception("b", loop);
-        loop.initCause(back);
-        assertThat(PoolLogLines.chain(loop)).isEqualTo("Exception: a <- Exception: b");
-    }
 
     private void stop(long pid) throws Exception {
         stopped.add(pid);
