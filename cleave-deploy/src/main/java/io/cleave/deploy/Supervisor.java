@@ -57,6 +57,8 @@ final class Supervisor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("cleave.multi");
     private static final String TAG = "supervisor";
     private static final Duration HEALTH_INTERVAL = Duration.ofMillis(250);
+    /** The {@code java.util.logging} configuration file a JVM was started with, which the children get too. */
+    static final String LOGGING_CONFIG = "java.util.logging.config.file";
     private static final String ONE_LINE_LOGS = "-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n";
 
     private final String application;
@@ -998,6 +1000,12 @@ final class Supervisor implements AutoCloseable {
         cmd.addAll(settings.jvmOptions());
         if (settings.jvmOptions().stream().noneMatch(o -> o.startsWith("-D" + ONE_LINE_LOGS.substring(2, ONE_LINE_LOGS.indexOf('=') + 1)))) {
             cmd.add(ONE_LINE_LOGS); // the consolidated log stamps each line; java.util.logging need not
+        }
+        String logging = System.getProperty(LOGGING_CONFIG);
+        if (logging != null && settings.jvmOptions().stream().noneMatch(o -> o.startsWith("-D" + LOGGING_CONFIG + "="))) {
+            // the children log as the supervisor was told to (./shop: warnings from libraries, info from the app);
+            // the one-line format above still wins over the file's, as a system property does
+            cmd.add("-D" + LOGGING_CONFIG + "=" + Path.of(logging).toAbsolutePath());
         }
         String classPath = System.getProperty("java.class.path");
         Optional<String> extra = settings.extraClassPath();
