@@ -44,9 +44,12 @@ class MultiDeployerTest {
     private static final Path ARCHIVES = TestApps.classDataDirectory();
     private static App app;
     private static SupervisorHandle supervisor;
+    /** When the class's application started: its archive is written after (the directory has other tests' too). */
+    private static Instant started;
 
     @BeforeAll
     static void start() {
+        started = Instant.now().minusSeconds(1); // file times may be coarser than the clock
         // killed replicas stay down for 2 s: restarted from the class-data archive, they would answer again in half a
         // second, before the breaker of the last test has seen the failures that open it
         app = Cleave.app().configText(TestApps.config("multi-test", MultiDeployerTest.class, "2s", """
@@ -247,12 +250,22 @@ class MultiDeployerTest {
                 .contains(archive(ARCHIVES).orElseThrow().toString());
     }
 
+    /** The newest class-data archive written or used since this class's application started. */
     private static Optional<Path> archive(Path archives) {
         try (var files = Files.list(archives)) {
             return files.filter(f -> f.getFileName().toString().startsWith("classes-") && f.getFileName().toString().endsWith(".jsa"))
-                    .findFirst();
+                    .filter(f -> modified(f).isAfter(started))
+                    .max(java.util.Comparator.comparing(MultiDeployerTest::modified));
         } catch (java.io.IOException e) {
             return Optional.empty();
+        }
+    }
+
+    private static Instant modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f).toInstant();
+        } catch (java.io.IOException e) {
+            return Instant.EPOCH;
         }
     }
 
