@@ -20,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,32 +115,11 @@ class HungDatabaseTest {
     void thePoolsWarningAboutTheConnectionItDropsIsOneLineNamingTheCause() throws Exception {
         Store store = open("Catalog", Map.of());
         AtomicLong backend = new AtomicLong();
-        Logger pool = Logger.getLogger("com.zaxxer.hikari");
-        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        pool.addHandler(capture);
-        try {
-            catchThrowable(() -> CallContext.withDeadline(Duration.ofSeconds(1), () -> store.read(c -> {
-                backend.set(number(c, "select pg_backend_pid()"));
-                stop(backend.get());
-                return number(c, "select 1");
-            })));
-        } finally {
-            pool.removeHandler(capture);
-        }
+        List<LogRecord> records = PoolRecords.during(() -> CallContext.withDeadline(Duration.ofSeconds(1), () -> store.read(c -> {
+            backend.set(number(c, "select pg_backend_pid()"));
+            stop(backend.get());
+            return number(c, "select 1");
+        })));
 
         List<LogRecord> warnings = records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
         assertThat(warnings).as("the pool's warning about the connection it dropped").isNotEmpty();

@@ -3,8 +3,6 @@ package io.cleave.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -16,29 +14,9 @@ class PoolLogLinesTest {
     @Test
     void theAdviceToShortenMaxLifetimeIsDroppedAndTheRestKept() {
         PoolLogLines.install();
-        Logger pool = Logger.getLogger("com.zaxxer.hikari.pool.PoolBase");
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        pool.addHandler(capture);
-        try {
-            pool.log(Level.WARNING, "cleave-store-catalog - Failed to validate connection org.postgresql.jdbc.PgConnection@1"
-                    + " (This connection has been closed.)." + PoolLogLines.MAX_LIFETIME_ADVICE);
-        } finally {
-            pool.removeHandler(capture);
-        }
+        List<LogRecord> records = PoolRecords.during(() -> Logger.getLogger("com.zaxxer.hikari.pool.PoolBase").log(Level.WARNING,
+                "cleave-store-catalog - Failed to validate connection org.postgresql.jdbc.PgConnection@1"
+                        + " (This connection has been closed.)." + PoolLogLines.MAX_LIFETIME_ADVICE));
 
         assertThat(records).singleElement().satisfies(r -> assertThat(r.getMessage()).isEqualTo(
                 "cleave-store-catalog - Failed to validate connection org.postgresql.jdbc.PgConnection@1"
