@@ -2,6 +2,7 @@ package io.cleave;
 
 import io.cleave.spi.AppOptions;
 import io.cleave.spi.Launcher;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Cleave {
 
+    /**
+     * The system property naming a file that {@link #run} writes this process's id to once the
+     * application has started ({@code -Dcleave.started-file=...}).
+     */
+    public static final String STARTED_FILE = "cleave.started-file";
+
     private Cleave() {
     }
 
@@ -39,7 +46,9 @@ public final class Cleave {
      * Runs the application until the JVM is asked to stop (Ctrl-C, SIGTERM). Arguments:
      * {@code --config=FILE} (default {@code cleave.toml} in the working directory, else the
      * one on the class path), {@code --deployer=NAME} and {@code --set=KEY=VALUE} (repeatable).
-     * A startup failure prints its message to standard error and exits with status 1.
+     * A startup failure prints its message to standard error and exits with status 1. Once the
+     * application started, this process's id is written to the file named by the system property
+     * {@value #STARTED_FILE}, if set.
      *
      * @param args command-line arguments
      */
@@ -74,6 +83,7 @@ public final class Cleave {
         try {
             app = builder.start();
             started.complete(app);
+            markStarted();
         } catch (StartupException e) {
             started.completeExceptionally(e);
             System.err.println("cleave: " + e.getMessage());
@@ -88,6 +98,22 @@ public final class Cleave {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             app.close();
+        }
+    }
+
+    /**
+     * Writes this process's id to the file named by the system property {@value #STARTED_FILE},
+     * when set: a script that started the JVM learns that the application started (its launcher
+     * keeps a class-data archive only from a run that did).
+     */
+    private static void markStarted() {
+        String file = System.getProperty(STARTED_FILE);
+        if (file != null) {
+            try {
+                Files.writeString(Path.of(file), ProcessHandle.current().pid() + "\n");
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("cleave: cannot write " + STARTED_FILE + " = " + file + ": " + e.getMessage());
+            }
         }
     }
 

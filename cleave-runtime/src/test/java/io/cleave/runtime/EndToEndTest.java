@@ -6,11 +6,13 @@ import io.cleave.App;
 import io.cleave.Cleave;
 import io.cleave.runtime.greet.GreetMain;
 import io.cleave.runtime.greet.Greeter;
+import io.cleave.spi.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,8 @@ class EndToEndTest {
     void runServesUntilTheProcessIsToldToStop(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("cleave.toml");
         Files.writeString(config, "[app]\nname = \"hello\"\n[Greeter]\ngreeting = \"Hello\"\n");
-        Process process = java(GreetMain.class.getName(), "--config=" + config)
+        Path startedFile = dir.resolve("started");
+        Process process = java(GreetMain.class.getName(), "-D" + Cleave.STARTED_FILE + "=" + startedFile, "--config=" + config)
                 .redirectError(ProcessBuilder.Redirect.PIPE).start();
         try (BufferedReader out = reader(process.getInputStream()); BufferedReader err = reader(process.getErrorStream())) {
 
@@ -48,6 +51,8 @@ class EndToEndTest {
                 line = err.readLine();
             } while (line != null && !line.contains("application hello is running"));
             assertThat(line).contains("application hello is running (deployer single, components Greeter)");
+            Await.until(Duration.ofSeconds(10), "the started file written", () -> Files.exists(startedFile));
+            assertThat(Files.readString(startedFile)).isEqualTo(process.pid() + "\n");
             process.toHandle().destroy(); // SIGTERM, like Ctrl-C or a container stop; keeps our end of the pipes open
 
             assertThat(out.readLine()).isEqualTo("Greeter stopped");
@@ -61,7 +66,8 @@ class EndToEndTest {
     void runReportsStartupProblemsAndExitsWithStatusOne(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("cleave.toml");
         Files.writeString(config, "[app]\nname = \"hello\"\n[Greeter]\ngreting = \"Hello\"\n");
-        Process process = java(GreetMain.class.getName(), "--config=" + config)
+        Path startedFile = dir.resolve("started");
+        Process process = java(GreetMain.class.getName(), "-D" + Cleave.STARTED_FILE + "=" + startedFile, "--config=" + config)
                 .redirectErrorStream(true).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,6 +77,7 @@ class EndToEndTest {
             assertThat(output).contains("cleave: application \"hello\" cannot start, 2 problems:",
                     config + ":4: [Greeter] key \"greting\" is unknown (did you mean \"greeting\"?)",
                     config + ": [Greeter] is missing key \"greeting\" (String)");
+            assertThat(startedFile).as("not started: no started file").doesNotExist();
         } finally {
             process.destroyForcibly();
         }
@@ -80,13 +87,15 @@ class EndToEndTest {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
+    /** A JVM running {@code mainClass}; arguments starting with {@code -D} go to the JVM, the others to the class. */
     private static ProcessBuilder java(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List.of(args).stream().filter(a -> a.startsWith("-D")).forEach(command::add);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
-        command.addAll(List.of(args));
+        List.of(args).stream().filter(a -> !a.startsWith("-D")).forEach(command::add);
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     }
 }
