@@ -64,23 +64,19 @@ class CacheReplicasTest {
     }
 
     /**
-     * Changes a price and asks until both replicas answer it; how long that took. It asks every
-     * 2 ms, not with {@link Await}'s pauses growing to 200 ms: which replica answers a call is the
+     * Changes a price and asks until both replicas answer it; how long that took. It asks closely
+     * ({@link Await#closely}), not with pauses growing to 200 ms: which replica answers a call is the
      * balancer's choice, and several calls in a row to the same one would each add a pause to what
      * is measured.
      */
-    private static Duration change(Prices prices, Quotes quotes, String sku, long cents, Map<Long, Long> latestByReplica)
-            throws InterruptedException {
+    private static Duration change(Prices prices, Quotes quotes, String sku, long cents, Map<Long, Long> latestByReplica) {
         long changed = System.nanoTime();
         prices.set(sku, cents);
-        while (!latestByReplica.values().stream().allMatch(c -> c == cents)) {
-            if (System.nanoTime() - changed > Duration.ofSeconds(10).toNanos()) {
-                throw new AssertionError("both replicas did not answer " + cents + " within 10 s; last seen " + latestByReplica);
-            }
+        Await.closely(Duration.ofSeconds(10), "both replicas answer " + cents, () -> {
             Quote q = quotes.quote(sku);
             latestByReplica.put(q.pid(), q.cents());
-            Thread.sleep(2);
-        }
+            return latestByReplica.values().stream().allMatch(c -> c == cents);
+        }, () -> latestByReplica);
         return Duration.ofNanos(System.nanoTime() - changed);
     }
 

@@ -135,12 +135,12 @@ final class RunningApp implements App {
         for (int i = 0; i < arguments.length; i++) {
             Dependency d = c.dependencies().get(i);
             arguments[i] = argument(c, d);
-            Class<?> callee = switch (d) {
-                case Dependency.OnComponent on -> on.type();
-                case Dependency.OnRef on -> on.type();
-                default -> null;
+            Optional<ComponentDescriptor<?>> callee = switch (d) {
+                case Dependency.OnComponent on -> graph.byType(on.type());
+                case Dependency.OnRef on -> graph.byType(on.type());
+                default -> Optional.empty();
             };
-            graph.ordered().stream().filter(x -> x.type() == callee).forEach(x -> askedFor.add(x.name()));
+            callee.ifPresent(x -> askedFor.add(x.name()));
         }
         T instance;
         try {

@@ -10,12 +10,14 @@ import java.util.function.Supplier;
  * it. A condition is asked again after 20 ms, then after twice as long each time up to 200 ms, so a
  * quick one is seen at once and a slow one (a process restarting) does not load the machine. A
  * condition that does not hold in time fails the test with what was awaited and, where given, what
- * was seen last; an interrupt fails it too (and keeps the thread's interrupt status).
+ * was seen last; an interrupt fails it too (and keeps the thread's interrupt status). {@link #closely}
+ * asks every 2 ms instead, for a test that measures the time a condition took.
  */
 public final class Await {
 
     private static final long FIRST_PAUSE_MILLIS = 20;
     private static final long LAST_PAUSE_MILLIS = 200;
+    private static final long CLOSE_PAUSE_MILLIS = 2;
 
     private Await() {
     }
@@ -42,13 +44,31 @@ public final class Await {
      * @throws AssertionError when it does not hold within {@code limit}
      */
     public static void until(Duration limit, String what, BooleanSupplier condition, Supplier<?> seen) {
+        poll(limit, what, condition, seen, FIRST_PAUSE_MILLIS, LAST_PAUSE_MILLIS);
+    }
+
+    /**
+     * Polls every {@value #CLOSE_PAUSE_MILLIS} ms until the condition holds: for a test that
+     * measures how long the condition took, which growing pauses would add to.
+     *
+     * @param limit how long it may take
+     * @param what what is awaited, for the failure's message
+     * @param condition asked until it holds
+     * @param seen what to show when it does not hold in time (asked once, then)
+     * @throws AssertionError when it does not hold within {@code limit}
+     */
+    public static void closely(Duration limit, String what, BooleanSupplier condition, Supplier<?> seen) {
+        poll(limit, what, condition, seen, CLOSE_PAUSE_MILLIS, CLOSE_PAUSE_MILLIS);
+    }
+
+    private static void poll(Duration limit, String what, BooleanSupplier condition, Supplier<?> seen, long first, long last) {
         long deadline = System.nanoTime() + limit.toNanos();
-        long pause = FIRST_PAUSE_MILLIS;
+        long pause = first;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("not within " + limit + ": " + what + (seen == null ? "" : "; last seen: " + seen.get()));
             }
-            pause = pause(pause, what);
+            pause = pause(pause, last, what);
         }
     }
 
@@ -74,15 +94,15 @@ public final class Await {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("not within " + limit + ": " + what + "; last seen: " + v);
             }
-            pause = pause(pause, what);
+            pause = pause(pause, LAST_PAUSE_MILLIS, what);
         }
     }
 
-    /** Sleeps {@code millis} and returns the next pause. */
-    private static long pause(long millis, String what) {
+    /** Sleeps {@code millis} and returns the next pause, twice as long up to {@code last}. */
+    private static long pause(long millis, long last, String what) {
         try {
             Thread.sleep(millis);
-            return Math.min(2 * millis, LAST_PAUSE_MILLIS);
+            return Math.min(2 * millis, last);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for: " + what, e);
